@@ -1,0 +1,38 @@
+# The two commands: `make run` (the product, embedded) and `make test` (every suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres bench messages lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	rm -f $(VENV)/.installed-*; touch $@
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py run_embedded --host $(HOST) --port $(PORT)
+
+# Every suite: SQLite (unit, consumers, live daphne, browser), then PostgreSQL + Redis
+# (integration). tests/run_suites.py starts what it needs and says what it could not.
+test: $(STAMP)
+	$(BIN)/python tests/run_suites.py
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,206 @@
+"""One socket per team page: `/ws/teams/<slug>/`.
+
+The consumer authenticates, checks the viewer may see the team, replays the event log
+after the sequence number the client names, then streams live events. Commands are
+translated into service calls through realtime.protocol.COMMANDS. Nothing here decides
+what a user may change: the services do.
+"""
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from teams.events import REPLAY_LIMIT, events_after, team_group
+from teams.models import Team
+from teams.permissions import can_view
+
+from .protocol import COMMANDS, ProtocolError
+
+log = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+
+
+@database_sync_to_async
+def viewable_team(user, slug):
+    team = Team.objects.filter(slug=slug).first()
+    return team if team is not None and can_view(user, team) else None
+
+
+@database_sync_to_async
+def still_viewable(user, team_id):
+    user = type(user).objects.get(pk=user.pk)  # fresh: drop cached permissions
+    return can_view(user, Team.objects.get(pk=team_id))
+
+
+@database_sync_to_async
+def load_events(team_id, after):
+    return [event.as_frame() for event in events_after(team_id, after)]
+
+
+@database_sync_to_async
+def run_command(command, user, team_id, data):
+    form = command.form(data)
+    if not form.is_valid():
+        raise ValidationError([f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
+                               for field, errors in form.errors.items()])
+    team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
+    return command.handler(user, team, form.cleaned_data)
+
+
+def error_text(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("Not allowed.")
+
+
+class TokenBucket:
+    """Per-connection rate limit: `rate` frames a second, bursts up to `burst`."""
+
+    def __init__(self, rate, burst):
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class TeamConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope["user"]
+        self.team = None
+        if self.user.is_authenticated:
+            self.team = await viewable_team(self.user, self.scope["url_route"]["kwargs"]["slug"])
+        if self.team is None:
+            await self.close()  # before accept: the handshake is refused with 403
+            return
+        self.group = team_group(self.team.pk)
+        self.resumed = False
+        self.last_sent = 0  # highest seq this client holds
+        self.highest_rung = 0  # highest seq announced by the layer, resumed or not
+        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.team is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # Client → server ------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        request_id = None
+        try:
+            frame = self.parse(text_data, bytes_data)
+            request_id = frame.get("id")
+            if not isinstance(request_id, (str, int, type(None))) or len(str(request_id)) > 64:
+                request_id = None
+                raise ProtocolError("bad_frame", _("The request id must be a short string."))
+            if not self.bucket.take():
+                raise ProtocolError("rate_limited", _("Too many requests: slow down a little."))
+            await self.dispatch_frame(frame, request_id)
+        except ProtocolError as exc:
+            await self.send_json({"type": "error", "id": request_id, "code": exc.code, "message": exc.message})
+
+    def parse(self, text_data, bytes_data):
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None or len(raw) > settings.WS_MAX_FRAME_BYTES:
+            raise ProtocolError("too_large", _("The frame is too large."))
+        try:
+            frame = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ProtocolError("bad_json", _("The frame is not valid JSON."))
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise ProtocolError("bad_frame", _("A frame is a JSON object with a type."))
+        return frame
+
+    async def dispatch_frame(self, frame, request_id):
+        kind = frame["type"]
+        if kind == "resume":
+            after = frame.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                raise ProtocolError("bad_frame", _("resume needs a sequence number: {\"after\": 0}."))
+            await self.resume(after)
+        elif kind == "ping":
+            await self.send_json({"type": "pong", "id": request_id})
+        elif kind in COMMANDS:
+            await self.run(COMMANDS[kind], frame, request_id)
+        else:
+            raise ProtocolError("unknown_type", _("Unknown frame type."))
+
+    async def run(self, command, frame, request_id):
+        data = frame.get("data", frame)
+        if not isinstance(data, dict):
+            raise ProtocolError("bad_frame", _("The frame's data must be an object."))
+        try:
+            event = await run_command(command, self.user, self.team.pk, data)
+        except ValidationError as exc:
+            raise ProtocolError("invalid", error_text(exc))
+        except PermissionDenied as exc:
+            raise ProtocolError("forbidden", error_text(exc))
+        except ObjectDoesNotExist:
+            raise ProtocolError("not_found", _("Not found in this team."))
+        except Exception:
+            log.exception("command %s failed", command.name)
+            raise ProtocolError("server_error", _("Something went wrong on our side; nothing was saved."))
+        await self.send_json({"type": "ack", "id": request_id, "seq": event.seq if event else None})
+
+    # Events ---------------------------------------------------------------------------
+
+    async def resume(self, after):
+        self.last_sent = after
+        await self.catch_up()
+        self.resumed = True
+        if self.highest_rung > self.last_sent:  # rung while we read the log
+            await self.catch_up()
+        await self.send_json({"type": "resumed", "seq": self.last_sent})
+
+    async def catch_up(self):
+        while True:
+            frames = await load_events(self.team.pk, self.last_sent)
+            for frame in frames:
+                await self.deliver(frame)
+            if len(frames) < REPLAY_LIMIT:
+                return
+
+    async def deliver(self, frame):
+        if frame["seq"] <= self.last_sent:
+            return  # a duplicate: the client has it
+        self.last_sent = frame["seq"]
+        await self.send_json(frame)
+        if frame["event"].startswith("member.") or frame["event"] == "team.archived":
+            await self.recheck_access()
+
+    async def team_event(self, message):
+        frame = message["frame"]
+        self.highest_rung = max(self.highest_rung, frame["seq"])
+        if not self.resumed:
+            return
+        if frame["seq"] > self.last_sent + 1:
+            await self.catch_up()  # a ring was lost: fill the gap from the log
+        else:
+            await self.deliver(frame)
+
+    async def team_ephemeral(self, message):
+        if message.get("sender") != self.channel_name:
+            await self.send_json(message["frame"])
+
+    async def recheck_access(self):
+        if not await still_viewable(self.user, self.team.pk):
+            await self.send_json({"type": "error", "id": None, "code": "forbidden",
+                                  "message": _("You no longer have access to this team.")})
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))

@@ -1,0 +1,138 @@
+"""A realistic demo cluster, built through the services like any real change."""
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from . import services
+from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
+
+DEMO_PASSWORD = "demo"
+
+# username, first, last, organisation, cluster role, managed fields
+PEOPLE = [
+    ("anna", "Anna", "Schmidt", "Cluster Management HealthCapital", ClusterRole.CLUSTER_MANAGEMENT, []),
+    ("jonas", "Jonas", "Weber", "Cluster Management HealthCapital (project manager)",
+     ClusterRole.CLUSTER_MANAGEMENT, []),
+    ("lena", "Lena", "Hoffmann", "Field-of-action manager Life Sciences", ClusterRole.FIELD_MANAGER, ["LST"]),
+    ("murat", "Murat", "Yılmaz", "Field-of-action manager Innovative Care", ClusterRole.FIELD_MANAGER, ["IC"]),
+    ("petra", "Petra", "Krüger", "Advisory board · University of Potsdam", ClusterRole.ADVISORY_BOARD, []),
+    ("thomas", "Thomas", "Becker", "Cluster spokesperson", ClusterRole.SPOKESPERSON, []),
+    ("sofia", "Sofia", "Rossi", "Expert panel · Digital health investor", ClusterRole.EXPERT_PANEL, []),
+    ("david", "David", "Nowak", "University hospital Berlin-Mitte", None, []),
+    ("julia", "Julia", "Richter", "BioPharm Brandenburg GmbH", None, []),
+    ("felix", "Felix", "Wagner", "CareData start-up", None, []),
+    ("mariam", "Mariam", "Haddad", "Gesundheitskasse Nordost (health insurer)", None, []),
+    ("katrin", "Katrin", "Lange", "Klinikum Potsdam, nursing directorate", None, []),
+    ("ben", "Ben", "Fischer", "Technical University, medical informatics", None, []),
+    ("nora", "Nora", "Schulz", "Fraunhofer-style research institute", None, []),
+]
+
+# name, purpose, goals, fields, start offset (days), duration (days), final status, lead, experts, supporter
+TEAMS = [
+    ("Interoperable Patient Data", "Agree on FHIR profiles that Berlin and Brandenburg hospitals and insurers "
+     "can exchange, and pilot them between two hospitals.", ["3b", "3c"], ["IC", "LST"], -120, 300, "active",
+     "david", ["felix", "mariam", "ben"], ["murat", "lena"]),
+    ("Telemedicine in Rural Brandenburg", "Bring tele-consultations and tele-nursing to the rural districts, "
+     "with the hospitals of Potsdam and Cottbus as hubs.", ["4a", "4c", "2b"], ["IC"], -330, 350, "active",
+     "katrin", ["mariam", "david"], ["murat"]),
+    ("Clinical Trials Network", "A shared feasibility and recruitment service for clinical trials across the "
+     "capital region.", ["1b", "2c"], ["LST"], -400, 365, "extended", "julia", ["david", "nora"], ["lena"]),
+    ("Start-up Meets Hospital", "Match digital-health start-ups with hospital departments for pilot projects "
+     "and regulatory coaching.", ["6a", "6c", "3d"], ["LST"], -60, 240, "active", "felix", ["ben", "julia"],
+     ["lena"]),
+    ("Nursing Workforce of Tomorrow", "Attract and keep nursing staff: new shift models, digital assistance, "
+     "training paths.", ["5a", "5b", "5c"], ["IC"], 14, 365, "proposed", "katrin", [], []),
+    ("Pandemic Preparedness Network", "Lessons from the pandemic: a standing network of labs, hospitals and "
+     "public health offices for the next crisis.", ["2e", "3a"], ["IC", "LST"], -700, 540, "concluded", "nora",
+     ["david", "mariam"], ["murat", "lena"]),
+    ("Healthcare Tourism Berlin-Brandenburg", "Position the region's rehabilitation and prevention offers for "
+     "international patients.", ["4d", "7a"], ["IC"], -200, 190, "active", "mariam", ["katrin"], ["murat"]),
+    ("Sustainable Biotech Production", "Green chemistry and energy-efficient production for the region's "
+     "biotech manufacturers.", ["1c"], ["LST"], -900, 365, "archived", "julia", ["nora"], ["lena"]),
+]
+
+
+def create_people():
+    User = get_user_model()
+    people = {}
+    for username, first, last, organisation, role, fields in PEOPLE:
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@demo.healthcapital.example"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        profile, _ = Profile.objects.get_or_create(user=user, defaults={"organisation": organisation})
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        if fields:
+            profile.fields_of_action.set(FieldOfAction.objects.filter(code__in=fields))
+        people[username] = user
+    return people
+
+
+def create_teams(people):
+    manager = people["anna"]
+    today = timezone.localdate()
+    teams = []
+    for (name, purpose, goals, fields, start, duration, status, lead, experts, supporters) in TEAMS:
+        if Team.objects.filter(name=name).exists():
+            continue
+        start_date = today + datetime.timedelta(days=start)
+        # Past teams are built while they ran; finish_lifecycles gives them their real end date.
+        end_date = max(start_date + datetime.timedelta(days=duration), today + datetime.timedelta(days=1))
+        data = dict(name=name, purpose=purpose, goals=list(StrategicGoal.objects.filter(code__in=goals)),
+                    fields_of_action=list(FieldOfAction.objects.filter(code__in=fields)),
+                    start_date=start_date, end_date=end_date)
+        if status == "proposed":
+            team = services.propose_team(people[lead], **data)
+            services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")
+            teams.append(team)
+            continue
+        team = services.launch_new_team(manager, lead=people[lead],
+                                        supporters=[people[s] for s in supporters], **data)
+        for expert in experts:
+            services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
+        services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
+        if status == "extended":
+            services.extend_team(manager, team, end_date=today + datetime.timedelta(days=120))
+        teams.append(team)
+    return teams
+
+
+def populate_workspaces(teams, people):
+    """Boards and channels fill their part of the demo (see their demo modules)."""
+    from teams.board.demo import populate_board
+    from teams.discussion.demo import populate_channels
+
+    for team in teams:
+        team.refresh_from_db()
+        if team.is_running:
+            populate_board(team, people)
+            populate_channels(team, people)
+
+
+def finish_lifecycles(teams, people):
+    """Conclude and archive after the work is in, as it happened in real life."""
+    manager = people["anna"]
+    today = timezone.localdate()
+    specs = {spec[0]: spec for spec in TEAMS}
+    for team in teams:
+        _name, _purpose, _goals, _fields, start, duration, target, *_people = specs[team.name]
+        real_end = today + datetime.timedelta(days=start + duration)
+        if real_end < today:  # demo history only: the services refuse to move an end date backwards
+            Team.objects.filter(pk=team.pk).update(end_date=real_end)
+            team.refresh_from_db()
+        if target in ("concluded", "archived"):
+            services.conclude_team(manager, team)
+        if target == "archived":
+            services.archive_team(manager, team)
+
+
+def load_demo():
+    people = create_people()
+    teams = create_teams(people)
+    populate_workspaces(teams, people)
+    finish_lifecycles(teams, people)
+    return people, teams

@@ -1,0 +1,24 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import FieldOfAction, FocalArea, StrategicGoal, Team
+
+
+class TeamDirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    field = django_filters.ModelChoiceFilter(label=_("Field of action"), field_name="fields_of_action",
+                                             queryset=FieldOfAction.objects.all(), to_field_name="code")
+    area = django_filters.ModelChoiceFilter(label=_("Focal area"), field_name="goals__focal_area",
+                                            queryset=FocalArea.objects.all(), to_field_name="number",
+                                            distinct=True)
+    goal = django_filters.ModelChoiceFilter(label=_("Strategic goal"), field_name="goals",
+                                            queryset=StrategicGoal.objects.all(), to_field_name="code")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Team.Status.choices)
+
+    class Meta:
+        model = Team
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(purpose__icontains=value))

@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import FieldOfAction, Membership, StrategicGoal
+
+SCRIPT_TAG_MESSAGE = _("HTML tags are not allowed here.")
+
+
+class PlainTextField(forms.CharField):
+    """Text shown to others: stripped, and no HTML (it would be escaped anyway; say so)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if "<" in value and ">" in value:
+            raise forms.ValidationError(SCRIPT_TAG_MESSAGE, code="html")
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, goal):
+        return f"{goal.code} – {goal.title}"
+
+
+class TeamForm(forms.Form):
+    name = PlainTextField(label=_("Name"), max_length=120)
+    purpose = PlainTextField(label=_("Purpose"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    goals = GoalChoiceField(label=_("Strategic goals"), queryset=StrategicGoal.objects.all(),
+                            widget=forms.CheckboxSelectMultiple,
+                            error_messages={"invalid_choice": _("Unknown strategic goal."),
+                                            "invalid_pk_value": _("Unknown strategic goal.")})
+    fields_of_action = forms.ModelMultipleChoiceField(
+        label=_("Fields of action"), queryset=FieldOfAction.objects.all(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown field of action."),
+                        "invalid_pk_value": _("Unknown field of action.")})
+
+
+class DatesMixin(forms.Form):
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Topic teams are time-limited."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return data
+
+
+class ProposeTeamForm(TeamForm, DatesMixin):
+    pass
+
+
+def people():
+    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class LaunchTeamForm(TeamForm, DatesMixin):
+    lead = PersonChoiceField(label=_("Lead"), queryset=people(), required=False)
+    supporters = forms.ModelMultipleChoiceField(
+        label=_("Supporting field-of-action managers"), required=False,
+        queryset=people().filter(groups__name="field_manager"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = people()
+        self.fields["supporters"].queryset = people().filter(groups__name="field_manager")
+        self.fields["supporters"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class LaunchProposedForm(DatesMixin):
+    pass
+
+
+class ExtendForm(forms.Form):
+    end_date = forms.DateField(label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class InviteForm(forms.Form):
+    user = PersonChoiceField(label=_("Person"), queryset=people(),
+                             error_messages={"invalid_choice": _("Unknown person.")})
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EXPERT)
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = people()
+        if team is not None:
+            queryset = queryset.exclude(memberships__team=team, memberships__state=Membership.State.ACTIVE)
+        self.fields["user"].queryset = queryset
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class JoinRequestForm(forms.Form):
+    message = PlainTextField(label=_("Why would you like to join?"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

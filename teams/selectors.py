@@ -1,0 +1,62 @@
+"""Every read of teams for pages and the API: one query shape per page, constant in size."""
+from django.db.models import Count, Prefetch, Q
+
+from .models import FieldOfAction, FocalArea, Membership, StrategicGoal, Team
+from .permissions import prefetch
+
+
+def _with_listing_data(queryset):
+    return (
+        queryset.prefetch_related("goals", "fields_of_action")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE),
+                                     distinct=True))
+    )
+
+
+def directory(user, filters=None):
+    """Every team's public card (name, purpose, goals, dates): the cluster is open to join."""
+    queryset = _with_listing_data(Team.objects.all()).order_by("status", "name")
+    return queryset
+
+
+def my_teams(user):
+    teams = list(
+        _with_listing_data(
+            Team.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+        ).order_by("end_date", "name")
+    )
+    roles = dict(Membership.objects.filter(user=user, team__in=teams).values_list("team_id", "role"))
+    for team in teams:
+        team.my_role = roles.get(team.pk)
+    return teams
+
+
+def my_join_requests(user):
+    return list(Membership.objects.filter(user=user, state=Membership.State.REQUESTED).select_related("team"))
+
+
+def team_for_page(slug):
+    return (
+        Team.objects.prefetch_related(
+            Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
+            "fields_of_action",
+            Prefetch("memberships", queryset=Membership.objects.select_related("user", "user__profile")
+                     .order_by("state", "role", "user__last_name", "user__first_name")),
+        )
+        .select_related("proposed_by")
+        .get(slug=slug)
+    )
+
+
+def masterplan():
+    """Fields of action and focal areas with goals, and the teams working on each goal."""
+    goals = StrategicGoal.objects.prefetch_related(
+        Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.ARCHIVED).order_by("name"))
+    )
+    areas = FocalArea.objects.prefetch_related(Prefetch("goals", queryset=goals))
+    return list(FieldOfAction.objects.all()), list(areas)
+
+
+def with_permissions(user, teams):
+    prefetch(user, teams)
+    return teams

@@ -1,0 +1,258 @@
+"""Thin views: parse the form, call the service, render. Rules live in services/permissions."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .events import REPLAY_LIMIT, events_after
+from .filters import TeamDirectoryFilter
+from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
+                    ProposeTeamForm, RoleForm, TeamForm)
+from .models import Event, Membership, Team
+from .permissions import Action, can_launch_teams, can_view, require, team_abilities
+
+
+def apply(form, call):
+    """Run a service with a valid form; its ValidationErrors become the form's errors."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def team_or_404(slug):
+    return get_object_or_404(Team, slug=slug)
+
+
+def viewable_team_or_404(user, slug):
+    """Private team content: a non-member learns nothing, not even that it exists."""
+    team = team_or_404(slug)
+    if not can_view(user, team):
+        raise Http404
+    return team
+
+
+@login_required
+def my_teams(request):
+    teams = selectors.my_teams(request.user)
+    return render(request, "teams/my_teams.html", {
+        "teams": teams, "join_requests": selectors.my_join_requests(request.user),
+    })
+
+
+@login_required
+def directory(request):
+    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory(request.user))
+    teams = list(team_filter.qs)
+    template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
+    return render(request, template, {"filter": team_filter, "teams": teams})
+
+
+@login_required
+def masterplan(request):
+    fields, areas = selectors.masterplan()
+    return render(request, "teams/masterplan.html", {"fields": fields, "areas": areas})
+
+
+@login_required
+def team_detail(request, slug):
+    try:
+        team = selectors.team_for_page(slug)
+    except Team.DoesNotExist:
+        raise Http404
+    abilities = team_abilities(request.user, team)
+    memberships = list(team.memberships.all())
+    recent = []
+    if abilities["view"]:
+        recent = list(Event.objects.filter(team=team).select_related("actor").order_by("-seq")[:15])
+    return render(request, "teams/team_detail.html", {
+        "team": team, "can": abilities,
+        "members": [m for m in memberships if m.state == Membership.State.ACTIVE],
+        "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
+        "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
+        "recent_events": recent,
+    })
+
+
+@login_required
+def propose(request):
+    form = ProposeTeamForm(request.POST or None, initial={"start_date": services.timezone.localdate()})
+    if request.method == "POST":
+        team = apply(form, lambda data: services.propose_team(request.user, **data))
+        if team:
+            messages.success(request, _("Your proposal was sent to cluster management."))
+            return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "title": _("Propose a topic team")})
+
+
+@login_required
+def launch_new(request):
+    if not can_launch_teams(request.user):
+        raise PermissionDenied(_("Only cluster management launches topic teams."))
+    form = LaunchTeamForm(request.POST or None, initial={"start_date": services.timezone.localdate()})
+    if request.method == "POST":
+        team = apply(form, lambda data: services.launch_new_team(request.user, **data))
+        if team:
+            messages.success(request, _("The team is launched."))
+            return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "title": _("Launch a topic team")})
+
+
+@login_required
+def edit(request, slug):
+    team = viewable_team_or_404(request.user, slug)
+    require(request.user, Action.EDIT, team)
+    initial = {"name": team.name, "purpose": team.purpose, "goals": team.goals.all(),
+               "fields_of_action": team.fields_of_action.all()}
+    form = TeamForm(request.POST or None, initial=initial)
+    if request.method == "POST" and apply(form, lambda data: services.update_team(request.user, team, **data)):
+        messages.success(request, _("Saved."))
+        return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Edit team")})
+
+
+@login_required
+def launch(request, slug):
+    team = team_or_404(slug)
+    require(request.user, Action.LAUNCH, team)
+    form = LaunchProposedForm(request.POST or None, initial={"start_date": team.start_date,
+                                                              "end_date": team.end_date})
+    if request.method == "POST" and apply(form, lambda data: services.launch_team(request.user, team, **data)):
+        messages.success(request, _("The team is launched."))
+        return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Launch team")})
+
+
+@login_required
+def extend(request, slug):
+    team = team_or_404(slug)
+    require(request.user, Action.EXTEND, team)
+    form = ExtendForm(request.POST or None, initial={"end_date": team.end_date})
+    if request.method == "POST" and apply(form, lambda data: services.extend_team(request.user, team, **data)):
+        messages.success(request, _("The team is extended."))
+        return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Extend team")})
+
+
+def _lifecycle_post(request, slug, action, service, done_message):
+    team = team_or_404(slug)
+    require(request.user, action, team)
+    try:
+        service(request.user, team)
+        messages.success(request, done_message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("teams:detail", slug=team.slug)
+
+
+@login_required
+@require_POST
+def conclude(request, slug):
+    return _lifecycle_post(request, slug, Action.CONCLUDE, services.conclude_team, _("The team is concluded."))
+
+
+@login_required
+@require_POST
+def archive(request, slug):
+    return _lifecycle_post(request, slug, Action.ARCHIVE, services.archive_team, _("The team is archived."))
+
+
+@login_required
+def invite(request, slug):
+    team = team_or_404(slug)
+    require(request.user, Action.INVITE, team)
+    form = InviteForm(request.POST or None, team=team)
+    if request.method == "POST":
+        membership = apply(form, lambda data: services.invite_member(request.user, team, **data))
+        if membership:
+            messages.success(request, _("%(name)s is now a member.") % {
+                "name": membership.user.get_full_name() or membership.user.username})
+            return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Invite a member")})
+
+
+@login_required
+def request_join(request, slug):
+    team = team_or_404(slug)
+    require(request.user, Action.REQUEST_JOIN, team)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and apply(form, lambda data: services.request_to_join(request.user, team, **data)):
+        messages.success(request, _("Your request was sent to the team's leads."))
+        return redirect("teams:detail", slug=team.slug)
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Ask to join")})
+
+
+def _membership(team, membership_id):
+    return get_object_or_404(Membership.objects.select_related("user", "team"), pk=membership_id, team=team)
+
+
+@login_required
+@require_POST
+def answer_join(request, slug, membership_id):
+    team = team_or_404(slug)
+    require(request.user, Action.APPROVE_JOIN, team)
+    membership = _membership(team, membership_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.answer_join_request(request.user, membership, approve=approve)
+        messages.success(request, _("Request approved.") if approve else _("Request declined."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("teams:detail", slug=team.slug)
+
+
+@login_required
+@require_POST
+def change_role(request, slug, membership_id):
+    team = team_or_404(slug)
+    require(request.user, Action.CHANGE_ROLES, team)
+    membership = _membership(team, membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_role(request.user, membership, role=form.cleaned_data["role"])
+            messages.success(request, _("Role changed."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Unknown role."))
+    return redirect("teams:detail", slug=team.slug)
+
+
+@login_required
+@require_POST
+def remove_member(request, slug, membership_id):
+    team = team_or_404(slug)
+    membership = _membership(team, membership_id)
+    if membership.user_id != request.user.pk:
+        require(request.user, Action.REMOVE_MEMBER, team)
+    try:
+        services.remove_member(request.user, membership)
+        messages.success(request, _("Member removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("teams:detail", slug=team.slug)
+
+
+@login_required
+def event_log(request, slug):
+    """The team's events after ?after=<seq>, as the WebSocket would replay them (for polling clients)."""
+    team = viewable_team_or_404(request.user, slug)
+    try:
+        after = max(0, int(request.GET.get("after", 0)))
+    except ValueError:
+        return JsonResponse({"error": _("after must be a sequence number.")}, status=400)
+    frames = [event.as_frame() for event in events_after(team.pk, after)]
+    return JsonResponse({"events": frames, "seq": frames[-1]["seq"] if frames else after,
+                         "complete": len(frames) < REPLAY_LIMIT})

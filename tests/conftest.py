@@ -1,0 +1,194 @@
+"""Shared fixtures: people in every role, teams made through the services, and real
+servers (a daphne process, Debian's chromium) for the tests that need them."""
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.utils import timezone
+
+from teams import services
+from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_ALL_SUITES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def missing(reason):
+    """A missing real part fails in CI (every suite must run there) and skips elsewhere."""
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def make_user(username, role=None, fields=(), **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw", first_name=username.capitalize(), last_name="Tester",
+        email=f"{username}@example.org", **extra)
+    profile = Profile.objects.create(user=user, organisation="Test org")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if fields:
+        profile.fields_of_action.set(FieldOfAction.objects.filter(code__in=fields))
+    return user
+
+
+@pytest.fixture
+def people(db):
+    """One person per role relevant to a team in the LST field."""
+    return {
+        "manager": make_user("manager", ClusterRole.CLUSTER_MANAGEMENT),
+        "lead": make_user("lead"),
+        "expert": make_user("expert"),
+        "observer": make_user("observer"),
+        "supporter": make_user("supporter", ClusterRole.FIELD_MANAGER, ["LST"]),
+        "field_manager": make_user("fieldmanager", ClusterRole.FIELD_MANAGER, ["LST"]),
+        "other_field_manager": make_user("othermanager", ClusterRole.FIELD_MANAGER, ["IC"]),
+        "advisor": make_user("advisor", ClusterRole.ADVISORY_BOARD),
+        "outsider": make_user("outsider"),
+    }
+
+
+def team_data(**overrides):
+    today = timezone.localdate()
+    data = dict(name="Data Spaces", purpose="Shared data spaces for hospitals.",
+                goals=list(StrategicGoal.objects.filter(code__in=["3a", "3b"])),
+                fields_of_action=list(FieldOfAction.objects.filter(code="LST")),
+                start_date=today - datetime.timedelta(days=10), end_date=today + datetime.timedelta(days=100))
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_team(people):
+    """A running LST team with a lead, an expert, an observer and a supporter."""
+    def make(**overrides):
+        team = services.launch_new_team(people["manager"], lead=people["lead"], supporters=[people["supporter"]],
+                                        **team_data(**overrides))
+        services.invite_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
+        services.invite_member(people["manager"], team, user=people["observer"], role=Membership.Role.OBSERVER)
+        team.refresh_from_db()
+        return team
+    return make
+
+
+@pytest.fixture
+def team(make_team):
+    return make_team()
+
+
+# Real servers ----------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=30):
+    """Poll until the server accepts connections (or died): synchronisation, not a sleep."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} did not start in {timeout}s")
+
+
+def server_env():
+    """The environment for a server process that must see this test's database."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="workspace.settings", PYTHONPATH=str(ROOT))
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        env["SQLITE_PATH"] = str(db["NAME"])
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = (f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+                               f"{db['NAME']}")
+    return env
+
+
+class Daphne:
+    def __init__(self, extra_env=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.log = open(ROOT / "var" / f"daphne-{self.port}.log", "w")
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(self.port),
+             "workspace.asgi:application"],
+            cwd=ROOT, env={**server_env(), **(extra_env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture
+def daphne_server(transactional_db):
+    connection.close()  # let the server open the database itself
+    server = Daphne()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the tests' own ORM calls
+    # are still plain synchronous code, so Django's async-context guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-quic", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def login_page(chromium, daphne_server):
+    """Open a fresh browser context logged in as the given user (password "pw")."""
+    contexts = []
+
+    def login(user, language="en"):
+        context = chromium.new_context(locale=language, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{daphne_server.url}/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", "pw")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{daphne_server.url}/my/")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
