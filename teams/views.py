@@ -77,7 +77,7 @@ def team_detail(request, slug):
     if abilities["view"]:
         recent = list(Event.objects.filter(team=team).select_related("actor").order_by("-seq")[:15])
     return render(request, "teams/team_detail.html", {
-        "team": team, "can": abilities,
+        "team": team, "can": abilities, "section": "overview",
         "members": [m for m in memberships if m.state == Membership.State.ACTIVE],
         "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
         "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),

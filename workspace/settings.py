@@ -22,6 +22,9 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Under pytest: one id per test run, inherited by the servers it starts, so runs in parallel
+# never share a test database or a channel-layer prefix.
+TEST_RUN_ID = os.environ.setdefault("TEST_RUN_ID", str(os.getpid())) if os.environ.get("PYTEST_VERSION") else ""
 SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-not-for-production-" + "x" * 20)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
     "teams",
     "teams.board",
     "teams.discussion",
+    "teams.review",
+    "teams.notify",
     "realtime",
 ]
 
@@ -88,7 +93,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a daphne process started by the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{TEST_RUN_ID}.sqlite3")}
+elif TEST_RUN_ID:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{TEST_RUN_ID}"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -101,10 +108,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "group_expiry": 3600, "capacity": 1000},
+            "CONFIG": {"hosts": [REDIS_URL], "group_expiry": 3600, "capacity": 1000,
+                       "prefix": f"asgi{TEST_RUN_ID}"},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": f"ws{TEST_RUN_ID}"}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("teams.board.urls")),
     path("", include("teams.discussion.urls")),
+    path("", include("teams.review.urls")),
+    path("", include("teams.notify.urls")),
 ]

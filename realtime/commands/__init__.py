@@ -1,0 +1,1 @@
+"""Frame → service translations, one module per workspace part; imported at startup."""

@@ -1,0 +1,1 @@
+"""Board commands (card.move, card.create, …)."""

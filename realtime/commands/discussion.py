@@ -1,0 +1,1 @@
+"""Discussion commands (message.post, …)."""

@@ -1,0 +1,144 @@
+/* The team page's one live connection (protocol: docs/realtime.md).
+ *
+ *   const live = LiveTeam.connect(slug, seqRenderedByServer);
+ *   live.on("card.moved", (data, frame) => ...);   // durable events, in seq order, exactly once
+ *   live.onFrame("typing", frame => ...);          // ephemeral frames (no seq)
+ *   live.send("card.move", {card: 7, ...})         // Promise: resolves on ack, rejects on error
+ *
+ * It resumes from the last sequence number it holds after every reconnect, so a dropped
+ * socket or a restarted server loses nothing. Commands sent while disconnected wait in
+ * a queue and go out after the resume. Elements with [data-live-state] show the state.
+ */
+(function () {
+  "use strict";
+  const MAX_BACKOFF_MS = 15000;
+
+  class LiveTeam {
+    constructor(url, seq) {
+      this.url = url;
+      this.seq = seq || 0;
+      this.handlers = {};
+      this.frameHandlers = {};
+      this.pending = new Map();   // request id -> {resolve, reject, frame}
+      this.queue = [];            // frames waiting for the connection
+      this.attempt = 0;
+      this.nextId = 1;
+      this.state = "connecting";
+      this.offlineSince = null;
+      this.open();
+    }
+
+    static connect(slug, seq) {
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      const live = new LiveTeam(`${scheme}://${location.host}/ws/teams/${slug}/`, seq);
+      window.addEventListener("online", () => live.retryNow());
+      return live;
+    }
+
+    on(kind, handler) { (this.handlers[kind] = this.handlers[kind] || []).push(handler); return this; }
+    onFrame(type, handler) { (this.frameHandlers[type] = this.frameHandlers[type] || []).push(handler); return this; }
+
+    send(type, data) {
+      const id = `c${this.nextId++}`;
+      const frame = Object.assign({type: type, id: id}, data || {});
+      return new Promise((resolve, reject) => {
+        this.pending.set(id, {resolve, reject, frame});
+        if (this.state === "live") this.socket.send(JSON.stringify(frame));
+        else this.queue.push(frame);
+      });
+    }
+
+    /* Ephemeral frames (typing): dropped, not queued, when not live. */
+    sendEphemeral(type, data) {
+      if (this.state === "live") this.socket.send(JSON.stringify(Object.assign({type: type}, data || {})));
+    }
+
+    open() {
+      this.socket = new WebSocket(this.url);
+      this.socket.onopen = () => {
+        this.attempt = 0;
+        this.socket.send(JSON.stringify({type: "resume", after: this.seq}));
+      };
+      this.socket.onmessage = (message) => this.receive(JSON.parse(message.data));
+      this.socket.onclose = (close) => this.closed(close);
+    }
+
+    receive(frame) {
+      if (frame.type === "event") {
+        if (frame.seq <= this.seq) return;           // already applied
+        this.seq = frame.seq;
+        this.emit(frame.event, frame.data, frame);
+        this.emit("*", frame.data, frame);
+      } else if (frame.type === "resumed") {
+        this.setState("live");
+        const waiting = this.queue.splice(0);
+        waiting.forEach((queued) => this.socket.send(JSON.stringify(queued)));
+      } else if (frame.type === "ack" || frame.type === "error") {
+        const request = frame.id && this.pending.get(frame.id);
+        if (request) {
+          this.pending.delete(frame.id);
+          frame.type === "ack" ? request.resolve(frame) : request.reject(frame);
+        } else if (frame.type === "error") {
+          this.emitFrame("error", frame);
+        }
+      } else {
+        this.emitFrame(frame.type, frame);
+      }
+    }
+
+    emit(kind, data, frame) {
+      (this.handlers[kind] || []).forEach((handler) => {
+        try { handler(data, frame); } catch (error) { console.error(error); }
+      });
+    }
+
+    emitFrame(type, frame) {
+      (this.frameHandlers[type] || []).forEach((handler) => handler(frame));
+    }
+
+    closed(close) {
+      if (close.code === 4403 || close.code === 1006 && this.refused) {
+        this.setState("offline");
+        return;
+      }
+      // Requests in flight may or may not have been applied: the resume will tell, so
+      // they are resent only if they never left (queue); in-flight ones are rejected.
+      this.pending.forEach((request, id) => {
+        if (!this.queue.includes(request.frame)) {
+          request.reject({type: "error", id: id, code: "disconnected", message: "Connection lost; please check and retry."});
+          this.pending.delete(id);
+        }
+      });
+      this.setState(this.attempt >= 3 ? "offline" : "reconnecting");
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+      this.attempt += 1;
+      this.timer = setTimeout(() => this.open(), delay);
+    }
+
+    retryNow() {
+      if (this.state === "live") return;
+      clearTimeout(this.timer);
+      this.open();
+    }
+
+    setState(state) {
+      if (state !== "live" && !this.offlineSince) this.offlineSince = new Date();
+      if (state === "live") this.offlineSince = null;
+      this.state = state;
+      document.querySelectorAll("[data-live-state]").forEach((element) => {
+        element.dataset.liveState = state;
+        element.className = `conn ${state}`;
+        const labels = JSON.parse(element.dataset.labels || "{}");
+        let text = labels[state] || state;
+        if (state === "offline" && this.offlineSince) {
+          text += " " + this.offlineSince.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+        }
+        element.textContent = text;
+      });
+      document.documentElement.classList.toggle("is-live", state === "live");
+      document.dispatchEvent(new CustomEvent("live:state", {detail: {state: state, since: this.offlineSince}}));
+    }
+  }
+
+  window.LiveTeam = LiveTeam;
+})();
