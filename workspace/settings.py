@@ -158,9 +158,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapital.example")
 
 # Limits users meet (documented in docs/realtime.md).
-WS_MAX_FRAME_BYTES = 64 * 1024
-WS_RATE_PER_SECOND = 10
-WS_RATE_BURST = 30
+WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))
+WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", 10))
+WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", 30))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default
