@@ -130,7 +130,8 @@ class Team(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
-                                   name="team_ends_after_it_starts"),
+                                   name="team_ends_after_it_starts",
+                                   violation_error_message=_("The end date must not be before the start date.")),
         ]
 
     def __str__(self):

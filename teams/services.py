@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import events
 from .models import Membership, Team, TeamUserObjectPermission
@@ -82,8 +83,9 @@ def _transition(team, action):
     team.status = target
 
 
-_VERB = {Action.LAUNCH: _("launched"), Action.EXTEND: _("extended"), Action.CONCLUDE: _("concluded"),
-         Action.ARCHIVE: _("archived")}
+# Lazy: looked up in the language of the request that meets the refusal, not at import.
+_VERB = {Action.LAUNCH: gettext_lazy("launched"), Action.EXTEND: gettext_lazy("extended"),
+         Action.CONCLUDE: gettext_lazy("concluded"), Action.ARCHIVE: gettext_lazy("archived")}
 
 
 def _on_launch(team, actor):
