@@ -82,7 +82,8 @@ class ExtendForm(forms.Form):
 
 class InviteForm(forms.Form):
     user = PersonChoiceField(label=_("Person"), queryset=people(),
-                             error_messages={"invalid_choice": _("Unknown person.")})
+                             error_messages={"invalid_choice": _("Choose a person from the list who is not yet "
+                                                                 "a member.")})
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EXPERT)
 
     def __init__(self, *args, team=None, **kwargs):

@@ -31,6 +31,12 @@ def apply(form, call):
         return None
 
 
+def posted(request):
+    """The submitted data, or None for a GET. (Not `request.POST or None`: an empty POST
+    must be a bound form, so it shows "This field is required." instead of a blank form.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def team_or_404(slug):
     return get_object_or_404(Team, slug=slug)
 
@@ -87,7 +93,7 @@ def team_detail(request, slug):
 
 @login_required
 def propose(request):
-    form = ProposeTeamForm(request.POST or None, initial={"start_date": services.timezone.localdate()})
+    form = ProposeTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
     if request.method == "POST":
         team = apply(form, lambda data: services.propose_team(request.user, **data))
         if team:
@@ -100,7 +106,7 @@ def propose(request):
 def launch_new(request):
     if not can_launch_teams(request.user):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
-    form = LaunchTeamForm(request.POST or None, initial={"start_date": services.timezone.localdate()})
+    form = LaunchTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
     if request.method == "POST":
         team = apply(form, lambda data: services.launch_new_team(request.user, **data))
         if team:
@@ -115,7 +121,7 @@ def edit(request, slug):
     require(request.user, Action.EDIT, team)
     initial = {"name": team.name, "purpose": team.purpose, "goals": team.goals.all(),
                "fields_of_action": team.fields_of_action.all()}
-    form = TeamForm(request.POST or None, initial=initial)
+    form = TeamForm(posted(request), initial=initial)
     if request.method == "POST" and apply(form, lambda data: services.update_team(request.user, team, **data)):
         messages.success(request, _("Saved."))
         return redirect("teams:detail", slug=team.slug)
@@ -126,7 +132,7 @@ def edit(request, slug):
 def launch(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.LAUNCH, team)
-    form = LaunchProposedForm(request.POST or None, initial={"start_date": team.start_date,
+    form = LaunchProposedForm(posted(request), initial={"start_date": team.start_date,
                                                               "end_date": team.end_date})
     if request.method == "POST" and apply(form, lambda data: services.launch_team(request.user, team, **data)):
         messages.success(request, _("The team is launched."))
@@ -138,7 +144,7 @@ def launch(request, slug):
 def extend(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.EXTEND, team)
-    form = ExtendForm(request.POST or None, initial={"end_date": team.end_date})
+    form = ExtendForm(posted(request), initial={"end_date": team.end_date})
     if request.method == "POST" and apply(form, lambda data: services.extend_team(request.user, team, **data)):
         messages.success(request, _("The team is extended."))
         return redirect("teams:detail", slug=team.slug)
@@ -172,7 +178,7 @@ def archive(request, slug):
 def invite(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.INVITE, team)
-    form = InviteForm(request.POST or None, team=team)
+    form = InviteForm(posted(request), team=team)
     if request.method == "POST":
         membership = apply(form, lambda data: services.invite_member(request.user, team, **data))
         if membership:
@@ -186,7 +192,7 @@ def invite(request, slug):
 def request_join(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.REQUEST_JOIN, team)
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(posted(request))
     if request.method == "POST" and apply(form, lambda data: services.request_to_join(request.user, team, **data)):
         messages.success(request, _("Your request was sent to the team's leads."))
         return redirect("teams:detail", slug=team.slug)
@@ -203,7 +209,11 @@ def answer_join(request, slug, membership_id):
     team = team_or_404(slug)
     require(request.user, Action.APPROVE_JOIN, team)
     membership = _membership(team, membership_id)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        messages.error(request, _("Choose whether to approve or decline the request."))
+        return redirect("teams:detail", slug=team.slug)
+    approve = decision == "approve"
     try:
         services.answer_join_request(request.user, membership, approve=approve)
         messages.success(request, _("Request approved.") if approve else _("Request declined."))
