@@ -27,7 +27,7 @@ def my_teams(user):
     )
     roles = dict(Membership.objects.filter(user=user, team__in=teams).values_list("team_id", "role"))
     for team in teams:
-        team.my_role = roles.get(team.pk)
+        team.my_role = Membership.Role(roles[team.pk]).label if team.pk in roles else None  # translated
     return teams
 
 

@@ -1,0 +1,139 @@
+"""The foundation's list pages run the same number of SQL queries at 10 and at 500 teams.
+
+Teams, their goal and field links, memberships and guardian permission rows are made
+with bulk_create (fast); each page is then fetched at 10 teams and again at 500, and
+the two query counts must be equal (and small). On a mismatch the extra SQL is shown.
+"""
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from teams.models import FieldOfAction, Membership, StrategicGoal, Team, TeamUserObjectPermission
+from teams.permissions import ROLE_PERMISSIONS
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = ["active", "active", "extended", "proposed", "concluded", "archived"]
+
+
+def add_teams(count, viewer, lead, start=0):
+    """`count` teams in mixed states, with goals, fields, two members each and guardian rows."""
+    today = timezone.localdate()
+    goals = list(StrategicGoal.objects.all())
+    fields = list(FieldOfAction.objects.all())
+    teams = Team.objects.bulk_create([
+        Team(slug=f"bulk-{i}", name=f"Bulk team {i}", purpose=f"Purpose of bulk team {i}", status=STATUSES[i % len(STATUSES)],
+             start_date=today - datetime.timedelta(days=60 + i % 50),
+             end_date=today + datetime.timedelta(days=(i % 70) - 5))  # some of them expired
+        for i in range(start, start + count)
+    ])
+    if teams[0].pk is None:  # a backend without RETURNING: read them back
+        teams = list(Team.objects.filter(slug__in=[t.slug for t in teams]))
+    Team.goals.through.objects.bulk_create(
+        Team.goals.through(team_id=team.pk, strategicgoal_id=goals[(i + k) % len(goals)].pk)
+        for i, team in enumerate(teams) for k in range(3))
+    Team.fields_of_action.through.objects.bulk_create(
+        Team.fields_of_action.through(team_id=team.pk, fieldofaction_id=fields[i % len(fields)].pk)
+        for i, team in enumerate(teams))
+    memberships = [Membership(team=team, user=lead, role=Membership.Role.LEAD) for team in teams]
+    memberships += [Membership(team=team, user=viewer, role=Membership.Role.EXPERT,
+                               state=Membership.State.ACTIVE if i % 5 else Membership.State.REQUESTED)
+                    for i, team in enumerate(teams)]
+    Membership.objects.bulk_create(memberships)
+    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="teams")}
+    rows = []
+    for membership in memberships:
+        if membership.state == Membership.State.ACTIVE:
+            rows += [TeamUserObjectPermission(user=membership.user, content_object=membership.team,
+                                              permission=perms[codename])
+                     for codename in ROLE_PERMISSIONS[membership.role]]
+    TeamUserObjectPermission.objects.bulk_create(rows)
+    return teams
+
+
+def fetch(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def explain(small, large):
+    extra = [sql for sql in large if sql not in small] or large[len(small):]
+    return f"{len(small)} queries at 10 teams, {len(large)} at 500; extra:\n" + "\n".join(extra[:10])
+
+
+PAGES = {
+    "directory": ("/teams/", {}),
+    "directory, htmx rows": ("/teams/", {"HTTP_HX_REQUEST": "true"}),
+    "directory by field": ("/teams/?field=LST", {}),
+    "directory by focal area": ("/teams/?area=3", {}),
+    "directory by goal": ("/teams/?goal=3b", {}),
+    "directory by status": ("/teams/?status=active", {}),
+    "directory by search": ("/teams/?q=bulk", {}),
+    # Team 0 (and every 174th) matches: its field is the first, its goals the first three.
+    "directory, all filters": ("/teams/?field=LST&area=1&goal=1a&status=active&q=bulk", {}),
+    "directory, bad filter": ("/teams/?field=nope&goal=zz&status=flying", {}),
+    "my teams": ("/my/", {}),
+    "master plan": ("/masterplan/", {}),
+}
+
+
+def test_list_pages_run_the_same_queries_at_10_and_500_teams(client, capsys):
+    viewer, lead = make_user("viewer"), make_user("teamlead")
+    client.force_login(viewer)
+    add_teams(10, viewer, lead)
+    for url, headers in PAGES.values():  # warm-up: content types, translations, first-use caches
+        client.get(url, **headers)
+    small = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
+    add_teams(490, viewer, lead, start=10)
+    large = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
+
+    problems = []
+    with capsys.disabled():  # the figures, for the report (visible with -s)
+        print()
+        for page in PAGES:
+            (small_response, small_sql), (large_response, large_sql) = small[page], large[page]
+            print(f"  {page:<26} {len(small_sql):>3} queries at 10 teams, {len(large_sql):>3} at 500")
+            if len(small_sql) != len(large_sql):
+                problems.append(f"{page}: {explain(small_sql, large_sql)}")
+            if len(large_sql) > 12:
+                problems.append(f"{page}: {len(large_sql)} queries:\n" + "\n".join(large_sql))
+            # The same queries now carry many more teams (each page found some at 10 already).
+            small_count = small_response.content.count(b"Bulk team ")
+            if not 0 < small_count < large_response.content.count(b"Bulk team "):
+                problems.append(f"{page}: the page did not grow from {small_count} teams")
+    assert not problems, "\n\n".join(problems)
+
+    directory = large["directory"][0].content.decode()
+    assert "500 teams" in directory
+    assert directory.count('class="team-card') == 500
+    my = large["my teams"][0].content.decode()
+    assert my.count('class="team-card') == 400  # the viewer asked to join every fifth team
+    assert "Waiting for an answer" in my
+    by_status = large["directory by status"][0].content.decode()
+    assert by_status.count('class="team-card') == Team.objects.filter(status="active").count()
+    by_goal = large["directory by goal"][0].content.decode()
+    assert by_goal.count('class="team-card') == Team.objects.filter(goals__code="3b").distinct().count()
+    by_area = large["directory by focal area"][0].content.decode()
+    assert by_area.count('class="team-card') == Team.objects.filter(goals__focal_area__number=3).distinct().count()
+    combined = large["directory, all filters"][0].content.decode()
+    assert "Bulk team 0<" in combined
+    assert large["master plan"][0].content.decode().count('class="goal"') == 29
+
+
+@pytest.mark.parametrize("members", [3, 60])
+def test_team_page_queries_do_not_grow_with_members(client, people, team, members, django_assert_max_num_queries):
+    lead = people["lead"]
+    extra = [make_user(f"member{i}") for i in range(members)]
+    Membership.objects.bulk_create(Membership(team=team, user=user, role=Membership.Role.EXPERT) for user in extra)
+    client.force_login(lead)
+    client.get(f"/teams/{team.slug}/")
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/teams/{team.slug}/")
+    assert response.content.decode().count('data-user="member') == members
