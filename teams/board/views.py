@@ -1,10 +1,213 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Thin views of the board: read through selectors, write through services.
 
+The board page renders the state at team.last_seq (read first, in the same request) and
+the client resumes the event stream after it. The card dialog is a server-rendered
+partial (htmx); its forms post here and get the fresh dialog back.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from teams.permissions import Action, can, team_abilities
 from teams.views import viewable_team_or_404
+
+from . import selectors, services
+from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
+from .models import Attachment, Card, ChecklistItem, Column
+
+
+def _initials(user):
+    first, last = (user.first_name or user.username)[:1], (user.last_name or "")[:1]
+    return (first + last).upper()
 
 
 @login_required
+@require_GET
 def board(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    return render(request, "board/board.html", {"team": team, "section": "board"})
+    seq = team.last_seq  # the state below is at least this new; the client resumes after it
+    board_filter = selectors.BoardFilter.from_query(request.GET)
+    data = selectors.board(team, request.user, board_filter)
+    abilities = team_abilities(request.user, team)
+    goals = selectors.team_goals(team)
+    config = {
+        "slug": team.slug, "seq": seq, "me": request.user.pk,
+        "canContribute": abilities["contribute"], "canEdit": abilities["edit"] and team.is_writable,
+        "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": _initials(user)}
+                   for user in data.members},
+        "goals": {str(goal.pk): goal.code for goal in goals},
+        "today": str(services.timezone.localdate()),
+        "cardUrl": f"/teams/{team.slug}/board/cards/0/",
+        "text": {
+            "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
+            "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
+            "offline": _("You are offline: the board is read-only until the connection is back."),
+            "wip": _("WIP limit exceeded"),
+            "due": _("Due"),
+            "overdue": _("Overdue"),
+            "checklist": _("Checklist"),
+            "comments": _("Comments"),
+            "attachments": _("Attachments"),
+            "error": _("That did not work:"),
+            "top": _("top"),
+            "priority": {value: str(label) for value, label in Card.Priority.choices},
+            "confirmArchive": _("Archive this card? It disappears from the board."),
+            "confirmArchiveColumn": _("Archive this column? It must be empty."),
+            "removed": _("This card was archived."),
+        },
+    }
+    return render(request, "board/board.html", {
+        "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
+        "config": config, "seq": seq, "priorities": Card.Priority.choices,
+        "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
+                            "card_count": 0, "tiles": []},
+    })
+
+
+def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
+                 attachment_form=None, status=200):
+    try:
+        card = selectors.card_detail(team, card_id)
+    except Card.DoesNotExist:
+        raise Http404
+    can_contribute = can(request.user, Action.CONTRIBUTE, team)
+    context = {"team": team, "card": card, "can_contribute": can_contribute,
+               "history": selectors.card_history(team, card.pk),
+               "columns": list(Column.objects.filter(team=team, archived=False).order_by("rank", "id"))}
+    if can_contribute:
+        members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer")
+                   .select_related("user")]
+        goals = selectors.team_goals(team)
+        context.update(
+            form=form or CardForm(members=members, goals=goals, initial={
+                "version": card.version, "title": card.title, "description": card.description,
+                "assignees": list(card.assignees.all()), "due_date": card.due_date, "priority": card.priority,
+                "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
+            comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
+            attachment_form=attachment_form or AttachmentForm(),
+            max_mb=services.MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            types=", ".join(sorted(services.ATTACHMENT_TYPES)))
+    return render(request, "board/_card_dialog.html", context, status=status)
+
+
+@login_required
+@require_GET
+def card(request, slug, card_id):
+    team = viewable_team_or_404(request.user, slug)
+    return _card_dialog(request, team, card_id)
+
+
+def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
+    """Validate a form, call the service; errors go back into the dialog's form."""
+    team = viewable_team_or_404(request.user, slug)
+    card = get_object_or_404(Card.objects.select_related("team"), pk=card_id, team=team, archived=False)
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    if form.is_valid():
+        try:
+            call(team, card, form.cleaned_data)
+            return _card_dialog(request, team, card_id)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+    return _card_dialog(request, team, card_id, **{form_name: form})
+
+
+@login_required
+@require_POST
+def card_edit(request, slug, card_id):
+    team = viewable_team_or_404(request.user, slug)
+    members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
+
+    def call(team, card, data):
+        services.update_card(request.user, card, version=data["version"], title=data["title"],
+                             description=data["description"], assignees=data["assignees"],
+                             due_date=data["due_date"], priority=data["priority"], labels=data["labels"],
+                             goals=data["goals"])
+    return _post(request, slug, card_id, CardForm, call, "form", members=members, goals=selectors.team_goals(team))
+
+
+@login_required
+@require_POST
+def card_comment(request, slug, card_id):
+    return _post(request, slug, card_id, CommentForm,
+                 lambda team, card, data: services.add_comment(request.user, card, body=data["body"]),
+                 "comment_form")
+
+
+@login_required
+@require_POST
+def checklist_add(request, slug, card_id):
+    return _post(request, slug, card_id, ChecklistItemForm,
+                 lambda team, card, data: services.add_checklist_item(request.user, card, text=data["text"]),
+                 "checklist_form")
+
+
+@login_required
+@require_POST
+def checklist_remove(request, slug, card_id, item_id):
+    team = viewable_team_or_404(request.user, slug)
+    item = get_object_or_404(ChecklistItem.objects.select_related("card__team"), pk=item_id, card_id=card_id,
+                             card__team=team)
+    services.remove_checklist_item(request.user, item)
+    return _card_dialog(request, team, card_id)
+
+
+@login_required
+@require_POST
+def attachment_add(request, slug, card_id):
+    return _post(request, slug, card_id, AttachmentForm,
+                 lambda team, card, data: services.add_attachment(request.user, card, upload=data["file"]),
+                 "attachment_form")
+
+
+@login_required
+@require_POST
+def attachment_remove(request, slug, card_id, attachment_id):
+    team = viewable_team_or_404(request.user, slug)
+    attachment = get_object_or_404(Attachment.objects.select_related("card__team"), pk=attachment_id,
+                                   card_id=card_id, card__team=team)
+    services.remove_attachment(request.user, attachment)
+    return _card_dialog(request, team, card_id)
+
+
+@login_required
+@require_GET
+def attachment_download(request, slug, card_id, attachment_id):
+    """Files are served only to the team's viewers (never from a public /media/ URL)."""
+    team = viewable_team_or_404(request.user, slug)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, card_id=card_id, card__team=team)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def column_settings(request, slug, column_id):
+    """Rename / WIP limit / done flag from the column menu (no-JS fallback for column.update)."""
+    team = viewable_team_or_404(request.user, slug)
+    column = get_object_or_404(Column.objects.select_related("team"), pk=column_id, team=team, archived=False)
+    form = ColumnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_column(request.user, column, name=form.cleaned_data["name"],
+                                   wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"])
+            messages.success(request, _("Column saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("board:board", slug=team.slug)

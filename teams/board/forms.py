@@ -1,0 +1,114 @@
+"""Forms of the board: the card dialog's (HTTP) and the WebSocket frames' (realtime/commands/board.py)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teams.forms import PlainTextField
+
+from .models import Card
+
+ID_ERRORS = {"required": _("This field is required."), "invalid": _("Enter a whole number.")}
+
+
+def person_label(user):
+    return user.get_full_name() or user.username
+
+
+class CardForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = PlainTextField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, max_length=20000,
+                                  widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text=_("Markdown: **bold**, _italic_, lists, links."))
+    assignees = forms.ModelMultipleChoiceField(label=_("Assignees"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
+    labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
+                             help_text=_("Separate labels with commas."))
+    goals = forms.ModelMultipleChoiceField(label=_("Strategic goals"), queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members=(), goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["assignees"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in members])
+        self.fields["assignees"].label_from_instance = person_label
+        from teams.models import StrategicGoal
+
+        self.fields["goals"].queryset = StrategicGoal.objects.filter(pk__in=[g.pk for g in goals])
+        self.fields["goals"].label_from_instance = lambda goal: f"{goal.code} – {goal.title}"
+
+    def clean_labels(self):
+        value = self.cleaned_data["labels"]
+        return [name.strip() for name in value.split(",") if name.strip()]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Markdown; mention people with @username."))
+
+
+class ChecklistItemForm(forms.Form):
+    text = PlainTextField(label=_("New checklist item"), max_length=200)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class ColumnForm(forms.Form):
+    name = PlainTextField(label=_("Name"), max_length=60)
+    wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999,
+                                   help_text=_("Warn when the column holds more cards than this."))
+    is_done = forms.BooleanField(label=_("Cards here are done"), required=False)
+
+
+# WebSocket frames ------------------------------------------------------------------------
+
+class CardCreateFrame(forms.Form):
+    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    title = PlainTextField(max_length=200)
+    position = forms.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
+
+
+class CardMoveFrame(forms.Form):
+    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    after = forms.IntegerField(min_value=1, required=False, error_messages=ID_ERRORS)  # null: at the top
+    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+
+
+class CardRenameFrame(forms.Form):
+    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    title = PlainTextField(max_length=200)
+    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+
+
+class CardArchiveFrame(forms.Form):
+    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+
+
+class ChecklistCheckFrame(forms.Form):
+    item = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    done = forms.BooleanField(required=False)
+
+
+class ColumnCreateFrame(forms.Form):
+    name = PlainTextField(max_length=60)
+    wip_limit = forms.IntegerField(min_value=1, max_value=999, required=False)
+
+
+class ColumnUpdateFrame(ColumnCreateFrame):
+    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    is_done = forms.BooleanField(required=False)
+
+
+class ColumnMoveFrame(forms.Form):
+    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    after = forms.IntegerField(min_value=1, required=False, error_messages=ID_ERRORS)  # null: first
+
+
+class ColumnArchiveFrame(forms.Form):
+    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)

@@ -1,0 +1,74 @@
+"""Lexicographic ranks: strings over 0-9a-z that sort like the cards they order.
+
+`between(lo, hi)` returns a key strictly between two neighbours, so placing a card writes
+only that card. Keys never end in "0", so there is always room between two of them; they
+grow by about one character per five insertions at the same spot, and when a key would
+pass MAX_LENGTH the service spreads that one column again (`spread`).
+Plain byte order is used: JavaScript's `<` on these strings agrees with the database.
+"""
+import math
+
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+BASE = len(DIGITS)
+MAX_LENGTH = 24
+
+
+def _digit(key, i, default):
+    return DIGITS.index(key[i]) if i < len(key) else default
+
+
+def between(lo=None, hi=None):
+    """A key with lo < key < hi; None means no bound on that side."""
+    lo, hi = lo or "", hi or ""
+    if hi and lo >= hi:
+        raise ValueError(f"no rank between {lo!r} and {hi!r}")
+    result = []
+    i = 0
+    bounded = bool(hi)
+    while True:
+        a = _digit(lo, i, 0)
+        b = _digit(hi, i, 0) if bounded else BASE
+        if bounded and a == b:
+            result.append(DIGITS[a])
+            i += 1
+            continue
+        if not bounded:
+            if i >= len(lo):
+                result.append(DIGITS[1] if lo else DIGITS[BASE // 2])
+                return "".join(result)
+            if a + 1 < BASE:  # after everything: a small step keeps keys short when appending
+                result.append(DIGITS[a + 1])
+                return "".join(result)
+            result.append(DIGITS[a])
+            i += 1
+            continue
+        mid = (a + b) // 2
+        if mid > a:
+            result.append(DIGITS[mid])
+            return "".join(result)
+        # b == a + 1: keep lo's digit; the prefix is now below hi, only lo bounds the rest.
+        result.append(DIGITS[a])
+        i += 1
+        bounded = False
+
+
+def spread(count):
+    """`count` evenly spaced keys of equal length (a column's fresh start)."""
+    if count <= 0:
+        return []
+    width = max(1, math.ceil(math.log(count + 2, BASE)) + 1)
+    span = BASE ** width
+    keys = []
+    for n in range(1, count + 1):
+        value = n * span // (count + 1)
+        digits = []
+        for _ in range(width):
+            value, d = divmod(value, BASE)
+            digits.append(DIGITS[d])
+        key = "".join(reversed(digits)).rstrip("0") or DIGITS[1]
+        keys.append(key)
+    return keys
+
+
+def too_long(key):
+    return len(key) > MAX_LENGTH

@@ -1,0 +1,144 @@
+"""Every read of the board, in a fixed number of SQL queries whatever the board's size.
+
+board():  columns 1 + cards 1 (counts as subqueries) + assignees 1 + labels 1 + goals 1
+          + the team's labels 1 + assignable members 1 = 7, at 10 cards as at 5,000.
+card_detail(): card 1 + 3 relations + checklist 1 + comments 1 + attachments 1 + history 1.
+"""
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from teams.models import Event, Membership
+
+from .models import Attachment, Card, ChecklistItem, Column, Comment, Label
+
+
+def _count(model, **filters):
+    query = (model.objects.filter(card=OuterRef("pk"), **filters).order_by().values("card")
+             .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(query, output_field=IntegerField()), 0)
+
+
+def cards_with_tile_data(queryset):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return (
+        queryset.annotate(
+            checklist_total=_count(ChecklistItem), checklist_done=_count(ChecklistItem, done=True),
+            comment_count=_count(Comment), attachment_count=_count(Attachment))
+        .prefetch_related(
+            Prefetch("assignees", queryset=User.objects.order_by("last_name", "first_name")),
+            "labels", "goals")
+    )
+
+
+@dataclass
+class BoardFilter:
+    mine: bool = False
+    overdue: bool = False
+    label: int | None = None
+    goal: int | None = None
+    assignee: int | None = None
+
+    @classmethod
+    def from_query(cls, params):
+        def number(name):
+            try:
+                return int(params.get(name)) if params.get(name) else None
+            except (TypeError, ValueError):
+                return None
+        return cls(mine=params.get("mine") == "1", overdue=params.get("overdue") == "1",
+                   label=number("label"), goal=number("goal"), assignee=number("assignee"))
+
+    @property
+    def active(self):
+        return any((self.mine, self.overdue, self.label, self.goal, self.assignee))
+
+    def apply(self, queryset, user):
+        if self.mine:
+            queryset = queryset.filter(assignees=user)
+        if self.assignee:
+            queryset = queryset.filter(assignees__pk=self.assignee)
+        if self.overdue:
+            queryset = queryset.filter(due_date__lt=timezone.localdate(), column__is_done=False)
+        if self.label:
+            queryset = queryset.filter(labels__pk=self.label)
+        if self.goal:
+            queryset = queryset.filter(goals__pk=self.goal)
+        return queryset.distinct() if (self.mine or self.assignee or self.label or self.goal) else queryset
+
+
+@dataclass
+class Board:
+    columns: list
+    labels: list
+    members: list  # assignable people (users)
+    card_count: int = 0
+    filter: BoardFilter = field(default_factory=BoardFilter)
+
+
+def board(team, user, board_filter=None):
+    board_filter = board_filter or BoardFilter()
+    columns = list(Column.objects.filter(team=team, archived=False).order_by("rank", "id"))
+    cards = cards_with_tile_data(
+        board_filter.apply(Card.objects.filter(team=team, archived=False), user)).order_by("rank", "id")
+    by_column = {column.pk: column for column in columns}
+    for column in columns:
+        column.tiles = []
+    count = 0
+    today = timezone.localdate()
+    for card in cards:
+        column = by_column.get(card.column_id)
+        if column is None:
+            continue
+        card.column = column  # no query for card.column
+        card.overdue = bool(card.due_date and card.due_date < today and not column.is_done)
+        column.tiles.append(card)
+        count += 1
+    for column in columns:
+        column.card_count = len(column.tiles)
+        column.over_limit = bool(column.wip_limit and column.card_count > column.wip_limit)
+    labels = list(Label.objects.filter(team=team).order_by("name"))
+    members = [m.user for m in Membership.objects.filter(team=team, state=Membership.State.ACTIVE)
+               .exclude(role=Membership.Role.OBSERVER).select_related("user")
+               .order_by("user__last_name", "user__first_name")]
+    return Board(columns=columns, labels=labels, members=members, card_count=count, filter=board_filter)
+
+
+def card_detail(team, card_id):
+    """The card with everything shown in its dialog; raises Card.DoesNotExist for another team's card."""
+    card = (cards_with_tile_data(Card.objects.filter(team=team, archived=False))
+            .select_related("column", "created_by")
+            .prefetch_related(
+                Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "id")),
+                Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "id")),
+                Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
+            .get(pk=card_id))
+    card.overdue = card.is_overdue
+    return card
+
+
+def card_history(team, card_id, limit=100):
+    """Who changed what: the team's events about this card, newest first."""
+    return list(Event.objects.filter(team=team, data__card=card_id).select_related("actor")
+                .order_by("-seq")[:limit])
+
+
+def team_goals(team):
+    return list(team.goals.all())
+
+
+def overdue_cards(team):
+    """Open cards past their due date (for supervision)."""
+    return Card.objects.filter(team=team, archived=False, due_date__lt=timezone.localdate(),
+                               column__is_done=False)
+
+
+def progress(team):
+    """Done vs open cards of a team, in one query."""
+    return Card.objects.filter(team=team, archived=False).aggregate(
+        done=Count("pk", filter=Q(column__is_done=True)), open=Count("pk", filter=Q(column__is_done=False)),
+        overdue=Count("pk", filter=Q(column__is_done=False, due_date__lt=timezone.localdate())))
