@@ -34,6 +34,9 @@ def record(team, kind, actor, data):
                                  data=data, created_at=now)
     team.last_seq, team.last_activity_at = seq, now
     transaction.on_commit(lambda: ring(event))
+    from teams.notify.services import notify_about  # notifications derive from events (teams/notify/rules.py)
+
+    notify_about(event, team)
     return event
 
 

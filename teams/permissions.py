@@ -26,6 +26,7 @@ class Action(str, Enum):
     CHANGE_ROLES = "change_roles"
     REMOVE_MEMBER = "remove_member"
     REQUEST_JOIN = "request_join"
+    REVIEW = "review"  # write review notes, schedule review meetings (advisory board, cluster management)
 
 
 ROLE_PERMISSIONS = {
@@ -55,6 +56,7 @@ DENIED_MESSAGES = {
     Action.EXTEND: _("Only cluster management extends topic teams."),
     Action.CONCLUDE: _("Only cluster management concludes topic teams."),
     Action.ARCHIVE: _("Only cluster management archives topic teams."),
+    Action.REVIEW: _("Only the advisory board and cluster management write review notes."),
 }
 READ_ONLY_MESSAGE = _("This team is read-only: it has ended or is not running.")
 
@@ -111,7 +113,7 @@ def _fields_of(team):
 
 def _team_is_open_for(action, team):
     """Lifecycle rules that hold for everyone, cluster management included."""
-    if action in (Action.VIEW, Action.LAUNCH, Action.EXTEND, Action.CONCLUDE, Action.ARCHIVE):
+    if action in (Action.VIEW, Action.LAUNCH, Action.EXTEND, Action.CONCLUDE, Action.ARCHIVE, Action.REVIEW):
         return True
     if action == Action.CONTRIBUTE:
         return team.is_writable
@@ -129,6 +131,8 @@ def can(user, action, team):
         return True
     if action in CLUSTER_MANAGEMENT_ONLY:
         return False
+    if action == Action.REVIEW:  # the reviewing bodies write review notes on any team, nothing else
+        return bool(READ_ALL_ROLES & cluster_roles(user))
     if action == Action.REQUEST_JOIN:
         return not _has(user, "view_team", team)
     if action == Action.VIEW and (reads_every_team(user) or managed_field_ids(user) & _fields_of(team)):

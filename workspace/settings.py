@@ -152,7 +152,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if not REDIS_URL:
     _queue = VAR_DIR / "celery-queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue)}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Supervision and notifications (teams/review/tasks.py, teams/notify/tasks.py); all idempotent.
+    "end-expired-teams": {"task": "review.end_expired_teams", "schedule": 15 * 60},
+    "remind-team-endings": {"task": "review.remind_team_endings", "schedule": 60 * 60},
+    "remind-due-tasks": {"task": "review.remind_due_tasks", "schedule": 60 * 60},
+    "requeue-stuck-reports": {"task": "review.requeue_stuck_reports", "schedule": 5 * 60},
+    "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
+    "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapital.example")

@@ -1,1 +1,84 @@
-from django.db import models  # noqa: F401
+"""Personal notifications, derived from the teams' event log (see rules.py), and each
+person's e-mail preferences. A notification remembers whether it went out by mail
+(`emailed_at`), and every digest leaves a `DigestSent` marker: a job run twice sends nothing twice."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    TASK_ASSIGNED = "task_assigned", _("A task is assigned to you")
+    MENTION = "mention", _("Someone mentions you")
+    TASK_DUE = "task_due", _("A task of yours is due in 2 days")
+    TEAM_ENDING = "team_ending", _("Your team ends in 14 days")
+    TEAM_ENDED = "team_ended", _("Your team has ended")
+    JOIN_REQUEST = "join_request", _("Someone asks to join your team")
+    REVIEW_NOTE = "review_note", _("A review note on your team")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("teams.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    data = models.JSONField(default=dict)  # names for the text (team, card, actor…), worded when shown
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # sent alone or in a digest: never again
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["emailed_at", "recipient"])]
+        constraints = [
+            # One notification per person and event: deriving twice changes nothing.
+            models.UniqueConstraint(fields=["recipient", "event", "kind"], name="one_notification_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.kind} #{self.pk}"
+
+    @property
+    def text(self):
+        """Plain text in the reader's language (escaped by templates and by the bell's textContent)."""
+        from .rules import describe
+
+        return describe(self.kind, self.data)
+
+    def as_frame(self):
+        return {"type": "notification", "id": self.pk, "kind": self.kind, "text": self.text, "url": self.url,
+                "team": self.team_id, "read": self.read_at is not None, "at": self.created_at.isoformat()}
+
+
+class MailPreference(models.Model):
+    """Absent row = the defaults: every kind by mail, batched in a daily digest."""
+
+    class Interval(models.IntegerChoices):
+        HOURLY = 1, _("every hour")
+        FOUR_HOURS = 4, _("every 4 hours")
+        DAILY = 24, _("daily")
+        WEEKLY = 168, _("weekly")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference")
+    digest = models.BooleanField(_("batch mails into a digest"), default=True)
+    digest_hours = models.PositiveSmallIntegerField(_("digest interval"), choices=Interval.choices,
+                                                    default=Interval.DAILY)
+    muted_kinds = models.JSONField(default=list, blank=True)  # Kind values not sent by mail
+
+    def wants_mail(self, kind):
+        return kind not in self.muted_kinds
+
+
+class DigestSent(models.Model):
+    """The business key of a digest: one per person and interval window."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "window_start"], name="one_digest_per_window")]

@@ -1,0 +1,99 @@
+"""The personal socket: `/ws/me/` — the bell's live notifications (protocol in docs/realtime.md).
+
+Session-authenticated (the Origin is checked by the ASGI stack's AllowedHostsOriginValidator);
+an anonymous handshake is refused. The channel-layer group "user.<id>" only rings: the
+consumer reads the notification from the database and checks it is this user's.
+
+client → server: {"type": "resume", "after": <notification id>}  → up to 20 newer notifications
+                 (oldest first), then {"type": "resumed", "last": <id>, "unread": <n>}
+                 {"type": "read", "id": "<request id>", "ids": [..]} or {"type": "read", "all": true}
+                 → {"type": "ack", "id": ..., "unread": <n>}
+                 {"type": "ping"} → {"type": "pong"}
+server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
+"""
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from teams.notify import services
+from teams.notify.models import Notification
+
+from .consumers import TeamConsumer, TokenBucket
+from .protocol import ProtocolError
+
+RESUME_LIMIT = 20
+
+
+def unread_count(user_id):
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+@database_sync_to_async
+def load_after(user_id, after):
+    items = list(Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("-pk")[:RESUME_LIMIT])
+    last = Notification.objects.filter(recipient_id=user_id).order_by("-pk").values_list("pk", flat=True).first()
+    return [n.as_frame() for n in reversed(items)], last or 0, unread_count(user_id)
+
+
+@database_sync_to_async
+def load_one(user_id, notification_id):
+    notification = Notification.objects.filter(pk=notification_id, recipient_id=user_id).first()
+    if notification is None:
+        return None
+    return {**notification.as_frame(), "unread": unread_count(user_id)}
+
+
+@database_sync_to_async
+def mark_read(user, ids):
+    services.mark_read(user, ids)
+    return unread_count(user.pk)
+
+
+class NotificationConsumer(TeamConsumer):
+    """Reuses the team consumer's frame parsing, size and rate limits; nothing team-related."""
+
+    async def connect(self):
+        self.user = self.scope["user"]
+        self.team = None
+        if not self.user.is_authenticated:
+            await self.close()
+            return
+        self.group = services.user_group(self.user.pk)
+        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.joined = True
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if getattr(self, "joined", False):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def dispatch_frame(self, frame, request_id):
+        kind = frame["type"]
+        if kind == "resume":
+            after = frame.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                raise ProtocolError("bad_frame", _("resume needs a notification id: {\"after\": 0}."))
+            frames, last, unread = await load_after(self.user.pk, after)
+            for item in frames:
+                await self.send_json(item)
+            await self.send_json({"type": "resumed", "last": last, "unread": unread})
+        elif kind == "read":
+            ids = None if frame.get("all") is True else frame.get("ids")
+            if ids is not None and (not isinstance(ids, list) or len(ids) > 500):
+                raise ProtocolError("bad_frame", _("read needs \"ids\": [..] or \"all\": true."))
+            try:
+                unread = await mark_read(self.user, ids)
+            except ValidationError as exc:
+                raise ProtocolError("invalid", " ".join(exc.messages))
+            await self.send_json({"type": "ack", "id": request_id, "unread": unread})
+        elif kind == "ping":
+            await self.send_json({"type": "pong", "id": request_id})
+        else:
+            raise ProtocolError("unknown_type", _("Unknown frame type."))
+
+    async def notify_ring(self, message):
+        frame = await load_one(self.user.pk, message.get("id"))
+        if frame is not None:
+            await self.send_json(frame)

@@ -1,0 +1,157 @@
+"""Which team events notify whom: the one readable table.
+
+`RULES` maps an event kind to a function returning ``[(kind, recipient ids)]``. Each reads
+the event's data defensively (a missing key means nobody to tell). The actor is never told
+about their own doing. `describe` words a notification in the reader's language.
+"""
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from teams.models import Membership
+
+from .models import Kind
+
+
+def _ids(value):
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [int(v) for v in value if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
+
+
+def _members(team_id, roles=None):
+    queryset = Membership.objects.filter(team_id=team_id, state=Membership.State.ACTIVE)
+    if roles:
+        queryset = queryset.filter(role__in=roles)
+    return list(queryset.values_list("user_id", flat=True))
+
+
+def task_assigned(event):
+    return [(Kind.TASK_ASSIGNED, _ids(event.data.get("added_assignees")))]
+
+
+def mentioned(event):
+    data = event.data
+    # An edit tells only the people it newly mentions, when the discussion says who they are.
+    people = data.get("added_mentions") if event.kind == "message.edited" and "added_mentions" in data \
+        else data.get("mentions")
+    return [(Kind.MENTION, _ids(people))]
+
+
+def join_requested(event):
+    return [(Kind.JOIN_REQUEST, _members(event.team_id, [Membership.Role.LEAD, Membership.Role.SUPPORTER]))]
+
+
+def review_note_added(event):
+    return [(Kind.REVIEW_NOTE, _members(event.team_id))]
+
+
+def task_due(event):
+    return [(Kind.TASK_DUE, _ids(event.data.get("assignees")))]
+
+
+def team_ending(event):
+    return [(Kind.TEAM_ENDING, _members(event.team_id))]
+
+
+def team_ended(event):
+    return [(Kind.TEAM_ENDED, _members(event.team_id))]
+
+
+RULES = {
+    "message.posted": mentioned,
+    "message.edited": mentioned,
+    "member.requested": join_requested,
+    "review_note.added": review_note_added,
+    "card.due_soon": task_due,
+    "team.ending_soon": team_ending,
+    "team.ended": team_ended,
+}
+
+
+def rule_for(kind):
+    if kind in RULES:
+        return RULES[kind]
+    if kind.startswith("card."):  # card.created, card.updated, card.assigned …: whoever was added
+        return task_assigned
+    return None
+
+
+def applies(event):
+    """Whether the event may notify anyone at all (no query: most events do not)."""
+    rule = rule_for(event.kind)
+    if rule is None or not isinstance(event.data, dict):
+        return False
+    if rule is task_assigned and not event.data.get("added_assignees"):
+        return False  # most card events assign nobody
+    return True
+
+
+def recipients(event):
+    """[(notification kind, [user ids])] for the event, the actor left out."""
+    if not applies(event):
+        return []
+    rule = rule_for(event.kind)
+    result = []
+    members = None
+    for kind, user_ids in rule(event):
+        user_ids = {uid for uid in user_ids if uid != event.actor_id}
+        if user_ids:
+            # Only the team's members hear of its private content (and only real people).
+            members = set(_members(event.team_id)) if members is None else members
+            user_ids &= members
+        if user_ids:
+            result.append((kind, sorted(user_ids)))
+    return result
+
+
+def details(event, team):
+    """The names a notification's text needs, frozen at the time of the event."""
+    data = event.data if isinstance(event.data, dict) else {}
+    actor = event.actor
+    card_title = data.get("title") or (data.get("card") if isinstance(data.get("card"), str) else "")
+    return {
+        "team": team.name,
+        "actor": (actor.get_full_name() or actor.username) if actor else "",
+        "card": card_title or "",
+        "due_date": data.get("due_date", ""),
+        "end_date": data.get("end_date") or team.end_date.isoformat(),
+        "days": data.get("days_left", ""),
+        "note": (data.get("excerpt") or "")[:120],
+    }
+
+
+def url_for(kind, event, team):
+    try:
+        if kind in (Kind.TASK_ASSIGNED, Kind.TASK_DUE):
+            return reverse("board:board", args=[team.slug])
+        if kind == Kind.MENTION:
+            return reverse("discussion:channels", args=[team.slug])
+        if kind == Kind.REVIEW_NOTE:
+            return reverse("review:team", args=[team.slug]) + "#notes"
+        if kind == Kind.JOIN_REQUEST:
+            return reverse("teams:detail", args=[team.slug]) + "#members"
+        return reverse("teams:detail", args=[team.slug])
+    except Exception:  # a part not mounted (yet): the team page is always there
+        return f"/teams/{team.slug}/"
+
+
+def describe(kind, data):
+    d = {key: data.get(key, "") for key in ("team", "actor", "card", "due_date", "end_date", "days", "note")}
+    someone = d["actor"] or _("Someone")
+    if kind == Kind.TASK_ASSIGNED:
+        if d["card"]:
+            return _("%(actor)s assigned you “%(card)s” in %(team)s") % {**d, "actor": someone}
+        return _("%(actor)s assigned you a task in %(team)s") % {**d, "actor": someone}
+    if kind == Kind.MENTION:
+        return _("%(actor)s mentioned you in %(team)s") % {**d, "actor": someone}
+    if kind == Kind.TASK_DUE:
+        return _("“%(card)s” in %(team)s is due on %(due_date)s") % d
+    if kind == Kind.TEAM_ENDING:
+        return _("%(team)s ends on %(end_date)s") % d
+    if kind == Kind.TEAM_ENDED:
+        return _("%(team)s has ended; it is now read-only") % d
+    if kind == Kind.JOIN_REQUEST:
+        return _("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
+    if kind == Kind.REVIEW_NOTE:
+        return _("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
+    return d["team"]

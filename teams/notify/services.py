@@ -1,0 +1,195 @@
+"""Every write to notifications and mail preferences, and the mail jobs' work.
+
+`notify_about(event)` is the one hook in teams.events.record: it runs inside the writing
+transaction (so a notification exists exactly when its event does), in a savepoint, so a
+fault here is logged and never breaks the team change. After commit, the bell of each
+recipient rings on the channel-layer group "user.<id>" (realtime/notifications.py).
+"""
+import datetime
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import rules
+from .models import DigestSent, Kind, MailPreference, Notification
+
+log = logging.getLogger(__name__)
+DEFAULT_DIGEST_HOURS = getattr(settings, "NOTIFY_DIGEST_HOURS", MailPreference.Interval.DAILY)
+
+
+def user_group(user_id):
+    return f"user.{user_id}"
+
+
+# Deriving notifications from events ----------------------------------------------------
+
+def notify_about(event, team):
+    try:
+        if not rules.applies(event):
+            return []  # most events notify nobody: no query at all
+        with transaction.atomic():  # a savepoint: a fault here rolls back only this
+            targets = rules.recipients(event)
+            if not targets:
+                return []
+            details = rules.details(event, team)
+            created = Notification.objects.bulk_create([
+                Notification(recipient_id=user_id, kind=kind, team_id=team.pk, event=event, actor_id=event.actor_id,
+                             data=details, url=rules.url_for(kind, event, team), created_at=event.created_at)
+                for kind, user_ids in targets for user_id in user_ids
+            ])
+    except Exception:
+        log.exception("could not derive notifications from %s", event)
+        return []
+    transaction.on_commit(lambda: ring(created))
+    return created
+
+
+def ring(notifications):
+    """Tell each recipient's open pages (the bell); they re-read the list on resume anyway."""
+    layer = get_channel_layer()
+    for notification in notifications:
+        if notification.pk is None:
+            continue
+        try:
+            async_to_sync(layer.group_send)(user_group(notification.recipient_id),
+                                            {"type": "notify.ring", "id": notification.pk})
+        except Exception:
+            log.warning("could not ring the bell of user %s", notification.recipient_id, exc_info=True)
+
+
+# The reader's actions ----------------------------------------------------------------
+
+@transaction.atomic
+def mark_read(user, ids=None):
+    """Mark the user's notifications read (all unread when ids is None). Returns how many."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise ValidationError(_("Notification ids are numbers."))
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())
+
+
+def mail_preference(user):
+    preference = getattr(user, "_mail_preference", None)
+    if preference is None:
+        preference = MailPreference.objects.filter(user=user).first() or MailPreference(
+            user=user, digest_hours=DEFAULT_DIGEST_HOURS)
+    return preference
+
+
+@transaction.atomic
+def set_mail_preferences(user, *, digest, digest_hours, mail_kinds):
+    if digest_hours not in MailPreference.Interval.values:
+        raise ValidationError({"digest_hours": _("Choose one of the offered intervals.")})
+    unknown = set(mail_kinds) - set(Kind.values)
+    if unknown:
+        raise ValidationError({"mail_kinds": _("Unknown kind of notification.")})
+    preference, _created = MailPreference.objects.select_for_update().get_or_create(user=user)
+    preference.digest, preference.digest_hours = digest, digest_hours
+    preference.muted_kinds = sorted(set(Kind.values) - set(mail_kinds))
+    preference.save()
+    return preference
+
+
+# Mail jobs ---------------------------------------------------------------------------
+
+def _preferences(user_ids):
+    found = {p.user_id: p for p in MailPreference.objects.filter(user_id__in=user_ids)}
+    return {uid: found.get(uid) or MailPreference(user_id=uid, digest_hours=DEFAULT_DIGEST_HOURS) for uid in user_ids}
+
+
+def _pending():
+    return Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True).exclude(
+        recipient__email="")
+
+
+def _language_of(user):
+    return getattr(settings, "LANGUAGE_CODE", "en")
+
+
+def send_single_mails(now=None):
+    """Mail each pending notification of people who chose single mails. Claim, then send:
+    a claimed row is never sent again, even by a second worker running at the same time."""
+    now = now or timezone.now()
+    pending = list(_pending().values_list("pk", "recipient_id", "kind"))
+    preferences = _preferences({uid for _pk, uid, _kind in pending})
+    sent = 0
+    for pk, user_id, kind in pending:
+        preference = preferences[user_id]
+        if preference.digest:
+            continue
+        claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=now)
+        if not claimed:
+            continue
+        if not preference.wants_mail(kind):
+            continue  # muted: marked handled, never mailed
+        notification = Notification.objects.select_related("recipient").get(pk=pk)
+        with translation.override(_language_of(notification.recipient)):
+            message = EmailMessage(
+                subject=_("[Topic teams] %(text)s") % {"text": notification.text[:120]},
+                body=render_to_string("notify/mail_single.txt", {"notification": notification,
+                                                                 "site": _site()}),
+                to=[notification.recipient.email])
+            message.send()
+        sent += 1
+    return sent
+
+
+def _window_start(now, hours):
+    epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.timezone.utc)  # a Monday, midnight UTC
+    span = datetime.timedelta(hours=hours)
+    return epoch + ((now - epoch) // span) * span
+
+
+def send_digests(now=None):
+    """One mail per person and interval window with everything not yet mailed. The window's
+    DigestSent row is written in the same transaction that marks the notifications: a
+    second run in the same window finds the marker and sends nothing."""
+    now = now or timezone.now()
+    user_ids = set(_pending().values_list("recipient_id", flat=True))
+    preferences = _preferences(user_ids)
+    connection = get_connection()
+    sent = 0
+    User = get_user_model()
+    for user_id in sorted(user_ids):
+        preference = preferences[user_id]
+        if not preference.digest:
+            continue
+        window = _window_start(now, preference.digest_hours)
+        # The digest for a window goes out once the window has begun and covers what came before.
+        try:
+            with transaction.atomic():
+                marker = DigestSent.objects.create(user_id=user_id, window_start=window, sent_at=now)
+                items = list(Notification.objects.select_for_update().filter(
+                    recipient_id=user_id, emailed_at__isnull=True, created_at__lt=now).select_related("team"))
+                Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+                wanted = [n for n in items if preference.wants_mail(n.kind)]
+                marker.count = len(wanted)
+                marker.save(update_fields=["count"])
+                if wanted:
+                    user = User.objects.get(pk=user_id)
+                    with translation.override(_language_of(user)):
+                        EmailMessage(
+                            subject=_("[Topic teams] %(count)d new notifications") % {"count": len(wanted)}
+                            if len(wanted) != 1 else _("[Topic teams] 1 new notification"),
+                            body=render_to_string("notify/mail_digest.txt", {
+                                "user": user, "notifications": wanted, "site": _site()}),
+                            to=[user.email], connection=connection).send()
+                    sent += 1
+        except IntegrityError:
+            continue  # this window's digest is already out
+    return sent
+
+
+def _site():
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")

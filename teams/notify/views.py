@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams.views import apply
+
+from . import services
+from .forms import MailPreferenceForm
+from .models import Kind, Notification
+
+PAGE_SIZE = 50
+
+
+@login_required
+def notifications(request):
+    items = list(Notification.objects.filter(recipient=request.user).select_related("team")[:PAGE_SIZE])
+    preference = services.mail_preference(request.user)
+    form = MailPreferenceForm(initial={
+        "digest": preference.digest, "digest_hours": preference.digest_hours,
+        "mail_kinds": [kind for kind in Kind.values if preference.wants_mail(kind)]})
+    return render(request, "notify/notifications.html", {
+        "notifications": items, "form": form, "last_id": max((n.pk for n in items), default=0)})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    ids = None
+    if request.POST.get("id"):
+        try:
+            ids = [int(request.POST["id"])]
+        except ValueError:
+            ids = []
+    services.mark_read(request.user, ids)
+    if request.htmx:
+        return render(request, "notify/_empty.html")
+    target = request.POST.get("next")
+    if target and target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("notify:list")
+
+
+@login_required
+def preferences(request):
+    if request.method != "POST":
+        return redirect("notify:list")
+    form = MailPreferenceForm(request.POST)
+    if apply(form, lambda data: services.set_mail_preferences(request.user, **data)):
+        messages.success(request, _("Your mail preferences are saved."))
+        return redirect("notify:list")
+    messages.error(request, _("Please check your mail preferences."))
+    return redirect("notify:list")
