@@ -1,0 +1,93 @@
+"""/ws/me/: the bell's socket — session auth, Origin, resume from the database, live rings."""
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from teams.notify.models import Notification
+from teams.review import services as review
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def cookie(user):
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+async def open_me(user, origin=ORIGIN):
+    from workspace.asgi import application
+
+    headers = [origin, (b"host", b"127.0.0.1")]
+    if user is not None:
+        headers.append((b"cookie", (await sync_to_async(cookie)(user)).encode()))
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
+    connected, _code = await communicator.connect()
+    return connected, communicator
+
+
+async def frame_of(communicator, kind, timeout=5):
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == kind:
+            return frame
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_anonymous_and_foreign_origins_are_refused(people):
+    connected, communicator = await open_me(None)
+    assert not connected
+    await communicator.disconnect()
+    connected, communicator = await open_me(people["lead"], origin=(b"origin", b"http://evil.example"))
+    assert not connected
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_bell_resumes_rings_live_and_marks_read(people, team):
+    await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
+    connected, lead = await open_me(people["lead"])
+    assert connected
+    try:
+        await lead.send_json_to({"type": "resume", "after": 0})
+        backlog = await lead.receive_json_from(timeout=5)
+        assert backlog["type"] == "notification" and "review note on Data Spaces" in backlog["text"]
+        resumed = await frame_of(lead, "resumed")
+        assert resumed == {"type": "resumed", "last": backlog["id"], "unread": 1}
+        # Live: a note written now rings the lead's bell after commit.
+        await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
+        live = await frame_of(lead, "notification")
+        assert live["id"] > backlog["id"] and live["unread"] == 2 and live["url"].endswith("#notes")
+        await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
+        assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
+        await lead.send_json_to({"type": "read", "id": "r2", "all": True})
+        assert (await frame_of(lead, "ack"))["unread"] == 0
+        # A ring naming someone else's notification shows nothing.
+        other = await sync_to_async(
+            lambda: Notification.objects.filter(recipient=people["expert"]).values_list("pk", flat=True).first())()
+        await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "id": other})
+        assert await lead.receive_nothing(timeout=0.3)
+    finally:
+        await lead.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_bad_frames_get_clear_errors(people):
+    connected, me = await open_me(people["expert"])
+    assert connected
+    try:
+        await me.send_to(text_data="{not json")
+        assert (await me.receive_json_from())["code"] == "bad_json"
+        await me.send_json_to({"type": "card.move", "id": "x"})
+        assert (await me.receive_json_from())["code"] == "unknown_type"
+        await me.send_json_to({"type": "read", "id": "y", "ids": "all"})
+        assert (await me.receive_json_from())["code"] == "bad_frame"
+        await me.send_json_to({"type": "read", "id": "z", "ids": ["1"]})
+        assert (await me.receive_json_from())["code"] == "invalid"
+        await me.send_json_to({"type": "resume", "after": -1})
+        assert (await me.receive_json_from())["code"] == "bad_frame"
+    finally:
+        await me.disconnect()
