@@ -171,7 +171,7 @@ def send_digests(now=None):
             with transaction.atomic():
                 marker = DigestSent.objects.create(user_id=user_id, window_start=window, sent_at=now)
                 items = list(Notification.objects.select_for_update().filter(
-                    recipient_id=user_id, emailed_at__isnull=True, created_at__lt=now).select_related("team"))
+                    recipient_id=user_id, emailed_at__isnull=True, created_at__lt=now))
                 Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
                 wanted = [n for n in items if preference.wants_mail(n.kind)]
                 marker.count = len(wanted)
