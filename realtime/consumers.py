@@ -5,6 +5,7 @@ after the sequence number the client names, then streams live events. Commands a
 translated into service calls through realtime.protocol.COMMANDS. Nothing here decides
 what a user may change: the services do.
 """
+import asyncio
 import json
 import logging
 import time
@@ -12,6 +13,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from teams.events import REPLAY_LIMIT, events_after, team_group
 from teams.models import Team
 from teams.permissions import can_view
 
+from . import presence
 from .protocol import COMMANDS, ProtocolError
 
 log = logging.getLogger(__name__)
@@ -34,13 +37,19 @@ def viewable_team(user, slug):
 
 @database_sync_to_async
 def still_viewable(user, team_id):
-    user = type(user).objects.get(pk=user.pk)  # fresh: drop cached permissions
+    # Fresh: drop cached permissions. (scope["user"] is a lazy wrapper: ask the user model.)
+    user = get_user_model().objects.get(pk=user.pk)
     return can_view(user, Team.objects.get(pk=team_id))
 
 
 @database_sync_to_async
 def load_events(team_id, after):
     return [event.as_frame() for event in events_after(team_id, after)]
+
+
+@database_sync_to_async
+def latest_seq(team_id):
+    return Team.objects.values_list("last_seq", flat=True).get(pk=team_id)
 
 
 @database_sync_to_async
@@ -92,10 +101,72 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.announce_presence()
+        self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
 
     async def disconnect(self, code):
-        if self.team is not None:
+        if self.team is None:
+            return
+        task = getattr(self, "heartbeat_task", None)
+        if task is not None:
+            task.cancel()
+        try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        finally:
+            if await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name):
+                await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "offline"})
+
+    # Presence and typing (ephemeral: no seq, never replayed) ---------------------------
+
+    async def announce_presence(self):
+        joined = await database_sync_to_async(presence.join)(self.team.pk, self.user.pk, self.channel_name)
+        if joined:
+            await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "online"})
+        self.online = await self.online_now()
+        await self.send_json({"type": "presence", "online": self.online})
+
+    @database_sync_to_async
+    def online_now(self):
+        return presence.online(self.team.pk, set(presence.member_ids(self.team.pk)) | {self.user.pk})
+
+    async def ephemeral(self, frame):
+        try:
+            await self.channel_layer.group_send(self.group, {"type": "team.ephemeral", "frame": frame,
+                                                             "sender": self.channel_name})
+        except Exception:  # ephemeral frames may be lost; presence heals at the next heartbeat
+            log.warning("could not send %s", frame.get("type"), exc_info=True)
+
+    async def heartbeat(self):
+        """Refresh presence, re-join the group (a restarted Redis forgot it) and fill any gap from the log."""
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT)
+            try:
+                await self.channel_layer.group_add(self.group, self.channel_name)
+                await database_sync_to_async(presence.join)(self.team.pk, self.user.pk, self.channel_name)
+                online = await self.online_now()
+                if online != self.online:
+                    self.online = online
+                    await self.send_json({"type": "presence", "online": online})
+                if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
+                    await self.catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("heartbeat failed", exc_info=True)
+
+    async def typing(self, frame, request_id):
+        data = frame.get("data", frame)
+        if not isinstance(data, dict):
+            raise ProtocolError("bad_frame", _("The frame's data must be an object."))
+        try:
+            typing = await database_sync_to_async(presence.typing_frame)(self.user, self.team.pk, data)
+        except ValidationError as exc:
+            raise ProtocolError("invalid", error_text(exc))
+        except PermissionDenied as exc:
+            raise ProtocolError("forbidden", error_text(exc))
+        except ObjectDoesNotExist:
+            raise ProtocolError("not_found", _("Not found in this team."))
+        await self.ephemeral(typing)
 
     # Client → server ------------------------------------------------------------------
 
@@ -134,6 +205,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
             await self.resume(after)
         elif kind == "ping":
             await self.send_json({"type": "pong", "id": request_id})
+        elif kind == "typing":
+            await self.typing(frame, request_id)
         elif kind in COMMANDS:
             await self.run(COMMANDS[kind], frame, request_id)
         else:
@@ -146,7 +219,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             event = await run_command(command, self.user, self.team.pk, data)
         except ValidationError as exc:
-            raise ProtocolError("invalid", error_text(exc))
+            code = "rate_limited" if getattr(exc, "code", None) == "rate_limited" else "invalid"
+            raise ProtocolError(code, error_text(exc))
         except PermissionDenied as exc:
             raise ProtocolError("forbidden", error_text(exc))
         except ObjectDoesNotExist:

@@ -1,1 +1,52 @@
-"""Discussion commands (message.post, …)."""
+"""Discussion commands: one frame → one service call (protocol: docs/realtime.md).
+
+Each handler returns the Event the service recorded (or None when nothing changed), which
+the consumer acknowledges with its seq. `typing` is not a command: it is ephemeral and
+handled by the consumer (never stored, never replayed).
+"""
+from teams.discussion import services
+from teams.discussion.forms import (ChannelForm, EditForm, FollowForm, MessageRefForm, PostForm, ReactionForm,
+                                    ReadForm)
+
+from ..protocol import command
+
+
+@command("message.post", PostForm)
+def post(user, team, data):
+    return services.post_message(user, team, channel=data["channel"], body=data["body"],
+                                 thread=data["thread"]).event
+
+
+@command("message.edit", EditForm)
+def edit(user, team, data):
+    return services.edit_message(user, team, message=data["message"], body=data["body"]).event
+
+
+@command("message.delete", MessageRefForm)
+def delete(user, team, data):
+    return services.delete_message(user, team, message=data["message"]).event
+
+
+@command("reaction.add", ReactionForm)
+def react(user, team, data):
+    return services.add_reaction(user, team, message=data["message"], emoji=data["emoji"])
+
+
+@command("reaction.remove", ReactionForm)
+def unreact(user, team, data):
+    return services.remove_reaction(user, team, message=data["message"], emoji=data["emoji"])
+
+
+@command("channel.read", ReadForm)
+def read(user, team, data):
+    return services.mark_read(user, team, channel=data["channel"], message=data["message"])
+
+
+@command("thread.follow", FollowForm)
+def follow(user, team, data):
+    return services.set_thread_subscription(user, team, message=data["message"], state=data["state"])
+
+
+@command("channel.create", ChannelForm)
+def create_channel(user, team, data):
+    return services.create_channel(user, team, name=data["name"], topic=data["topic"], card=data["card"]).event

@@ -1,1 +1,123 @@
-from django.db import models  # noqa: F401
+"""A team's live discussion: channels, messages in threads, reactions, read markers.
+
+Every write goes through teams.discussion.services (permission → validation → transaction
+→ event); every read through teams.discussion.selectors (a constant number of queries).
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Team
+
+MAX_MESSAGE_LENGTH = 10_000
+
+
+class DiscussionSettings(models.Model):
+    """Per-team discussion settings (kept here, not on teams.Team)."""
+
+    class TeamMention(models.TextChoices):
+        LEADS = "leads", _("Leads only")
+        LEADS_AND_SUPPORTERS = "leads_and_supporters", _("Leads and supporters")
+        MEMBERS = "members", _("Every member who may write")
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="discussion_settings")
+    team_mention = models.CharField(_("who may notify everyone with @team"), max_length=24,
+                                    choices=TeamMention.choices, default=TeamMention.LEADS)
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+
+    def __str__(self):
+        return f"{self.team}: @team by {self.team_mention}"
+
+
+class Channel(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(_("name"), max_length=60)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    # A channel for one task of the board (teams.board.models.Card), if the team wants one.
+    card_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "id"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        constraints = [models.UniqueConstraint(fields=["team", "name"], name="one_channel_name_per_team")]
+
+    def __str__(self):
+        return f"#{self.name}"
+
+
+class Message(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")  # for fast team filters
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Replies point at their thread's root; roots have no thread.
+    thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=MAX_MESSAGE_LENGTH)
+    # Sanitised HTML from teams.markup.render_markdown (mentions and task links resolved).
+    html = models.TextField(blank=True)
+    mentions = models.JSONField(default=list, blank=True)  # user ids, resolved at write time
+    team_mention = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["channel", "thread", "id"], name="message_channel_page"),
+            models.Index(fields=["thread", "id"], name="message_thread_page"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel}#{self.pk}"
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="one_reaction_each")]
+
+
+class ReadMarker(models.Model):
+    """How far a person has read a channel: unread = later messages; "seen by" = markers past a message."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="read_markers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_id = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "user"], name="one_read_marker_each")]
+
+
+class ThreadSubscription(models.Model):
+    class State(models.TextChoices):
+        FOLLOW = "follow", _("Following")
+        MUTE = "mute", _("Muted")
+
+    root = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="subscriptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.FOLLOW)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["root", "user"], name="one_thread_subscription_each")]

@@ -1,5 +1,413 @@
-"""Every write to discussion channels (see teams/services.py for the pattern)."""
+"""Every write to discussion channels: permission → validation → transaction → event.
 
+Views, the WebSocket commands (realtime/commands/discussion.py), the admin and the demo call
+these functions and nothing else. They raise PermissionDenied or ValidationError with
+messages meant for the person, and ObjectDoesNotExist for ids outside the team.
+
+Event data (what clients and the notifications part read) always carries ids:
+"channel", "message", "thread" (root id or null), "author", "mentions" [user ids].
+"""
+import contextlib
+import contextvars
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teams import events
+from teams.markup import render_markdown
+from teams.models import Membership
+from teams.permissions import Action, can, require
+
+from .models import (MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker,
+                     ThreadSubscription)
+
+log = logging.getLogger(__name__)
+
+GENERAL = "general"
+REACTIONS = ["👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏"]
+MENTION_RE = re.compile(r"(?<![\w@/.])@([\w][\w.+-]*)")
+TASK_RE = re.compile(r"(?<![\w&#/\[])#(\d{1,9})\b")
+CODE_RE = re.compile(r"(```[\s\S]*?```|`[^`\n]*`)")
+TEAM_MENTIONS = {"team", "all"}
+
+_rate_limit_suspended = contextvars.ContextVar("discussion_rate_limit_suspended", default=False)
+
+
+# Helpers -----------------------------------------------------------------------------
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _id(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _channel(team, channel):
+    return Channel.objects.get(pk=_id(channel), team=team)
+
+
+def _message(team, message, *, lock=False):
+    queryset = Message.objects.select_related("channel", "author")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=_id(message), team=team)
+
+
+def settings_for(team):
+    obj, _created = DiscussionSettings.objects.get_or_create(team=team)
+    return obj
+
+
+def _clean_body(body):
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")}, code="empty")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"body": _("A message has at most %(max)d characters (this one has %(n)d).")
+                               % {"max": MAX_MESSAGE_LENGTH, "n": len(body)}}, code="too_long")
+    return body
+
+
+def _outside_code(text, replace):
+    """Apply `replace` to the parts of Markdown text that are not code."""
+    parts = CODE_RE.split(text)
+    return "".join(part if i % 2 else replace(part) for i, part in enumerate(parts))
+
+
+def may_notify_team(user, team):
+    """Whether @team from this person notifies everyone: the team's setting decides."""
+    policy = settings_for(team).team_mention
+    if policy == DiscussionSettings.TeamMention.MEMBERS:
+        return can(user, Action.CONTRIBUTE, team)
+    if policy == DiscussionSettings.TeamMention.LEADS_AND_SUPPORTERS:
+        return can(user, Action.EDIT, team)
+    return can(user, Action.CHANGE_ROLES, team)  # leads (and cluster management)
+
+
+def _members_by_username(team):
+    return {username.lower(): (user_id, username) for user_id, username in Membership.objects.filter(
+        team=team, state=Membership.State.ACTIVE).values_list("user_id", "user__username")}
+
+
+def resolve_mentions(actor, team, body):
+    """@username of active members → their ids; @team only if the team's setting allows the actor."""
+    members = None
+    ids, team_mention = [], False
+    for match in MENTION_RE.finditer(CODE_RE.sub(" ", body)):
+        token = match.group(1).rstrip(".-+")
+        if token.lower() in TEAM_MENTIONS:
+            team_mention = True
+            continue
+        if members is None:
+            members = _members_by_username(team)
+        found = members.get(token.lower())
+        if found and found[0] not in ids:
+            ids.append(found[0])
+    if team_mention and not may_notify_team(actor, team):
+        raise ValidationError({"body": _("In this team only %(who)s may notify everyone with @team.")
+                               % {"who": settings_for(team).get_team_mention_display().lower()}},
+                              code="team_mention")
+    return ids, team_mention
+
+
+def _card_model():
+    from django.apps import apps
+
+    try:
+        return apps.get_model("board", "Card")
+    except LookupError:
+        return None
+
+
+def existing_cards(team, ids):
+    """Which of these board card ids exist in the team (empty if the board has no cards yet)."""
+    Card = _card_model()
+    if Card is None or not ids:
+        return set()
+    names = {field.name for field in Card._meta.get_fields()}
+    queryset = Card.objects.filter(pk__in=ids)
+    for path in ("team", "board__team", "column__board__team"):
+        if path.split("__")[0] in names:
+            return set(queryset.filter(**{path: team}).values_list("pk", flat=True))
+    return set()
+
+
+def card_url(team, card_id):
+    try:
+        return reverse("board:card", args=[team.slug, card_id])
+    except NoReverseMatch:
+        return reverse("board:board", args=[team.slug]) + f"#card-{card_id}"
+
+
+def render_body(team, body, mention_ids):
+    """Markdown → sanitised HTML, with member mentions marked and #123 linked to board card 123."""
+    members = {username.lower() for username, in Membership.objects.filter(
+        team=team, user_id__in=mention_ids).values_list("user__username")} if mention_ids else set()
+    cards = existing_cards(team, {int(n) for n in TASK_RE.findall(body)})
+
+    def mark(part):
+        def mention(match):
+            token = match.group(1).rstrip(".-+")
+            if token.lower() in members or token.lower() in TEAM_MENTIONS:
+                rest = match.group(1)[len(token):]
+                return f'<span class="mention">@{token}</span>{rest}'
+            return match.group(0)
+
+        def task(match):
+            card_id = int(match.group(1))
+            return f"[#{card_id}]({card_url(team, card_id)})" if card_id in cards else match.group(0)
+
+        return TASK_RE.sub(task, MENTION_RE.sub(mention, part))
+
+    return str(render_markdown(_outside_code(body, mark)))
+
+
+@contextlib.contextmanager
+def rate_limit_suspended():
+    """For imports and the demo loader only: post many messages at once."""
+    token = _rate_limit_suspended.set(True)
+    try:
+        yield
+    finally:
+        _rate_limit_suspended.reset(token)
+
+
+def check_post_rate(user):
+    """Per person, across tabs and processes (the cache is Redis when scaled out)."""
+    if _rate_limit_suspended.get():
+        return
+    count, window = getattr(settings, "DISCUSSION_POST_RATE", (20, 30))
+    bucket = int(time.time() // window)
+    key = f"discussion:posts:{user.pk}:{bucket}"
+    try:
+        cache.add(key, 0, timeout=window * 2)
+        posted = cache.incr(key)
+    except Exception:  # a cache outage must not stop the discussion
+        log.warning("post rate limit unavailable", exc_info=True)
+        return
+    if posted > count:
+        wait = max(1, int((bucket + 1) * window - time.time()) + 1)
+        raise ValidationError(
+            _("You are posting too fast (at most %(count)d messages in %(seconds)d seconds). "
+              "Please wait %(wait)d seconds.") % {"count": count, "seconds": window, "wait": wait},
+            code="rate_limited")
+
+
+def message_data(message, **extra):
+    data = {
+        "channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
+        "author": message.author_id, "author_name": _name(message.author),
+        "body": message.body, "html": message.html, "mentions": list(message.mentions),
+        "team_mention": message.team_mention, "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+    }
+    data.update(extra)
+    return data
+
+
+def _subscribe(root, user, state=ThreadSubscription.State.FOLLOW, *, keep_existing=True):
+    if keep_existing:
+        ThreadSubscription.objects.get_or_create(root=root, user=user, defaults={"state": state})
+    else:
+        ThreadSubscription.objects.update_or_create(root=root, user=user, defaults={"state": state})
+
+
+def _advance_marker(channel, user, message_id):
+    """Move the person's read marker forward (never back); True if it moved."""
+    updated = ReadMarker.objects.filter(channel=channel, user=user, last_read_id__lt=message_id).update(
+        last_read_id=message_id, updated_at=timezone.now())
+    if updated:
+        return True
+    _marker, created = ReadMarker.objects.get_or_create(channel=channel, user=user,
+                                                        defaults={"last_read_id": message_id})
+    return created
+
+
+# Set-up and channels --------------------------------------------------------------------
 
 def set_up_channels(team, actor):
-    """Called when a team is launched: give it its "general" channel."""
+    """Called (inside the launch transaction) when a team is launched: its "general" channel."""
+    settings_for(team)
+    if not Channel.objects.filter(team=team, name=GENERAL).exists():
+        channel = Channel.objects.create(team=team, name=GENERAL, topic=_("Everything the team talks about"),
+                                         created_by=actor if actor and actor.pk else None)
+        events.record(team, "channel.created", actor, channel_data(channel))
+
+
+def channel_data(channel):
+    return {"channel": channel.pk, "name": channel.name, "topic": channel.topic, "card": channel.card_id}
+
+
+@transaction.atomic
+def create_channel(actor, team, *, name, topic="", card=None):
+    require(actor, Action.CONTRIBUTE, team)
+    name = " ".join((name or "").split()).lstrip("#")
+    if not name:
+        raise ValidationError({"name": _("Give the channel a name.")})
+    if len(name) > 60 or len(topic or "") > 300:
+        raise ValidationError({"name": _("Channel names have at most 60 characters, topics 300.")})
+    if "<" in name + (topic or "") and ">" in name + (topic or ""):
+        raise ValidationError({"name": _("HTML tags are not allowed here.")})
+    if Channel.objects.filter(team=team, name__iexact=name).exists():
+        raise ValidationError({"name": _("The team already has a channel called #%(name)s.") % {"name": name}})
+    if card is not None and card not in existing_cards(team, {card}):
+        raise ValidationError({"card": _("There is no task #%(card)s on this team's board.") % {"card": card}})
+    channel = Channel.objects.create(team=team, name=name, topic=topic or "", card_id=card, created_by=actor)
+    channel.event = events.record(team, "channel.created", actor, channel_data(channel))
+    return channel
+
+
+@transaction.atomic
+def update_settings(actor, team, *, team_mention):
+    require(actor, Action.EDIT, team)
+    if team_mention not in DiscussionSettings.TeamMention.values:
+        raise ValidationError({"team_mention": _("Unknown choice.")})
+    obj = settings_for(team)
+    obj.team_mention = team_mention
+    obj.save(update_fields=["team_mention"])
+    obj.event = events.record(team, "discussion.settings_changed", actor, {"team_mention": team_mention})
+    return obj
+
+
+# Messages ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def post_message(actor, team, *, channel, body, thread=None):
+    require(actor, Action.CONTRIBUTE, team)
+    body = _clean_body(body)
+    channel = _channel(team, channel)
+    root = None
+    if thread:
+        root = Message.objects.select_related("thread").get(pk=_id(thread), channel=channel)
+        root = root.thread or root  # a reply to a reply joins the same thread
+        if root.is_deleted:
+            raise ValidationError({"thread": _("This thread's first message was deleted.")})
+    mentions, team_mention = resolve_mentions(actor, team, body)
+    check_post_rate(actor)
+    message = Message.objects.create(team=team, channel=channel, author=actor, thread=root, body=body,
+                                     html=render_body(team, body, mentions), mentions=mentions,
+                                     team_mention=team_mention)
+    _advance_marker(channel, actor, message.pk)
+    extra = {}
+    if root is None:
+        _subscribe(message, actor)
+    else:
+        _subscribe(root, actor)
+        subscriptions = dict(ThreadSubscription.objects.filter(root=root).exclude(user=actor)
+                             .values_list("user_id", "state"))
+        extra = {"followers": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.FOLLOW),
+                 "muted": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.MUTE)}
+    message.event = events.record(team, "message.posted", actor, message_data(message, **extra))
+    return message
+
+
+@transaction.atomic
+def edit_message(actor, team, *, message, body):
+    require(actor, Action.CONTRIBUTE, team)
+    message = _message(team, message, lock=True)
+    if message.author_id != actor.pk:
+        raise PermissionDenied(_("You can edit only your own messages."))
+    if message.is_deleted:
+        raise ValidationError(_("This message was deleted."))
+    body = _clean_body(body)
+    mentions, team_mention = resolve_mentions(actor, team, body)
+    added = [user_id for user_id in mentions if user_id not in message.mentions]
+    message.body, message.mentions, message.team_mention = body, mentions, team_mention
+    message.html = render_body(team, body, mentions)
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "html", "mentions", "team_mention", "edited_at"])
+    message.event = events.record(team, "message.edited", actor, message_data(message, added_mentions=added))
+    return message
+
+
+@transaction.atomic
+def delete_message(actor, team, *, message):
+    """Your own messages; leads and supporters (and cluster management) remove others'."""
+    require(actor, Action.CONTRIBUTE, team)
+    message = _message(team, message, lock=True)
+    if message.author_id != actor.pk and not can(actor, Action.EDIT, team):
+        raise PermissionDenied(_("Only leads and supporters can remove other people's messages."))
+    if message.is_deleted:
+        raise ValidationError(_("This message was already deleted."))
+    message.body, message.html, message.mentions, message.team_mention = "", "", [], False
+    message.deleted_at, message.deleted_by = timezone.now(), actor
+    message.save(update_fields=["body", "html", "mentions", "team_mention", "deleted_at", "deleted_by"])
+    message.reactions.all().delete()
+    message.event = events.record(team, "message.deleted", actor, {
+        "channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
+        "author": message.author_id, "by": actor.pk})
+    return message
+
+
+def _reaction_target(actor, team, message, emoji):
+    require(actor, Action.CONTRIBUTE, team)
+    if emoji not in REACTIONS:
+        raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
+    message = _message(team, message)
+    if message.is_deleted:
+        raise ValidationError(_("This message was deleted."))
+    return message
+
+
+def _reaction_data(message, emoji, actor):
+    count = Reaction.objects.filter(message=message, emoji=emoji).count()
+    return {"channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
+            "author": message.author_id, "emoji": emoji, "user": actor.pk, "count": count}
+
+
+@transaction.atomic
+def add_reaction(actor, team, *, message, emoji):
+    message = _reaction_target(actor, team, message, emoji)
+    _reaction, created = Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
+    if not created:
+        return None  # already there: nothing changed
+    return events.record(team, "reaction.added", actor, _reaction_data(message, emoji, actor))
+
+
+@transaction.atomic
+def remove_reaction(actor, team, *, message, emoji):
+    message = _reaction_target(actor, team, message, emoji)
+    deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+    if not deleted:
+        return None
+    return events.record(team, "reaction.removed", actor, _reaction_data(message, emoji, actor))
+
+
+# Reading and following --------------------------------------------------------------------
+
+@transaction.atomic
+def mark_read(actor, team, *, channel, message):
+    """Everyone who may see the team has read markers (observers too). Returns the event or None."""
+    require(actor, Action.VIEW, team)
+    channel = _channel(team, channel)
+    message = Message.objects.only("pk").get(pk=_id(message), channel=channel)
+    if not _advance_marker(channel, actor, message.pk):
+        return None
+    return events.record(team, "message.read", actor, {"channel": channel.pk, "user": actor.pk,
+                                                       "message": message.pk})
+
+
+@transaction.atomic
+def set_thread_subscription(actor, team, *, message, state):
+    """Follow or mute a thread ("" returns to the default: following threads you took part in)."""
+    require(actor, Action.VIEW, team)
+    if state not in ("", *ThreadSubscription.State.values):
+        raise ValidationError({"state": _("Choose follow, mute or neither.")})
+    root = _message(team, message)
+    root = root.thread or root
+    if state:
+        _subscribe(root, actor, state, keep_existing=False)
+    else:
+        ThreadSubscription.objects.filter(root=root, user=actor).delete()
+    return events.record(team, "thread.subscription", actor, {"channel": root.channel_id, "message": root.pk,
+                                                              "thread": root.pk, "user": actor.pk,
+                                                              "state": state})

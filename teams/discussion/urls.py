@@ -5,4 +5,9 @@ from . import views
 app_name = "discussion"
 urlpatterns = [
     path("teams/<slug:slug>/channels/", views.channels, name="channels"),
+    path("teams/<slug:slug>/channels/new/", views.create_channel, name="create"),
+    path("teams/<slug:slug>/channels/settings/", views.update_settings, name="settings"),
+    path("teams/<slug:slug>/channels/<int:channel_id>/", views.channel, name="channel"),
+    path("teams/<slug:slug>/channels/<int:channel_id>/messages/", views.history, name="history"),
+    path("teams/<slug:slug>/channels/<int:channel_id>/post/", views.post, name="post"),
 ]

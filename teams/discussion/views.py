@@ -1,10 +1,139 @@
+"""Thin views: the channel page, its history endpoint and no-JavaScript fallbacks for writing."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from teams.views import viewable_team_or_404
+from teams.permissions import team_abilities
+from teams.views import apply, viewable_team_or_404
+
+from . import selectors, services
+from .forms import ChannelForm, PostForm, SettingsForm
+from .models import Channel, Message
+
+
+def _channel(team, channel_id):
+    return get_object_or_404(Channel, pk=channel_id, team=team)
 
 
 @login_required
 def channels(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    return render(request, "discussion/channels.html", {"team": team, "section": "discussion"})
+    first = Channel.objects.filter(team=team).order_by("id").first()
+    if first is not None:
+        return redirect("discussion:channel", slug=team.slug, channel_id=first.pk)
+    return render(request, "discussion/channel.html", {"team": team, "section": "discussion",
+                                                       "can": team_abilities(request.user, team)})
+
+
+@login_required
+def channel(request, slug, channel_id):
+    team = viewable_team_or_404(request.user, slug)
+    current = _channel(team, channel_id)
+    seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
+    page = selectors.channel_page(request.user, team, current)
+    can = team_abilities(request.user, team)
+    return render(request, "discussion/channel.html", {
+        **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
+        "reactions": services.REACTIONS, "channel_form": ChannelForm(),
+        "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
+        "may_notify_team": can["contribute"] and services.may_notify_team(request.user, team),
+        "config": _config(request, team, current, page, can, seq),
+    })
+
+
+def _config(request, team, channel, page, can, seq):
+    return {
+        "slug": team.slug, "seq": seq, "channel": channel.pk, "me": request.user.pk,
+        "canWrite": can["contribute"], "canModerate": can["contribute"] and can["edit"],
+        "members": {str(m.user_id): page["names"][m.user_id] for m in page["members"]},
+        "usernames": {str(m.user_id): m.user.username for m in page["members"]},
+        "reactions": services.REACTIONS,
+        "historyUrl": f"/teams/{team.slug}/channels/{channel.pk}/messages/",
+        "channelUrl": f"/teams/{team.slug}/channels/",
+        "strings": {
+            "typingOne": _("%(name)s is typing…"), "typingMany": _("Several people are typing…"),
+            "edited": _("edited"), "deleted": _("This message was deleted."), "reply": _("Reply"),
+            "replies": _("%(n)s replies"), "oneReply": _("1 reply"), "edit": _("Edit"), "delete": _("Delete"),
+            "confirmDelete": _("Delete this message?"), "save": _("Save"), "cancel": _("Cancel"),
+            "seenBy": _("Seen by %(names)s"), "online": _("online"), "newMessages": _("New messages"),
+            "follow": _("Follow thread"), "unfollow": _("Unfollow"), "mute": _("Mute thread"),
+            "unmute": _("Unmute"), "loadFailed": _("Could not load older messages."),
+            "react": _("React"),
+        },
+    }
+
+
+@login_required
+@require_GET
+def history(request, slug, channel_id):
+    """Older messages by id (?before=<id>), or a thread (?thread=<root id>): JSON with rendered HTML."""
+    team = viewable_team_or_404(request.user, slug)
+    current = _channel(team, channel_id)
+    try:
+        before = int(request.GET["before"]) if request.GET.get("before") else None
+        thread = int(request.GET["thread"]) if request.GET.get("thread") else None
+    except ValueError:
+        return JsonResponse({"error": _("before and thread are message ids.")}, status=400)
+    try:
+        page = selectors.history(request.user, team, current, before=before, thread=thread)
+    except Message.DoesNotExist:
+        raise Http404
+    can = team_abilities(request.user, team)
+    context = {**page, "team": team, "can": can, "user": request.user, "reactions": services.REACTIONS,
+               "in_thread": thread is not None}
+    html = render_to_string("discussion/_messages.html", context, request=request)
+    root_html = render_to_string("discussion/_message.html", {**context, "message": page["root"]},
+                                 request=request) if page["root"] else ""
+    return JsonResponse({"html": html, "root": root_html, "more": page["more"],
+                         "before": page["chat_messages"][0].pk if page["chat_messages"] else None,
+                         "subscription": page["subscription"]})
+
+
+@login_required
+@require_POST
+def post(request, slug, channel_id):
+    """Posting without JavaScript (the page's script sends over the WebSocket instead)."""
+    team = viewable_team_or_404(request.user, slug)
+    current = _channel(team, channel_id)
+    form = PostForm({**request.POST.dict(), "channel": current.pk})
+    try:
+        if form.is_valid():
+            services.post_message(request.user, team, channel=current, body=form.cleaned_data["body"],
+                                  thread=form.cleaned_data["thread"])
+        else:
+            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("discussion:channel", slug=team.slug, channel_id=current.pk)
+
+
+@login_required
+@require_POST
+def create_channel(request, slug):
+    team = viewable_team_or_404(request.user, slug)
+    form = ChannelForm(request.POST)
+    channel = apply(form, lambda data: services.create_channel(request.user, team, **data))
+    if channel is None:
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("discussion:channels", slug=team.slug)
+    return redirect("discussion:channel", slug=team.slug, channel_id=channel.pk)
+
+
+@login_required
+@require_POST
+def update_settings(request, slug):
+    team = viewable_team_or_404(request.user, slug)
+    form = SettingsForm(request.POST)
+    if apply(form, lambda data: services.update_settings(request.user, team, **data)):
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+    first = Channel.objects.filter(team=team).order_by("id").first()
+    return redirect("discussion:channel", slug=team.slug, channel_id=first.pk) if first else \
+        redirect("discussion:channels", slug=team.slug)
+

@@ -1,0 +1,102 @@
+"""Who is online in a team, across daphne processes: ephemeral, never stored in the event log.
+
+Each connection keeps an entry under the person's key in the cache (Redis when REDIS_URL is
+set, so every process sees it): `presence:<team>:<user>` → {channel name: expiry}. The
+consumer refreshes its entry every HEARTBEAT seconds; entries of a crashed process expire
+after TTL. Joins and leaves are announced on the team group as `team.ephemeral` messages;
+each connection also re-reads the online set at every heartbeat and sends a fresh snapshot
+when it changed, so a lost announcement heals within one heartbeat.
+
+A cache outage never breaks a connection: presence then reports nobody, and recovers.
+"""
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from teams.models import Membership, Team
+from teams.permissions import Action, can
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = float(os.environ.get("WS_HEARTBEAT_SECONDS", getattr(settings, "WS_HEARTBEAT_SECONDS", 20)))
+TTL = HEARTBEAT * 3
+
+
+def _key(team_id, user_id):
+    return f"presence:{team_id}:{user_id}"
+
+
+def _live(entries, now):
+    return {name: expiry for name, expiry in (entries or {}).items() if expiry > now}
+
+
+def join(team_id, user_id, channel_name):
+    """Add or refresh this connection; True if the person was not online before."""
+    try:
+        now = time.time()
+        entries = _live(cache.get(_key(team_id, user_id)), now)
+        was_online = bool(entries)
+        entries[channel_name] = now + TTL
+        cache.set(_key(team_id, user_id), entries, timeout=int(TTL) + 1)
+        return not was_online
+    except Exception:
+        log.warning("presence unavailable", exc_info=True)
+        return False
+
+
+def leave(team_id, user_id, channel_name):
+    """Remove this connection; True if the person has no connection left."""
+    try:
+        now = time.time()
+        entries = _live(cache.get(_key(team_id, user_id)), now)
+        entries.pop(channel_name, None)
+        if entries:
+            cache.set(_key(team_id, user_id), entries, timeout=int(TTL) + 1)
+        else:
+            cache.delete(_key(team_id, user_id))
+        return not entries
+    except Exception:
+        log.warning("presence unavailable", exc_info=True)
+        return False
+
+
+def member_ids(team_id):
+    return list(Membership.objects.filter(team_id=team_id, state=Membership.State.ACTIVE)
+                .values_list("user_id", flat=True))
+
+
+def online(team_id, user_ids):
+    """The ids among `user_ids` with a live connection to the team, sorted."""
+    try:
+        found = cache.get_many([_key(team_id, user_id) for user_id in user_ids])
+    except Exception:
+        log.warning("presence unavailable", exc_info=True)
+        return []
+    now = time.time()
+    return sorted(user_id for user_id in user_ids if _live(found.get(_key(team_id, user_id)), now))
+
+
+def typing_frame(user, team_id, data):
+    """Validate a typing frame: the person may write, the channel (and thread) are the team's."""
+    from teams.discussion.forms import TypingForm
+    from teams.discussion.models import Channel, Message
+
+    form = TypingForm(data)
+    if not form.is_valid():
+        raise ValidationError(" ".join(" ".join(errors) for errors in form.errors.values()))
+    team = Team.objects.get(pk=team_id)
+    if not can(user, Action.CONTRIBUTE, team):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("You may not write in this team."))
+    channel = Channel.objects.get(pk=form.cleaned_data["channel"], team_id=team_id)
+    thread = form.cleaned_data["thread"]
+    if thread:
+        Message.objects.only("pk").get(pk=thread, channel=channel)
+    return {"type": "typing", "user": user.pk, "name": user.get_full_name() or user.username,
+            "channel": channel.pk, "thread": thread}

@@ -1,0 +1,415 @@
+/* The channel page: live messages, threads, reactions, unread badges, "seen by", presence, typing.
+ *
+ * State comes from the server-rendered page at seq N (#chat-config); LiveTeam resumes after N,
+ * so every event is applied exactly once. Strings come from the template (translated).
+ * User text arrives as server-sanitised HTML ("html") or is set with textContent.
+ */
+(function () {
+  "use strict";
+  const configElement = document.getElementById("chat-config");
+  if (!configElement) return;
+  const config = JSON.parse(configElement.textContent);
+  const S = config.strings;
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+  const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+
+  const live = LiveTeam.connect(config.slug, config.seq);
+  window.chat = {live: live, config: config};  // for debugging and the browser tests
+
+  const stream = $("#stream"), list = $("#messages"), threadPane = $("#thread");
+  let openThread = null;        // root id of the open thread
+  let readUpTo = 0;             // highest message id we told the server we read
+  let readTimer = null;
+
+  // Building a message like templates/discussion/_message.html ------------------------------
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, data) {
+    const node = el("button", className, text);
+    node.type = "button";
+    Object.assign(node.dataset, data || {});
+    return node;
+  }
+
+  function buildMessage(data, inThread) {
+    const mine = data.author === config.me;
+    const li = el("li", "msg" + (mine ? " mine" : ""));
+    li.id = "m" + data.message;
+    li.dataset.id = data.message;
+    li.dataset.author = data.author || "";
+    li.dataset.seen = "";
+    const head = el("div", "msg-head");
+    head.append(el("strong", "author", data.author_name || config.members[data.author] || ""), " ");
+    const time = el("time", "", new Date(data.created_at).toLocaleString([], {dateStyle: "short", timeStyle: "short"}));
+    time.dateTime = data.created_at;
+    const edited = el("span", "edited muted", `(${S.edited})`);
+    edited.hidden = !data.edited_at;
+    head.append(time, " ", edited);
+    const body = el("div", "msg-body");
+    body.innerHTML = data.html;  // sanitised by the server (teams.markup)
+    const foot = el("div", "msg-foot");
+    foot.append(el("span", "reactions"));
+    if (!inThread && !data.thread) foot.append(button("link replies", S.reply, {thread: data.message, count: 0}));
+    const seen = el("span", "seen muted");
+    seen.hidden = true;
+    foot.append(seen);
+    if (config.canWrite) {
+      const actions = el("span", "msg-actions");
+      const menu = el("details", "react-menu");
+      const summary = el("summary", "", "☺");
+      summary.title = S.react;
+      menu.append(summary);
+      config.reactions.forEach((emoji) => menu.append(button("add-reaction", emoji, {emoji: emoji})));
+      actions.append(menu);
+      if (mine) actions.append(button("link edit", S.edit));
+      if (mine || config.canModerate) actions.append(button("link danger delete", S.delete));
+      foot.append(actions);
+    }
+    li.append(head, body, foot);
+    return li;
+  }
+
+  function findMessages(id) { return $$(`li.msg[data-id="${id}"]`); }
+
+  function nearBottom(container) { return container.scrollHeight - container.scrollTop - container.clientHeight < 80; }
+
+  function scrollDown(container) { container.scrollTop = container.scrollHeight; }
+
+  // Unread badges and read markers ------------------------------------------------------------
+  function badge(channelId) { return $(`#channel-list li[data-channel="${channelId}"] .unread`); }
+
+  function setUnread(channelId, count) {
+    const node = badge(channelId);
+    if (!node) return;
+    node.dataset.count = count;
+    node.textContent = count;
+    node.hidden = count <= 0;
+  }
+
+  function markRead(messageId) {
+    if (messageId <= readUpTo || document.visibilityState !== "visible") return;
+    readUpTo = messageId;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      live.send("channel.read", {channel: config.channel, message: readUpTo}).catch(() => { readUpTo = 0; });
+    }, 400);
+  }
+
+  function latestId() {
+    const ids = $$("li.msg", list).map((li) => Number(li.dataset.id));
+    return ids.length ? Math.max(...ids) : 0;
+  }
+
+  document.addEventListener("visibilitychange", () => markRead(latestId()));
+  markRead(latestId());
+
+  function updateSeen(li) {
+    const ids = li.dataset.seen ? li.dataset.seen.split(",").filter(Boolean) : [];
+    const node = $(".seen", li);
+    if (!node) return;
+    node.hidden = ids.length === 0;
+    node.textContent = "✓ " + ids.length;
+    node.title = fmt(S.seenBy, {names: ids.map((id) => config.members[id] || "?").join(", ")});
+  }
+
+  // Events ------------------------------------------------------------------------------------
+  live.on("message.posted", (data) => {
+    if (data.channel !== config.channel) {
+      if (data.author !== config.me) setUnread(data.channel, Number(badge(data.channel)?.dataset.count || 0) + 1);
+      return;
+    }
+    clearTyping(data.author);
+    if (data.thread) {
+      findMessages(data.thread).forEach((root) => {
+        const replies = $(".replies", root);
+        if (!replies) return;
+        const count = Number(replies.dataset.count || 0) + 1;
+        replies.dataset.count = count;
+        replies.textContent = count === 1 ? S.oneReply : fmt(S.replies, {n: count});
+      });
+      if (openThread === data.thread) {
+        const pane = $("#thread-replies");
+        const stick = nearBottom(pane);
+        pane.append(buildMessage(data, true));
+        if (stick) scrollDown(pane);
+      }
+    } else {
+      const stick = nearBottom(stream) || data.author === config.me;
+      $("#empty")?.remove();
+      list.append(buildMessage(data, false));
+      if (stick) scrollDown(stream);
+    }
+    if (data.author !== config.me) markRead(data.message);
+  });
+
+  live.on("message.edited", (data) => findMessages(data.message).forEach((li) => {
+    $(".msg-body", li).innerHTML = data.html;  // sanitised by the server
+    $(".edited", li).hidden = false;
+  }));
+
+  live.on("message.deleted", (data) => findMessages(data.message).forEach((li) => {
+    li.classList.add("deleted");
+    const body = $(".msg-body", li);
+    body.textContent = "";
+    body.append(el("em", "muted", S.deleted));
+    $(".reactions", li).textContent = "";
+    $(".msg-actions", li)?.remove();
+  }));
+
+  function applyReaction(data, added) {
+    findMessages(data.message).forEach((li) => {
+      const box = $(".reactions", li);
+      let node = $(`.reaction[data-emoji="${CSS.escape(data.emoji)}"]`, box);
+      if (!node && data.count > 0) {
+        node = config.canWrite ? button("reaction", "", {emoji: data.emoji}) : el("span", "reaction");
+        node.dataset.emoji = data.emoji;
+        node.append(data.emoji + " ", el("span", "count", "0"));
+        box.append(node);
+      }
+      if (!node) return;
+      if (data.count <= 0) { node.remove(); return; }
+      $(".count", node).textContent = data.count;
+      if (data.user === config.me) node.classList.toggle("mine", added);
+    });
+  }
+  live.on("reaction.added", (data) => applyReaction(data, true));
+  live.on("reaction.removed", (data) => applyReaction(data, false));
+
+  live.on("message.read", (data) => {
+    if (data.user === config.me) {
+      setUnread(data.channel, 0);
+      readUpTo = Math.max(readUpTo, data.channel === config.channel ? data.message : 0);
+      return;
+    }
+    if (data.channel !== config.channel) return;
+    $$("li.msg").forEach((li) => {
+      if (Number(li.dataset.id) > data.message || li.dataset.author === String(data.user)) return;
+      const ids = new Set(li.dataset.seen ? li.dataset.seen.split(",") : []);
+      if (ids.has(String(data.user))) return;
+      ids.add(String(data.user));
+      li.dataset.seen = Array.from(ids).join(",");
+      updateSeen(li);
+    });
+  });
+
+  live.on("channel.created", (data) => {
+    if ($(`#channel-list li[data-channel="${data.channel}"]`)) return;
+    const li = el("li");
+    li.dataset.channel = data.channel;
+    const link = el("a");
+    link.href = `${config.channelUrl}${data.channel}/`;
+    link.append(el("span", "hash", "#"), " ", el("span", "cname", data.name));
+    const unread = el("span", "unread", "0");
+    unread.dataset.count = 0;
+    unread.hidden = true;
+    li.append(link, " ", unread);
+    $("#channel-list").append(li);
+  });
+
+  live.on("thread.subscription", (data) => {
+    if (data.user === config.me && openThread === data.message) showSubscription(data.state);
+  });
+
+  // Presence and typing (ephemeral frames) ------------------------------------------------------
+  const online = new Set();
+  function renderPresence() {
+    $$("#presence li").forEach((li) => {
+      const on = online.has(Number(li.dataset.user));
+      li.className = on ? "online" : "offline";
+      const state = $(".state", li);
+      if (state) state.textContent = on ? S.online : "";
+    });
+  }
+  live.onFrame("presence", (frame) => {
+    if (frame.online) { online.clear(); frame.online.forEach((id) => online.add(id)); }
+    else if (frame.state === "online") online.add(frame.user);
+    else if (frame.state === "offline") online.delete(frame.user);
+    renderPresence();
+  });
+
+  const typing = new Map();  // user id -> {name, thread, until}
+  function renderTyping() {
+    const now = Date.now();
+    for (const [id, entry] of typing) if (entry.until < now) typing.delete(id);
+    const render = (node, inThread) => {
+      if (!node) return;
+      const names = Array.from(typing.values()).filter((e) => inThread ? e.thread === openThread && e.thread : !e.thread)
+        .map((e) => e.name);
+      node.textContent = names.length === 0 ? "" : names.length === 1 ? fmt(S.typingOne, {name: names[0]}) : S.typingMany;
+    };
+    render($("#typing"), false);
+    render($("#thread-typing"), true);
+  }
+  function clearTyping(userId) { typing.delete(userId); renderTyping(); }
+  live.onFrame("typing", (frame) => {
+    if (frame.channel !== config.channel || frame.user === config.me) return;
+    typing.set(frame.user, {name: frame.name, thread: frame.thread || null, until: Date.now() + 6000});
+    renderTyping();
+    setTimeout(renderTyping, 6100);
+  });
+
+  let lastTyping = 0;
+  function sendTyping(thread) {
+    const now = Date.now();
+    if (now - lastTyping < 3000) return;
+    lastTyping = now;
+    live.sendEphemeral("typing", {channel: config.channel, thread: thread || null});
+  }
+
+  // Writing -----------------------------------------------------------------------------------------
+  function composer(form, thread) {
+    if (!form) return;
+    const textarea = $("textarea", form), error = $(".error", form);
+    const submit = (event) => {
+      event.preventDefault();
+      const body = textarea.value.trim();
+      if (!body) return;
+      error.hidden = true;
+      const data = {channel: config.channel, body: body};
+      const threadId = thread();
+      if (threadId) data.thread = threadId;
+      textarea.disabled = true;
+      live.send("message.post", data).then(() => {
+        textarea.value = "";
+        lastTyping = 0;
+      }).catch((frame) => {
+        error.textContent = frame.message;
+        error.hidden = false;
+      }).finally(() => { textarea.disabled = false; textarea.focus(); });
+    };
+    form.addEventListener("submit", submit);
+    textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) submit(event);
+    });
+    textarea.addEventListener("input", () => { if (textarea.value.trim()) sendTyping(thread()); });
+  }
+  composer($("#composer"), () => null);
+  composer($("#reply-composer"), () => openThread);
+
+  function showError(frame) { window.alert(frame.message); }
+
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest("button");
+    if (!target) return;
+    const li = target.closest("li.msg");
+    const id = li ? Number(li.dataset.id) : null;
+    if (target.matches(".add-reaction") || target.matches(".reaction")) {
+      const mine = target.matches(".reaction.mine");
+      live.send(mine ? "reaction.remove" : "reaction.add", {message: id, emoji: target.dataset.emoji}).catch(showError);
+      target.closest("details")?.removeAttribute("open");
+    } else if (target.matches(".delete")) {
+      if (window.confirm(S.confirmDelete)) live.send("message.delete", {message: id}).catch(showError);
+    } else if (target.matches(".edit")) {
+      startEdit(li, id);
+    } else if (target.matches(".replies")) {
+      openThreadPane(Number(target.dataset.thread));
+    }
+  });
+
+  function startEdit(li, id) {
+    if ($("form.edit-form", li)) return;
+    const body = $(".msg-body", li);
+    const form = el("form", "edit-form");
+    const textarea = el("textarea");
+    textarea.rows = 3;
+    textarea.maxLength = 10000;
+    form.append(textarea, button("link cancel", S.cancel));
+    const save = el("button", "primary", S.save);
+    form.append(save);
+    const error = el("p", "error");
+    error.hidden = true;
+    form.append(error);
+    body.hidden = true;
+    li.insertBefore(form, body.nextSibling);
+    const source = live.lastBodies && live.lastBodies[id];
+    textarea.value = source || body.innerText.trim();
+    const close = () => { form.remove(); body.hidden = false; };
+    $(".cancel", form).addEventListener("click", close);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      live.send("message.edit", {message: id, body: textarea.value}).then(close).catch((frame) => {
+        error.textContent = frame.message;
+        error.hidden = false;
+      });
+    });
+    textarea.focus();
+  }
+  // Remember raw bodies of messages we saw live, so editing starts from the Markdown.
+  live.lastBodies = {};
+  live.on("message.posted", (data) => { if (data.author === config.me) live.lastBodies[data.message] = data.body; });
+  live.on("message.edited", (data) => { if (data.author === config.me) live.lastBodies[data.message] = data.body; });
+
+  // Threads -------------------------------------------------------------------------------------
+  function showSubscription(state) {
+    const follow = $("#thread-follow"), mute = $("#thread-mute");
+    follow.dataset.state = state;
+    follow.textContent = state === "follow" ? S.unfollow : S.follow;
+    mute.textContent = state === "mute" ? S.unmute : S.mute;
+  }
+  $("#thread-follow")?.addEventListener("click", (event) => {
+    const next = event.target.dataset.state === "follow" ? "" : "follow";
+    live.send("thread.follow", {message: openThread, state: next}).catch(showError);
+  });
+  $("#thread-mute")?.addEventListener("click", () => {
+    const next = $("#thread-follow").dataset.state === "mute" ? "" : "mute";
+    live.send("thread.follow", {message: openThread, state: next}).catch(showError);
+  });
+  $("#thread-close")?.addEventListener("click", () => { threadPane.hidden = true; openThread = null; });
+
+  function openThreadPane(rootId) {
+    openThread = rootId;
+    threadPane.hidden = false;
+    $("#thread-root").textContent = "";
+    $("#thread-replies").textContent = "";
+    fetch(`${config.historyUrl}?thread=${rootId}`, {credentials: "same-origin"}).then((response) => {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then((page) => {
+      if (openThread !== rootId) return;
+      $("#thread-root").innerHTML = page.root;          // rendered by the server's templates
+      $("#thread-replies").innerHTML = page.html;
+      $$(".replies", $("#thread-root")).forEach((node) => node.remove());
+      showSubscription(page.subscription);
+      scrollDown($("#thread-replies"));
+      $("#reply-body")?.focus();
+    }).catch(() => showError({message: S.loadFailed}));
+  }
+
+  // Older messages, paged by id --------------------------------------------------------------------
+  const older = $("#older");
+  let loading = false;
+  function loadOlder() {
+    if (loading || older.hidden || !older.dataset.before) return;
+    loading = true;
+    fetch(`${config.historyUrl}?before=${older.dataset.before}`, {credentials: "same-origin"}).then((response) => {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then((page) => {
+      const height = stream.scrollHeight;
+      const template = document.createElement("template");
+      template.innerHTML = page.html;                      // rendered by the server's templates
+      Array.from(template.content.querySelectorAll("li.msg")).forEach((li) => {
+        if (document.getElementById(li.id)) li.remove();   // already on the page
+      });
+      list.prepend(template.content);
+      stream.scrollTop += stream.scrollHeight - height;
+      older.dataset.before = page.before || "";
+      older.hidden = !page.more;
+    }).catch(() => showError({message: S.loadFailed})).finally(() => { loading = false; });
+  }
+  if (older) {
+    $("button", older).addEventListener("click", loadOlder);
+    if ("IntersectionObserver" in window) {
+      new IntersectionObserver((entries) => entries.forEach((entry) => entry.isIntersecting && loadOlder()),
+        {root: stream}).observe(older);
+    }
+  }
+  $$("li.msg", list).forEach(updateSeen);
+  scrollDown(stream);
+})();

@@ -1,0 +1,122 @@
+"""Every read of discussion channels: a constant number of SQL queries whatever the size.
+
+The channel page costs: channels with unread counts (1 aggregate), one page of messages
+with reply counts (1, correlated subqueries on the page's rows only), their reactions (1),
+the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
+members (1) and the settings (1). History pages by id (`before`), never by offset.
+"""
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from teams.models import Membership
+
+from .models import Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
+
+PAGE_SIZE = 50
+
+
+def channels_with_unread(user, team):
+    """The team's channels, each with `unread`: later messages by others than the viewer, not deleted."""
+    last_read = ReadMarker.objects.filter(channel=OuterRef("pk"), user=user).values("last_read_id")[:1]
+    return list(
+        Channel.objects.filter(team=team)
+        .annotate(last_read=Coalesce(Subquery(last_read), Value(0), output_field=IntegerField()))
+        .annotate(unread=Count("messages", filter=Q(messages__id__gt=F("last_read"), messages__deleted_at=None)
+                               & ~Q(messages__author=user)))
+        .order_by("id")
+    )
+
+
+def _count_subquery(**filters):
+    return Coalesce(Subquery(
+        Message.objects.filter(**filters).order_by().values("thread").annotate(n=Count("id")).values("n")[:1],
+        output_field=IntegerField()), Value(0))
+
+
+def _messages(channel, *, thread=None, before=None, limit=PAGE_SIZE):
+    queryset = Message.objects.filter(channel=channel, thread=thread)
+    if before:
+        queryset = queryset.filter(id__lt=before)
+    if thread is None:
+        queryset = queryset.annotate(
+            reply_count=_count_subquery(thread=OuterRef("pk"), deleted_at=None),
+            last_reply_id=Subquery(Message.objects.filter(thread=OuterRef("pk")).order_by("-id")
+                                   .values("id")[:1]),
+        )
+    queryset = (queryset.select_related("author")
+                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
+                .order_by("-id"))
+    rows = list(queryset[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return rows, more
+
+
+def _decorate(messages, user, markers, names):
+    """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
+    for message in messages:
+        summary = {}
+        for reaction in message.reactions.all():
+            entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
+                                                        "names": []})
+            entry["count"] += 1
+            entry["mine"] |= reaction.user_id == user.pk
+            entry["names"].append(names.get(reaction.user_id) or reaction.user.username)
+        message.reaction_summary = list(summary.values())
+        message.seen_by = [names.get(uid, "") for uid, last in markers
+                           if last >= message.pk and uid != message.author_id]
+        message.seen_by_ids = [uid for uid, last in markers if last >= message.pk and uid != message.author_id]
+    return messages
+
+
+def members(team):
+    return list(Membership.objects.filter(team=team, state=Membership.State.ACTIVE).select_related("user")
+                .order_by("user__first_name", "user__last_name"))
+
+
+def _names(memberships):
+    return {m.user_id: m.user.get_full_name() or m.user.username for m in memberships}
+
+
+def _markers(channel):
+    return list(ReadMarker.objects.filter(channel=channel).values_list("user_id", "last_read_id"))
+
+
+def channel_page(user, team, channel, *, before=None):
+    """Everything the channel page shows (a constant number of queries)."""
+    memberships = members(team)
+    names = _names(memberships)
+    messages, more = _messages(channel, before=before)
+    _decorate(messages, user, _markers(channel), names)
+    subscriptions = dict(ThreadSubscription.objects.filter(user=user, root__channel=channel)
+                         .values_list("root_id", "state"))
+    for message in messages:
+        message.subscription = subscriptions.get(message.pk, "")
+    settings = DiscussionSettings.objects.filter(team=team).first()
+    return {
+        "channels": channels_with_unread(user, team),
+        "chat_messages": messages, "more": more,
+        "members": memberships, "names": names,
+        "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
+        "settings": settings,
+    }
+
+
+def history(user, team, channel, *, before=None, thread=None):
+    """One older page of a channel (thread=None) or of a thread's replies, plus its root."""
+    memberships = members(team)
+    names = _names(memberships)
+    root = None
+    if thread is not None:
+        root = (Message.objects.filter(pk=thread, channel=channel, thread=None).select_related("author")
+                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
+                .get())
+    messages, more = _messages(channel, thread=root, before=before)
+    markers = _markers(channel)
+    _decorate(messages + ([root] if root else []), user, markers, names)
+    subscription = ""
+    if root is not None:
+        subscription = (ThreadSubscription.objects.filter(user=user, root=root).values_list("state", flat=True)
+                        .first() or "")
+    return {"chat_messages": messages, "more": more, "root": root, "names": names, "subscription": subscription}

@@ -1,0 +1,273 @@
+"""The WebSocket protocol for discussions: every frame type, good and bad, through the real ASGI stack.
+
+A bad frame gets an error to that client only and writes nothing; the other client's next
+frame is the next real event (so nothing leaked to it in between).
+"""
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from teams.discussion import services
+from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
+from teams.models import Event, Team
+from tests.discussion_helpers import clear_cache, connect, general, request, until
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    clear_cache()
+    yield
+    clear_cache()
+
+
+def counts():
+    return Message.objects.count(), Event.objects.count(), Reaction.objects.count()
+
+
+async def next_event(communicator):
+    frame, _skipped = await until(communicator, lambda f: f["type"] == "event")
+    return frame
+
+
+async def test_post_is_acked_and_broadcast(people, team):
+    channel = await sync_to_async(general)(team)
+    writer = await connect(people["expert"], team)
+    reader = await connect(people["observer"], team)
+    try:
+        ack, before = await request(writer, {"type": "message.post", "id": "r1", "channel": channel.pk,
+                                             "body": "Hello @lead, see **this**"})
+        assert ack["type"] == "ack" and ack["id"] == "r1" and isinstance(ack["seq"], int)
+        event = await next_event(reader)
+        assert event["seq"] == ack["seq"] and event["event"] == "message.posted"
+        data = event["data"]
+        assert data["channel"] == channel.pk and data["thread"] is None
+        assert data["mentions"] == [people["lead"].pk] and "<strong>this</strong>" in data["html"]
+        mine = [f for f in before if f["type"] == "event"] or [await next_event(writer)]
+        assert mine[0]["seq"] == ack["seq"]  # the writer sees its own event too, once
+    finally:
+        await writer.disconnect()
+        await reader.disconnect()
+
+
+BAD_FRAMES = [
+    ("not json", "{nope", "bad_json"),
+    ("not an object", "[1, 2]", "bad_frame"),
+    ("no type", {"id": "x", "body": "hi"}, "bad_frame"),
+    ("unknown type", {"type": "message.shout", "id": "x"}, "unknown_type"),
+    ("missing body", {"type": "message.post", "id": "x", "channel": "GENERAL"}, "invalid"),
+    ("channel not a number", {"type": "message.post", "id": "x", "channel": "abc", "body": "hi"}, "invalid"),
+    ("empty body", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "   "}, "invalid"),
+    ("too long", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "x" * 10_001}, "invalid"),
+    ("unknown channel", {"type": "message.post", "id": "x", "channel": 987654, "body": "hi"}, "not_found"),
+    ("other team's channel", {"type": "message.post", "id": "x", "channel": "OTHER", "body": "hi"}, "not_found"),
+    ("other team's message", {"type": "message.edit", "id": "x", "message": "OTHER_MESSAGE", "body": "hi"},
+     "not_found"),
+    ("thread elsewhere", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "hi",
+                          "thread": "OTHER_MESSAGE"}, "not_found"),
+    ("data not object", {"type": "message.post", "id": "x", "data": [1]}, "bad_frame"),
+    ("bad emoji", {"type": "reaction.add", "id": "x", "message": "MINE", "emoji": "<script>"}, "invalid"),
+    ("edit someone else's", {"type": "message.edit", "id": "x", "message": "LEADS", "body": "mine now"},
+     "forbidden"),
+    ("delete someone else's", {"type": "message.delete", "id": "x", "message": "LEADS"}, "forbidden"),
+    ("@team not allowed", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "@team hi"}, "invalid"),
+    ("huge frame", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "x" * 70_000}, "too_large"),
+    ("bad id", {"type": "message.post", "id": {"a": 1}, "channel": "GENERAL", "body": "hi"}, "bad_frame"),
+    ("bad typing", {"type": "typing", "channel": "OTHER"}, "not_found"),
+    ("bad follow", {"type": "thread.follow", "id": "x", "message": "MINE", "state": "shout"}, "invalid"),
+    ("read elsewhere", {"type": "channel.read", "id": "x", "channel": "GENERAL", "message": "OTHER_MESSAGE"},
+     "not_found"),
+    ("channel with html", {"type": "channel.create", "id": "x", "name": "<b>x</b>"}, "invalid"),
+]
+
+
+@pytest.mark.parametrize("label,frame,code", BAD_FRAMES, ids=[b[0] for b in BAD_FRAMES])
+async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team, label, frame, code):
+    other = await sync_to_async(make_team)(name="Other team")
+
+    def setup():
+        other_message = services.post_message(people["lead"], other, channel=general(other), body="theirs")
+        leads = services.post_message(people["lead"], team, channel=general(team), body="lead's")
+        mine = services.post_message(people["expert"], team, channel=general(team), body="mine")
+        return {"GENERAL": general(team).pk, "OTHER": general(other).pk, "OTHER_MESSAGE": other_message.pk,
+                "LEADS": leads.pk, "MINE": mine.pk}
+
+    ids = await sync_to_async(setup)()
+    if isinstance(frame, dict):
+        frame = json.dumps({k: ids.get(v, v) if isinstance(v, str) else v for k, v in frame.items()})
+    sender = await connect(people["expert"], team)
+    bystander = await connect(people["lead"], team)
+    try:
+        before = await sync_to_async(counts)()
+        await sender.send_to(text_data=frame)
+        error, _skipped = await until(sender, lambda f: f["type"] == "error")
+        assert error["code"] == code, error
+        assert error["message"] and "Traceback" not in error["message"]
+        assert await sync_to_async(counts)() == before, "nothing written"
+        # the connection still works, and the bystander's next frame is the next real event
+        ack, _ = await request(sender, {"type": "message.post", "id": "ok", "channel": ids["GENERAL"],
+                                        "body": "still here"})
+        assert ack["type"] == "ack"
+        event, skipped = await until(bystander, lambda f: f["type"] in ("event", "typing", "error"))
+        assert event["type"] == "event" and event["seq"] == ack["seq"], (event, skipped)
+    finally:
+        await sender.disconnect()
+        await bystander.disconnect()
+
+
+async def test_html_and_script_are_inert_in_events(people, team):
+    channel = await sync_to_async(general)(team)
+    writer = await connect(people["expert"], team)
+    try:
+        ack, _ = await request(writer, {"type": "message.post", "id": "1", "channel": channel.pk,
+                                        "body": "<script>alert(1)</script><img src=x onerror=alert(2)>ok"})
+        event = await next_event(writer)
+        assert ack["type"] == "ack" and "<script" not in event["data"]["html"]
+        assert "onerror" not in event["data"]["html"] and "ok" in event["data"]["html"]
+    finally:
+        await writer.disconnect()
+
+
+async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
+    channel = await sync_to_async(general)(team)
+    observer = await connect(people["observer"], team)
+    try:
+        error, _ = await request(observer, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "hi"})
+        assert error["code"] == "forbidden"
+        error, _ = await request(observer, {"type": "typing", "id": "t", "channel": channel.pk})
+        assert error["code"] == "forbidden"
+    finally:
+        await observer.disconnect()
+    with pytest.raises(AssertionError):
+        await connect(people["outsider"], team)
+
+
+async def test_per_person_rate_limit_spans_connections(people, team, settings):
+    settings.DISCUSSION_POST_RATE = (3, 60)
+    channel = await sync_to_async(general)(team)
+    tab1 = await connect(people["expert"], team)
+    tab2 = await connect(people["expert"], team)
+    try:
+        for n, tab in enumerate([tab1, tab2, tab1]):
+            ack, _ = await request(tab, {"type": "message.post", "id": f"m{n}", "channel": channel.pk, "body": "x"})
+            assert ack["type"] == "ack"
+        error, _ = await request(tab2, {"type": "message.post", "id": "m9", "channel": channel.pk, "body": "x"})
+        assert error["code"] == "rate_limited" and "too fast" in error["message"]
+        assert await sync_to_async(Message.objects.count)() == 3
+    finally:
+        await tab1.disconnect()
+        await tab2.disconnect()
+
+
+async def test_connection_token_bucket(people, team, settings):
+    settings.WS_RATE_BURST = 3
+    settings.WS_RATE_PER_SECOND = 0.001
+    channel = await sync_to_async(general)(team)
+    client = await connect(people["expert"], team)  # the resume frame took one token
+    try:
+        first, _ = await request(client, {"type": "ping", "id": "p0"})
+        second, _ = await request(client, {"type": "ping", "id": "p1"})
+        refused, _ = await request(client, {"type": "message.post", "id": "p2", "channel": channel.pk, "body": "x"})
+        assert (first["type"], second["type"]) == ("pong", "pong")
+        assert refused["code"] == "rate_limited" and not await sync_to_async(Message.objects.exists)()
+    finally:
+        await client.disconnect()
+
+
+async def test_every_command_round_trip(people, team):
+    channel = await sync_to_async(general)(team)
+    expert = await connect(people["expert"], team)
+    lead = await connect(people["lead"], team)
+    try:
+        ack, _ = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "root"})
+        root = (await sync_to_async(Message.objects.get)(body="root")).pk
+        ack, _ = await request(lead, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "reply",
+                                      "thread": root})
+        reply = await next_event_of(expert, "message.posted", lambda d: d["thread"] == root)
+        assert reply["followers"] == [people["expert"].pk]
+        ack, _ = await request(expert, {"type": "message.edit", "id": "3", "message": root, "body": "root v2"})
+        assert (await next_event_of(lead, "message.edited"))["body"] == "root v2"
+        ack, _ = await request(lead, {"type": "reaction.add", "id": "4", "message": root, "emoji": "🎉"})
+        assert (await next_event_of(expert, "reaction.added"))["count"] == 1
+        ack, _ = await request(lead, {"type": "reaction.remove", "id": "5", "message": root, "emoji": "🎉"})
+        assert (await next_event_of(expert, "reaction.removed"))["count"] == 0
+        reply_id = (await sync_to_async(Message.objects.get)(body="reply")).pk
+        ack, _ = await request(lead, {"type": "channel.read", "id": "6a", "channel": channel.pk, "message": root})
+        assert ack["type"] == "ack" and ack["seq"] is None  # already read past it: nothing changes
+        ack, _ = await request(expert, {"type": "channel.read", "id": "6", "channel": channel.pk,
+                                        "message": reply_id})
+        read = await next_event_of(lead, "message.read")
+        assert read == {"channel": channel.pk, "user": people["expert"].pk, "message": reply_id}
+        ack, _ = await request(expert, {"type": "thread.follow", "id": "7", "message": root, "state": "mute"})
+        assert (await next_event_of(lead, "thread.subscription"))["state"] == "mute"
+        ack, _ = await request(expert, {"type": "channel.create", "id": "8", "name": "pilots", "topic": "t"})
+        created = await next_event_of(lead, "channel.created")
+        assert created["name"] == "pilots"
+        ack, _ = await request(lead, {"type": "message.delete", "id": "9", "message": root})  # leads moderate
+        assert (await next_event_of(expert, "message.deleted"))["by"] == people["lead"].pk
+        assert await sync_to_async(ReadMarker.objects.filter(user=people["expert"], last_read_id=reply_id).exists)()
+        assert await sync_to_async(ThreadSubscription.objects.filter(state="mute").count)() == 1
+    finally:
+        await expert.disconnect()
+        await lead.disconnect()
+
+
+async def next_event_of(communicator, kind, predicate=lambda data: True):
+    frame, _ = await until(communicator, lambda f: f["type"] == "event" and f["event"] == kind
+                           and predicate(f["data"]))
+    return frame["data"]
+
+
+async def test_typing_is_ephemeral_and_not_echoed(people, team):
+    channel = await sync_to_async(general)(team)
+    expert = await connect(people["expert"], team)
+    lead = await connect(people["lead"], team)
+    try:
+        seq_before = await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)()
+        await expert.send_json_to({"type": "typing", "channel": channel.pk})
+        typing, _ = await until(lead, lambda f: f["type"] == "typing")
+        assert typing == {"type": "typing", "user": people["expert"].pk, "name": "Expert Tester",
+                          "channel": channel.pk, "thread": None}
+        assert await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)() == seq_before
+        # the typist gets no echo: its next frame is the ack of its next command
+        ack, skipped = await request(expert, {"type": "ping", "id": "p"})
+        assert ack["type"] != "typing" and not [f for f in skipped if f["type"] == "typing"]
+    finally:
+        await expert.disconnect()
+        await lead.disconnect()
+
+
+async def test_presence_join_and_leave(people, team):
+    lead = await connect(people["lead"], team)
+    try:
+        assert lead.presence["online"] == [people["lead"].pk]
+        expert = await connect(people["expert"], team)
+        assert sorted(expert.presence["online"]) == sorted([people["lead"].pk, people["expert"].pk])
+        joined, _ = await until(lead, lambda f: f["type"] == "presence")
+        assert joined == {"type": "presence", "user": people["expert"].pk, "state": "online"}
+        second_tab = await connect(people["expert"], team)
+        await second_tab.disconnect()  # the expert is still online in the other tab: no "offline"
+        await expert.disconnect()
+        left, skipped = await until(lead, lambda f: f["type"] == "presence")
+        assert left == {"type": "presence", "user": people["expert"].pk, "state": "offline"}
+        assert not [f for f in skipped if f["type"] == "presence"]
+    finally:
+        await lead.disconnect()
+
+
+async def test_resume_replays_exactly_what_was_missed(people, team):
+    channel = await sync_to_async(general)(team)
+    reader = await connect(people["lead"], team)
+    seen = reader.seq
+    await reader.disconnect()
+    for n in range(5):
+        await sync_to_async(services.post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
+    again = await connect(people["lead"], team, after=seen)
+    try:
+        replayed = [f for f in again.replayed if f["type"] == "event"]
+        assert [f["seq"] for f in replayed] == list(range(seen + 1, seen + 6))
+        assert [f["data"]["body"] for f in replayed] == [f"while away {n}" for n in range(5)]
+    finally:
+        await again.disconnect()
