@@ -97,7 +97,10 @@
     readUpTo = messageId;
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
-      live.send("channel.read", {channel: config.channel, message: readUpTo}).catch(() => { readUpTo = 0; });
+      const upTo = readUpTo;
+      live.send("channel.read", {channel: config.channel, message: upTo}).then(() => {
+        document.getElementById("chat").dataset.readUpTo = upTo;  // stored on the server
+      }).catch(() => { readUpTo = 0; });
     }, 400);
   }
 

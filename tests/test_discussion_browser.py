@@ -1,0 +1,69 @@
+"""Real Chromium, two people: one writes, the other sees it live, with typing, unread badge and "seen by"."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from teams.discussion import services
+from tests.discussion_helpers import clear_cache, general
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_two_people_chat_live(login_page, daphne_server, people, team):
+    clear_cache()
+    pilots = services.create_channel(people["lead"], team, name="pilots", topic="Pilot planning")
+    channel = general(team)
+    url = f"{daphne_server.url}/teams/{team.slug}/channels/{channel.pk}/"
+
+    reader = login_page(people["lead"])
+    reader.goto(url)
+    expect(reader.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    writer = login_page(people["expert"])
+    writer.set_viewport_size({"width": 390, "height": 844})  # the writer is on a phone
+    writer.goto(url)
+    expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+
+    # presence: the reader sees the writer come online
+    expect(reader.locator(f'#presence li[data-user="{people["expert"].pk}"]')).to_have_class("online")
+
+    # typing indicator
+    writer.fill("#body", "Hello @lead, the **pilot** starts <script>alert(1)</script>")
+    expect(reader.locator("#typing")).to_have_text("Expert Tester is typing…")
+
+    # the message arrives live, rendered and sanitised
+    writer.press("#body", "Enter")
+    message = reader.locator("#messages li.msg").last
+    expect(message.locator(".msg-body strong")).to_have_text("pilot")
+    expect(message.locator(".mention")).to_have_text("@lead")
+    assert reader.locator("#messages script").count() == 0
+    expect(reader.locator("#typing")).to_have_text("")  # cleared by the message
+    expect(writer.locator("#body")).to_have_value("")
+
+    # the reader has read it (visible page): the writer sees "seen by" on its own message
+    expect(writer.locator("#messages li.msg").last.locator(".seen")).to_have_text("✓ 1")
+
+    # a message in another channel raises the reader's unread badge there
+    writer.goto(f"{daphne_server.url}/teams/{team.slug}/channels/{pilots.pk}/")
+    expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    writer.fill("#body", "Pilot partners: two hospitals")
+    writer.press("#body", "Enter")
+    badge = reader.locator(f'#channel-list li[data-channel="{pilots.pk}"] .unread')
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("1")
+
+    # opening the channel clears the badge (the read marker is stored)
+    reader.click(f'#channel-list li[data-channel="{pilots.pk}"] a')
+    expect(reader.locator("#messages li.msg")).to_have_count(1)
+    last_id = reader.locator("#messages li.msg").last.get_attribute("data-id")
+    expect(reader.locator("#chat")).to_have_attribute("data-read-up-to", last_id)
+    reader.goto(url)
+    expect(reader.locator(f'#channel-list li[data-channel="{pilots.pk}"] .unread')).to_be_hidden()
+
+    # a reply in a thread: the reply count rises live on the other page
+    writer.goto(url)
+    expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    writer.locator("#messages li.msg").last.locator(".replies").click()
+    writer.fill("#reply-body", "Which hospitals?")
+    writer.press("#reply-body", "Enter")
+    expect(reader.locator("#messages li.msg").last.locator(".replies")).to_have_text(re.compile("1 reply"))
