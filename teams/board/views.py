@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from teams.permissions import Action, can, team_abilities
+from teams.models import Team
+from teams.permissions import Action, can, can_view, team_abilities
 from teams.views import viewable_team_or_404
 
 from . import selectors, services
@@ -28,7 +29,9 @@ def _initials(user):
 @login_required
 @require_GET
 def board(request, slug):
-    team = viewable_team_or_404(request.user, slug)
+    team = get_object_or_404(Team.objects.prefetch_related("fields_of_action", "goals"), slug=slug)
+    if not can_view(request.user, team):
+        raise Http404
     seq = team.last_seq  # the state below is at least this new; the client resumes after it
     board_filter = selectors.BoardFilter.from_query(request.GET)
     data = selectors.board(team, request.user, board_filter)

@@ -1,0 +1,195 @@
+"""The board against a running daphne: a real socket (websockets) and real Chromium (Playwright)."""
+import asyncio
+import json
+import time
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from teams.board import services
+from teams.board.models import Card, Column
+from tests.board_helpers import session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def board_columns(team):
+    return list(Column.objects.filter(team=team, archived=False).order_by("rank"))
+
+
+def new_card(people, team, column, title):
+    return Card.objects.get(pk=services.create_card(people["lead"], team, column=column, title=title).data["card"])
+
+
+def poll(condition, timeout=10):
+    """Wait for a condition with a deadline (synchronisation, not a timed assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def master_plan(transactional_db):
+    """Put the migration-loaded data (master plan, cluster groups) back if it is gone.
+
+    Once Playwright's event loop runs in this thread, Django hands the test a fresh
+    connection object without `_test_serialized_contents`, so serialized_rollback cannot
+    restore what a previous transactional test flushed (reported to the lead)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from teams.models import StrategicGoal
+
+    if not StrategicGoal.objects.exists() or Group.objects.count() < 5:
+        from importlib import import_module
+
+        from django.core.management.sql import emit_post_migrate_signal
+
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # content types, permissions
+
+        migration = import_module("teams.migrations.0002_masterplan_and_cluster_roles")
+        if StrategicGoal.objects.exists():
+            for name in migration.CLUSTER_ROLES:
+                Group.objects.get_or_create(name=name)
+        else:
+            migration.load(apps, None)
+
+
+# A real socket -----------------------------------------------------------------------------
+
+async def ws_connect(server, team, cookie):
+    headers = {"Origin": server.url}
+    if cookie:
+        headers["Cookie"] = cookie
+    return await connect(f"{server.ws_url}/ws/teams/{team.slug}/", additional_headers=headers, open_timeout=10)
+
+
+async def receive_until(socket, predicate, timeout=10):
+    skipped = []
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+        if predicate(frame):
+            return frame, skipped
+        skipped.append(frame)
+
+
+def test_real_socket_live_events_refusal_and_resume(master_plan, daphne_server, people, team):
+    cols = board_columns(team)
+    card = new_card(people, team, cols[0], "Over the wire")
+    seen = type(team).objects.get(pk=team.pk).last_seq
+    cookies = {role: session_cookie(people[role]) for role in ("expert", "observer", "outsider")}
+
+    async def scenario():
+        # Non-member and anonymous handshakes are refused.
+        for cookie in (cookies["outsider"], None):
+            with pytest.raises(InvalidStatus) as refused:
+                await ws_connect(daphne_server, team, cookie)
+            assert refused.value.response.status_code == 403
+        watcher = await ws_connect(daphne_server, team, cookies["observer"])
+        mover = await ws_connect(daphne_server, team, cookies["expert"])
+        try:
+            for socket in (watcher, mover):
+                await socket.send(json.dumps({"type": "resume", "after": seen}))
+                await receive_until(socket, lambda f: f["type"] == "resumed")
+            await mover.send(json.dumps({"type": "card.move", "id": "m", "card": card.pk, "column": cols[2].pk,
+                                         "after": None, "version": 1}))
+            ack, _ = await receive_until(mover, lambda f: f.get("id") == "m")
+            assert ack["type"] == "ack"
+            event, _ = await receive_until(watcher, lambda f: f["type"] == "event")
+            assert event["event"] == "card.moved" and event["seq"] == ack["seq"] and event["data"]["card"] == card.pk
+            await mover.send(json.dumps({"type": "card.move", "id": "n", "card": card.pk, "column": cols[3].pk,
+                                         "after": None, "version": 2}))
+            latest, _ = await receive_until(mover, lambda f: f.get("id") == "n")
+        finally:
+            await watcher.close()
+            await mover.close()
+        # A client that dropped at `seen` resumes: exactly the two missed events, in order.
+        late = await ws_connect(daphne_server, team, cookies["observer"])
+        try:
+            await late.send(json.dumps({"type": "resume", "after": seen}))
+            resumed, skipped = await receive_until(late, lambda f: f["type"] == "resumed")
+            events = [f for f in skipped if f["type"] == "event"]
+            assert [e["seq"] for e in events] == [ack["seq"], latest["seq"]] == [seen + 1, seen + 2]
+            assert resumed["seq"] == latest["seq"]
+        finally:
+            await late.close()
+
+    asyncio.run(scenario())
+    assert Card.objects.get(pk=card.pk).column_id == cols[3].pk
+
+
+# Real Chromium -----------------------------------------------------------------------------
+
+def column_order(page, column_id):
+    return page.eval_on_selector_all(f"#column-{column_id} li.tile", "tiles => tiles.map(t => t.dataset.card)")
+
+
+def board_state(page, columns):
+    return {column.pk: column_order(page, column.pk) for column in columns}
+
+
+@pytest.mark.browser
+def test_two_people_side_by_side_drag_and_keyboard(master_plan, login_page, daphne_server, people, team):
+    cols = board_columns(team)
+    a, b, c = (new_card(people, team, cols[0], title) for title in ("Alpha", "Bravo", "Charlie"))
+    url = f"{daphne_server.url}/teams/{team.slug}/board/"
+    lead, expert = login_page(people["lead"]), login_page(people["expert"])
+    errors = []
+    for page in (lead, expert):
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_selector("html.is-live")
+        assert page.text_content("[data-live-state]").strip() == "Live"
+
+    # Drag Alpha from Backlog to In progress; the other person sees it move without reloading.
+    lead.drag_and_drop(f"#card-{a.pk}", f"#column-{cols[2].pk} ol.cards")
+    expert.wait_for_selector(f"#column-{cols[2].pk} #card-{a.pk}")
+    assert poll(lambda: Card.objects.get(pk=a.pk).column_id == cols[2].pk)
+
+    # Reorder within a column: Charlie above Bravo.
+    lead.drag_and_drop(f"#card-{c.pk}", f"#card-{b.pk}", target_position={"x": 20, "y": 3})
+    expert.wait_for_function(
+        f"() => [...document.querySelectorAll('#column-{cols[0].pk} li.tile')].map(t => t.dataset.card).join()"
+        f" === '{c.pk},{b.pk}'")
+
+    # Keyboard: focus Bravo, Alt+→ moves it to "To do"; announced for screen readers.
+    expert.focus(f"#card-{b.pk}")
+    expert.keyboard.press("Alt+ArrowRight")
+    lead.wait_for_selector(f"#column-{cols[1].pk} #card-{b.pk}")
+    expert.wait_for_function("() => document.getElementById('board-announce').textContent.includes('Bravo')")
+    assert poll(lambda: Card.objects.get(pk=b.pk).column_id == cols[1].pk)
+
+    # Both boards agree, with each other, with the database, and after a reload.
+    expected = {column.pk: [str(pk) for pk in Card.objects.filter(column=column, archived=False)
+                            .order_by("rank", "id").values_list("pk", flat=True)] for column in cols}
+    expert.wait_for_function(f"() => document.querySelectorAll('#column-{cols[0].pk} li.tile').length === 1")
+    assert board_state(lead, cols) == board_state(expert, cols) == expected
+    for page in (lead, expert):
+        page.reload()
+        page.wait_for_selector("html.is-live")
+        assert board_state(page, cols) == expected
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_observer_sees_changes_live_but_cannot_drag(master_plan, login_page, daphne_server, people, team):
+    cols = board_columns(team)
+    card = new_card(people, team, cols[0], "Watch me")
+    observer = login_page(people["observer"])
+    observer.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
+    observer.wait_for_selector("html.is-live")
+    assert observer.get_attribute(f"#card-{card.pk}", "draggable") is None
+    assert observer.query_selector("[data-add-card]") is None
+    lead = login_page(people["lead"])
+    lead.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
+    lead.wait_for_selector("html.is-live")
+    lead.fill(f"#add-{cols[1].pk}", "Fresh: 1<2 & <i so")
+    lead.press(f"#add-{cols[1].pk}", "Enter")
+    observer.wait_for_selector(f"#column-{cols[1].pk} li.tile")
+    assert observer.text_content(f"#column-{cols[1].pk} li.tile .tile-title") == "Fresh: 1<2 & <i so"
+    assert observer.query_selector(f"#column-{cols[1].pk} li.tile i") is None  # text, never markup
+    assert observer.text_content(f"#column-{cols[1].pk} .count .n") == "1"

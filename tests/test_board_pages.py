@@ -1,0 +1,204 @@
+"""The board's HTTP side: who sees what, constant queries, the card dialog, files, filters."""
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from teams.board import services
+from teams.board.models import Attachment, Card, Column
+from tests.board_helpers import make_cards
+
+pytestmark = pytest.mark.django_db
+
+
+def board_url(team):
+    return f"/teams/{team.slug}/board/"
+
+
+def first_column(team):
+    return Column.objects.filter(team=team).order_by("rank").first()
+
+
+def count_board_queries(client, team):
+    client.get(board_url(team))  # warm the per-process caches (content types) first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(board_url(team))
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_board_page_runs_the_same_number_of_queries_at_10_and_500_cards(client, people, team, make_team):
+    client.force_login(people["expert"])
+    make_cards(team, 10, people["lead"])
+    small, response = count_board_queries(client, team)
+    assert response.content.decode().count('<li class="tile') == 10
+    big_team = make_team(name="Big board")
+    make_cards(big_team, 500, people["lead"])
+    big, response = count_board_queries(client, big_team)
+    page = response.content.decode()
+    assert page.count('<li class="tile') == 500 and "Card 499" in page
+    assert small == big, f"{small} queries at 10 cards, {big} at 500"
+    print(f"\nboard page: {small} queries at 10 cards, {big} at 500 cards")
+
+
+def test_card_dialog_runs_a_constant_number_of_queries(client, people, team):
+    client.force_login(people["expert"])
+    card = make_cards(team, 1, people["lead"])[0]
+    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(20):
+        services.add_comment(people["lead"], card, body=f"comment {n}")
+        services.add_checklist_item(people["lead"], card, text=f"item {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("role,status", [("lead", 200), ("expert", 200), ("observer", 200), ("advisor", 200),
+                                         ("field_manager", 200), ("supporter", 200), ("manager", 200),
+                                         ("outsider", 404), ("other_field_manager", 404)])
+def test_who_sees_the_board(client, people, team, role, status):
+    services.create_card(people["lead"], team, column=first_column(team), title="Secret plan")
+    client.force_login(people[role])
+    response = client.get(board_url(team))
+    assert response.status_code == status
+    if status == 404:
+        assert b"Secret plan" not in response.content
+
+
+def test_anonymous_is_sent_to_login(client, team):
+    response = client.get(board_url(team))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role,contribute,edit", [("observer", False, False), ("advisor", False, False),
+                                                  ("expert", True, False), ("lead", True, True),
+                                                  ("supporter", True, True)])
+def test_buttons_follow_the_role(client, people, team, role, contribute, edit):
+    card = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    client.force_login(people[role])
+    page = client.get(board_url(team)).content.decode()
+    assert ("data-add-card" in page) == contribute
+    assert ('draggable="true"' in page) == (contribute or edit)
+    assert ("data-add-column" in page) == edit and ("data-column-form" in page) == edit
+    dialog = client.get(f"/teams/{team.slug}/board/cards/{card}/").content.decode()
+    assert ("data-move-card" in dialog) == contribute and ("Edit card" in dialog) == contribute
+
+
+def test_concluded_team_board_is_read_only(client, people, team):
+    from teams import services as team_services
+
+    team_services.conclude_team(people["manager"], team)
+    client.force_login(people["lead"])
+    page = client.get(board_url(team)).content.decode()
+    assert "read-only" in page and "data-add-card" not in page and "data-add-column" not in page
+
+
+def test_user_text_is_escaped_and_markdown_sanitised(client, people, team):
+    event = services.create_card(people["lead"], team, column=first_column(team), title="Plan & <b>go</b>",
+                                 description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
+    card = event.data["card"]
+    client.force_login(people["expert"])
+    page = client.get(board_url(team)).content.decode()
+    assert "Plan &amp; &lt;b&gt;go&lt;/b&gt;" in page and "<b>go</b>" not in page
+    client.force_login(people["observer"])  # no edit form: the raw text would be in its (escaped) textarea
+    dialog = client.get(f"/teams/{team.slug}/board/cards/{card}/").content.decode()
+    assert "<strong>bold</strong>" in dialog and "<script>alert" not in dialog and "javascript:" not in dialog
+
+
+def test_page_renders_the_sequence_number_it_shows(client, people, team):
+    services.create_card(people["lead"], team, column=first_column(team), title="Task")
+    team.refresh_from_db()
+    client.force_login(people["expert"])
+    response = client.get(board_url(team))
+    assert f'"seq": {team.last_seq}' in response.content.decode()
+
+
+def test_card_edit_over_http_with_version(client, people, team):
+    card_id = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    client.force_login(people["expert"])
+    url = f"/teams/{team.slug}/board/cards/{card_id}/edit/"
+    due = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    goal = team.goals.first()
+    response = client.post(url, {"version": 1, "title": "Renamed", "description": "", "priority": "high",
+                                 "due_date": due, "labels": "legal, pilot", "assignees": [people["lead"].pk],
+                                 "goals": [goal.pk]})
+    assert response.status_code == 200
+    card = Card.objects.get(pk=card_id)
+    assert card.title == "Renamed" and card.version == 2 and card.priority == "high"
+    assert sorted(card.labels.values_list("name", flat=True)) == ["legal", "pilot"]
+    # A second post with the old version is refused: the person sees why, nothing changes.
+    response = client.post(url, {"version": 1, "title": "Overwritten", "priority": "low"})
+    assert "changed" in response.content.decode()
+    assert Card.objects.get(pk=card_id).title == "Renamed"
+    # An observer cannot post at all.
+    client.force_login(people["observer"])
+    assert client.post(url, {"version": 2, "title": "Nope", "priority": "low"}).status_code == 403
+    assert Card.objects.get(pk=card_id).title == "Renamed"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_attachments_are_served_only_to_team_viewers(client, people, team, media):
+    card_id = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    client.force_login(people["expert"])
+    response = client.post(f"/teams/{team.slug}/board/cards/{card_id}/attachments/",
+                           {"file": SimpleUploadedFile("minutes.txt", b"We agreed.")})
+    assert response.status_code == 200 and "minutes.txt" in response.content.decode()
+    attachment = Attachment.objects.get()
+    url = f"/teams/{team.slug}/board/cards/{card_id}/attachments/{attachment.pk}/"
+    client.force_login(people["observer"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"We agreed."
+    assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
+    client.force_login(people["outsider"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    # A refused type shows the reason in the dialog and stores nothing.
+    client.force_login(people["expert"])
+    response = client.post(f"/teams/{team.slug}/board/cards/{card_id}/attachments/",
+                           {"file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert "not accepted" in response.content.decode() and Attachment.objects.count() == 1
+
+
+def test_filters(client, people, team):
+    column = first_column(team)
+    done = Column.objects.get(team=team, is_done=True)
+    today = timezone.localdate()
+    goal = team.goals.order_by("code").first()
+    services.create_card(people["lead"], team, column=column, title="Mine late", assignees=[people["expert"]],
+                         due_date=today - datetime.timedelta(days=1), labels=["legal"], goals=[goal])
+    services.create_card(people["lead"], team, column=done, title="Done late", assignees=[people["lead"]],
+                         due_date=today - datetime.timedelta(days=1))
+    services.create_card(people["lead"], team, column=column, title="Someday", labels=["pilot"])
+    client.force_login(people["expert"])
+
+    def titles(query):
+        page = client.get(board_url(team) + query).content.decode()
+        return sorted(t for t in ("Mine late", "Done late", "Someday") if f">{t}<" in page)
+    from teams.board.models import Label
+
+    legal = Label.objects.get(team=team, name="legal")
+    assert titles("") == ["Done late", "Mine late", "Someday"]
+    assert titles("?mine=1") == ["Mine late"]
+    assert titles("?overdue=1") == ["Mine late"]
+    assert titles(f"?label={legal.pk}") == ["Mine late"]
+    assert titles(f"?goal={goal.pk}") == ["Mine late"]
+    assert titles(f"?assignee={people['lead'].pk}") == ["Done late"]
+    assert titles("?label=nonsense") == ["Done late", "Mine late", "Someday"]
+
+
+def test_another_teams_card_is_not_found(client, people, team, make_team):
+    other = make_team(name="Other")
+    card_id = services.create_card(people["lead"], other, column=first_column(other), title="Theirs").data["card"]
+    client.force_login(people["expert"])
+    assert client.get(f"/teams/{team.slug}/board/cards/{card_id}/").status_code == 404
