@@ -78,4 +78,19 @@ def frame_id(frame):
 
 
 def clear_cache():
-    cache.clear()
+    """Forget rate-limit and presence entries of this test run only.
+
+    Never cache.clear() on Redis: that is FLUSHDB on a server other runs (and Celery) share.
+    """
+    if not settings.REDIS_URL:
+        cache.clear()  # this process's own memory
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    for pattern in (f"{prefix}:*:discussion:*", f"{prefix}:*:presence:*"):
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    client.close()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from teams import events
 from teams.markup import render_markdown
-from teams.models import Membership
+from teams.models import Membership, Team
 from teams.permissions import Action, can, require
 
 from .models import (MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker,
@@ -49,6 +49,11 @@ def _name(user):
 
 def _id(value):
     return value.pk if hasattr(value, "pk") else value
+
+
+def _lock(team):
+    """Serialise the team's discussion writes (as events.record does) so message ids follow seq order."""
+    Team.objects.select_for_update().only("pk").get(pk=team.pk)
 
 
 def _channel(team, channel):
@@ -284,6 +289,7 @@ def update_settings(actor, team, *, team_mention):
 def post_message(actor, team, *, channel, body, thread=None):
     require(actor, Action.CONTRIBUTE, team)
     body = _clean_body(body)
+    _lock(team)
     channel = _channel(team, channel)
     root = None
     if thread:

@@ -1,0 +1,244 @@
+"""Scaled out: several daphne processes on Redis (channels_redis) and PostgreSQL.
+
+1. Cross-process: a message posted through one daphne reaches a client of another one, and
+   presence is shared (the cache is Redis).
+2. Fault: a redis-server started here on a free port is restarted while clients are connected
+   and messages keep being posted; after reconnecting and resuming, every client holds every
+   message exactly once, in order (the database is the truth, the layer only a doorbell).
+
+Real sockets via the `websockets` client; every wait has a deadline, none is a pause for
+synchronisation (the only delays are the clients' reconnect back-off).
+"""
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+
+import pytest
+import websockets
+from channels.db import database_sync_to_async as sync_to_async  # closes its connections
+from django.conf import settings
+from django.db import connection
+
+from teams.discussion.models import Message
+from teams.models import Team
+from tests.conftest import ROOT, Daphne, free_port, missing, wait_for_port
+from tests.discussion_helpers import general, session_cookie
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+DEADLINE = 60
+
+
+@pytest.fixture
+def scaled_out():
+    if not settings.REDIS_URL:
+        missing("REDIS_URL is not set: the scale-out tests need Redis")
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not PostgreSQL: the scale-out tests need it")
+
+
+class RedisServer:
+    """Our own redis-server on a free port (never the machine's shared one)."""
+
+    def __init__(self):
+        if not shutil.which("redis-server"):
+            missing("redis-server is not installed")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = open(ROOT / "var" / f"redis-{self.port}.log", "w")
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no"], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def own_redis(scaled_out):
+    server = RedisServer()
+    yield server
+    server.stop()
+    server.log.close()
+
+
+def start_servers(count, **env):
+    connection.close()  # let the servers open the database themselves
+    started = [Daphne(extra_env=env) for _ in range(count)]
+    return started
+
+
+@pytest.fixture
+def two_daphnes(scaled_out, people, team):
+    started = start_servers(2)
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def two_daphnes_on_own_redis(own_redis, people, team):
+    started = start_servers(2, REDIS_URL=own_redis.url, WS_HEARTBEAT_SECONDS="1")
+    yield started
+    for server in started:
+        server.stop()
+
+
+class Client:
+    """A resuming WebSocket client: checks every event is the next seq (exactly once, in order)."""
+
+    def __init__(self, server, cookie, slug, after):
+        self.url = f"{server.ws_url}/ws/teams/{slug}/"
+        self.cookie, self.last, self.target = cookie, after, None
+        self.messages, self.violations, self.reconnects = [], [], 0
+        self.presence = []
+        self.socket = None
+        self.acks = {}
+
+    async def open(self):
+        self.socket = await websockets.connect(self.url, origin="http://127.0.0.1",
+                                               additional_headers={"Cookie": self.cookie}, open_timeout=5)
+        await self.socket.send(json.dumps({"type": "resume", "after": self.last}))
+
+    def take(self, frame):
+        if frame["type"] == "event":
+            if frame["seq"] != self.last + 1:
+                self.violations.append((self.last, frame["seq"]))
+            self.last = max(self.last, frame["seq"])
+            if frame["event"] == "message.posted":
+                self.messages.append(frame["data"]["message"])
+        elif frame["type"] == "presence":
+            self.presence.append(frame)
+        elif frame["type"] in ("ack", "error"):
+            self.acks[frame["id"]] = frame
+
+    async def follow(self):
+        """Receive until `target` is set and reached; reconnect and resume whenever the socket drops."""
+        while not (self.target is not None and self.last >= self.target):
+            try:
+                if self.socket is None:
+                    await self.open()
+                frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout=0.5))
+                self.take(frame)
+            except asyncio.TimeoutError:
+                continue
+            except (websockets.ConnectionClosed, OSError, websockets.InvalidStatus, websockets.InvalidHandshake):
+                self.socket = None
+                self.reconnects += 1
+                await asyncio.sleep(0.2)  # reconnect back-off, as a real client does
+
+    async def close(self):
+        if self.socket is not None:
+            await self.socket.close()
+
+
+async def wait_until(predicate, what):
+    deadline = time.monotonic() + DEADLINE
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def team_seq(team):
+    return Team.objects.get(pk=team.pk).last_seq
+
+
+async def test_message_crosses_daphne_processes(two_daphnes, people, team):
+    first, second = two_daphnes
+    if True:
+        channel = await sync_to_async(general)(team)
+        seq = await sync_to_async(team_seq)(team)
+        writer = Client(first, await sync_to_async(session_cookie)(people["expert"]), team.slug, seq)
+        reader = Client(second, await sync_to_async(session_cookie)(people["lead"]), team.slug, seq)
+        await writer.open()
+        await reader.open()
+        following = asyncio.ensure_future(reader.follow())
+        # presence is shared across processes: the reader (on the other daphne) sees the writer online
+        await wait_until(lambda: any(people["expert"].pk in (f.get("online") or [f.get("user")])
+                                     for f in reader.presence), "the writer's presence on the other process")
+        await writer.socket.send(json.dumps({"type": "message.post", "id": "x1", "channel": channel.pk,
+                                             "body": "across processes"}))
+        while "x1" not in writer.acks:
+            writer.take(json.loads(await asyncio.wait_for(writer.socket.recv(), timeout=10)))
+        assert writer.acks["x1"]["type"] == "ack"
+        reader.target = writer.acks["x1"]["seq"]
+        await asyncio.wait_for(following, timeout=DEADLINE)
+        message = await sync_to_async(Message.objects.get)(body="across processes")
+        assert reader.messages == [message.pk] and reader.violations == [] and reader.reconnects == 0
+        await writer.close()
+        await reader.close()
+
+
+async def test_redis_restart_loses_no_message(own_redis, two_daphnes_on_own_redis, people, team):
+    daphnes = two_daphnes_on_own_redis
+    if True:
+        channel = await sync_to_async(general)(team)
+        start = await sync_to_async(team_seq)(team)
+        cookies = {name: await sync_to_async(session_cookie)(people[name]) for name in
+                   ("lead", "expert", "supporter", "observer")}
+        readers = [Client(daphnes[0], cookies["observer"], team.slug, start),
+                   Client(daphnes[1], cookies["lead"], team.slug, start),
+                   Client(daphnes[1], cookies["observer"], team.slug, start)]
+        for reader in readers:
+            await reader.open()
+        following = [asyncio.ensure_future(reader.follow()) for reader in readers]
+        writers = [(Client(daphnes[0], cookies["expert"], team.slug, start), "expert"),
+                   (Client(daphnes[1], cookies["supporter"], team.slug, start), "supporter")]
+        posted = {"count": 0}
+        restarted = asyncio.Event()
+
+        async def write(client, name, total=12):
+            n = 0
+            while n < total:
+                body = f"{name} {n}"
+                try:
+                    if client.socket is None:
+                        await client.open()
+                    if not await sync_to_async(Message.objects.filter(body=body).exists)():
+                        await client.socket.send(json.dumps({"type": "message.post", "id": body,
+                                                             "channel": channel.pk, "body": body}))
+                        while body not in client.acks:
+                            client.take(json.loads(await asyncio.wait_for(client.socket.recv(), timeout=10)))
+                        assert client.acks[body]["type"] == "ack", client.acks[body]
+                    n += 1
+                    posted["count"] += 1
+                    if posted["count"] == 8:
+                        restarted.set()
+                except (websockets.ConnectionClosed, OSError, websockets.InvalidStatus, asyncio.TimeoutError,
+                        websockets.InvalidHandshake):
+                    client.socket = None  # reconnect; the body check above avoids a double post
+                    client.acks.pop(body, None)
+                    await asyncio.sleep(0.2)
+
+        writing = [asyncio.ensure_future(write(client, name)) for client, name in writers]
+        await asyncio.wait_for(restarted.wait(), timeout=DEADLINE)
+        await asyncio.get_running_loop().run_in_executor(None, own_redis.restart)  # while posting goes on
+        await asyncio.wait_for(asyncio.gather(*writing), timeout=DEADLINE)
+
+        final = await sync_to_async(team_seq)(team)
+        for reader in readers:
+            reader.target = final
+        await asyncio.wait_for(asyncio.gather(*following), timeout=DEADLINE)
+        expected = await sync_to_async(lambda: list(Message.objects.filter(channel=channel).order_by("id")
+                                                    .values_list("id", flat=True)))()
+        assert len(expected) == 24
+        for reader in readers:
+            assert reader.violations == [], "every event exactly once, in order"
+            assert reader.messages == expected
+            assert reader.last == final
+        print(f"reconnects per reader after the Redis restart: {[r.reconnects for r in readers]}")
+        for client in readers + [w for w, _ in writers]:
+            await client.close()
