@@ -8,13 +8,16 @@ from .models import FieldOfAction, FocalArea, StrategicGoal, Team
 class TeamDirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     field = django_filters.ModelChoiceFilter(label=_("Field of action"), field_name="fields_of_action",
-                                             queryset=FieldOfAction.objects.all(), to_field_name="code")
+                                             queryset=FieldOfAction.objects.all(), to_field_name="code",
+                                             empty_label=_("Any field"))
     area = django_filters.ModelChoiceFilter(label=_("Focal area"), field_name="goals__focal_area",
                                             queryset=FocalArea.objects.all(), to_field_name="number",
-                                            distinct=True)
+                                            distinct=True, empty_label=_("Any focal area"))
     goal = django_filters.ModelChoiceFilter(label=_("Strategic goal"), field_name="goals",
-                                            queryset=StrategicGoal.objects.all(), to_field_name="code")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Team.Status.choices)
+                                            queryset=StrategicGoal.objects.all(), to_field_name="code",
+                                            empty_label=_("Any goal"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Team.Status.choices,
+                                       empty_label=_("Any status"))
 
     class Meta:
         model = Team

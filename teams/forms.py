@@ -46,8 +46,11 @@ class DatesMixin(forms.Form):
         return data
 
 
+TEAM_FIELD_ORDER = ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters"]
+
+
 class ProposeTeamForm(TeamForm, DatesMixin):
-    pass
+    field_order = TEAM_FIELD_ORDER
 
 
 def people():
@@ -60,10 +63,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class LaunchTeamForm(TeamForm, DatesMixin):
-    lead = PersonChoiceField(label=_("Lead"), queryset=people(), required=False)
+    field_order = TEAM_FIELD_ORDER
+    lead = PersonChoiceField(label=_("Lead"), queryset=people(), required=False,
+                             empty_label=_("Name a lead later"))
     supporters = forms.ModelMultipleChoiceField(
         label=_("Supporting field-of-action managers"), required=False,
-        queryset=people().filter(groups__name="field_manager"))
+        queryset=people().filter(groups__name="field_manager"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

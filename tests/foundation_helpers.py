@@ -22,3 +22,23 @@ def db_state():
 
 def page_text(response):
     return response.content.decode()
+
+
+def restore_migrated_data():
+    """Put back what the migrations load (content types, permissions, master plan, cluster
+    groups) if an earlier transactional test flushed it and serialized_rollback could not
+    restore it (a test running under Playwright's event loop gets a fresh connection)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from teams.models import StrategicGoal
+
+    migration = import_module("teams.migrations.0002_masterplan_and_cluster_roles")
+    if StrategicGoal.objects.count() == 29 and Group.objects.filter(name__in=migration.CLUSTER_ROLES).count() == len(
+            migration.CLUSTER_ROLES):
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    migration.load(apps, None)  # idempotent: update_or_create / get_or_create
