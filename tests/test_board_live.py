@@ -57,6 +57,10 @@ def master_plan(transactional_db):
                 Group.objects.get_or_create(name=name)
         else:
             migration.load(apps, None)
+    yield
+    from django.db import connections
+
+    connections.close_all()  # the connection opened in Playwright's context, so the test DB can be dropped
 
 
 # A real socket -----------------------------------------------------------------------------
@@ -193,3 +197,42 @@ def test_observer_sees_changes_live_but_cannot_drag(master_plan, login_page, dap
     assert observer.text_content(f"#column-{cols[1].pk} li.tile .tile-title") == "Fresh: 1<2 & <i so"
     assert observer.query_selector(f"#column-{cols[1].pk} li.tile i") is None  # text, never markup
     assert observer.text_content(f"#column-{cols[1].pk} .count .n") == "1"
+
+
+@pytest.mark.browser
+def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
+        master_plan, login_page, daphne_server, people, team, monkeypatch):
+    import tests.conftest as conftest
+
+    cols = board_columns(team)
+    card = new_card(people, team, cols[0], "Survivor")
+    page = login_page(people["expert"])
+    page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
+    page.wait_for_selector("html.is-live")
+
+    daphne_server.stop()  # the server goes away
+    page.wait_for_function("() => !document.documentElement.classList.contains('is-live')")
+    state = page.get_attribute("[data-live-state]", "data-live-state")
+    assert state in ("reconnecting", "offline")
+    assert page.eval_on_selector(f"#add-{cols[0].pk}", "e => getComputedStyle(e).pointerEvents") == "none"
+    page.focus(f"#card-{card.pk}")
+    page.keyboard.press("Alt+ArrowRight")  # refused locally: nothing is sent against a stale board
+    assert page.is_visible("#board-error") and column_order(page, cols[0].pk) == [str(card.pk)]
+
+    # Meanwhile others work on the board (the event log records it; no one rings this page).
+    services.move_card(people["lead"], card, column=cols[3], after=None, version=1)
+    fresh = new_card(people, team, cols[1], "Made while you were away")
+
+    monkeypatch.setattr(conftest, "free_port", lambda: daphne_server.port)
+    server = conftest.Daphne()  # back on the same address
+    try:
+        page.wait_for_selector("html.is-live", timeout=40_000)
+        page.wait_for_selector(f"#column-{cols[3].pk} #card-{card.pk}")
+        page.wait_for_selector(f"#column-{cols[1].pk} #card-{fresh.pk}")
+        assert page.text_content("[data-live-state]").strip() == "Live"
+        before = board_state(page, cols)
+        page.reload()
+        page.wait_for_selector("html.is-live")
+        assert board_state(page, cols) == before
+    finally:
+        server.stop()

@@ -115,8 +115,8 @@
       meta.appendChild(due);
     }
     if (state.checklist_total) meta.appendChild(el("span", "check", `☑ ${state.checklist_done}/${state.checklist_total}`));
-    if (state.comments) meta.appendChild(el("span", "comments", `💬 ${state.comments}`));
-    if (state.attachments) meta.appendChild(el("span", "files", `📎 ${state.attachments}`));
+    if (state.comments) meta.appendChild(el("span", "comments", `✉ ${state.comments}`));
+    if (state.attachments) meta.appendChild(el("span", "files", `▤ ${state.attachments}`));
     const people = el("span", "people");
     state.assignees.forEach((id) => {
       const person = config.people[id] || {name: (state.people || {})[id] || "?", initials: "?"};
@@ -311,7 +311,7 @@
   boardEl.addEventListener("dragover", (event) => {
     if (dragged) {
       const column = event.target.closest("section.column[data-column]");
-      if (!column) return;
+      if (!column || !dragged.isConnected) return;
       event.preventDefault();
       const list = column.querySelector("ol.cards");
       const after = tileAfterPointer(list, event.clientY);
@@ -333,6 +333,7 @@
     if (dragged) {
       event.preventDefault();
       const tile = dragged;
+      if (!tile.isConnected) { dragged = null; return; }  // someone else moved it meanwhile: redrawn from the event
       const list = tile.parentNode;
       const column = list.closest("section.column");
       const previous = tilesIn(list)[tilesIn(list).indexOf(tile) - 1] || null;

@@ -45,16 +45,18 @@ class CardForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}),
+    body = forms.CharField(label=_("Comment"), max_length=10000, widget=forms.Textarea(
+        attrs={"rows": 3, "aria-label": _("Comment"), "placeholder": _("Write a comment…")}),
                            help_text=_("Markdown; mention people with @username."))
 
 
 class ChecklistItemForm(forms.Form):
-    text = PlainTextField(label=_("New checklist item"), max_length=200)
+    text = PlainTextField(label=_("New checklist item"), max_length=200, widget=forms.TextInput(
+        attrs={"placeholder": _("New checklist item"), "aria-label": _("New checklist item")}))
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"aria-label": _("File")}))
 
 
 class ColumnForm(forms.Form):

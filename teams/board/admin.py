@@ -1,0 +1,47 @@
+"""Read-only admin for boards: every change goes through teams.board.services (and its event log)."""
+from django.contrib import admin
+
+from .models import Attachment, Card, Column, Comment, Label
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Column)
+class ColumnAdmin(ReadOnly):
+    list_display = ["name", "team", "rank", "wip_limit", "is_done", "archived"]
+    list_filter = ["is_done", "archived"]
+    list_select_related = ["team"]
+
+
+@admin.register(Card)
+class CardAdmin(ReadOnly):
+    list_display = ["title", "team", "column", "priority", "due_date", "version", "archived"]
+    list_filter = ["priority", "archived", "column__is_done"]
+    search_fields = ["title"]
+    list_select_related = ["team", "column"]
+
+
+@admin.register(Label)
+class LabelAdmin(ReadOnly):
+    list_display = ["name", "team", "color"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnly):
+    list_display = ["card", "author", "created_at"]
+    list_select_related = ["card", "author"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnly):
+    list_display = ["name", "card", "size", "content_type", "uploaded_by", "created_at"]
+    list_select_related = ["card", "uploaded_by"]

@@ -1,0 +1,117 @@
+"""Concurrent moves for real: threads racing in the database, and two daphne processes over Redis.
+
+One move of a card wins, every other one naming the same version is refused as stale;
+nothing is lost silently and every client ends on the same board.
+"""
+import asyncio
+import json
+import threading
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from websockets.asyncio.client import connect
+
+from teams.board import services
+from teams.board.models import Card, Column
+from teams.models import Event
+from tests.board_helpers import session_cookie
+from tests.conftest import Daphne, missing
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def board_columns(team):
+    return list(Column.objects.filter(team=team, archived=False).order_by("rank"))
+
+
+def test_racing_threads_one_move_wins_the_rest_are_stale(people, team):
+    cols = board_columns(team)
+    card = Card.objects.get(pk=services.create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
+    movers = [people["lead"], people["expert"], people["supporter"], people["manager"]]
+    barrier = threading.Barrier(len(movers))
+    results = {}
+
+    def move(n, user):
+        try:
+            barrier.wait(timeout=10)
+            services.move_card(user, Card.objects.get(pk=card.pk), column=cols[n + 1], after=None, version=1)
+            results[n] = "moved"
+        except ValidationError as error:
+            results[n] = error.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(n, user)) for n, user in enumerate(movers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results.values()) == ["moved", "stale", "stale", "stale"]
+    winner = next(n for n, result in results.items() if result == "moved")
+    card.refresh_from_db()
+    assert card.column_id == cols[winner + 1].pk and card.version == 2
+    moves = list(Event.objects.filter(team=team, kind="card.moved"))
+    assert len(moves) == 1 and moves[0].data["column"] == card.column_id
+
+
+@pytest.fixture
+def two_daphnes(transactional_db):
+    if not settings.REDIS_URL:
+        missing("needs Redis (REDIS_URL) so that two daphne processes share the channel layer")
+    connection.close()
+    servers = [Daphne(), Daphne()]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+async def receive_until(socket, predicate, timeout=10):
+    skipped = []
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+        if predicate(frame):
+            return frame, skipped
+        skipped.append(frame)
+
+
+@pytest.mark.integration
+def test_two_clients_on_two_daphnes_move_the_same_card_at_once(two_daphnes, people, team):
+    cols = board_columns(team)
+    card = Card.objects.get(pk=services.create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
+    seen = type(team).objects.get(pk=team.pk).last_seq
+    cookies = [session_cookie(people["lead"]), session_cookie(people["expert"])]
+    targets = [cols[2].pk, cols[3].pk]
+
+    async def scenario():
+        sockets = [await connect(f"{server.ws_url}/ws/teams/{team.slug}/", open_timeout=10,
+                                 additional_headers={"Origin": server.url, "Cookie": cookie})
+                   for server, cookie in zip(two_daphnes, cookies)]
+        try:
+            for socket in sockets:
+                await socket.send(json.dumps({"type": "resume", "after": seen}))
+                await receive_until(socket, lambda f: f["type"] == "resumed")
+
+            async def move(n):
+                await sockets[n].send(json.dumps({"type": "card.move", "id": f"m{n}", "card": card.pk,
+                                                  "column": targets[n], "after": None, "version": 1}))
+                return await receive_until(sockets[n], lambda f: f.get("id") == f"m{n}")
+            answers = await asyncio.gather(move(0), move(1))
+            kinds = sorted(answer["type"] for answer, _ in answers)
+            assert kinds == ["ack", "error"]
+            winner = next(n for n, (answer, _) in enumerate(answers) if answer["type"] == "ack")
+            # Each client, on its own daphne, converges on the one card.moved event (seen before or after the answer).
+            for n, socket in enumerate(sockets):
+                early = [f for f in answers[n][1] if f["type"] == "event"]
+                event = early[0] if early else (await receive_until(socket, lambda f: f["type"] == "event"))[0]
+                assert event["event"] == "card.moved" and event["data"]["column"] == targets[winner]
+                assert event["seq"] == seen + 1
+            return targets[winner]
+        finally:
+            for socket in sockets:
+                await socket.close()
+
+    winner_column = asyncio.run(scenario())
+    card.refresh_from_db()
+    assert card.column_id == winner_column and card.version == 2
