@@ -43,6 +43,11 @@ def _validate_dates(start_date, end_date):
         raise ValidationError({"end_date": _("The end date must not be before the start date.")})
 
 
+def _validate_end_not_past(end_date):
+    if end_date < timezone.localdate():
+        raise ValidationError({"end_date": _("The end date is in the past: a team needs time ahead of it.")})
+
+
 def _validate_selection(goals, fields_of_action):
     errors = {}
     if not goals:
@@ -63,6 +68,7 @@ def _unique_slug(name):
 
 def _create(actor, *, name, purpose, goals, fields_of_action, start_date, end_date, status):
     _validate_dates(start_date, end_date)
+    _validate_end_not_past(end_date)
     _validate_selection(goals, fields_of_action)
     team = Team(slug=_unique_slug(name), name=name, purpose=purpose, start_date=start_date,
                 end_date=end_date, status=status, proposed_by=actor)
@@ -136,6 +142,7 @@ def launch_team(actor, team, *, start_date=None, end_date=None):
     team.start_date = start_date or team.start_date
     team.end_date = end_date or team.end_date
     _validate_dates(team.start_date, team.end_date)
+    _validate_end_not_past(team.end_date)
     team.save(update_fields=["status", "start_date", "end_date"])
     events.record(team, "team.launched", actor, {"team": team_summary(team)})
     _on_launch(team, actor)

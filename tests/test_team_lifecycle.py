@@ -208,6 +208,29 @@ def test_launch_form_of_a_proposal_refuses_end_before_start(client, people):
     assert db_state() == before
 
 
+def test_a_team_cannot_start_life_with_its_end_date_in_the_past(people):
+    message = ["The end date is in the past: a team needs time ahead of it."]
+    past = {"start_date": TODAY() - 90 * DAY, "end_date": TODAY() - DAY}
+    before = db_state()
+    with pytest.raises(ValidationError) as proposal:
+        services.propose_team(people["expert"], **team_data(**past))
+    assert proposal.value.message_dict["end_date"] == message
+    with pytest.raises(ValidationError) as launch:
+        services.launch_new_team(people["manager"], **team_data(**past))
+    assert launch.value.message_dict["end_date"] == message
+    assert db_state() == before
+    team = team_in("proposed", people)
+    Team.objects.filter(pk=team.pk).update(start_date=TODAY() - 90 * DAY, end_date=TODAY() - DAY)  # it waited
+    before = db_state()
+    with pytest.raises(ValidationError) as stale:
+        services.launch_team(people["manager"], team)
+    assert stale.value.message_dict["end_date"] == message
+    assert db_state() == before
+    services.launch_team(people["manager"], team, end_date=TODAY() + 60 * DAY)  # with a new time frame
+    team.refresh_from_db()
+    assert team.status == Team.Status.ACTIVE and team.is_writable
+
+
 def test_database_constraint_refuses_end_before_start(people, team):
     with pytest.raises(IntegrityError), transaction.atomic():
         Team.objects.filter(pk=team.pk).update(end_date=team.start_date - DAY)
