@@ -29,6 +29,20 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def migrated_data(request):
+    """Every database test starts with what the migrations load (master plan, cluster groups).
+    A transactional test's flush empties those tables; instead of serialized_rollback (which
+    breaks once Playwright's event loop has run in this thread) they are loaded again here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from tests.foundation_helpers import restore_migrated_data
+
+    restore_migrated_data()
+
+
 def missing(reason):
     """A missing real part fails in CI (every suite must run there) and skips elsewhere."""
     if IN_CI:
@@ -154,8 +168,10 @@ def daphne_server(transactional_db):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is
+    started, which async tests (consumers) cannot share; it stops with the module."""
     if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
         missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

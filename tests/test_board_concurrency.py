@@ -19,7 +19,7 @@ from teams.models import Event
 from tests.board_helpers import session_cookie
 from tests.conftest import Daphne, missing
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def board_columns(team):

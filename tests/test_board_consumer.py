@@ -14,7 +14,7 @@ from teams.board.models import Card, Column
 from teams.models import Event
 from tests.board_helpers import connect, next_event, nothing_pending, open_socket, request
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def board_columns(team):

@@ -11,7 +11,7 @@ from teams.board import services
 from teams.board.models import Card, Column
 from tests.board_helpers import session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def board_columns(team):

@@ -16,7 +16,7 @@ from teams.models import Membership, StrategicGoal, Team
 from tests.conftest import make_user
 from tests.foundation_helpers import restore_migrated_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 WIDTHS = {"laptop": (1280, 900), "phone": (390, 844)}

@@ -13,7 +13,7 @@ from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscri
 from teams.models import Event, Team
 from tests.discussion_helpers import clear_cache, connect, general, request, until
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

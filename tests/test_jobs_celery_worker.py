@@ -13,7 +13,7 @@ from teams.review.models import ReportExport
 from teams.review.services import queue_options
 from tests.conftest import ROOT, missing, server_env
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

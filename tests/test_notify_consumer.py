@@ -36,7 +36,7 @@ async def frame_of(communicator, kind, timeout=5):
             return frame
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_anonymous_and_foreign_origins_are_refused(people):
     connected, communicator = await open_me(None)
     assert not connected
@@ -46,7 +46,7 @@ async def test_anonymous_and_foreign_origins_are_refused(people):
     await communicator.disconnect()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_bell_resumes_rings_live_and_marks_read(people, team):
     await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
     connected, lead = await open_me(people["lead"])
@@ -74,7 +74,7 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         await lead.disconnect()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_bad_frames_get_clear_errors(people):
     connected, me = await open_me(people["expert"])
     assert connected

@@ -22,7 +22,7 @@ from teams.events import team_group
 from teams.models import Event, Membership
 from workspace.asgi import application
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the master plan
+pytestmark = pytest.mark.django_db(transaction=True)  # keeps the master plan
 
 ORIGIN = "http://127.0.0.1"
 EPHEMERAL = {"presence", "typing"}

@@ -26,7 +26,7 @@ from teams.models import Team
 from tests.conftest import ROOT, Daphne, free_port, missing, wait_for_port
 from tests.discussion_helpers import general, session_cookie
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DEADLINE = 60
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.review_helpers import cards, columns
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_advisor_reviews_and_the_lead_sees_the_note_live(people, team, login_page, daphne_server):
