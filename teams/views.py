@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .activity import actor_name, describe
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
@@ -82,6 +83,8 @@ def team_detail(request, slug):
     recent = []
     if abilities["view"]:
         recent = list(Event.objects.filter(team=team).select_related("actor").order_by("-seq")[:15])
+        for event in recent:
+            event.text, event.who = describe(event), actor_name(event)
     return render(request, "teams/team_detail.html", {
         "team": team, "can": abilities, "section": "overview",
         "members": [m for m in memberships if m.state == Membership.State.ACTIVE],

@@ -388,3 +388,13 @@ def test_last_lead_over_http(client, people, team):
     response = client.post(f"/teams/{team.slug}/members/{lead.pk}/role/", {"role": "observer"}, follow=True)
     assert "A team needs a lead" in page_text(response)
     assert db_state() == before
+
+
+def test_the_team_page_tells_the_story_in_words(client, people, team):
+    services.extend_team(people["manager"], team, end_date=team.end_date + 30 * DAY)
+    client.force_login(people["expert"])
+    page = page_text(client.get(f"/teams/{team.slug}/"))
+    assert "launched the team" in page
+    assert "added Expert Tester as expert" in page and "added Observer Tester as observer" in page
+    assert f"extended the team until {(team.end_date + 30 * DAY).isoformat()}" in page
+    assert "team.launched" not in page
