@@ -232,6 +232,19 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     # Events ---------------------------------------------------------------------------
 
+    async def dispatch(self, message):
+        """Channel-layer messages skip channels' per-message close_old_connections hop.
+
+        channels runs close_old_connections in the database thread before every handler: one
+        thread hop per event per connection, serialised with the posts themselves (the largest
+        cost of fan-out, docs/benchmarks.md). These handlers reach the database only through
+        database_sync_to_async, which closes old connections around each call anyway.
+        """
+        if message["type"] in ("team.event", "team.ephemeral"):
+            return await getattr(self, message["type"].replace(".", "_"))(message)
+        return await super().dispatch(message)
+
+
     async def resume(self, after):
         self.last_sent = after
         await self.catch_up()
@@ -271,6 +284,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
             await self.send_json(message["frame"])
 
     async def recheck_access(self):
+        # A changed role applies at once: drop the permissions cached on this connection's user.
+        self.user = await database_sync_to_async(get_user_model().objects.get)(pk=self.user.pk)
         if not await still_viewable(self.user, self.team.pk):
             await self.send_json({"type": "error", "id": None, "code": "forbidden",
                                   "message": _("You no longer have access to this team.")})

@@ -67,6 +67,15 @@ def test_two_people_chat_live(login_page, daphne_server, people, team):
     # the reader has read it (visible page): the writer sees "seen by" on its own message
     expect(writer.locator("#messages li.msg").last.locator(".seen")).to_have_text("✓ 1")
 
+    # editing starts from the Markdown source; the reader sees the new version live
+    mine = writer.locator("#messages li.msg").last
+    mine.locator(".edit").click()
+    expect(mine.locator(".edit-form textarea")).to_have_value(re.compile(r"the \*\*pilot\*\* starts"))
+    mine.locator(".edit-form textarea").fill("Hello @lead, the *pilot* starts on Monday")
+    mine.locator(".edit-form button.primary").click()
+    expect(message.locator(".msg-body em")).to_have_text("pilot")
+    expect(message.locator(".edited")).to_be_visible()
+
     # a message in another channel raises the reader's unread badge there
     writer.goto(f"{daphne_server.url}/teams/{team.slug}/channels/{pilots.pk}/")
     expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")

@@ -10,7 +10,8 @@ from asgiref.sync import sync_to_async
 
 from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
-from teams.models import Event, Team
+from teams import services as services_core
+from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, connect, general, request, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -271,3 +272,21 @@ async def test_resume_replays_exactly_what_was_missed(people, team):
         assert [f["data"]["body"] for f in replayed] == [f"while away {n}" for n in range(5)]
     finally:
         await again.disconnect()
+
+
+async def test_a_changed_role_applies_to_an_open_connection(people, team):
+    channel = await sync_to_async(general)(team)
+    expert = await connect(people["expert"], team)
+    try:
+        ack, _ = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
+        assert ack["type"] == "ack"
+        membership = await sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
+        await sync_to_async(services_core.change_role)(people["lead"], membership, role="observer")
+        await next_event_of(expert, "member.role_changed")
+        error, _ = await request(expert, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "after"})
+        assert error["code"] == "forbidden"
+        error, _ = await request(expert, {"type": "typing", "id": "t", "channel": channel.pk})
+        assert error["code"] == "forbidden"
+        assert not await sync_to_async(Message.objects.filter(body="after").exists)()
+    finally:
+        await expert.disconnect()

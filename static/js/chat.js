@@ -44,6 +44,7 @@
     li.dataset.id = data.message;
     li.dataset.author = data.author || "";
     li.dataset.seen = "";
+    if (mine) li.dataset.body = data.body;
     const head = el("div", "msg-head");
     head.append(el("strong", "author", data.author_name || config.members[data.author] || ""), " ");
     const time = el("time", "", new Date(data.created_at).toLocaleString([], {dateStyle: "short", timeStyle: "short"}));
@@ -131,18 +132,20 @@
     if (data.thread) {
       findMessages(data.thread).forEach((root) => {
         const replies = $(".replies", root);
-        if (!replies) return;
+        // The page may already count this reply (rendered just after its seq was read): count it once.
+        if (!replies || Number(replies.dataset.lastReply || 0) >= data.message) return;
+        replies.dataset.lastReply = data.message;
         const count = Number(replies.dataset.count || 0) + 1;
         replies.dataset.count = count;
         replies.textContent = count === 1 ? S.oneReply : fmt(S.replies, {n: count});
       });
-      if (openThread === data.thread) {
+      if (openThread === data.thread && !$(`#thread-replies li.msg[data-id="${data.message}"]`)) {
         const pane = $("#thread-replies");
         const stick = nearBottom(pane);
         pane.append(buildMessage(data, true));
         if (stick) scrollDown(pane);
       }
-    } else {
+    } else if (!document.getElementById("m" + data.message)) {  // not already on the page
       const stick = nearBottom(stream) || data.author === config.me;
       $("#empty")?.remove();
       list.append(buildMessage(data, false));
@@ -154,6 +157,7 @@
   live.on("message.edited", (data) => findMessages(data.message).forEach((li) => {
     $(".msg-body", li).innerHTML = data.html;  // sanitised by the server
     $(".edited", li).hidden = false;
+    if (li.dataset.body !== undefined) li.dataset.body = data.body;
   }));
 
   live.on("message.deleted", (data) => findMessages(data.message).forEach((li) => {
@@ -163,7 +167,18 @@
     body.append(el("em", "muted", S.deleted));
     $(".reactions", li).textContent = "";
     $(".msg-actions", li)?.remove();
+    delete li.dataset.body;
   }));
+  live.on("message.deleted", (data) => {
+    if (!data.thread) return;
+    findMessages(data.thread).forEach((root) => {
+      const replies = $(".replies", root);
+      if (!replies || Number(replies.dataset.count || 0) <= 0) return;
+      const count = Number(replies.dataset.count) - 1;
+      replies.dataset.count = count;
+      replies.textContent = count === 0 ? S.reply : count === 1 ? S.oneReply : fmt(S.replies, {n: count});
+    });
+  });
 
   function applyReaction(data, added) {
     findMessages(data.message).forEach((li) => {
@@ -330,8 +345,7 @@
     form.append(error);
     body.hidden = true;
     li.insertBefore(form, body.nextSibling);
-    const source = live.lastBodies && live.lastBodies[id];
-    textarea.value = source || body.innerText.trim();
+    textarea.value = li.dataset.body !== undefined ? li.dataset.body : body.innerText.trim();
     const close = () => { form.remove(); body.hidden = false; };
     $(".cancel", form).addEventListener("click", close);
     form.addEventListener("submit", (event) => {
@@ -343,10 +357,6 @@
     });
     textarea.focus();
   }
-  // Remember raw bodies of messages we saw live, so editing starts from the Markdown.
-  live.lastBodies = {};
-  live.on("message.posted", (data) => { if (data.author === config.me) live.lastBodies[data.message] = data.body; });
-  live.on("message.edited", (data) => { if (data.author === config.me) live.lastBodies[data.message] = data.body; });
 
   // Threads -------------------------------------------------------------------------------------
   function showSubscription(state) {
