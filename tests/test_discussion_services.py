@@ -189,3 +189,25 @@ def test_channel_create_rules(people, team):
         services.create_channel(people["expert"], team, name="<b>x</b>")
     channel = services.create_channel(people["expert"], team, name="#pilots ", topic="Two hospitals")
     assert channel.name == "pilots" and last_event(team).data["channel"] == channel.pk
+
+
+@pytest.mark.django_db
+def test_task_links_and_task_channels_with_board_cards(people, team, make_team):
+    from teams.board import services as board
+    from teams.board.models import Column
+
+    def card_in(a_team):
+        column = Column.objects.filter(team=a_team).order_by("rank").first()
+        event = board.create_card(people["lead"], a_team, column=column, title="Pilot")
+        return event.data["card"]
+
+    card = card_in(team)
+    foreign = card_in(make_team(name="Other team"))
+    message = services.post_message(people["expert"], team, channel=general(team),
+                                    body=f"see #{card}, not #{foreign}, and `#{card}` in code")
+    assert message.html.count("<a ") == 1 and f"/board/cards/{card}/" in message.html
+    assert f"#{foreign}" in message.html and f"/board/cards/{foreign}/" not in message.html
+    channel = services.create_channel(people["expert"], team, name="pilot task", card=card)
+    assert channel.card_id == card
+    with pytest.raises(ValidationError):
+        services.create_channel(people["expert"], team, name="theirs", card=foreign)

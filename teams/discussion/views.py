@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,6 +44,7 @@ def channel(request, slug, channel_id):
         "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
         "may_notify_team": can["contribute"] and services.may_notify_team(request.user, team),
         "config": _config(request, team, current, page, can, seq),
+        "card_url": services.card_url(team, current.card_id) if current.card_id else None,
     })
 
 
@@ -53,8 +55,8 @@ def _config(request, team, channel, page, can, seq):
         "members": {str(m.user_id): page["names"][m.user_id] for m in page["members"]},
         "usernames": {str(m.user_id): m.user.username for m in page["members"]},
         "reactions": services.REACTIONS,
-        "historyUrl": f"/teams/{team.slug}/channels/{channel.pk}/messages/",
-        "channelUrl": f"/teams/{team.slug}/channels/",
+        "historyUrl": reverse("discussion:history", args=[team.slug, channel.pk]),
+        "channelUrl": reverse("discussion:channels", args=[team.slug]),
         "strings": {
             "typingOne": _("%(name)s is typing…"), "typingMany": _("Several people are typing…"),
             "edited": _("edited"), "deleted": _("This message was deleted."), "reply": _("Reply"),
