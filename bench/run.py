@@ -1,0 +1,205 @@
+"""`make bench`: start each stack, load it, print the tables (docs/benchmarks.md explains them).
+
+1. The machine.
+2. SQL queries per main page at small and large data (a SQLite database of its own).
+3. For each stack — (a) embedded: one daphne, in-memory layer, SQLite; (b) scaled out: two
+   daphne processes, channels_redis on a private redis-server, PostgreSQL —
+   - WebSocket fan-out for 50, 200, 500 clients on one team's socket: send → receipt latency
+     at a modest rate (p50/p99/max), then saturation (messages/s persisted, frames/s delivered);
+   - persist + broadcast throughput per daphne process (2 clients: the server's own ceiling);
+   - a py-spy profile of a daphne process under the 200-client saturation load (if py-spy is there);
+   - HTTP: requests/s and p99 of the board (500 cards), channel (5,000 messages), team review
+     page and team directory under concurrent load (wrk).
+Medians of --runs runs (default 3). Results also go to var/bench/results.json.
+
+Options: --sizes 50,200,500  --runs 3  --stacks embedded,scaled  --quick (sizes 50,200, 1 run)
+"""
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpload
+import spy
+import stack
+from wsload import Fanout
+
+PAGES = [("Board (500 cards)", "board"), ("Channel (5,000 messages)", "channel"), ("Team review", "review"),
+         ("Team directory (41 teams)", "directory")]
+LATENCY_FRAMES_PER_S = 1000  # latency phase: total event frames/s offered = rate × clients (not saturated)
+
+
+def table(title, header, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = "  ".join("-" * w for w in widths)
+    print(f"\n{title}\n{line}")
+    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
+    print(line)
+    for row in rows:
+        print("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    sys.stdout.flush()
+
+
+def med(runs, key):
+    values = [r[key] for r in runs if r[key] == r[key]]  # drop NaN
+    return statistics.median(values) if values else float("nan")
+
+
+def query_counts():
+    env = stack.base_env("embedded")
+    env["SQLITE_PATH"] = str(stack.VAR / "queries.sqlite3")
+    stack.reset_database("embedded", env)
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(stack.ROOT / "bench" / "queries.py")], cwd=stack.ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def fanout(env, info, ports, pids, sizes, runs, label, results):
+    processes = max(2, os.cpu_count() or 2)
+    # The server's own ceiling: persist + broadcast with one client per sender (2 senders).
+    stack.wait_idle(pids)
+    seq = stack.latest_seq(env, info["slug"])
+    fan = Fanout(ports, info["slug"], info["cookies"], info["cookie_name"], info["channel"], seq, 2, senders=2,
+                 processes=2)
+    try:
+        ceiling = [fan.phase(f"ceil{run}", 4, window=20) for run in range(runs)]
+    finally:
+        fan.close()
+    per_process = med(ceiling, "persisted_per_s") / len(ports)
+    results.setdefault("ceiling", {})[label] = {"total": med(ceiling, "persisted_per_s"), "per_process": per_process,
+                                                "p50": med(ceiling, "p50")}
+    table(f"Persist + broadcast ceiling, {label} (2 senders, 2 clients, {len(ports)} daphne)",
+          ["messages/s persisted (total)", "per daphne process", "p50 ms under saturation"],
+          [[f"{med(ceiling, 'persisted_per_s'):.0f}", f"{per_process:.0f}", f"{med(ceiling, 'p50'):.1f}"]])
+    rows = []
+    for size in sizes:
+        if size > len(info["cookies"]):
+            continue
+        stack.wait_idle(pids)  # the previous clients' disconnects have been processed
+        seq = stack.latest_seq(env, info["slug"])
+        started = time.monotonic()
+        fan = Fanout(ports, info["slug"], info["cookies"], info["cookie_name"], info["channel"], seq, size,
+                     senders=2, processes=processes)
+        connect_s = time.monotonic() - started
+        try:
+            rate = max(1, round(LATENCY_FRAMES_PER_S / size))
+            fan.phase(f"warm{size}", 1, rate=rate)
+            latency = [fan.phase(f"lat{size}r{run}", 4, rate=rate) for run in range(runs)]
+            saturation = []
+            for run in range(runs):
+                profile = None
+                if size == 200 and run == 0:
+                    profile = spy.record(pids[0], 4, stack.VAR / f"spy-{label}.txt")
+                saturation.append(fan.phase(f"thr{size}r{run}", 4, window=10))
+                if profile is not None:
+                    profile.wait(timeout=30)
+                    results.setdefault("profile", {})[label] = spy.summarize(stack.VAR / f"spy-{label}.txt")
+        finally:
+            fan.close()
+        lost = sum(r["expected"] - r["received"] for r in latency + saturation)
+        errors = sorted({e for r in latency + saturation for e in r["errors"]})
+        row = {"clients": size, "connect_s": connect_s, "rate": rate, "p50": med(latency, "p50"),
+               "p99": med(latency, "p99"), "max": max(r["max"] for r in latency),
+               "persisted_per_s": med(saturation, "persisted_per_s"),
+               "delivered_per_s": med(saturation, "delivered_per_s"), "sat_p50": med(saturation, "p50"),
+               "lost": lost, "errors": errors}
+        rows.append(row)
+        results.setdefault("fanout", {}).setdefault(label, []).append(row)
+    table(f"WebSocket fan-out, {label} (median of {runs} runs; latency = send → each client's receipt)",
+          ["clients", "connect s", "msgs/s offered", "p50 ms", "p99 ms", "max ms", "sat. msgs/s persisted",
+           "sat. frames/s delivered", "sat. p50 ms", "missing", "errors"],
+          [[r["clients"], f"{r['connect_s']:.1f}", r["rate"], f"{r['p50']:.1f}", f"{r['p99']:.1f}",
+            f"{r['max']:.1f}", f"{r['persisted_per_s']:.0f}", f"{r['delivered_per_s']:.0f}",
+            f"{r['sat_p50']:.0f}", r["lost"], ",".join(r["errors"]) or "-"] for r in rows])
+
+    profile = results.get("profile", {}).get(label)
+    if profile:
+        table(f"Where a daphne process spends its time, {label}, 200 clients saturated "
+              f"(py-spy, {profile['samples']} samples; inclusive share)",
+              ["% samples", "function"], [[f"{p:.1f}", name] for p, name in profile["inclusive"]])
+        table("Top self time", ["% samples", "frame"], [[f"{p:.1f}", name] for p, name in profile["self"]])
+    elif not spy.py_spy():
+        print("\n(py-spy not installed: `.venv/bin/pip install py-spy` for the profile table)")
+
+
+def http(info, ports, pids, runs, label, results):
+    cookie = f"{info['cookie_name']}={info['manager_cookie']}"
+    rows = []
+    for title, key in PAGES:
+        path = info["paths"][key]
+        stack.wait_idle(pids)
+        measured = [httpload.load(ports, path, cookie, duration=4, connections=4) for _ in range(runs)]
+        row = {"page": title, "path": path, "rps": med(measured, "rps"), "p99": med(measured, "p99"),
+               "bad": sum(m["bad"] for m in measured), "tool": measured[0]["tool"]}
+        rows.append(row)
+    results.setdefault("http", {})[label] = rows
+    table(f"HTTP, {label} ({rows[0]['tool']}, 8 keep-alive connections per daphne, 3 s, median of {runs})",
+          ["page", "requests/s", "p99 ms", "non-200"],
+          [[r["page"], f"{r['rps']:.0f}", f"{r['p99']:.0f}", r["bad"]] for r in rows])
+
+
+def run_stack(mode, sizes, runs, results):
+    label = "(a) embedded: 1 daphne, in-memory layer, SQLite" if mode == "embedded" else \
+        "(b) scaled out: 2 daphne, channels_redis, PostgreSQL"
+    print(f"\n=== {label} ===", flush=True)
+    redis_ctx = stack.private_redis() if mode == "scaled" else None
+    redis_url = redis_ctx.__enter__() if redis_ctx else None
+    try:
+        if mode == "scaled" and (not stack.ensure_postgres() or not redis_url):
+            print("NOT RUN: PostgreSQL (127.0.0.1:5432) or redis-server is not available.")
+            results.setdefault("not_run", []).append(label)
+            return
+        env = stack.base_env(mode, redis_url)
+        started = time.monotonic()
+        stack.reset_database(mode, env)
+        info = stack.seed(env, members=max(sizes), cards=500, messages=5000, teams=40, notes=5)
+        print(f"seeded in {time.monotonic() - started:.0f}s: {max(sizes)} members, 500 cards, 5,000 messages, "
+              "41 teams", flush=True)
+        with stack.daphnes(env, 2 if mode == "scaled" else 1) as (ports, pids):
+            fanout(env, info, ports, pids, sizes, runs, label, results)
+            http(info, ports, pids, runs, label, results)
+    finally:
+        if redis_ctx:
+            redis_ctx.__exit__(None, None, None)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50,200,500")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stacks", default="embedded,scaled")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-queries", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    runs = args.runs
+    if args.quick:
+        sizes, runs = [50, 200], 1
+    started = time.monotonic()
+    results = {"machine": stack.machine(), "sizes": sizes, "runs": runs}
+    print(f"Machine: {results['machine']}")
+    print(f"Load generator: {max(2, os.cpu_count() or 2)} client processes (asyncio + websockets) share the "
+          "cores with the servers, PostgreSQL and Redis.", flush=True)
+    if not args.no_queries:
+        queries = query_counts()
+        results["queries"] = queries
+        table(f"SQL queries per page (small: {queries['sizes']['small']}; large: {queries['sizes']['large']})",
+              ["page", "viewer", "small", "large"], queries["rows"])
+    for mode in args.stacks.split(","):
+        run_stack(mode, sizes, runs, results)
+    results["seconds"] = round(time.monotonic() - started)
+    (stack.VAR / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"\nMachine: {results['machine']}. Done in {results['seconds']}s; results in var/bench/results.json.")
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    main()
