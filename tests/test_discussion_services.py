@@ -166,6 +166,7 @@ def test_unread_counts_and_read_receipts(people, team):
     unread = {c.name: c.unread for c in selectors.channels_with_unread(people["expert"], team)}
     assert unread["general"] == 1
     services.mark_read(people["observer"], team, channel=channel.pk, message=messages[2].pk)  # observers read
+    services.mark_read(people["advisor"], team, channel=channel.pk, message=messages[2].pk)  # not a member
     page = selectors.channel_page(people["lead"], team, channel)
     seen = {m.pk: sorted(m.seen_by_ids) for m in page["chat_messages"]}
     assert seen[messages[0].pk] == sorted([people["expert"].pk, people["observer"].pk])

@@ -208,6 +208,7 @@
     if (data.channel !== config.channel) return;
     $$("li.msg").forEach((li) => {
       if (Number(li.dataset.id) > data.message || li.dataset.author === String(data.user)) return;
+      if (!(String(data.user) in config.members)) return;  // only the team's members are listed
       const ids = new Set(li.dataset.seen ? li.dataset.seen.split(",") : []);
       if (ids.has(String(data.user))) return;
       ids.add(String(data.user));

@@ -64,9 +64,10 @@ def _decorate(messages, user, markers, names):
             entry["mine"] |= reaction.user_id == user.pk
             entry["names"].append(names.get(reaction.user_id) or reaction.user.username)
         message.reaction_summary = list(summary.values())
-        message.seen_by = [names.get(uid, "") for uid, last in markers
-                           if last >= message.pk and uid != message.author_id]
-        message.seen_by_ids = [uid for uid, last in markers if last >= message.pk and uid != message.author_id]
+        # "Seen by" names the team's members (cluster bodies who read along are not listed).
+        message.seen_by_ids = [uid for uid, last in markers
+                               if last >= message.pk and uid != message.author_id and uid in names]
+        message.seen_by = [names[uid] for uid in message.seen_by_ids]
     return messages
 
 
