@@ -33,34 +33,12 @@ def poll(condition, timeout=10):
 
 
 @pytest.fixture
-def master_plan(transactional_db):
-    """Put the migration-loaded data (master plan, cluster groups) back if it is gone.
-
-    Once Playwright's event loop runs in this thread, Django hands the test a fresh
-    connection object without `_test_serialized_contents`, so serialized_rollback cannot
-    restore what a previous transactional test flushed (reported to the lead)."""
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from teams.models import StrategicGoal
-
-    if not StrategicGoal.objects.exists() or Group.objects.count() < 5:
-        from importlib import import_module
-
-        from django.core.management.sql import emit_post_migrate_signal
-
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # content types, permissions
-
-        migration = import_module("teams.migrations.0002_masterplan_and_cluster_roles")
-        if StrategicGoal.objects.exists():
-            for name in migration.CLUSTER_ROLES:
-                Group.objects.get_or_create(name=name)
-        else:
-            migration.load(apps, None)
+def closes_connections(transactional_db):
+    """Under Playwright the test holds its own connection object: close it, so the test DB can be dropped."""
     yield
     from django.db import connections
 
-    connections.close_all()  # the connection opened in Playwright's context, so the test DB can be dropped
+    connections.close_all()
 
 
 # A real socket -----------------------------------------------------------------------------
@@ -81,7 +59,7 @@ async def receive_until(socket, predicate, timeout=10):
         skipped.append(frame)
 
 
-def test_real_socket_live_events_refusal_and_resume(master_plan, daphne_server, people, team):
+def test_real_socket_live_events_refusal_and_resume(daphne_server, people, team):
     cols = board_columns(team)
     card = new_card(people, team, cols[0], "Over the wire")
     seen = type(team).objects.get(pk=team.pk).last_seq
@@ -137,7 +115,7 @@ def board_state(page, columns):
 
 
 @pytest.mark.browser
-def test_two_people_side_by_side_drag_and_keyboard(master_plan, login_page, daphne_server, people, team):
+def test_two_people_side_by_side_drag_and_keyboard(closes_connections, login_page, daphne_server, people, team):
     cols = board_columns(team)
     a, b, c = (new_card(people, team, cols[0], title) for title in ("Alpha", "Bravo", "Charlie"))
     url = f"{daphne_server.url}/teams/{team.slug}/board/"
@@ -180,7 +158,7 @@ def test_two_people_side_by_side_drag_and_keyboard(master_plan, login_page, daph
 
 
 @pytest.mark.browser
-def test_observer_sees_changes_live_but_cannot_drag(master_plan, login_page, daphne_server, people, team):
+def test_observer_sees_changes_live_but_cannot_drag(closes_connections, login_page, daphne_server, people, team):
     cols = board_columns(team)
     card = new_card(people, team, cols[0], "Watch me")
     observer = login_page(people["observer"])
@@ -201,7 +179,7 @@ def test_observer_sees_changes_live_but_cannot_drag(master_plan, login_page, dap
 
 @pytest.mark.browser
 def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
-        master_plan, login_page, daphne_server, people, team, monkeypatch):
+        closes_connections, login_page, daphne_server, people, team, monkeypatch):
     import tests.conftest as conftest
 
     cols = board_columns(team)
@@ -236,3 +214,35 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
         assert board_state(page, cols) == before
     finally:
         server.stop()
+
+
+@pytest.mark.browser
+def test_move_to_menu_on_a_phone_and_column_drag(closes_connections, login_page, daphne_server, people, team):
+    cols = board_columns(team)
+    card = new_card(people, team, cols[0], "Pocket task")
+    new_card(people, team, cols[4], "Already done")
+    url = f"{daphne_server.url}/teams/{team.slug}/board/"
+    phone = login_page(people["expert"])
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(url)
+    phone.wait_for_selector("html.is-live")
+    phone.click(f"#card-{card.pk} .tile-title")
+    phone.wait_for_selector("#card-dialog[open] [data-move-to]")
+    phone.select_option("[data-move-to] select[name=column]", str(cols[4].pk))
+    phone.select_option("[data-move-to] select[name=position]", "bottom")
+    phone.click("[data-move-card]")
+    phone.wait_for_function(f"() => document.querySelector('#column-{cols[4].pk} li.tile:last-child')?.id === 'card-{card.pk}'")
+    phone.wait_for_selector("#card-dialog[open] >> text=in Done")  # the dialog follows the move
+    assert poll(lambda: Card.objects.get(pk=card.pk).column_id == cols[4].pk)
+
+    lead = login_page(people["lead"])
+    lead.goto(url)
+    lead.wait_for_selector("html.is-live")
+    lead.set_viewport_size({"width": 1600, "height": 900})  # all columns in view: no scrolling mid-drag
+    lead.drag_and_drop(f"#column-{cols[3].pk} .column-head", f"#column-{cols[0].pk} .column-head",
+                       target_position={"x": 5, "y": 5})
+    first = f"() => document.querySelector('#board section.column[data-column]').id === 'column-{cols[3].pk}'"
+    lead.wait_for_function(first)
+    phone.wait_for_function(first)  # the other viewer's columns follow
+    assert poll(lambda: [c.pk for c in board_columns(team)] == [cols[3].pk, cols[0].pk, cols[1].pk, cols[2].pk,
+                                                                  cols[4].pk])

@@ -71,6 +71,44 @@ def board(request, slug):
     })
 
 
+def describe(event, column_names):
+    """One line of a card's history, for people (the event log keeps the facts)."""
+    data = event.data
+
+    def column(pk):
+        return column_names.get(pk, "?")
+    if event.kind == "card.created":
+        return _("created the card in %(column)s") % {"column": column(data.get("column"))}
+    if event.kind == "card.moved":
+        return _("moved it from %(source)s to %(target)s") % {"source": column(data.get("from_column")),
+                                                              "target": column(data.get("column"))}
+    if event.kind == "card.updated":
+        names = []
+        for field in data.get("changes", []):
+            try:
+                names.append(str(Card._meta.get_field(field).verbose_name))
+            except Exception:
+                names.append(field)
+        return _("changed %(fields)s") % {"fields": ", ".join(names)}
+    if event.kind == "card.archived":
+        return _("archived it")
+    if event.kind == "card.checklist_changed":
+        item = data.get("item_text", "")
+        change = data.get("change")
+        if change == "added":
+            return _("added the checklist item “%(item)s”") % {"item": item}
+        if change == "removed":
+            return _("removed the checklist item “%(item)s”") % {"item": item}
+        return (_("checked “%(item)s”") if data.get("item_done") else _("unchecked “%(item)s”")) % {"item": item}
+    if event.kind == "card.commented":
+        return _("commented")
+    if event.kind == "card.attachment_added":
+        return _("attached %(name)s") % {"name": data.get("name", "")}
+    if event.kind == "card.attachment_removed":
+        return _("removed the file %(name)s") % {"name": data.get("name", "")}
+    return event.kind
+
+
 def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
                  attachment_form=None, status=200):
     try:
@@ -78,9 +116,13 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
     except Card.DoesNotExist:
         raise Http404
     can_contribute = can(request.user, Action.CONTRIBUTE, team)
-    context = {"team": team, "card": card, "can_contribute": can_contribute,
-               "history": selectors.card_history(team, card.pk),
-               "columns": list(Column.objects.filter(team=team, archived=False).order_by("rank", "id"))}
+    all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
+    column_names = {column.pk: column.name for column in all_columns}
+    history = selectors.card_history(team, card.pk)
+    for event in history:
+        event.description = describe(event, column_names)
+    context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
+               "columns": [column for column in all_columns if not column.archived]}
     if can_contribute:
         members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer")
                    .select_related("user")]
