@@ -51,6 +51,12 @@ def test_two_people_chat_live(login_page, daphne_server, people, team):
     # presence: the reader sees the writer come online
     expect(reader.locator(f'#presence li[data-user="{people["expert"].pk}"]')).to_have_class("online")
 
+    # @mention suggestions: "@le" offers the lead; Enter picks the name (and does not send)
+    writer.locator("#body").press_sequentially("Hello @le")
+    expect(writer.locator("#mention-menu li")).to_have_count(1)
+    writer.press("#body", "Enter")
+    expect(writer.locator("#body")).to_have_value("Hello @lead ")
+
     # typing indicator
     writer.fill("#body", "Hello @lead, the **pilot** starts <script>alert(1)</script>")
     expect(reader.locator("#typing")).to_have_text("Expert Tester is typing…")
@@ -100,3 +106,4 @@ def test_two_people_chat_live(login_page, daphne_server, people, team):
     writer.fill("#reply-body", "Which hospitals?")
     writer.press("#reply-body", "Enter")
     expect(reader.locator("#messages li.msg").last.locator(".replies")).to_have_text(re.compile("1 reply"))
+    expect(writer.locator("#thread-replies li.msg")).to_have_count(1)

@@ -128,3 +128,21 @@ def test_no_javascript_fallbacks(client, people, team):
     client.force_login(people["lead"])
     client.post(f"/teams/{team.slug}/channels/settings/", {"team_mention": "members"})
     assert team.discussion_settings.__class__.objects.get(team=team).team_mention == "members"
+
+
+@pytest.mark.django_db
+def test_thread_history_pages_by_id(client, people, team):
+    channel = general(team)
+    root = services.post_message(people["lead"], team, channel=channel, body="root")
+    Message.objects.bulk_create([Message(team=team, channel=channel, author=people["expert"], thread=root,
+                                         body=f"r{n}", html=f"<p>r{n}</p>") for n in range(60)])
+    client.force_login(people["observer"])
+    url = f"/teams/{team.slug}/channels/{channel.pk}/messages/"
+    first = client.get(url, {"thread": root.pk}).json()
+    ids = [int(i) for i in re.findall(r'data-id="(\d+)"', first["html"])]
+    assert len(ids) == 50 and first["more"] and "root" in first["root"] and ids == sorted(ids)
+    rest = client.get(url, {"thread": root.pk, "before": first["before"]}).json()
+    older = [int(i) for i in re.findall(r'data-id="(\d+)"', rest["html"])]
+    assert len(older) == 10 and not rest["more"] and max(older) < min(ids)
+    assert client.get(url, {"thread": older[0]}).status_code == 404  # a reply is not a thread root
+    assert client.get(url, {"before": "x"}).status_code == 400

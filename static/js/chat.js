@@ -140,10 +140,10 @@
         replies.textContent = count === 1 ? S.oneReply : fmt(S.replies, {n: count});
       });
       if (openThread === data.thread && !$(`#thread-replies li.msg[data-id="${data.message}"]`)) {
-        const pane = $("#thread-replies");
-        const stick = nearBottom(pane);
-        pane.append(buildMessage(data, true));
-        if (stick) scrollDown(pane);
+        const scroller = $("#thread-scroll");
+        const stick = nearBottom(scroller);
+        $("#thread-replies").append(buildMessage(data, true));
+        if (stick) scrollDown(scroller);
       }
     } else if (!document.getElementById("m" + data.message)) {  // not already on the page
       const stick = nearBottom(stream) || data.author === config.me;
@@ -390,40 +390,109 @@
       $("#thread-replies").innerHTML = page.html;
       $$(".replies", $("#thread-root")).forEach((node) => node.remove());
       showSubscription(page.subscription);
-      scrollDown($("#thread-replies"));
+      threadOlder.dataset.before = page.before || "";
+      threadOlder.hidden = !page.more;
+      scrollDown($("#thread-scroll"));
       $("#reply-body")?.focus();
     }).catch(() => showError({message: S.loadFailed}));
   }
 
-  // Older messages, paged by id --------------------------------------------------------------------
-  const older = $("#older");
+  // Older messages and replies, paged by id ------------------------------------------------------------
+  const older = $("#older"), threadOlder = $("#thread-older");
   let loading = false;
-  function loadOlder() {
-    if (loading || older.hidden || !older.dataset.before) return;
+  function loadOlder(marker, target, scroller, thread) {
+    if (loading || marker.hidden || !marker.dataset.before) return;
     loading = true;
-    fetch(`${config.historyUrl}?before=${older.dataset.before}`, {credentials: "same-origin"}).then((response) => {
+    const query = `before=${marker.dataset.before}` + (thread ? `&thread=${thread}` : "");
+    fetch(`${config.historyUrl}?${query}`, {credentials: "same-origin"}).then((response) => {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     }).then((page) => {
-      const height = stream.scrollHeight;
+      const height = scroller.scrollHeight;
       const template = document.createElement("template");
       template.innerHTML = page.html;                      // rendered by the server's templates
       Array.from(template.content.querySelectorAll("li.msg")).forEach((li) => {
-        if (document.getElementById(li.id)) li.remove();   // already on the page
+        if ($(`li.msg[data-id="${li.dataset.id}"]`, target)) li.remove();   // already shown
       });
-      list.prepend(template.content);
-      stream.scrollTop += stream.scrollHeight - height;
-      older.dataset.before = page.before || "";
-      older.hidden = !page.more;
+      target.prepend(template.content);
+      scroller.scrollTop += scroller.scrollHeight - height;
+      marker.dataset.before = page.before || "";
+      marker.hidden = !page.more;
     }).catch(() => showError({message: S.loadFailed})).finally(() => { loading = false; });
   }
+  const loadOlderMessages = () => loadOlder(older, list, stream, null);
   if (older) {
-    $("button", older).addEventListener("click", loadOlder);
+    $("button", older).addEventListener("click", loadOlderMessages);
     if ("IntersectionObserver" in window) {
-      new IntersectionObserver((entries) => entries.forEach((entry) => entry.isIntersecting && loadOlder()),
+      new IntersectionObserver((entries) => entries.forEach((entry) => entry.isIntersecting && loadOlderMessages()),
         {root: stream}).observe(older);
     }
   }
+  if (threadOlder) {
+    $("button", threadOlder).addEventListener("click",
+      () => loadOlder(threadOlder, $("#thread-replies"), $("#thread-scroll"), openThread));
+  }
+
+  // @mentions: suggest the team's members while typing "@na…" ----------------------------------------
+  const people = Object.keys(config.usernames).map((id) => ({
+    id: id, username: config.usernames[id], name: config.members[id] || config.usernames[id]}));
+  function mentionMenu(form) {
+    const textarea = $("textarea", form), menu = $(".mention-menu", form);
+    if (!textarea || !menu) return;
+    let matches = [], selected = 0;
+    const token = () => {
+      const before = textarea.value.slice(0, textarea.selectionStart);
+      const match = /(^|[^\w@])@([\w.+-]*)$/.exec(before);
+      return match ? match[2] : null;
+    };
+    const close = () => { menu.hidden = true; matches = []; };
+    const render = () => {
+      menu.textContent = "";
+      matches.forEach((person, index) => {
+        const item = el("li", "", person.name);
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", index === selected ? "true" : "false");
+        item.append(el("span", "username", "@" + person.username));
+        item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(person); });
+        menu.append(item);
+      });
+      menu.hidden = matches.length === 0;
+    };
+    const choose = (person) => {
+      const position = textarea.selectionStart;
+      const before = textarea.value.slice(0, position).replace(/@([\w.+-]*)$/, "@" + person.username + " ");
+      textarea.value = before + textarea.value.slice(position);
+      textarea.selectionStart = textarea.selectionEnd = before.length;
+      close();
+      textarea.focus();
+    };
+    textarea.addEventListener("input", () => {
+      const prefix = token();
+      if (prefix === null) return close();
+      const lower = prefix.toLowerCase();
+      matches = people.filter((p) => p.username.toLowerCase().startsWith(lower) ||
+        p.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(lower))).slice(0, 8);
+      selected = 0;
+      render();
+    });
+    textarea.addEventListener("keydown", (event) => {
+      if (menu.hidden || !matches.length) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        selected = (selected + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length;
+        render();
+        event.preventDefault();
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        choose(matches[selected]);
+        event.preventDefault();
+        event.stopImmediatePropagation();  // choosing a name does not send the message
+      } else if (event.key === "Escape") {
+        close();
+      }
+    }, true);
+    textarea.addEventListener("blur", close);
+  }
+  mentionMenu($("#composer"));
+  mentionMenu($("#reply-composer"));
   $$("li.msg", list).forEach(updateSeen);
   scrollDown(stream);
 })();
