@@ -86,6 +86,19 @@ class TokenBucket:
 
 
 class TeamConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
+            task = getattr(self, "heartbeat_task", None)
+            if task is not None:
+                task.cancel()
+            if getattr(self, "team", None) is not None and not getattr(self, "left", True):
+                try:
+                    await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name)
+                except Exception:  # its entry expires after presence.TTL anyway
+                    log.warning("could not clear presence", exc_info=True)
+
     async def connect(self):
         self.user = self.scope["user"]
         self.team = None
@@ -101,6 +114,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.left = False
         await self.announce_presence()
         self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
 
@@ -113,6 +127,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         finally:
+            self.left = True
             if await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name):
                 await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "offline"})
 
