@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py run_embedded --host $(HOST) --port $(PORT)
 
 # Every suite: SQLite (unit, consumers, live daphne, browser), then PostgreSQL + Redis
