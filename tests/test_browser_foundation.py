@@ -84,6 +84,12 @@ def test_manager_launches_a_team_invites_an_expert_who_sees_it(migrated, people,
     page.goto(f"{base}/teams/")
     page.wait_for_selector(".team-card")
     shoot(page, "directory")
+    # The filters update the list in place (htmx) and the address follows.
+    page.select_option("select[name=status]", "concluded")
+    page.wait_for_selector("#directory .empty")
+    assert "status=concluded" in page.url
+    page.select_option("select[name=status]", "active")
+    page.locator("#directory .team-card", has_text="Rural Telecare Pilots").wait_for()
     page.goto(f"{base}/masterplan/")
     assert page.locator("li#goal-2b .goal-teams a", has_text="Rural Telecare Pilots").count() == 1
     shoot(page, "masterplan")
