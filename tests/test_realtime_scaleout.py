@@ -242,3 +242,49 @@ async def test_redis_restart_loses_no_message(own_redis, two_daphnes_on_own_redi
         print(f"reconnects per reader after the Redis restart: {[r.reconnects for r in readers]}")
         for client in readers + [w for w, _ in writers]:
             await client.close()
+
+
+@pytest.fixture
+def two_fast_daphnes(scaled_out, people, team):
+    started = start_servers(2, WS_HEARTBEAT_SECONDS="1")
+    yield started
+    for server in started:
+        server.stop()
+
+
+async def test_presence_heals_when_a_daphne_process_dies(two_fast_daphnes, people, team):
+    """Presence lives in Redis with a heartbeat: the people of a killed process go offline elsewhere."""
+    doomed, survivor = two_fast_daphnes
+    seq = await sync_to_async(team_seq)(team)
+    expert = Client(doomed, await sync_to_async(session_cookie)(people["expert"]), team.slug, seq)
+    lead = Client(survivor, await sync_to_async(session_cookie)(people["lead"]), team.slug, seq)
+    await expert.open()
+    await lead.open()
+
+    def online_now():
+        """Who the lead's client shows online: snapshots replace, join/leave frames adjust."""
+        state = set()
+        for frame in lead.presence:
+            if "online" in frame:
+                state = set(frame["online"])
+            elif frame.get("state") == "online":
+                state.add(frame["user"])
+            elif frame.get("state") == "offline":
+                state.discard(frame["user"])
+        return state
+
+    async def pump(predicate, what):
+        deadline = time.monotonic() + DEADLINE
+        while not predicate():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            try:
+                lead.take(json.loads(await asyncio.wait_for(lead.socket.recv(), timeout=0.5)))
+            except asyncio.TimeoutError:
+                pass
+
+    await pump(lambda: people["expert"].pk in online_now(), "the expert online on the other process")
+    doomed.process.kill()  # no disconnect, no "offline" announcement: only the TTL can tell
+    doomed.process.wait(timeout=10)
+    await pump(lambda: people["expert"].pk not in online_now(), "the expert offline after the TTL")
+    assert people["lead"].pk in online_now()
+    await lead.close()
