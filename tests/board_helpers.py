@@ -2,7 +2,7 @@
 and board data made quickly."""
 import json
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client

@@ -7,7 +7,7 @@ import asyncio
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 
 from teams.board import services
 from teams.board.models import Card, Column
@@ -225,3 +225,52 @@ async def test_column_commands_and_card_create_over_the_socket(people, board):
                          "column.created"]
     finally:
         await lead.disconnect()
+
+
+async def test_seeded_fuzz_of_board_frames_never_crashes(people, board, settings):
+    """Hostile values in every board command: an answer with a known code each time, never a server error,
+    and a refused frame writes nothing."""
+    import random
+
+    team, cols, cards = board["team"], board["columns"], board["cards"]
+    settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST = 10_000, 10_000  # fuzz the commands, not the limiter
+    rng = random.Random(20261125)
+    answers = []
+    values = [None, 0, -1, 1, 2 ** 63, 1.5, True, "", "x", "1", "<b>", "🙂" * 50, [], [1], {}, {"a": 1},
+              cols[0].pk, cols[1].pk, cards[0].pk, cards[1].pk, 999999]
+    kinds = ["card.create", "card.move", "card.rename", "card.archive", "checklist.check", "column.create",
+             "column.update", "column.move", "column.archive"]
+    fields = ["card", "column", "after", "version", "title", "name", "wip_limit", "is_done", "item", "done",
+              "position"]
+    client = await connect(people["expert"], team)
+    try:
+        for n in range(150):
+            live = await sync_to_async(lambda: list(Card.objects.filter(team=team, archived=False)
+                                                    .values_list("pk", "version")))()
+            card, version = rng.choice(live)
+            valid = {  # a valid frame of each kind (for an expert), then mutated
+                "card.create": {"column": cols[1].pk, "title": f"t{n}"},
+                "card.move": {"card": card, "column": rng.choice(cols).pk, "after": None, "version": version},
+                "card.rename": {"card": card, "title": f"r{n}", "version": version},
+                "card.archive": {"card": card, "version": version},
+                "checklist.check": {"item": 1, "done": True},
+                "column.create": {"name": "c"}, "column.update": {"column": cols[0].pk, "name": "c"},
+                "column.move": {"column": cols[0].pk}, "column.archive": {"column": cols[0].pk},
+            }
+            kind = rng.choice(kinds)
+            frame = {"type": kind, "id": f"f{n}", **valid[kind]}
+            for field in rng.sample(fields, rng.choice([0, 0, 1, 2, 4])):
+                if rng.random() < 0.2:
+                    frame.pop(field, None)
+                else:
+                    frame[field] = rng.choice(values)
+            before = await sync_to_async(lambda: Event.objects.count())()
+            answer = await request(client, frame)
+            answers.append(answer.get("code", "ack"))
+            assert answer["type"] in ("ack", "error"), frame
+            if answer["type"] == "error":
+                assert answer["code"] in {"invalid", "forbidden", "not_found", "bad_frame"}, (frame, answer)
+                assert await sync_to_async(lambda: Event.objects.count())() == before, frame
+        assert {"ack", "invalid", "not_found"} <= set(answers), answers  # the fuzz reached the services
+    finally:
+        await client.disconnect()

@@ -139,12 +139,16 @@ def test_card_edit_over_http_with_version(client, people, team):
     client.force_login(people["expert"])
     # A second post with the old version is refused: the person sees why, nothing changes.
     response = client.post(url, {"version": 1, "title": "Overwritten", "priority": "low"})
-    assert "changed" in response.content.decode()
+    page = response.content.decode()
+    assert "Someone else changed" in page and 'value="Overwritten"' in page  # the edits are kept …
     assert Card.objects.get(pk=card_id).title == "Renamed"
+    assert 'name="version" value="2"' in page  # … and saving again, knowingly, applies them
+    client.post(url, {"version": 2, "title": "Overwritten", "priority": "low"})
+    assert Card.objects.get(pk=card_id).title == "Overwritten"
     # An observer cannot post at all.
     client.force_login(people["observer"])
-    assert client.post(url, {"version": 2, "title": "Nope", "priority": "low"}).status_code == 403
-    assert Card.objects.get(pk=card_id).title == "Renamed"
+    assert client.post(url, {"version": 3, "title": "Nope", "priority": "low"}).status_code == 403
+    assert Card.objects.get(pk=card_id).title == "Overwritten"
 
 
 @pytest.fixture

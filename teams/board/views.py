@@ -161,6 +161,11 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, exc)
+            if getattr(exc, "code", None) == "stale" and "version" in form.fields:
+                # The dialog now shows the card as it is; the person's edits stay in the form, and
+                # saving again (knowingly) applies them on top of the current version.
+                form.data = form.data.copy()
+                form.data["version"] = Card.objects.values_list("version", flat=True).get(pk=card.pk)
     return _card_dialog(request, team, card_id, **{form_name: form})
 
 
