@@ -30,7 +30,7 @@ def describe(event):
     role = data.get("role")
     values = {
         "name": data.get("name", ""),
-        "role": str(Membership.Role(role).label).lower() if role in Membership.Role.values else "",
+        "role": str(Membership.Role(role).label) if role in Membership.Role.values else "",
         "end_date": (data.get("team") or {}).get("end_date", ""),
     }
     try:

@@ -22,7 +22,9 @@ def directory(user, filters=None):
 def my_teams(user):
     teams = list(
         _with_listing_data(
-            Team.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+            # A subquery, not a join: joining the viewer's membership would make member_count count 1.
+            Team.objects.filter(pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+                                .values("team_id"))
         ).order_by("end_date", "name")
     )
     roles = dict(Membership.objects.filter(user=user, team__in=teams).values_list("team_id", "role"))

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from teams import selectors
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team, TeamUserObjectPermission
 from teams.permissions import ROLE_PERMISSIONS
 from tests.conftest import make_user
@@ -137,3 +138,9 @@ def test_team_page_queries_do_not_grow_with_members(client, people, team, member
     with django_assert_max_num_queries(16):
         response = client.get(f"/teams/{team.slug}/")
     assert response.content.decode().count('data-user="member') == members
+
+
+@pytest.mark.django_db
+def test_my_teams_counts_every_member_not_only_me(people, team):
+    (listed,) = selectors.my_teams(people["expert"])
+    assert listed.member_count == 4  # lead, supporter, expert, observer
