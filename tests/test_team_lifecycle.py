@@ -395,6 +395,6 @@ def test_the_team_page_tells_the_story_in_words(client, people, team):
     client.force_login(people["expert"])
     page = page_text(client.get(f"/teams/{team.slug}/"))
     assert "launched the team" in page
-    assert "added Expert Tester as Expert" in page and "added Observer Tester as observer" in page
+    assert "added Expert Tester as Expert" in page and "added Observer Tester as Observer" in page
     assert f"extended the team until {(team.end_date + 30 * DAY).isoformat()}" in page
     assert "team.launched" not in page
