@@ -24,15 +24,25 @@ def team_group(team_id):
     return f"team.{team_id}"
 
 
+# Bookkeeping events: live and replayed like any other, but not "activity" (a read receipt
+# does not make a silent team look busy, and the activity feed does not list them).
+QUIET_KINDS = frozenset({"message.read", "thread.subscription"})
+
+
 def record(team, kind, actor, data):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are recorded inside the service's transaction")
     now = timezone.now()
-    Team.objects.filter(pk=team.pk).update(last_seq=F("last_seq") + 1, last_activity_at=now)
+    bump = {"last_seq": F("last_seq") + 1}
+    if kind not in QUIET_KINDS:
+        bump["last_activity_at"] = now
+    Team.objects.filter(pk=team.pk).update(**bump)
     seq = Team.objects.values_list("last_seq", flat=True).get(pk=team.pk)
     event = Event.objects.create(team_id=team.pk, seq=seq, kind=kind, actor=actor if actor and actor.pk else None,
                                  data=data, created_at=now)
-    team.last_seq, team.last_activity_at = seq, now
+    team.last_seq = seq
+    if kind not in QUIET_KINDS:
+        team.last_activity_at = now
     transaction.on_commit(lambda: ring(event))
     from teams.notify.services import notify_about  # notifications derive from events (teams/notify/rules.py)
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .activity import actor_name, describe
-from .events import REPLAY_LIMIT, events_after
+from .events import QUIET_KINDS, REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
                     ProposeTeamForm, RoleForm, TeamForm)
@@ -82,7 +82,8 @@ def team_detail(request, slug):
     memberships = list(team.memberships.all())
     recent = []
     if abilities["view"]:
-        recent = list(Event.objects.filter(team=team).select_related("actor").order_by("-seq")[:15])
+        recent = list(Event.objects.filter(team=team).exclude(kind__in=QUIET_KINDS).select_related("actor")
+                      .order_by("-seq")[:15])
         for event in recent:
             event.text, event.who = describe(event), actor_name(event)
     return render(request, "teams/team_detail.html", {

@@ -212,3 +212,18 @@ def test_task_links_and_task_channels_with_board_cards(people, team, make_team):
     assert channel.card_id == card
     with pytest.raises(ValidationError):
         services.create_channel(people["expert"], team, name="theirs", card=foreign)
+
+
+@pytest.mark.django_db
+def test_reading_is_not_activity(people, team):
+    """A read receipt is live and replayed, but does not make the team look active."""
+    from teams.discussion.models import Channel
+    from teams.events import QUIET_KINDS
+    from teams.models import Event, Team
+
+    channel = Channel.objects.get(team=team, name="general")
+    posted = services.post_message(people["lead"], team, channel=channel, body="Hello", thread=None)
+    before = Team.objects.get(pk=team.pk).last_activity_at
+    services.mark_read(people["expert"], team, channel=channel, message=posted)
+    assert Event.objects.filter(team=team, kind__in=QUIET_KINDS).exists()
+    assert Team.objects.get(pk=team.pk).last_activity_at == before
