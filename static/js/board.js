@@ -119,7 +119,8 @@
     if (state.attachments) meta.appendChild(el("span", "files", `▤ ${state.attachments}`));
     const people = el("span", "people");
     state.assignees.forEach((id) => {
-      const person = config.people[id] || {name: (state.people || {})[id] || "?", initials: "?"};
+      const name = (state.people || {})[id] || "?";
+      const person = config.people[id] || {name: name, initials: name.split(/\s+/).map((part) => part[0] || "").join("").slice(0, 2).toUpperCase()};
       const avatar = el("span", "avatar small", person.initials);
       avatar.title = person.name;
       people.appendChild(avatar);
@@ -207,8 +208,8 @@
     placeColumn(column);
   });
   live.on("column.archived", (data) => { const column = columnOf(data.column); if (column) column.remove(); });
-  live.on("team.concluded", () => location.reload());
-  live.on("team.archived", () => location.reload());
+  // The team's lifecycle decides whether the board is editable: render it again.
+  ["team.concluded", "team.archived", "team.extended"].forEach((kind) => live.on(kind, () => location.reload()));
 
   function setColumnState(column, data) {
     column.dataset.rank = data.rank;
