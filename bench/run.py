@@ -32,6 +32,7 @@ from wsload import Fanout
 
 PAGES = [("Board (500 cards)", "board"), ("Channel (5,000 messages)", "channel"), ("Team review", "review"),
          ("Team directory (41 teams)", "directory")]
+HTTP_CONNECTIONS, HTTP_SECONDS = 4, 4
 LATENCY_FRAMES_PER_S = 1000  # latency phase: total event frames/s offered = rate × clients (not saturated)
 
 
@@ -70,7 +71,7 @@ def fanout(env, info, ports, pids, sizes, runs, label, results):
     fan = Fanout(ports, info["slug"], info["cookies"], info["cookie_name"], info["channel"], seq, 2, senders=2,
                  processes=2)
     try:
-        ceiling = [fan.phase(f"ceil{run}", 4, window=20) for run in range(runs)]
+        ceiling = [fan.phase(f"ceil{run}", 3, window=20) for run in range(runs)]
     finally:
         fan.close()
     per_process = med(ceiling, "persisted_per_s") / len(ports)
@@ -92,13 +93,13 @@ def fanout(env, info, ports, pids, sizes, runs, label, results):
         try:
             rate = max(1, round(LATENCY_FRAMES_PER_S / size))
             fan.phase(f"warm{size}", 1, rate=rate)
-            latency = [fan.phase(f"lat{size}r{run}", 4, rate=rate) for run in range(runs)]
+            latency = [fan.phase(f"lat{size}r{run}", 3, rate=rate) for run in range(runs)]
             saturation = []
             for run in range(runs):
                 profile = None
                 if size == 200 and run == 0:
-                    profile = spy.record(pids[0], 4, stack.VAR / f"spy-{label}.txt")
-                saturation.append(fan.phase(f"thr{size}r{run}", 4, window=10))
+                    profile = spy.record(pids[0], 3, stack.VAR / f"spy-{label}.txt")
+                saturation.append(fan.phase(f"thr{size}r{run}", 3, window=10))
                 if profile is not None:
                     profile.wait(timeout=30)
                     results.setdefault("profile", {})[label] = spy.summarize(stack.VAR / f"spy-{label}.txt")
@@ -136,12 +137,14 @@ def http(info, ports, pids, runs, label, results):
     for title, key in PAGES:
         path = info["paths"][key]
         stack.wait_idle(pids)
-        measured = [httpload.load(ports, path, cookie, duration=4, connections=4) for _ in range(runs)]
+        measured = [httpload.load(ports, path, cookie, duration=HTTP_SECONDS, connections=HTTP_CONNECTIONS)
+                    for _ in range(runs)]
         row = {"page": title, "path": path, "rps": med(measured, "rps"), "p99": med(measured, "p99"),
                "bad": sum(m["bad"] for m in measured), "tool": measured[0]["tool"]}
         rows.append(row)
     results.setdefault("http", {})[label] = rows
-    table(f"HTTP, {label} ({rows[0]['tool']}, 8 keep-alive connections per daphne, 3 s, median of {runs})",
+    table(f"HTTP, {label} ({rows[0]['tool']}, {HTTP_CONNECTIONS} keep-alive connections per daphne, {HTTP_SECONDS} s, "
+          f"median of {runs})",
           ["page", "requests/s", "p99 ms", "non-200"],
           [[r["page"], f"{r['rps']:.0f}", f"{r['p99']:.0f}", r["bad"]] for r in rows])
 

@@ -142,7 +142,8 @@ def daphnes(env, count):
             port = free_port()
             log = open(VAR / f"daphne-{port}.log", "w")
             process = subprocess.Popen([str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                                        "workspace.asgi:application"], cwd=ROOT, env=env, stdout=log,
+                                        # a loaded server may take more than daphne's default 5 s to accept
+                                        "--websocket_connect_timeout", "30", "workspace.asgi:application"], cwd=ROOT, env=env, stdout=log,
                                        stderr=subprocess.STDOUT)
             processes.append(process)
             wait_for_port(port, process)

@@ -126,17 +126,17 @@ async def _send_loop(client, phase, channel, duration, rate, window, tag):
 
 async def _worker(conn, spec):
     clients = []
-    sem = asyncio.Semaphore(25)
+    sem = asyncio.Semaphore(10)  # handshakes in flight per client process
 
     async def one(url, cookie, sender):
         async with sem:
-            for attempt in range(5):
+            for attempt in range(8):
                 try:
                     return await _open(url, cookie, spec["cookie_name"], spec["seq"], sender)
                 except Exception:
-                    if attempt == 4:
+                    if attempt == 7:
                         raise
-                    await asyncio.sleep(0.2 * (attempt + 1))
+                    await asyncio.sleep(0.5 * (attempt + 1))
 
     clients = await asyncio.gather(*(one(url, cookie, sender) for url, cookie, sender in spec["sockets"]))
     await _quiet(clients)
