@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -66,6 +67,9 @@ def board(request, slug):
     return render(request, "board/board.html", {
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
+        "card_base": reverse("board:card", args=[team.slug, 0])[:-2],
+        "tile_text": {"overdue": _("Overdue"), "due": _("Due"), "checklist": _("Checklist"),
+                      "comments": _("Comments"), "attachments": _("Attachments")},
         "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
                             "card_count": 0, "tiles": []},
     })
