@@ -176,6 +176,20 @@ def test_observer_sees_changes_live_but_cannot_drag(closes_connections, login_pa
     assert observer.query_selector(f"#column-{cols[1].pk} li.tile i") is None  # text, never markup
     assert observer.text_content(f"#column-{cols[1].pk} .count .n") == "1"
 
+    # The card dialog (htmx, CSRF): the lead comments and ticks a checklist item; the observer's tile follows.
+    lead.click(f"#column-{cols[1].pk} li.tile .tile-title")
+    lead.wait_for_selector("#card-dialog[open] textarea[name=body]")
+    lead.fill("#card-dialog textarea[name=body]", "**Looks good** <script>window.pwned = 1</script>")
+    lead.click("#card-dialog form[hx-post$='/comments/'] button")
+    lead.wait_for_selector("#card-dialog .comments strong >> text=Looks good")
+    lead.fill("#card-dialog input[name=text]", "Ask the DPO")
+    lead.click("#card-dialog form[hx-post$='/checklist/'] button")
+    lead.wait_for_selector("#card-dialog [data-check-item]")
+    lead.check("#card-dialog [data-check-item]")
+    observer.wait_for_selector(f"#column-{cols[1].pk} li.tile .comments >> text=1")
+    observer.wait_for_selector(f"#column-{cols[1].pk} li.tile .check >> text=1/1")
+    assert lead.evaluate("() => window.pwned") is None
+
 
 @pytest.mark.browser
 def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(

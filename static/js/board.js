@@ -261,8 +261,9 @@
       card: Number(tile.dataset.card), column: Number(columnId),
       after: afterTile ? Number(afterTile.dataset.card) : null, version: Number(tile.dataset.version),
     }).then((ack) => {
+      const over = columnOf(columnId) && columnOf(columnId).classList.contains("over-limit");
       announce(T.moved.replace("%(title)s", tile.querySelector(".tile-title").textContent)
-        .replace("%(column)s", columnName).replace("%(position)s", position));
+        .replace("%(column)s", columnName).replace("%(position)s", position) + (over ? ` ${T.wip}.` : ""));
       if (ack.seq === null) { const current = tileOf(tile.dataset.card); if (current) place(current); }
     }).catch((error) => {
       const current = tileOf(tile.dataset.card);
