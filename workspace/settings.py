@@ -3,10 +3,12 @@
 Unset, everything runs embedded: SQLite, the in-memory channel layer, Celery on
 kombu's filesystem transport. DATABASE_URL and REDIS_URL switch to the scaled-out form.
 """
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "django_filters",
+    "csp",   # Content-Security-Policy header (docs/security.md)
+    "axes",  # login throttling: failed attempts per username + IP
     "teams",
     "teams.board",
     "teams.discussion",
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workspace.urls"
@@ -125,6 +132,8 @@ if TEST_RUN_ID:
     PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + IP before any password is checked (django-axes).
+    "workspace.security.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -140,6 +149,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
+FORMAT_MODULE_PATH = ["workspace.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -177,6 +187,36 @@ WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", 10))
 WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", 30))
 DISCUSSION_POST_RATE = tuple(int(n) for n in os.environ.get("DISCUSSION_POST_RATE", "20,30").split(","))
 
+# Login throttling (django-axes): 5 failures for one username from one IP lock that pair out for 15 minutes;
+# the login page says so (workspace.security.lockout_response). Other users and other IPs are unaffected.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workspace.security.lockout_response"
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address is the first of X-Forwarded-For (set AXES_BEHIND_PROXY=1 only when
+# the proxy overwrites that header); otherwise REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "workspace.security.client_ip"
+AXES_BEHIND_PROXY = env_bool("AXES_BEHIND_PROXY", False)
+
+# Content-Security-Policy (django-csp 4): no inline script or style, no plugins, no framing, forms and sockets
+# only to this site. Pages put data for scripts in json_script blocks or data-* attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],  # CSP3: 'self' covers ws:/wss: to this host
+        "font-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default
 X_FRAME_OPTIONS = "DENY"
@@ -187,6 +227,7 @@ if not DEBUG and env_bool("HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
