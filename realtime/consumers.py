@@ -276,23 +276,28 @@ class TeamConsumer(AsyncWebsocketConsumer):
             if len(frames) < REPLAY_LIMIT:
                 return
 
-    async def deliver(self, frame):
+    async def deliver(self, frame, text=None):
+        """Send one event frame (`text`: the same frame already serialised by events.ring)."""
         if frame["seq"] <= self.last_sent:
             return  # a duplicate: the client has it
         self.last_sent = frame["seq"]
-        await self.send_json(frame)
+        if text is None:
+            await self.send_json(frame)
+        else:
+            await self.send(text_data=text)
         if frame["event"].startswith("member.") or frame["event"] == "team.archived":
             await self.recheck_access()
 
     async def team_event(self, message):
-        frame = message["frame"]
+        # events.ring sends {"seq", "event", "text"}; {"frame": {...}} is accepted too.
+        frame = message.get("frame") or {"seq": message["seq"], "event": message["event"]}
         self.highest_rung = max(self.highest_rung, frame["seq"])
         if not self.resumed:
             return
         if frame["seq"] > self.last_sent + 1:
             await self.catch_up()  # a ring was lost: fill the gap from the log
         else:
-            await self.deliver(frame)
+            await self.deliver(frame, message.get("text"))
 
     async def team_ephemeral(self, message):
         if message.get("sender") != self.channel_name:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from teams import events
 from teams.markup import render_markdown
-from teams.models import Membership, Team
+from teams.models import Membership
 from teams.permissions import Action, can, require
 
 from .models import (MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker,
@@ -49,11 +49,6 @@ def _name(user):
 
 def _id(value):
     return value.pk if hasattr(value, "pk") else value
-
-
-def _lock(team):
-    """Serialise the team's discussion writes (as events.record does) so message ids follow seq order."""
-    Team.objects.select_for_update().only("pk").get(pk=team.pk)
 
 
 def _channel(team, channel):
@@ -103,8 +98,11 @@ def _members_by_username(team):
         team=team, state=Membership.State.ACTIVE).values_list("user_id", "user__username")}
 
 
-def resolve_mentions(actor, team, body):
-    """@username of active members → their ids; @team only if the team's setting allows the actor."""
+def resolve_mentions(actor, team, body, names=None):
+    """@username of active members → their ids; @team only if the team's setting allows the actor.
+
+    `names`, a dict, receives the lower-cased usernames of the mentioned ids (for render_body,
+    which then needs no query of its own)."""
     members = None
     ids, team_mention = [], False
     for match in MENTION_RE.finditer(CODE_RE.sub(" ", body)):
@@ -117,6 +115,8 @@ def resolve_mentions(actor, team, body):
         found = members.get(token.lower())
         if found and found[0] not in ids:
             ids.append(found[0])
+            if names is not None:
+                names[found[0]] = found[1].lower()
     if team_mention and not may_notify_team(actor, team):
         raise ValidationError({"body": _("In this team only %(who)s may notify everyone with @team.")
                                % {"who": settings_for(team).get_team_mention_display().lower()}},
@@ -153,10 +153,15 @@ def card_url(team, card_id):
         return reverse("board:board", args=[team.slug]) + f"#card-{card_id}"
 
 
-def render_body(team, body, mention_ids):
-    """Markdown → sanitised HTML, with member mentions marked and #123 linked to board card 123."""
-    members = {username.lower() for username, in Membership.objects.filter(
-        team=team, user_id__in=mention_ids).values_list("user__username")} if mention_ids else set()
+def render_body(team, body, mention_ids, usernames=None):
+    """Markdown → sanitised HTML, with member mentions marked and #123 linked to board card 123.
+
+    `usernames`: the mentioned members' lower-cased usernames when the caller already has them."""
+    if usernames is not None:
+        members = set(usernames)
+    else:
+        members = {username.lower() for username, in Membership.objects.filter(
+            team=team, user_id__in=mention_ids).values_list("user__username")} if mention_ids else set()
     cards = existing_cards(team, {int(n) for n in TASK_RE.findall(body)})
 
     def mark(part):
@@ -289,7 +294,9 @@ def update_settings(actor, team, *, team_mention):
 def post_message(actor, team, *, channel, body, thread=None):
     require(actor, Action.CONTRIBUTE, team)
     body = _clean_body(body)
-    _lock(team)
+    # Take the seq first: it locks the team row (serialising the team's writes) in one statement, so
+    # message ids follow seq order; a refusal below rolls the number back with the rest.
+    seq = events.allocate(team, "message.posted")
     channel = _channel(team, channel)
     root = None
     if thread:
@@ -297,22 +304,29 @@ def post_message(actor, team, *, channel, body, thread=None):
         root = root.thread or root  # a reply to a reply joins the same thread
         if root.is_deleted:
             raise ValidationError({"thread": _("This thread's first message was deleted.")})
-    mentions, team_mention = resolve_mentions(actor, team, body)
+    names = {}
+    mentions, team_mention = resolve_mentions(actor, team, body, names)
     check_post_rate(actor)
     message = Message.objects.create(team=team, channel=channel, author=actor, thread=root, body=body,
-                                     html=render_body(team, body, mentions), mentions=mentions,
+                                     html=render_body(team, body, mentions, names.values()), mentions=mentions,
                                      team_mention=team_mention)
-    _advance_marker(channel, actor, message.pk)
+    # The author has read up to their own message: one upsert. (The newest id in the channel,
+    # allocated under the team lock, so the marker only moves forward.)
+    ReadMarker.objects.bulk_create([ReadMarker(channel=channel, user=actor, last_read_id=message.pk)],
+                                   update_conflicts=True, unique_fields=["channel", "user"],
+                                   update_fields=["last_read_id", "updated_at"])
     extra = {}
-    if root is None:
-        _subscribe(message, actor)
-    else:
-        _subscribe(root, actor)
+    if root is None:  # a new thread: nobody can follow it yet
+        ThreadSubscription.objects.create(root=message, user=actor, state=ThreadSubscription.State.FOLLOW)
+    else:  # follow the thread unless already following or muting: one insert-or-nothing
+        ThreadSubscription.objects.bulk_create(
+            [ThreadSubscription(root=root, user=actor, state=ThreadSubscription.State.FOLLOW)],
+            ignore_conflicts=True)
         subscriptions = dict(ThreadSubscription.objects.filter(root=root).exclude(user=actor)
                              .values_list("user_id", "state"))
         extra = {"followers": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.FOLLOW),
                  "muted": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.MUTE)}
-    message.event = events.record(team, "message.posted", actor, message_data(message, **extra))
+    message.event = events.record(team, "message.posted", actor, message_data(message, **extra), seq=seq)
     return message
 
 
@@ -325,10 +339,11 @@ def edit_message(actor, team, *, message, body):
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
     body = _clean_body(body)
-    mentions, team_mention = resolve_mentions(actor, team, body)
+    names = {}
+    mentions, team_mention = resolve_mentions(actor, team, body, names)
     added = [user_id for user_id in mentions if user_id not in message.mentions]
     message.body, message.mentions, message.team_mention = body, mentions, team_mention
-    message.html = render_body(team, body, mentions)
+    message.html = render_body(team, body, mentions, names.values())
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "html", "mentions", "team_mention", "edited_at"])
     message.event = events.record(team, "message.edited", actor, message_data(message, added_mentions=added))

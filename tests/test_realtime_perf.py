@@ -1,0 +1,103 @@
+"""Cost of the hot write path and of the ring (issue 6): statement counts, not timings.
+
+post_message's SQL statements are counted with CaptureQueriesContext: a fixed small number,
+the same for a team of 5 and a team of 200 members with hundreds of messages. The behaviour
+kept: the author's read marker moves forward, the author follows the thread, a muted thread
+stays muted, mentions are marked, seqs stay gapless. The ring carries the frame serialised once.
+"""
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from teams import events
+from teams.discussion import services as discussion
+from teams.discussion.models import Message, ReadMarker, ThreadSubscription
+from teams.models import Event, Membership, Team
+from tests.discussion_helpers import general
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(fn):
+    """Run fn; return (result, the SQL statements it sent, savepoints left out)."""
+    with CaptureQueriesContext(connection) as ctx:
+        result = fn()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return result, [s for s in sql if "SAVEPOINT" not in s.upper()]
+
+
+def _grow(team, members=200, messages=300):
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"bulk{i}", first_name=f"Bulk{i}") for i in range(members)])
+    Membership.objects.bulk_create([Membership(team=team, user=user, role=Membership.Role.EXPERT,
+                                               state=Membership.State.ACTIVE) for user in users])
+    channel = general(team)
+    Message.objects.bulk_create([Message(team=team, channel=channel, author=users[i % members], body=f"m{i}",
+                                         html=f"<p>m{i}</p>") for i in range(messages)])
+    return users
+
+
+def _post_costs(people, team):
+    lead, channel = people["lead"], general(team)
+    discussion.post_message(lead, team, channel=channel, body="warm up")
+    plain = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="hello"))
+    mention = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="hi @expert"))
+    reply = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="re", thread=plain[0]))
+    return {"plain": plain, "mention": mention, "reply": reply}
+
+
+def test_post_message_takes_few_statements_whatever_the_team_size(people, team, make_team):
+    small = _post_costs(people, team)
+    big_team = make_team(name="Big team")
+    _grow(big_team)
+    large = _post_costs(people, big_team)
+    counts = {kind: len(statements) for kind, (_m, statements) in small.items()}
+    assert counts == {kind: len(statements) for kind, (_m, statements) in large.items()}
+    # seq (UPDATE … RETURNING), channel, message, read-marker upsert, subscription, event:
+    assert counts["plain"] == 6, small["plain"][1]
+    # + the members by username, once (render_body reuses them), + the notification's recipients and insert:
+    assert counts["mention"] == 9
+    assert counts["reply"] == 8  # + the thread root, the followers (the follow is one insert-or-nothing)
+    assert sum("last_seq" in s for s in small["plain"][1]) == 1  # one statement takes the number
+
+
+def test_post_keeps_its_behaviour(people, team):
+    lead, expert, channel = people["lead"], people["expert"], general(team)
+    first = discussion.post_message(lead, team, channel=channel, body="hi @expert and @nobody")
+    assert first.mentions == [expert.pk]
+    assert '<span class="mention">@expert</span>' in first.html and "@nobody" in first.html
+    assert '<span class="mention">@nobody' not in first.html
+    assert ReadMarker.objects.get(channel=channel, user=lead).last_read_id == first.pk
+    assert ThreadSubscription.objects.get(root=first, user=lead).state == ThreadSubscription.State.FOLLOW
+    second = discussion.post_message(lead, team, channel=channel, body="again")
+    assert ReadMarker.objects.get(channel=channel, user=lead).last_read_id == second.pk  # moved forward
+
+    discussion.set_thread_subscription(expert, team, message=first, state=ThreadSubscription.State.MUTE)
+    reply = discussion.post_message(expert, team, channel=channel, body="quiet reply", thread=first)
+    assert ThreadSubscription.objects.get(root=first, user=expert).state == ThreadSubscription.State.MUTE
+    assert reply.event.data["followers"] == [lead.pk]
+    reply2 = discussion.post_message(lead, team, channel=channel, body="r", thread=reply)
+    assert reply2.thread_id == first.pk and reply2.event.data["muted"] == [expert.pk]
+
+    seqs = list(Event.objects.filter(team=team).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert Team.objects.get(pk=team.pk).last_seq == seqs[-1] == reply2.event.seq
+
+
+def test_a_refused_post_takes_no_number(people, team):
+    before = Team.objects.get(pk=team.pk).last_seq
+    with pytest.raises(Exception):
+        discussion.post_message(people["lead"], team, channel=general(team), body="x", thread=999999)
+    assert Team.objects.get(pk=team.pk).last_seq == before
+    assert discussion.post_message(people["lead"], team, channel=general(team), body="ok").event.seq == before + 1
+
+
+def test_the_ring_carries_the_frame_serialised_once(people, team):
+    message = discussion.post_message(people["lead"], team, channel=general(team), body="ring <b>me</b>")
+    ring = events.ring_message(message.event)
+    assert ring["type"] == "team.event" and ring["seq"] == message.event.seq and ring["event"] == "message.posted"
+    assert json.loads(ring["text"]) == json.loads(json.dumps(message.event.as_frame()))
+    assert "frame" not in ring  # consumers send the text as is
