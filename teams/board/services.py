@@ -513,16 +513,16 @@ def add_comment(actor, card, *, body):
                                                          "mentions": mentioned_users(team, body)})
 
 
-def check_upload(upload):
-    """Size and type of an uploaded file; returns (safe name, content type)."""
+def check_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES):
+    """Size and type of an uploaded file; returns (safe name, content type). Also used for review outputs."""
     name = os.path.basename(upload.name or "").strip()[:200] or "file"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ATTACHMENT_TYPES:
         raise ValidationError({"file": _("This file type is not accepted. Allowed: %(types)s.")
                                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}})
-    if upload.size > MAX_ATTACHMENT_BYTES:
+    if upload.size > max_bytes:
         raise ValidationError({"file": _("The file is larger than %(mb)d MB.")
-                               % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}})
+                               % {"mb": max_bytes // (1024 * 1024)}})
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     content_type, signatures = ATTACHMENT_TYPES[extension]

@@ -48,6 +48,9 @@ def output_summary(output, goals):
             "date": output.date.isoformat() if output.date else None, "goals": sorted(g.code for g in goals)}
 
 
+MAX_OUTPUT_BYTES = 20 * 1024 * 1024
+
+
 @transaction.atomic
 def add_output(actor, team, *, title, kind, status=Output.Status.PLANNED, date=None, link="", file=None,
                goals=()):
@@ -57,8 +60,12 @@ def add_output(actor, team, *, title, kind, status=Output.Status.PLANNED, date=N
     output = Output(team=team, title=title.strip(), kind=kind, status=status, date=date, link=link or "",
                     created_by=actor)
     if file:
+        # Same accepted types and content signatures as board attachments (no HTML, no scripts).
+        from teams.board.services import check_upload
+
+        name, _content_type = check_upload(file, max_bytes=MAX_OUTPUT_BYTES)
         output.file = file
-        output.file_name = _excerpt(getattr(file, "name", ""), 200)
+        output.file_name = name
     output.full_clean(exclude=["team", "file"])
     output.save()
     output.goals.set(goals)

@@ -115,7 +115,16 @@ def output_file(request, slug, output_id):
     output = get_object_or_404(Output, pk=output_id, team=team)
     if not output.file:
         raise Http404
-    return FileResponse(output.file.open("rb"), as_attachment=True, filename=output.file_name or "output")
+    # The type comes from the checked extension (teams.board.services.ATTACHMENT_TYPES), never from the upload.
+    from teams.board.services import ATTACHMENT_TYPES
+
+    extension = output.file_name.rsplit(".", 1)[-1].lower() if "." in output.file_name else ""
+    content_type = ATTACHMENT_TYPES.get(extension, ("application/octet-stream",))[0]
+    response = FileResponse(output.file.open("rb"), as_attachment=True, filename=output.file_name or "output",
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required
@@ -217,5 +226,7 @@ def download(request, export_id):
     if export.status != ReportExport.Status.DONE or not export.file:
         raise Http404
     content_type = "text/csv; charset=utf-8" if export.format == "csv" else "application/pdf"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
-                        content_type=content_type)
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
+                            content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
