@@ -112,6 +112,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.last_sent = 0  # highest seq this client holds
         self.highest_rung = 0  # highest seq announced by the layer, resumed or not
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.announced = {}  # user id -> (presence state, time.time()) from announcements
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.left = False
@@ -140,9 +141,16 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.online = await self.online_now()
         await self.send_json({"type": "presence", "online": self.online})
 
-    @database_sync_to_async
-    def online_now(self):
-        return presence.online(self.team.pk, set(presence.member_ids(self.team.pk)) | {self.user.pk})
+    async def online_now(self):
+        """The team's cached online snapshot (one cache read), with this person and newer announcements."""
+        at, ids = await database_sync_to_async(presence.snapshot)(self.team.pk)
+        ids = set(ids) | {self.user.pk}
+        for user_id, (state, stamp) in list(self.announced.items()):
+            if stamp < at - presence.SNAPSHOT_AGE:
+                del self.announced[user_id]  # long covered by snapshots
+            elif stamp >= at:
+                (ids.add if state == "online" else ids.discard)(user_id)
+        return sorted(ids)
 
     async def ephemeral(self, frame):
         try:
@@ -300,6 +308,9 @@ class TeamConsumer(AsyncWebsocketConsumer):
             await self.deliver(frame, message.get("text"))
 
     async def team_ephemeral(self, message):
+        frame = message["frame"]
+        if frame.get("type") == "presence" and "user" in frame:  # newer than the snapshot it may miss
+            self.announced[frame["user"]] = (frame["state"], time.time())
         if message.get("sender") != self.channel_name:
             await self.send_json(message["frame"])
 

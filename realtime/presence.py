@@ -7,6 +7,12 @@ after TTL. Joins and leaves are announced on the team group as `team.ephemeral` 
 each connection also re-reads the online set at every heartbeat and sends a fresh snapshot
 when it changed, so a lost announcement heals within one heartbeat.
 
+Cost per connection is O(1) (docs/benchmarks.md): the online set of a team is computed (the
+members from the database, one cache read of their keys) at most once per SNAPSHOT_AGE per
+team and kept in the cache as `presence:<team>:snapshot` → (computed at, ids); a connecting
+client or a heartbeat reads that one key. Changes newer than the snapshot reach clients as
+announcements; the consumer applies announcements newer than a snapshot on top of it.
+
 A cache outage never breaks a connection: presence then reports nobody, and recovers.
 """
 import logging
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT = float(os.environ.get("WS_HEARTBEAT_SECONDS", getattr(settings, "WS_HEARTBEAT_SECONDS", 20)))
 TTL = HEARTBEAT * 3
+SNAPSHOT_AGE = float(os.environ.get("WS_PRESENCE_SNAPSHOT_SECONDS", min(5.0, HEARTBEAT / 2)))
 
 
 def _key(team_id, user_id):
@@ -43,6 +50,8 @@ def join(team_id, user_id, channel_name):
         was_online = bool(entries)
         entries[channel_name] = now + TTL
         cache.set(_key(team_id, user_id), entries, timeout=int(TTL) + 1)
+        if not was_online:
+            _patch_snapshot(team_id, user_id, True)
         return not was_online
     except Exception:
         log.warning("presence unavailable", exc_info=True)
@@ -59,6 +68,7 @@ def leave(team_id, user_id, channel_name):
             cache.set(_key(team_id, user_id), entries, timeout=int(TTL) + 1)
         else:
             cache.delete(_key(team_id, user_id))
+            _patch_snapshot(team_id, user_id, False)
         return not entries
     except Exception:
         log.warning("presence unavailable", exc_info=True)
@@ -79,6 +89,40 @@ def online(team_id, user_ids):
         return []
     now = time.time()
     return sorted(user_id for user_id in user_ids if _live(found.get(_key(team_id, user_id)), now))
+
+
+def _snapshot_key(team_id):
+    return f"presence:{team_id}:snapshot"
+
+
+def _patch_snapshot(team_id, user_id, is_online):
+    """Keep a cached snapshot current for people who connect after a change (two cache calls).
+
+    Not atomic across processes: a lost patch heals when the snapshot is next computed."""
+    found = cache.get(_snapshot_key(team_id))
+    if found is None:
+        return
+    at, ids = found
+    ids = sorted(set(ids) | {user_id}) if is_online else [i for i in ids if i != user_id]
+    cache.set(_snapshot_key(team_id), (at, ids), timeout=max(1, int(SNAPSHOT_AGE) + 1))
+
+
+def snapshot(team_id):
+    """(computed at, sorted online ids) of the team, at most SNAPSHOT_AGE old: one cache read."""
+    now = time.time()
+    try:
+        found = cache.get(_snapshot_key(team_id))
+    except Exception:
+        log.warning("presence unavailable", exc_info=True)
+        return now, []
+    if found is not None and now - found[0] < SNAPSHOT_AGE:
+        return found
+    ids = online(team_id, member_ids(team_id))
+    try:
+        cache.set(_snapshot_key(team_id), (now, ids), timeout=max(1, int(SNAPSHOT_AGE) + 1))
+    except Exception:
+        log.warning("presence unavailable", exc_info=True)
+    return now, ids
 
 
 def typing_frame(user, team_id, data):

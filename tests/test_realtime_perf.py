@@ -8,6 +8,7 @@ stays muted, mentions are marked, seqs stay gapless. The ring carries the frame 
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -101,3 +102,35 @@ def test_the_ring_carries_the_frame_serialised_once(people, team):
     assert ring["type"] == "team.event" and ring["seq"] == message.event.seq and ring["event"] == "message.posted"
     assert json.loads(ring["text"]) == json.loads(json.dumps(message.event.as_frame()))
     assert "frame" not in ring  # consumers send the text as is
+
+
+# Presence: O(1) per connection ---------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+async def test_connecting_reads_one_cached_snapshot(people, team, monkeypatch):
+    """Five people connect: the members are read from the database once, not once per connection,
+    and each newcomer's snapshot still lists everyone already online."""
+    from realtime import presence
+    from tests.discussion_helpers import clear_cache, connect
+
+    await database_sync_to_async(clear_cache)()
+    monkeypatch.setattr(presence, "SNAPSHOT_AGE", 3600.0)  # no recomputation during the test
+    calls = []
+    real = presence.member_ids
+    monkeypatch.setattr(presence, "member_ids", lambda team_id: calls.append(team_id) or real(team_id))
+    who = ["lead", "expert", "observer", "supporter"]
+    sockets = []
+    try:
+        for i, name in enumerate(who):
+            sockets.append(await connect(people[name], team))
+            assert sockets[-1].presence["online"] == sorted(people[n].pk for n in who[:i + 1])
+        assert calls == [team.pk]
+        await sockets.pop().disconnect()  # the supporter leaves: the snapshot forgets them at once
+        late = await connect(people["manager"], team)
+        sockets.append(late)
+        assert late.presence["online"] == sorted([people[n].pk for n in who[:3]] + [people["manager"].pk])
+        assert calls == [team.pk]
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+        await database_sync_to_async(clear_cache)()
