@@ -92,6 +92,7 @@ def base_env(mode, redis_url=None):
     env.update(DJANGO_SETTINGS_MODULE="workspace.settings", PYTHONPATH=str(ROOT), VAR_DIR=str(VAR),
                # Benchmarks measure the server, not the abuse limits.
                WS_RATE_PER_SECOND="100000", WS_RATE_BURST="100000", DISCUSSION_POST_RATE="1000000,60",
+               WS_IDLE_SECONDS="3600",  # listeners send nothing for minutes; the product closes them at 120 s
                # Persistent database connections (the default 0 reconnects at every request/command).
                CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "60"), LOG_LEVEL="ERROR")
     if mode == "scaled":
@@ -143,7 +144,10 @@ def daphnes(env, count):
             log = open(VAR / f"daphne-{port}.log", "w")
             process = subprocess.Popen([str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                         # a loaded server may take more than daphne's default 5 s to accept
-                                        "--websocket_connect_timeout", "30", "workspace.asgi:application"], cwd=ROOT, env=env, stdout=log,
+                                        "--websocket_connect_timeout", "30",
+                                        # as realtime/server.py: daphne's own limit, 2 x WS_MAX_FRAME_BYTES
+                                        "--websocket-max-message-size", "131072",
+                                        "--websocket-max-frame-size", "131072", "workspace.asgi:application"], cwd=ROOT, env=env, stdout=log,
                                        stderr=subprocess.STDOUT)
             processes.append(process)
             wait_for_port(port, process)

@@ -27,6 +27,7 @@ from .protocol import COMMANDS, ProtocolError
 log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
+CLOSE_IDLE = 4408  # nothing received for settings.WS_IDLE_SECONDS (live.js pings every 25 s)
 
 
 @database_sync_to_async
@@ -90,9 +91,9 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
-            task = getattr(self, "heartbeat_task", None)
-            if task is not None:
-                task.cancel()
+            for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None)):
+                if task is not None:
+                    task.cancel()
             if getattr(self, "team", None) is not None and not getattr(self, "left", True):
                 try:
                     await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name)
@@ -118,13 +119,15 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.left = False
         await self.announce_presence()
         self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
+        self.last_heard = time.monotonic()
+        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
 
     async def disconnect(self, code):
         if self.team is None:
             return
-        task = getattr(self, "heartbeat_task", None)
-        if task is not None:
-            task.cancel()
+        for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None)):
+            if task is not None:
+                task.cancel()
         try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         finally:
@@ -177,6 +180,15 @@ class TeamConsumer(AsyncWebsocketConsumer):
             except Exception:
                 log.warning("heartbeat failed", exc_info=True)
 
+    async def close_when_idle(self, idle):
+        """Close a socket that sent nothing (not even a ping) for `idle` seconds: the client resumes."""
+        while True:
+            remaining = self.last_heard + idle - time.monotonic()
+            if remaining <= 0:
+                await self.close(code=CLOSE_IDLE)
+                return
+            await asyncio.sleep(remaining)
+
     async def typing(self, frame, request_id):
         data = frame.get("data", frame)
         if not isinstance(data, dict):
@@ -195,6 +207,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         request_id = None
+        self.last_heard = time.monotonic()
         try:
             frame = self.parse(text_data, bytes_data)
             request_id = frame.get("id")

@@ -12,6 +12,7 @@
 (function () {
   "use strict";
   const MAX_BACKOFF_MS = 15000;
+  const PING_MS = 25000;  // the server closes a socket silent for WS_IDLE_SECONDS (default 120 s)
 
   class LiveTeam {
     constructor(url, seq) {
@@ -55,12 +56,17 @@
 
     open() {
       this.socket = new WebSocket(this.url);
-      this.socket.onopen = () => {
+      const socket = this.socket;
+      socket.onopen = () => {
         this.attempt = 0;
-        this.socket.send(JSON.stringify({type: "resume", after: this.seq}));
+        socket.send(JSON.stringify({type: "resume", after: this.seq}));
+        clearInterval(this.pinger);
+        this.pinger = setInterval(() => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({type: "ping"}));
+        }, PING_MS);
       };
-      this.socket.onmessage = (message) => this.receive(JSON.parse(message.data));
-      this.socket.onclose = (close) => this.closed(close);
+      socket.onmessage = (message) => this.receive(JSON.parse(message.data));
+      socket.onclose = (close) => { clearInterval(this.pinger); this.closed(close); };
     }
 
     receive(frame) {

@@ -29,8 +29,10 @@ class Command(BaseCommand):
                 "--loglevel", "WARNING", "-s", str(settings.VAR_DIR / "celerybeat-schedule"),
             ])
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+        from realtime.server import daphne_limit_args
+
         daphne = subprocess.Popen([os.path.join(bin_dir, "daphne"), "-b", host, "-p", str(port),
-                                   "workspace.asgi:application"])
+                                   *daphne_limit_args(), "workspace.asgi:application"])
         try:
             daphne.wait()
         except KeyboardInterrupt:

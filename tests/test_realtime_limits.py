@@ -1,0 +1,107 @@
+"""WebSocket hardening of the team socket: idle timeout, maximum frame size, rate limit.
+
+Over the real ASGI stack (WebsocketCommunicator, session cookie, Origin). The idle timeout is
+made tiny by the settings fixture and the test awaits the close frame: no sleeps.
+"""
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+
+from realtime.consumers import CLOSE_IDLE
+from realtime.server import daphne_limit_args
+from teams.discussion.models import Message
+from tests.discussion_helpers import clear_cache, connect, general, until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    clear_cache()
+    yield
+    clear_cache()
+
+
+async def closed_with(communicator, timeout=10):
+    """Await the close frame, skipping ephemeral frames; return its code."""
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output.get("code")
+
+
+async def test_a_silent_socket_is_closed_after_the_idle_timeout(people, team, settings):
+    settings.WS_IDLE_SECONDS = 0.3
+    socket = await connect(people["expert"], team)  # resumed: it sent a frame, then nothing
+    try:
+        assert await closed_with(socket) == CLOSE_IDLE
+    finally:
+        await socket.disconnect()
+
+
+async def test_pings_keep_a_socket_open(people, team, settings):
+    settings.WS_IDLE_SECONDS = 0.5
+    quiet = await connect(people["lead"], team)
+    pinging = await connect(people["expert"], team)
+    try:
+        assert await closed_with(quiet) == CLOSE_IDLE  # the quiet one is closed ...
+        for i in range(3):  # ... the pinging one answers: it was not
+            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
+            pong, _ = await until(pinging, lambda f: f["type"] == "pong")
+            assert pong["id"] == f"p{i}"
+        # and once it falls silent it is closed as well
+        assert await closed_with(pinging) == CLOSE_IDLE
+    finally:
+        await quiet.disconnect()
+        await pinging.disconnect()
+
+
+async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team, settings):
+    settings.WS_MAX_FRAME_BYTES = 1024
+    channel = await database_sync_to_async(general)(team)
+    socket = await connect(people["lead"], team)
+    try:
+        before = await database_sync_to_async(Message.objects.count)()
+        await socket.send_to(text_data=json.dumps({"type": "message.post", "id": "big", "channel": channel.pk,
+                                                   "body": "x" * 2000}))
+        error, _ = await until(socket, lambda f: f["type"] == "error")
+        assert error["code"] == "too_large" and error["message"]
+        await socket.send_to(bytes_data=b"{" + b" " * 2000 + b"}")
+        error, _ = await until(socket, lambda f: f["type"] == "error")
+        assert error["code"] == "too_large"
+        assert await database_sync_to_async(Message.objects.count)() == before
+        # the connection still works
+        await socket.send_json_to({"type": "message.post", "id": "ok", "channel": channel.pk, "body": "small"})
+        ack, _ = await until(socket, lambda f: f["type"] == "ack")
+        assert ack["id"] == "ok" and ack["seq"]
+    finally:
+        await socket.disconnect()
+
+
+async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
+    settings.WS_RATE_PER_SECOND = 1
+    settings.WS_RATE_BURST = 5
+    socket = await connect(people["lead"], team)
+    try:
+        for i in range(20):
+            await socket.send_json_to({"type": "ping", "id": f"f{i}"})
+        replies = []
+        while len(replies) < 20:
+            frame, _ = await until(socket, lambda f: f["type"] in ("pong", "error"))
+            replies.append(frame)
+        limited = [f for f in replies if f["type"] == "error"]
+        assert all(f["code"] == "rate_limited" for f in limited)
+        # the burst of 5 (the resume took one token) passes, then about one a second; the rest is refused
+        assert [f["type"] for f in replies[:4]] == ["pong"] * 4
+        assert 10 <= len(limited) <= 16
+    finally:
+        await socket.disconnect()
+
+
+def test_daphne_is_started_with_its_own_frame_limit(settings):
+    settings.WS_MAX_FRAME_BYTES = 64 * 1024
+    args = daphne_limit_args()
+    assert args == ["--websocket-max-message-size", "131072", "--websocket-max-frame-size", "131072"]
+    procfile = open(settings.BASE_DIR / "Procfile").read()
+    assert "--websocket-max-message-size 131072" in procfile and "--websocket-max-frame-size 131072" in procfile
