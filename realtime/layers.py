@@ -13,6 +13,7 @@ Expiry is a safety net for abandoned channels (60 s); a delay of one interval ch
 import asyncio
 import time
 from copy import deepcopy
+from time import monotonic
 
 from channels.layers import InMemoryChannelLayer as BaseInMemoryChannelLayer
 
@@ -25,7 +26,7 @@ class InMemoryChannelLayer(BaseInMemoryChannelLayer):
         self._cleaned_at = 0.0
 
     def _clean_expired(self):
-        now = time.monotonic()
+        now = monotonic()
         if now - self._cleaned_at < CLEAN_INTERVAL:
             return
         self._cleaned_at = now

@@ -105,3 +105,41 @@ def test_daphne_is_started_with_its_own_frame_limit(settings):
     assert args == ["--websocket-max-message-size", "131072", "--websocket-max-frame-size", "131072"]
     procfile = open(settings.BASE_DIR / "Procfile").read()
     assert "--websocket-max-message-size 131072" in procfile and "--websocket-max-frame-size 131072" in procfile
+
+
+# The embedded channel layer (realtime/layers.py) -------------------------------------------
+
+async def test_the_embedded_layer_delivers_one_copy_to_every_member_and_still_expires(monkeypatch):
+    from realtime import layers
+
+    layer = layers.InMemoryChannelLayer(expiry=60)
+    names = [await layer.new_channel() for _ in range(3)]
+    for name in names:
+        await layer.group_add("team.1", name)
+    message = {"type": "team.event", "seq": 1, "event": "x", "text": "{}"}
+    await layer.group_send("team.1", message)
+    message["seq"] = 99  # the sender's dict is not shared with the receivers
+    received = [await layer.receive(name) for name in names]
+    assert all(r == {"type": "team.event", "seq": 1, "event": "x", "text": "{}"} for r in received)
+
+    scans = []
+    real = layers.BaseInMemoryChannelLayer._clean_expired
+    monkeypatch.setattr(layers.BaseInMemoryChannelLayer, "_clean_expired", lambda self: scans.append(1) or real(self))
+    clock = [layers.monotonic() + 10]  # a fresh interval
+    monkeypatch.setattr(layers, "monotonic", lambda: clock[0])
+    for _ in range(50):
+        await layer.group_send("team.1", {"type": "team.event", "seq": 2})
+        for name in names:
+            await layer.receive(name)
+    assert len(scans) == 1  # not once per receive and per send: 200 calls, one scan
+    clock[0] += layers.CLEAN_INTERVAL
+    await layer.group_send("team.1", {"type": "team.event", "seq": 3})
+    assert len(scans) == 2
+    for name in names:
+        assert (await layer.receive(name))["seq"] == 3
+
+    layer.expiry = -1  # an abandoned channel's messages expire and it leaves its groups
+    await layer.group_send("team.1", {"type": "team.event", "seq": 4})
+    clock[0] += layers.CLEAN_INTERVAL
+    await layer.group_send("team.1", {"type": "team.event", "seq": 5})
+    assert not layer.groups.get("team.1")
