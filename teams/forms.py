@@ -16,7 +16,37 @@ class PlainTextField(forms.CharField):
             raise forms.ValidationError(SCRIPT_TAG_MESSAGE, code="html")
 
 
-class GoalChoiceField(forms.ModelMultipleChoiceField):
+MAX_ID = 2**63 - 1  # a larger number in a lookup is an OverflowError on SQLite (a 500), not "unknown"
+
+
+class BoundedIdsMixin:
+    """Model choice fields that answer "unknown choice" for ids beyond the database's integer range."""
+
+    def _bounded(self, value):
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return
+        if not -MAX_ID <= number <= MAX_ID:
+            message = self.error_messages.get("invalid_pk_value") or self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice", params={"pk": value, "value": value})
+
+    def to_python(self, value):
+        if not isinstance(value, (list, tuple)) and value not in self.empty_values:
+            self._bounded(value)
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        for pk in value:
+            self._bounded(pk)
+        return super()._check_values(value)
+
+
+class BoundedMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class GoalChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
         return f"{goal.code} – {goal.title}"
 
@@ -28,7 +58,7 @@ class TeamForm(forms.Form):
                             widget=forms.CheckboxSelectMultiple,
                             error_messages={"invalid_choice": _("Unknown strategic goal."),
                                             "invalid_pk_value": _("Unknown strategic goal.")})
-    fields_of_action = forms.ModelMultipleChoiceField(
+    fields_of_action = BoundedMultipleChoiceField(
         label=_("Fields of action"), queryset=FieldOfAction.objects.all(), widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown field of action."),
                         "invalid_pk_value": _("Unknown field of action.")})
@@ -57,7 +87,7 @@ def people():
     return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.username
 
@@ -66,7 +96,7 @@ class LaunchTeamForm(TeamForm, DatesMixin):
     field_order = TEAM_FIELD_ORDER
     lead = PersonChoiceField(label=_("Lead"), queryset=people(), required=False,
                              empty_label=_("Name a lead later"))
-    supporters = forms.ModelMultipleChoiceField(
+    supporters = BoundedMultipleChoiceField(
         label=_("Supporting field-of-action managers"), required=False,
         queryset=people().filter(groups__name="field_manager"), widget=forms.CheckboxSelectMultiple)
 
@@ -106,3 +136,7 @@ class RoleForm(forms.Form):
 class JoinRequestForm(forms.Form):
     message = PlainTextField(label=_("Why would you like to join?"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BoundedChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
+    pass

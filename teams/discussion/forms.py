@@ -11,7 +11,7 @@ ID_ERRORS = {"invalid": _("Give an id (a whole number)."), "min_value": _("Give 
 
 
 def id_field(required=True):
-    return forms.IntegerField(min_value=1, required=required, error_messages=ID_ERRORS)
+    return forms.IntegerField(min_value=1, max_value=2**63 - 1, required=required, error_messages=ID_ERRORS)
 
 
 class MessageField(forms.CharField):
@@ -57,7 +57,7 @@ class FollowForm(forms.Form):
 class ChannelForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
     topic = PlainTextField(label=_("Topic"), max_length=300, required=False)
-    card = forms.IntegerField(label=_("Task number (optional)"), min_value=1, required=False)
+    card = forms.IntegerField(label=_("Task number (optional)"), min_value=1, max_value=2**63 - 1, required=False)
 
 
 class SettingsForm(forms.Form):

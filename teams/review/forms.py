@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.forms import GoalChoiceField, PlainTextField
+from teams.forms import BoundedChoiceField, BoundedIdsMixin, BoundedMultipleChoiceField, GoalChoiceField, PlainTextField
 from teams.models import StrategicGoal, Team
 
 from .models import Output, ReportExport, ReviewMeeting
@@ -11,7 +11,7 @@ class ReviewNoteForm(forms.Form):
     body = forms.CharField(label=_("Review note"), max_length=5000, strip=True,
                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Markdown. Visible to the team's members and cluster management."))
-    meeting = forms.ModelChoiceField(label=_("From review meeting"), queryset=ReviewMeeting.objects.none(),
+    meeting = BoundedChoiceField(label=_("From review meeting"), queryset=ReviewMeeting.objects.none(),
                                      required=False)
 
     def __init__(self, *args, team=None, **kwargs):
@@ -51,7 +51,7 @@ class OutputStatusForm(forms.Form):
 class ClosingReportForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
                               help_text=_("What did the team achieve? Markdown."))
-    outputs = forms.ModelMultipleChoiceField(label=_("Outputs"), queryset=Output.objects.none(), required=False,
+    outputs = BoundedMultipleChoiceField(label=_("Outputs"), queryset=Output.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple)
     goals_advanced = GoalChoiceField(label=_("Strategic goals advanced"), queryset=StrategicGoal.objects.none(),
                                      required=False, widget=forms.CheckboxSelectMultiple)
@@ -64,7 +64,7 @@ class ClosingReportForm(forms.Form):
         self.fields["goals_advanced"].queryset = team.goals.all()
 
 
-class TeamChoiceField(forms.ModelMultipleChoiceField):
+class TeamChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, team):
         return team.name
 

@@ -1,0 +1,114 @@
+"""Hypothesis fuzz of every form POST endpoint over HTTP: arbitrary text, ids, dates and lists never give a
+500, and an error response writes nothing (row counts and the event log unchanged). Bounded and derandomized."""
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from teams.board import services as board_services
+from teams.board.models import Card, Column
+from teams.models import Event, FieldOfAction, Membership, StrategicGoal
+from teams.review import services as review_services
+from tests.discussion_helpers import clear_cache, general
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 80
+COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
+           "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
+           "review.ReviewMeeting"]
+
+# name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
+# the form came back with errors)
+ENDPOINTS = {
+    "propose": ("teams:propose", lambda c: [], "lead",
+                ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date"], True),
+    "launch_new": ("teams:launch_new", lambda c: [], "manager",
+                   ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters"],
+                   True),
+    "edit": ("teams:edit", lambda c: [c["team"].slug], "manager", ["name", "purpose", "goals", "fields_of_action"],
+             True),
+    "launch": ("teams:launch", lambda c: [c["proposed"].slug], "manager", ["start_date", "end_date"], True),
+    "extend": ("teams:extend", lambda c: [c["team"].slug], "manager", ["end_date"], True),
+    "invite": ("teams:invite", lambda c: [c["team"].slug], "manager", ["user", "role"], True),
+    "join": ("teams:request_join", lambda c: [c["team"].slug], "outsider", ["message"], True),
+    "role": ("teams:change_role", lambda c: [c["team"].slug, c["expert_membership"].pk], "manager", ["role"], False),
+    "card_edit": ("board:card_edit", lambda c: [c["team"].slug, c["card"].pk], "lead",
+                  ["version", "title", "description", "assignees", "due_date", "priority", "labels", "goals"], False),
+    "card_comment": ("board:card_comment", lambda c: [c["team"].slug, c["card"].pk], "expert", ["body"], False),
+    "checklist_add": ("board:checklist_add", lambda c: [c["team"].slug, c["card"].pk], "expert", ["text"], False),
+    "column_settings": ("board:column_settings", lambda c: [c["team"].slug, c["column"].pk], "lead",
+                        ["name", "wip_limit", "is_done"], False),
+    "message_post": ("discussion:post", lambda c: [c["team"].slug, c["channel"].pk], "expert", ["body", "thread"],
+                     False),
+    "channel_create": ("discussion:create", lambda c: [c["team"].slug], "lead", ["name", "topic", "card"], False),
+    "review_note": ("review:add_note", lambda c: [c["team"].slug], "advisor", ["body", "meeting"], False),
+    "output": ("review:outputs", lambda c: [c["team"].slug], "lead",
+               ["title", "kind", "status", "date", "link", "goals"], True),
+    "meeting": ("review:meetings", lambda c: [], "advisor", ["title", "scheduled_for", "teams"], True),
+    "report": ("review:request_report", lambda c: [], "advisor", ["format", "team"], False),
+}
+
+SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead", "observer", "supporter",
+           "done", "planned", "high", "pdf", "csv", "position", "<script>alert(1)</script>", "**bold**",
+           "2999-12-31", "1900-01-01", "2026-02-30", "2026-13-01", "0000-00-00", "null", "[]", "{}", "\x00",
+           "https://example.org/x", "javascript:alert(1)", "a" * 5000]
+
+
+def counts():
+    return {label: apps.get_model(label).objects.count() for label in COUNTED}
+
+
+@pytest.fixture
+def context(people, team):
+    clear_cache()
+    column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
+    if column is None:
+        board_services.set_up_board(team, people["lead"])
+        column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
+    event = board_services.create_card(people["lead"], team, column=column, title="Fuzz")
+    card = Card.objects.get(pk=event.data["card"])
+    from teams import services
+
+    proposed = services.propose_team(people["lead"], name="Proposed", purpose="p",
+                                     goals=list(StrategicGoal.objects.filter(code="1a")),
+                                     fields_of_action=list(FieldOfAction.objects.filter(code="LST")),
+                                     start_date=team.start_date, end_date=team.end_date)
+    review_services.add_review_note(people["advisor"], team, body="note")
+    return {"team": team, "card": card, "column": column, "channel": general(team), "proposed": proposed,
+            "expert_membership": Membership.objects.get(team=team, user=people["expert"])}
+
+
+# Known bug, reported to the lead: discussion post_message with the id of a message that does not exist as
+# "thread" raises Message.DoesNotExist (a 500) in teams/discussion/services.py (being edited by its owner).
+KNOWN_BUGS = {"message_post": "post_message: unknown thread id -> Message.DoesNotExist (500)"}
+
+
+@pytest.mark.parametrize("endpoint", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=False)) if name in KNOWN_BUGS
+    else name for name in sorted(ENDPOINTS)])
+def test_form_endpoint_never_crashes_and_errors_write_nothing(client, people, context, endpoint):
+    url_name, args, actor, fields, redirects_on_success = ENDPOINTS[endpoint]
+    url = reverse(url_name, args=args(context))
+    client.force_login(people[actor])
+    real_ids = [str(pk) for pk in StrategicGoal.objects.values_list("pk", flat=True)[:3]] + [
+        str(user.pk) for user in people.values()] + [str(context["card"].pk), str(context["team"].pk)]
+    scalar = st.one_of(st.text(max_size=300), st.integers(-10, 10**15).map(str), st.dates().map(str),
+                       st.sampled_from(SPECIAL), st.sampled_from(real_ids))
+    value = st.one_of(scalar, st.lists(scalar, max_size=4))
+    data_strategy = st.fixed_dictionaries({}, optional={field: value for field in fields})
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(data=data_strategy)
+    def run(data):
+        before = counts()
+        response = client.post(url, data)
+        assert response.status_code < 500, (endpoint, data)
+        if response.status_code >= 400 or (redirects_on_success and response.status_code == 200):
+            assert counts() == before, (endpoint, response.status_code, data)
+
+    run()
+    assert Event.objects.exists()
