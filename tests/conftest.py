@@ -156,7 +156,11 @@ class Daphne:
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # daphne can hang on SIGTERM with a request in flight
+                self.process.kill()
+                self.process.wait(timeout=10)
         self.log.close()
 
 

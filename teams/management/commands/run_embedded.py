@@ -41,4 +41,7 @@ class Command(BaseCommand):
             for process in (daphne, worker):
                 if process and process.poll() is None:
                     process.send_signal(signal.SIGTERM)
-                    process.wait(timeout=20)
+                    try:
+                        process.wait(timeout=20)
+                    except subprocess.TimeoutExpired:  # daphne can hang on SIGTERM mid-request
+                        process.kill()
