@@ -4,8 +4,9 @@ Starts the embedded stack (one daphne, in-memory layer, SQLite) with the product
 per-connection rate limit (WS_RATE_PER_SECOND 10, burst 30), 50 listening clients and 2
 senders posting 10 messages/s in total, and measures send → receipt latency for every
 (message, client) pair: first without a flood, then while one more member's socket sends
-`message.post` frames as fast as it can (they are answered with `rate_limited` errors
-beyond the limit). Prints p50/p99/max with and without the flood (medians of --runs runs)
+`message.post` frames (--frames, 5,000) as fast as it can (beyond the limit they are answered with
+`rate_limited` errors, and after WS_FLOOD_CLOSE_AFTER refusals in a row the socket is closed
+with 4429). Prints p50/p99/max with and without the flood (medians of --runs runs)
 and how many frames the flooder sent and how they were answered.
 
     .venv/bin/python bench/flood.py [--clients 50] [--runs 3] [--seconds 4]
@@ -27,7 +28,7 @@ from wsload import Fanout  # noqa: E402
 RATE = 10  # legitimate posts per second over both senders (5 each: within the 10/s limit)
 
 
-async def _flood(port, slug, cookie, cookie_name, channel, seq, seconds, conn):
+async def _flood(port, slug, cookie, cookie_name, channel, seq, seconds, frames, conn):
     from websockets.asyncio.client import connect
 
     ws = await connect(f"ws://127.0.0.1:{port}/ws/teams/{slug}/", origin="http://127.0.0.1",
@@ -47,19 +48,25 @@ async def _flood(port, slug, cookie, cookie_name, channel, seq, seconds, conn):
     reader = asyncio.ensure_future(read())
     conn.send(("ready",))
     await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # go
+    from websockets.exceptions import ConnectionClosed
+
     sent, stop = 0, time.monotonic() + seconds
-    while time.monotonic() < stop:
-        for _ in range(100):  # as fast as the socket takes them
-            await ws.send(json.dumps({"type": "message.post", "id": f"flood{sent}", "channel": channel,
-                                      "body": f"flood {sent}"}))
-            sent += 1
-        await asyncio.sleep(0)
+    try:
+        while time.monotonic() < stop and sent < frames:
+            for _ in range(100):  # as fast as the socket takes them
+                await ws.send(json.dumps({"type": "message.post", "id": f"flood{sent}", "channel": channel,
+                                          "body": f"flood {sent}"}))
+                sent += 1
+            await asyncio.sleep(0)
+    except ConnectionClosed:
+        pass  # the server closed the flooding socket (4429)
     end = time.monotonic() + 30
-    while sum(counts.get(k, 0) for k in ("ack", "rate_limited", "invalid")) < sent and time.monotonic() < end:
+    while (not reader.done() and sum(counts.get(k, 0) for k in ("ack", "rate_limited", "invalid")) < sent
+           and time.monotonic() < end):
         await asyncio.sleep(0.05)
     reader.cancel()
     await ws.close()
-    conn.send(("done", {"sent": sent, "replies": counts}))
+    conn.send(("done", {"sent": sent, "replies": counts, "close_code": ws.close_code}))
 
 
 def _flood_main(conn, *args):
@@ -71,6 +78,7 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--frames", type=int, default=5000, help="frames the flooder sends, as fast as it can")
     args = parser.parse_args()
     print(stack.machine())
     env = stack.base_env("embedded")
@@ -91,7 +99,8 @@ def main():
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=_flood_main, daemon=True,
                                    args=(child, ports[0], info["slug"], flooder_cookie, info["cookie_name"],
-                                         info["channel"], stack.latest_seq(env, info["slug"]), args.seconds + 1))
+                                         info["channel"], stack.latest_seq(env, info["slug"]), args.seconds + 1,
+                                         args.frames))
                 proc.start()
                 assert parent.poll(60) and parent.recv()[0] == "ready"
                 parent.send(("go",))
@@ -116,7 +125,8 @@ def main():
         print(f"| {'without flood' if name == 'quiet' else 'with flood'} | {med(rows, 'p50'):.1f} | "
               f"{med(rows, 'p99'):.1f} | {max(r['max'] for r in rows):.1f} | {lost} |")
     for i, flood in enumerate(results["flooder"]):
-        print(f"flooder run {i}: {flood['sent']} frames sent, answers {flood['replies']}")
+        print(f"flooder run {i}: {flood['sent']} frames sent, answers {flood['replies']}, "
+              f"closed with {flood['close_code']}")
     (stack.VAR / "flood.json").write_text(json.dumps(results, indent=1, default=str))
 
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_IDLE = 4408  # nothing received for settings.WS_IDLE_SECONDS (live.js pings every 25 s)
+CLOSE_FLOOD = 4429  # settings.WS_FLOOD_CLOSE_AFTER frames refused in a row by the rate limit
 
 
 @database_sync_to_async
@@ -114,6 +115,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.highest_rung = 0  # highest seq announced by the layer, resumed or not
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         self.announced = {}  # user id -> (presence state, time.time()) from announcements
+        self.refused, self.flooded = 0, False  # frames refused in a row by the rate limit
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.left = False
@@ -208,6 +210,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         request_id = None
         self.last_heard = time.monotonic()
+        if self.flooded:
+            return  # closing: frames still queued from a flood cost nothing more
         try:
             frame = self.parse(text_data, bytes_data)
             request_id = frame.get("id")
@@ -215,7 +219,14 @@ class TeamConsumer(AsyncWebsocketConsumer):
                 request_id = None
                 raise ProtocolError("bad_frame", _("The request id must be a short string."))
             if not self.bucket.take():
+                self.refused += 1
+                if self.refused > settings.WS_FLOOD_CLOSE_AFTER:
+                    # A flood: answering every frame with an error would cost everyone else the CPU.
+                    self.flooded = True
+                    await self.close(code=CLOSE_FLOOD)
+                    return
                 raise ProtocolError("rate_limited", _("Too many requests: slow down a little."))
+            self.refused = 0
             await self.dispatch_frame(frame, request_id)
         except ProtocolError as exc:
             await self.send_json({"type": "error", "id": request_id, "code": exc.code, "message": exc.message})
@@ -276,7 +287,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
         cost of fan-out, docs/benchmarks.md). These handlers reach the database only through
         database_sync_to_async, which closes old connections around each call anyway.
         """
-        if message["type"] in ("team.event", "team.ephemeral"):
+        if message["type"] in ("team.event", "team.ephemeral", "websocket.receive"):
+            # websocket.receive too: a frame (or a flood of them) costs no database-thread hop of its own
             return await getattr(self, message["type"].replace(".", "_"))(message)
         return await super().dispatch(message)
 

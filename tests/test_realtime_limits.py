@@ -8,7 +8,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from realtime.consumers import CLOSE_IDLE
+from realtime.consumers import CLOSE_FLOOD, CLOSE_IDLE
 from realtime.server import daphne_limit_args
 from teams.discussion.models import Message
 from tests.discussion_helpers import clear_cache, connect, general, until
@@ -97,6 +97,34 @@ async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
         assert 10 <= len(limited) <= 16
     finally:
         await socket.disconnect()
+
+
+async def test_a_flood_closes_the_socket_and_others_keep_working(people, team, settings):
+    settings.WS_RATE_PER_SECOND = 1
+    settings.WS_RATE_BURST = 5
+    settings.WS_FLOOD_CLOSE_AFTER = 10
+    channel = await database_sync_to_async(general)(team)
+    flooder = await connect(people["expert"], team)
+    other = await connect(people["lead"], team)
+    try:
+        for i in range(200):
+            await flooder.send_json_to({"type": "message.post", "id": f"f{i}", "channel": channel.pk, "body": "x"})
+        replies = []
+        while True:
+            output = await flooder.receive_output(timeout=10)
+            if output["type"] == "websocket.close":
+                assert output["code"] == CLOSE_FLOOD
+                break
+            replies.append(json.loads(output["text"]))
+        refused = [f for f in replies if f["type"] == "error"]
+        assert len(refused) == 10 and all(f["code"] == "rate_limited" for f in refused)
+        assert len([f for f in replies if f["type"] == "ack"]) <= 6  # the burst, not the 200
+        await other.send_json_to({"type": "message.post", "id": "me", "channel": channel.pk, "body": "still here"})
+        ack, _ = await until(other, lambda f: f["type"] == "ack" and f["id"] == "me")
+        assert ack["seq"]
+    finally:
+        await flooder.disconnect()
+        await other.disconnect()
 
 
 def test_daphne_is_started_with_its_own_frame_limit(settings):

@@ -190,6 +190,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapit
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))
 # A team socket that sends nothing (live.js pings every 25 s) for this long is closed; the client resumes.
 WS_IDLE_SECONDS = float(os.environ.get("WS_IDLE_SECONDS", 120))
+# A socket whose frames the rate limit refuses this many times in a row is closed (4429): a flood.
+WS_FLOOD_CLOSE_AFTER = int(os.environ.get("WS_FLOOD_CLOSE_AFTER", 50))
 WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", 10))
 WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", 30))
 DISCUSSION_POST_RATE = tuple(int(n) for n in os.environ.get("DISCUSSION_POST_RATE", "20,30").split(","))
