@@ -51,8 +51,9 @@ class FailoverClient(Client):
 
 
 @pytest.fixture
-def two_daphnes_to_kill(own_redis, people, team):
-    started = start_servers(2, REDIS_URL=own_redis.url, WS_HEARTBEAT_SECONDS="1")
+def two_daphnes_to_kill(request, people, team):
+    redis_server = request.getfixturevalue("own_redis")  # imported above: our own redis-server on a free port
+    started = start_servers(2, REDIS_URL=redis_server.url, WS_HEARTBEAT_SECONDS="1")
     yield started
     for server in started:
         server.stop()  # the killed one is already gone: stop() only closes its log
