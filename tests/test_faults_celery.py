@@ -1,0 +1,150 @@
+"""Fault: the Celery pool process running a job is killed (SIGKILL) in the middle of it.
+
+A real worker (`-P prefork -c 1`) on Redis and the PostgreSQL test database builds a report. The build is made
+observable mid-run by tests/faults_worker_gate.py, loaded only into this worker with `-I`: after the export was
+claimed (status "running") each attempt writes `entered-<pid>` and waits for a `release` file. The test kills
+that pool child with kill -9. The worker's main process survives, so with `acks_late` and
+`task_reject_on_worker_lost` (workspace/settings.py) the message is rejected with requeue at once (no visibility
+timeout), a fresh pool child runs the job again, and the result exists exactly once: one export row, done, one
+file, the queue drained.
+
+The other case, the worker's MAIN process killed, is documented in docs/security.md ("Fault suite"): the message
+stays unacknowledged in Redis until the broker's visibility_timeout (1 h by default) and is then redelivered.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from teams.models import Event
+from teams.notify.models import Notification
+from teams.review import services as review
+from teams.review.models import ReportExport
+from teams.review.services import queue_options
+from tests.conftest import ROOT, missing, server_env
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+DEADLINE = 60
+
+
+@pytest.fixture
+def redis_and_postgres():
+    if not settings.REDIS_URL:
+        missing("REDIS_URL is not set: the Celery fault test needs Redis")
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not PostgreSQL: the Celery fault test needs it")
+
+
+def wait_for(predicate, what, worker=None):
+    """Poll a condition with a deadline (the worker must stay alive meanwhile)."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if worker is not None:
+            assert worker.poll() is None, "the worker's main process died"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def gated_worker(redis_and_postgres, transactional_db, tmp_path):
+    connection.close()
+    gate, media = tmp_path / "gate", tmp_path / "media"
+    gate.mkdir()
+    media.mkdir()
+    queue = queue_options()["queue"]
+    log_path = ROOT / "var" / f"celery-faults-{settings.TEST_RUN_ID}.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "workspace", "worker", "-P", "prefork", "-c", "1",
+         "-Q", queue, "-I", "tests.faults_worker_gate", "--without-heartbeat", "--without-mingle",
+         "--without-gossip", "--loglevel", "INFO"],
+        cwd=ROOT, env={**server_env(), "FAULT_GATE_DIR": str(gate), "MEDIA_ROOT": str(media)},
+        stdout=log, stderr=subprocess.STDOUT)
+    yield {"process": process, "gate": gate, "media": media, "queue": queue, "log": log_path}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    log.close()
+
+
+def attempts(gate):
+    """pid -> export id of every build attempt that reached the gate."""
+    return {int(p.name.split("-", 1)[1]): int(p.read_text() or 0) for p in gate.glob("entered-*")}
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def queue_drained(queue):
+    """Nothing of our queue waiting or unacknowledged in the broker (kombu keeps unacked in the "unacked" hash)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        if client.llen(queue):
+            return False
+        import json
+
+        for raw in client.hvals("unacked"):
+            try:
+                _message, _exchange, routing_key = json.loads(raw)
+            except (ValueError, TypeError):
+                continue
+            if routing_key == queue:
+                return False
+        return True
+    finally:
+        client.close()
+
+
+def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worker, people, team):
+    worker, gate, media = gated_worker["process"], gated_worker["gate"], gated_worker["media"]
+    events_before, notifications_before = Event.objects.count(), Notification.objects.count()
+
+    export = review.request_report(people["advisor"], team=team, format="csv")  # enqueued after commit
+
+    first = wait_for(lambda: attempts(gate), "the first attempt to reach the gate", worker)
+    (child, exported), = first.items()
+    assert exported == export.pk
+    assert parent_of(child) == worker.pid, "the job runs in a pool child of the worker"
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.RUNNING and export.progress >= 5  # claimed, mid-run
+
+    os.kill(child, signal.SIGKILL)  # the pool child dies mid-job; the main process stays
+    second = wait_for(lambda: {pid: e for pid, e in attempts(gate).items() if pid != child},
+                      "a second attempt (requeued at once by task_reject_on_worker_lost)", worker)
+    (replacement, exported_again), = second.items()
+    assert exported_again == export.pk and replacement != child
+    (gate / "release").write_text("go")
+
+    def finished():
+        export.refresh_from_db()
+        return export.status in (ReportExport.Status.DONE, ReportExport.Status.FAILED)
+
+    wait_for(finished, "the report to be built", worker)
+    assert export.status == ReportExport.Status.DONE and export.progress == 100, (export.status, export.error)
+    wait_for(lambda: queue_drained(gated_worker["queue"]), "the broker to hold nothing more of the queue", worker)
+
+    # Exactly once: one row, one file (the killed attempt saved none), no other writes, two attempts in all.
+    assert ReportExport.objects.count() == 1
+    files = [p for p in (media / "reports").rglob("*") if p.is_file()]
+    assert [str(p.relative_to(media)) for p in files] == [export.file.name]
+    assert files[0].read_bytes().startswith(b"\xef\xbb\xbfTeam")
+    assert Event.objects.count() == events_before and Notification.objects.count() == notifications_before
+    assert sorted(attempts(gate)) == sorted([child, replacement])
+    assert worker.poll() is None
+    log = Path(gated_worker["log"]).read_text()
+    assert "WorkerLostError" in log, "celery saw the pool process die"
