@@ -88,6 +88,10 @@ class TokenBucket:
 
 
 class TeamConsumer(AsyncWebsocketConsumer):
+    # Flood bookkeeping, per connection (class defaults so subclasses with their own connect share it).
+    refused = 0  # frames refused in a row by the rate limit
+    flooded = False
+
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
@@ -115,7 +119,6 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.highest_rung = 0  # highest seq announced by the layer, resumed or not
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         self.announced = {}  # user id -> (presence state, time.time()) from announcements
-        self.refused, self.flooded = 0, False  # frames refused in a row by the rate limit
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.left = False
