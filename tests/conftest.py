@@ -43,6 +43,17 @@ def migrated_data(request):
     restore_migrated_data()
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel-layer instance: channels_redis binds its locks to the
+    event loop that first used them, and every async test runs in a new loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 def missing(reason):
     """A missing real part fails in CI (every suite must run there) and skips elsewhere."""
     if IN_CI:
