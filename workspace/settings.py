@@ -119,7 +119,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "group_expiry": 3600, "capacity": 1000,
+            # socket_timeout above channels_redis' 5 s blocking receive (BZPOPMIN): redis-py 8's default
+            # socket timeout is 5 s too, so an idle consumer's receive raised TimeoutError and the socket died.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "group_expiry": 3600,
+                       "capacity": 1000,
                        "prefix": f"asgi{TEST_RUN_ID}"},
         }
     }
