@@ -68,7 +68,7 @@ BAD_FRAMES = [
     ("other team's message", {"type": "message.edit", "id": "x", "message": "OTHER_MESSAGE", "body": "hi"},
      "not_found"),
     ("thread elsewhere", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": "hi",
-                          "thread": "OTHER_MESSAGE"}, "not_found"),
+                          "thread": "OTHER_MESSAGE"}, "invalid"),
     ("data not object", {"type": "message.post", "id": "x", "data": [1]}, "bad_frame"),
     ("bad emoji", {"type": "reaction.add", "id": "x", "message": "MINE", "emoji": "<script>"}, "invalid"),
     ("edit someone else's", {"type": "message.edit", "id": "x", "message": "LEADS", "body": "mine now"},

@@ -300,7 +300,9 @@ def post_message(actor, team, *, channel, body, thread=None):
     channel = _channel(team, channel)
     root = None
     if thread:
-        root = Message.objects.select_related("thread").get(pk=_id(thread), channel=channel)
+        root = Message.objects.select_related("thread").filter(pk=_id(thread), channel=channel).first()
+        if root is None:
+            raise ValidationError({"thread": _("This thread does not exist in this channel.")})
         root = root.thread or root  # a reply to a reply joins the same thread
         if root.is_deleted:
             raise ValidationError({"thread": _("This thread's first message was deleted.")})
