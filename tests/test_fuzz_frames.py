@@ -72,6 +72,19 @@ def ids_of(team, other):
     return sorted(found)
 
 
+def ids_by_field(team):
+    """This team's ids by the frame field that names them, so that well-shaped frames are often valid."""
+    Message, Channel = apps.get_model("discussion.Message"), apps.get_model("discussion.Channel")
+    cards = list(Card.objects.filter(team=team).values_list("pk", flat=True))
+    columns = list(Column.objects.filter(team=team).values_list("pk", flat=True))
+    return {"card": cards, "column": columns, "after": cards + columns,
+            "item": list(ChecklistItem.objects.filter(card__team=team).values_list("pk", flat=True)),
+            "message": list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
+            "thread": list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
+            "channel": list(Channel.objects.filter(team=team).values_list("pk", flat=True)),
+            "version": [1, 2, 3]}
+
+
 def strategies(ids):
     special = st.sampled_from([0, -1, 1, 2, 2**31, 2**63 - 1, 2**63, 10**30, -(10**30), 1.5, 1e300, True, False,
                                None, "", " ", "1", "01", "1e3", "0x10", "\x00", "<script>alert(1)</script>",
@@ -86,7 +99,7 @@ def strategies(ids):
     return fields, value, scalar, real
 
 
-def shaped(command, ids, own):
+def shaped(command, ids, own, by_field):
     """Frames with the command's own fields, each drawn mostly from plausible values (so some are valid)."""
     from django import forms
 
@@ -96,7 +109,7 @@ def shaped(command, ids, own):
         if isinstance(field, forms.BooleanField):
             plausible = st.booleans()
         elif isinstance(field, forms.IntegerField):
-            plausible = st.sampled_from(own) | st.sampled_from(ids)
+            plausible = st.sampled_from(by_field.get(name) or own) | st.sampled_from(own) | st.sampled_from(ids)
         elif isinstance(field, forms.ChoiceField):
             plausible = st.sampled_from([choice for choice, _label in field.choices])
         else:
@@ -222,7 +235,7 @@ HYPOTHESIS = dict(deadline=None, derandomize=True, database=None,
 
 def test_every_command_type_survives_arbitrary_fields(fuzz_world):
     fuzz, team, other = fuzz_world
-    ids, own = ids_of(team, other), ids_of(team, team)
+    ids, own, by_field = ids_of(team, other), ids_of(team, team), ids_by_field(team)
     fields, _value, _scalar, _real = strategies(ids)
     kinds = sorted(COMMANDS) + ["typing", "resume"]  # resume last: it replays to the sender
     assert {"card.move", "card.create", "column.create", "message.post"} <= set(kinds)
@@ -230,7 +243,7 @@ def test_every_command_type_survives_arbitrary_fields(fuzz_world):
         frames = st.builds(lambda extra, nested, request_id, kind=kind: (
             {**extra, "type": kind, "id": request_id} if not nested else
             {"type": kind, "id": request_id, "data": extra}),
-            shaped(COMMANDS[kind], ids, own) | fields if kind in COMMANDS else fields,
+            shaped(COMMANDS[kind], ids, own, by_field) | fields if kind in COMMANDS else fields,
             st.booleans(), st.text(max_size=10) | st.integers(-5, 5) | st.none())
 
         @hsettings(max_examples=EXAMPLES, **HYPOTHESIS)
