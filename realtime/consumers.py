@@ -269,7 +269,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             event = await run_command(command, self.user, self.team.pk, data)
         except ValidationError as exc:
-            code = "rate_limited" if getattr(exc, "code", None) == "rate_limited" else "invalid"
+            # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
+            code = exc.code if getattr(exc, "code", None) in ("rate_limited", "stale") else "invalid"
             raise ProtocolError(code, error_text(exc))
         except PermissionDenied as exc:
             raise ProtocolError("forbidden", error_text(exc))

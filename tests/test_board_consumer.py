@@ -123,7 +123,7 @@ async def test_two_clients_move_the_same_card_at_once(people, board):
         kinds = sorted(answer["type"] for answer in answers)
         assert kinds == ["ack", "error"]
         loser = next(answer for answer in answers if answer["type"] == "error")
-        assert loser["code"] == "invalid" and "changed" in loser["message"]
+        assert loser["code"] == "stale" and "changed" in loser["message"]
         winner_column = cols[1].pk if answers[0]["type"] == "ack" else cols[3].pk
         card = await sync_to_async(Card.objects.get)(pk=first.pk)
         assert card.column_id == winner_column and card.version == 2
@@ -158,7 +158,7 @@ def bad_frames(board, foreign_card, foreign_column):
         ("1 MB payload", json.dumps({"type": "card.create", "id": "x", "column": cols[0].pk,
                                      "title": "x" * (1024 * 1024)}), "too_large"),
         ("stale version", {"type": "card.move", "id": "x", "card": first.pk, "column": cols[1].pk,
-                           "version": 7}, "invalid"),
+                           "version": 7}, "stale"),
         ("html in a title", {"type": "card.create", "id": "x", "column": cols[0].pk,
                              "title": "<script>alert(1)</script>"}, "invalid"),
         ("below itself", {"type": "card.move", "id": "x", "card": second.pk, "column": cols[0].pk,
@@ -269,7 +269,7 @@ async def test_seeded_fuzz_of_board_frames_never_crashes(people, board, settings
             answers.append(answer.get("code", "ack"))
             assert answer["type"] in ("ack", "error"), frame
             if answer["type"] == "error":
-                assert answer["code"] in {"invalid", "forbidden", "not_found", "bad_frame"}, (frame, answer)
+                assert answer["code"] in {"invalid", "stale", "forbidden", "not_found", "bad_frame"}, (frame, answer)
                 assert await sync_to_async(lambda: Event.objects.count())() == before, frame
         assert {"ack", "invalid", "not_found"} <= set(answers), answers  # the fuzz reached the services
     finally:

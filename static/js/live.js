@@ -103,7 +103,7 @@
     }
 
     closed(close) {
-      if (close.code === 4403 || close.code === 1006 && this.refused) {
+      if (close.code === 4403) {  // access revoked: retrying cannot help
         this.setState("offline");
         return;
       }
