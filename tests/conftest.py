@@ -54,6 +54,16 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and presence live in the cache, keyed by user id; ids are reused
+    after a flush, so every test starts with this run's cache entries gone."""
+    from tests.discussion_helpers import clear_cache
+
+    clear_cache()
+    yield
+
+
 def missing(reason):
     """A missing real part fails in CI (every suite must run there) and skips elsewhere."""
     if IN_CI:
