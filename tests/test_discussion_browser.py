@@ -1,35 +1,12 @@
 """Real Chromium, two people: one writes, the other sees it live, with typing, unread badge and "seen by"."""
-import os
 import re
-import shutil
 
 import pytest
 
 from teams.discussion import services
-from tests.conftest import CHROMIUM, missing
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """This module's own browser (overrides the session one for login_page): Playwright's sync API keeps an
-    event loop in the main thread while it runs, which would break the async consumer tests run after it."""
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-quic", "--no-first-run"])
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_two_people_chat_live(login_page, daphne_server, people, team):

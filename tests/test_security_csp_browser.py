@@ -1,6 +1,4 @@
 """Every main page satisfies the Content-Security-Policy in real Chromium, and the live pages still go live."""
-import os
-import shutil
 
 import pytest
 
@@ -8,7 +6,6 @@ from teams.board import services as board_services
 from teams.board.models import Column
 from teams.discussion import services as discussion_services
 from teams.review import services as review_services
-from tests.conftest import CHROMIUM, missing
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,25 +16,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sourceFile || "") + ":" + e.lineNumber);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """This module's own browser: Playwright's sync API keeps an event loop in the main thread while it runs."""
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-quic", "--no-first-run"])
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
