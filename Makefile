@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ARGS)
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
