@@ -94,7 +94,7 @@ def base_env(mode, redis_url=None):
                WS_RATE_PER_SECOND="100000", WS_RATE_BURST="100000", DISCUSSION_POST_RATE="1000000,60",
                WS_IDLE_SECONDS="3600",  # listeners send nothing for minutes; the product closes them at 120 s
                # Persistent database connections (the default 0 reconnects at every request/command).
-               CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "60"), LOG_LEVEL="ERROR")
+               CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "0"), LOG_LEVEL="ERROR")
     if mode == "scaled":
         env.update(DATABASE_URL=f"{PG_ADMIN_URL}/{PG_DB}", REDIS_URL=redis_url)
     else:

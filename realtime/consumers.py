@@ -24,6 +24,8 @@ from teams.permissions import can_view
 from . import presence
 from .protocol import COMMANDS, ProtocolError
 
+GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
+
 log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
@@ -96,7 +98,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
-            for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None)):
+            for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
+                         getattr(self, "gap_task", None)):
                 if task is not None:
                     task.cancel()
             if getattr(self, "team", None) is not None and not getattr(self, "left", True):
@@ -123,6 +126,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.left = False
         await self.announce_presence()
+        self.held, self.gap_task, self.delivering = {}, None, asyncio.Lock()  # out-of-order rings
         self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
         self.last_heard = time.monotonic()
         self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
@@ -130,7 +134,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.team is None:
             return
-        for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None)):
+        for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
+                     getattr(self, "gap_task", None)):
             if task is not None:
                 task.cancel()
         try:
@@ -179,7 +184,9 @@ class TeamConsumer(AsyncWebsocketConsumer):
                     self.online = online
                     await self.send_json({"type": "presence", "online": online})
                 if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
-                    await self.catch_up()
+                    async with self.delivering:
+                        await self.catch_up()
+                        await self.deliver_held()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -298,12 +305,14 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
 
     async def resume(self, after):
-        self.last_sent = after
-        await self.catch_up()
-        self.resumed = True
-        if self.highest_rung > self.last_sent:  # rung while we read the log
+        async with self.delivering:
+            self.last_sent = after
+            self.held.clear()
             await self.catch_up()
-        await self.send_json({"type": "resumed", "seq": self.last_sent})
+            self.resumed = True
+            if self.highest_rung > self.last_sent:  # rung while we read the log
+                await self.catch_up()
+            await self.send_json({"type": "resumed", "seq": self.last_sent})
 
     async def catch_up(self):
         while True:
@@ -331,10 +340,29 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.highest_rung = max(self.highest_rung, frame["seq"])
         if not self.resumed:
             return
-        if frame["seq"] > self.last_sent + 1:
-            await self.catch_up()  # a ring was lost: fill the gap from the log
-        else:
-            await self.deliver(frame, message.get("text"))
+        async with self.delivering:
+            if frame["seq"] <= self.last_sent + 1:
+                await self.deliver(frame, message.get("text"))
+                await self.deliver_held()
+                return
+            # Rings from several daphne processes can overtake each other: hold this one for a
+            # moment instead of every socket reading the log at once; a ring that stays lost is
+            # read from the log when the wait is over.
+            self.held[frame["seq"]] = (frame, message.get("text"))
+            if self.gap_task is None or self.gap_task.done():
+                self.gap_task = asyncio.ensure_future(self.fill_gap_after(GAP_WAIT_SECONDS))
+
+    async def deliver_held(self):
+        while self.last_sent + 1 in self.held:
+            await self.deliver(*self.held.pop(self.last_sent + 1))
+        self.held = {seq: item for seq, item in self.held.items() if seq > self.last_sent}
+
+    async def fill_gap_after(self, seconds):
+        await asyncio.sleep(seconds)
+        async with self.delivering:
+            if self.held:
+                await self.catch_up()
+                await self.deliver_held()
 
     async def team_ephemeral(self, message):
         frame = message["frame"]

@@ -230,6 +230,34 @@ async def test_lost_rings_are_filled_from_the_log_in_order(people, team, monkeyp
         await communicator.disconnect()
 
 
+async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_log(people, team, monkeypatch):
+    """Two daphne processes ring one team: a later ring can arrive first. It waits for the earlier one
+    (GAP_WAIT_SECONDS) instead of every socket reading the log."""
+    from realtime import consumers
+
+    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    try:
+        _frames, resumed = await resume(communicator, await last_seq(team))
+        rings = []
+        monkeypatch.setattr(events, "ring", rings.append)  # hold the rings back, send them swapped
+        await edit_team(people["lead"], team, "First")
+        await edit_team(people["lead"], team, "Second")
+        monkeypatch.undo()
+        reads = []
+        real_load = consumers.load_events
+        monkeypatch.setattr(consumers, "load_events", lambda *args: reads.append(args) or real_load(*args))
+        layer = get_channel_layer()
+        for event in reversed(rings):
+            await layer.group_send(team_group(team.pk), {"type": "team.event", "frame": event.as_frame()})
+        got = [await next_frame(communicator) for _ in range(2)]
+        assert [f["seq"] for f in got] == [resumed["seq"] + 1, resumed["seq"] + 2]
+        assert [f["data"]["team"]["name"] for f in got] == ["First", "Second"]
+        assert reads == []
+        await still_open(communicator)
+    finally:
+        await communicator.disconnect()
+
+
 async def test_every_member_socket_gets_the_event(people, team):
     sockets = [await open_socket(people[who], team.slug) for who in ("expert", "observer", "lead")]
     try:

@@ -95,10 +95,9 @@ SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", VAR_DIR / "db.sqlite3"))
 SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
-        # Persistent connections (daphne runs every command in its database thread: reconnecting per
-        # command cost ~14 % of a loaded process, docs/benchmarks.md); 0 under tests, whose
-        # teardown must drop the test database while worker threads are still alive.
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if TEST_RUN_ID else "60")),
+        # 0 by default: under ASGI persistent connections pile up per worker thread until PostgreSQL
+        # refuses new clients (measured: HTTP 500s under load, docs/benchmarks.md; Django #33497).
+        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
