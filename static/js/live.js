@@ -111,7 +111,7 @@
       // they are resent only if they never left (queue); in-flight ones are rejected.
       this.pending.forEach((request, id) => {
         if (!this.queue.includes(request.frame)) {
-          request.reject({type: "error", id: id, code: "disconnected", message: "Connection lost; please check and retry."});
+          request.reject({type: "error", id: id, code: "disconnected", message: this.label("disconnected")});
           this.pending.delete(id);
         }
       });
@@ -119,6 +119,13 @@
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
       this.attempt += 1;
       this.timer = setTimeout(() => this.open(), delay);
+    }
+
+    /* Translated texts come from the page ([data-live-state] data-labels). */
+    label(key) {
+      const element = document.querySelector("[data-live-state]");
+      const labels = element ? JSON.parse(element.dataset.labels || "{}") : {};
+      return labels[key] || key;
     }
 
     retryNow() {
