@@ -23,10 +23,13 @@ def record(pid, seconds, out):
 
 # Inclusive shares worth naming: our code and the layers a fan-out goes through.
 WATCH = [
-    ("post_message (teams/discussion/services.py", "post_message: the service (validate, write, event)"),
-    ("record (teams/events.py", "events.record: seq + event row"),
+    ("run_batch (realtime/group_commit.py", "group commit: a batch of posts in the database thread"),
+    ("post_messages (teams/discussion/services.py", "post_messages: the service (validate, write, events)"),
+    ("render_markdown (teams/markup.py", "Markdown + sanitising"),
+    ("take_post_quota (teams/discussion/services.py", "per-person post rate limit (cache)"),
+    ("record_many (teams/events.py", "events.record_many: event rows"),
     ("ring (teams/events.py", "events.ring: group_send after commit (in the DB thread)"),
-    ("TeamConsumer.team_event", "TeamConsumer.team_event: one event to one socket"),
+    ("TeamConsumer.team_events", "TeamConsumer.team_events: a ring's events to one socket"),
     ("TeamConsumer.send_json", "TeamConsumer.send_json: json.dumps + daphne send"),
     ("deepcopy (copy.py", "copy.deepcopy (in-memory layer copies per channel)"),
     ("InMemoryChannelLayer._clean_expired", "InMemoryChannelLayer._clean_expired"),

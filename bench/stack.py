@@ -93,8 +93,7 @@ def base_env(mode, redis_url=None):
                # Benchmarks measure the server, not the abuse limits.
                WS_RATE_PER_SECOND="100000", WS_RATE_BURST="100000", DISCUSSION_POST_RATE="1000000,60",
                WS_IDLE_SECONDS="3600",  # listeners send nothing for minutes; the product closes them at 120 s
-               # Persistent database connections (the default 0 reconnects at every request/command).
-               CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "0"), LOG_LEVEL="ERROR")
+               LOG_LEVEL="ERROR")  # database connections as the product's defaults (settings.DATABASES)
     if mode == "scaled":
         env.update(DATABASE_URL=f"{PG_ADMIN_URL}/{PG_DB}", REDIS_URL=redis_url)
     else:

@@ -21,10 +21,11 @@ from teams.events import REPLAY_LIMIT, events_after, team_group
 from teams.models import Team
 from teams.permissions import can_view
 
-from . import presence
+from . import group_commit, presence
 from .protocol import COMMANDS, ProtocolError
 
 GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
+MAX_IN_FLIGHT = 32  # posts one socket may have queued for writing before its next frame is read
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,7 @@ def latest_seq(team_id):
 def run_command(command, user, team_id, data):
     form = command.form(data)
     if not form.is_valid():
-        raise ValidationError([f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
-                               for field, errors in form.errors.items()])
+        raise group_commit.form_error(form)
     team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
     return command.handler(user, team, form.cleaned_data)
 
@@ -93,13 +93,14 @@ class TeamConsumer(AsyncWebsocketConsumer):
     # Flood bookkeeping, per connection (class defaults so subclasses with their own connect share it).
     refused = 0  # frames refused in a row by the rate limit
     flooded = False
+    in_flight = frozenset()  # answers of queued posts (a set per connection once connected)
 
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
         finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
             for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
-                         getattr(self, "gap_task", None)):
+                         getattr(self, "gap_task", None), *self.in_flight):
                 if task is not None:
                     task.cancel()
             if getattr(self, "team", None) is not None and not getattr(self, "left", True):
@@ -121,6 +122,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.last_sent = 0  # highest seq this client holds
         self.highest_rung = 0  # highest seq announced by the layer, resumed or not
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.in_flight = set()
         self.announced = {}  # user id -> (presence state, time.time()) from announcements
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -255,6 +257,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_frame(self, frame, request_id):
         kind = frame["type"]
+        if self.in_flight and not (kind in COMMANDS and COMMANDS[kind].batched):
+            await asyncio.wait(self.in_flight)  # a socket's frames are answered in the order it sent them
         if kind == "resume":
             after = frame.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
@@ -273,19 +277,37 @@ class TeamConsumer(AsyncWebsocketConsumer):
         data = frame.get("data", frame)
         if not isinstance(data, dict):
             raise ProtocolError("bad_frame", _("The frame's data must be an object."))
+        if command.batched:
+            # Written with other sockets' posts (realtime/group_commit.py): queue it in order, answer
+            # when its batch is written, and read the next frame meanwhile (up to MAX_IN_FLIGHT).
+            if len(self.in_flight) >= MAX_IN_FLIGHT:
+                await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
+            outcome = group_commit.submit(command, self.team.pk, self.user, data)
+            task = asyncio.ensure_future(self.answer(command, outcome, request_id))
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
+            return
+        await self.answer(command, run_command(command, self.user, self.team.pk, data), request_id)
+
+    async def answer(self, command, outcome, request_id):
+        """Await a command's outcome and send the ack, or the error, to this client."""
         try:
-            event = await run_command(command, self.user, self.team.pk, data)
-        except ValidationError as exc:
-            # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
-            code = exc.code if getattr(exc, "code", None) in ("rate_limited", "stale") else "invalid"
-            raise ProtocolError(code, error_text(exc))
-        except PermissionDenied as exc:
-            raise ProtocolError("forbidden", error_text(exc))
-        except ObjectDoesNotExist:
-            raise ProtocolError("not_found", _("Not found in this team."))
-        except Exception:
-            log.exception("command %s failed", command.name)
-            raise ProtocolError("server_error", _("Something went wrong on our side; nothing was saved."))
+            try:
+                event = await outcome
+            except ValidationError as exc:
+                # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
+                code = exc.code if getattr(exc, "code", None) in ("rate_limited", "stale") else "invalid"
+                raise ProtocolError(code, error_text(exc))
+            except PermissionDenied as exc:
+                raise ProtocolError("forbidden", error_text(exc))
+            except ObjectDoesNotExist:
+                raise ProtocolError("not_found", _("Not found in this team."))
+            except Exception:
+                log.exception("command %s failed", command.name)
+                raise ProtocolError("server_error", _("Something went wrong on our side; nothing was saved."))
+        except ProtocolError as exc:
+            await self.send_json({"type": "error", "id": request_id, "code": exc.code, "message": exc.message})
+            return
         await self.send_json({"type": "ack", "id": request_id, "seq": event.seq if event else None})
 
     # Events ---------------------------------------------------------------------------
@@ -298,7 +320,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         cost of fan-out, docs/benchmarks.md). These handlers reach the database only through
         database_sync_to_async, which closes old connections around each call anyway.
         """
-        if message["type"] in ("team.event", "team.ephemeral", "websocket.receive"):
+        if message["type"] in ("team.events", "team.event", "team.ephemeral", "websocket.receive"):
             # websocket.receive too: a frame (or a flood of them) costs no database-thread hop of its own
             return await getattr(self, message["type"].replace(".", "_"))(message)
         return await super().dispatch(message)
@@ -334,8 +356,13 @@ class TeamConsumer(AsyncWebsocketConsumer):
         if frame["event"].startswith("member.") or frame["event"] == "team.archived":
             await self.recheck_access()
 
+    async def team_events(self, message):
+        """A transaction's events, rung once (events.ring): [[seq, kind, frame text], ...]."""
+        for seq, kind, text in message["events"]:
+            await self.team_event({"seq": seq, "event": kind, "text": text})
+
     async def team_event(self, message):
-        # events.ring sends {"seq", "event", "text"}; {"frame": {...}} is accepted too.
+        # One event: {"seq", "event", "text"}, or {"frame": {...}}.
         frame = message.get("frame") or {"seq": message["seq"], "event": message["event"]}
         self.highest_rung = max(self.highest_rung, frame["seq"])
         if not self.resumed:

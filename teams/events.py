@@ -7,9 +7,10 @@ may lose a ring (Redis restart): clients resume from the database, which is the 
 
 Hot path (docs/benchmarks.md): the number is taken with one `UPDATE … RETURNING` (PostgreSQL
 and SQLite ≥ 3.35; other databases: UPDATE then SELECT). A service that must hold the team
-lock before its own writes (post_message: message ids follow seq order) calls `allocate`
-first and passes the number to `record(seq=…)`. The ring carries the frame serialised once
-(`text`): every socket sends that string as is, no json.dumps per socket.
+lock before its own writes (post_messages: message ids follow seq order) calls `allocate`
+first and passes the number to `record(seq=…)` / `record_many(last_seq=…)`. One ring per
+transaction carries its events, each frame serialised once: every socket sends those strings
+as they are, no json.dumps per socket.
 """
 import json
 import logging
@@ -42,8 +43,9 @@ def _returning_update(sql, params):
         return cursor.fetchone()[0]
 
 
-def allocate(team, kind, now=None):
-    """Take the team's next sequence number (locks the team row until commit): one statement."""
+def allocate(team, kind, now=None, count=1):
+    """Take the team's next `count` sequence numbers (locks the team row until commit): one
+    statement. Returns the last; the batch is last - count + 1 … last."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sequence numbers are taken inside the service's transaction")
     now = now or timezone.now()
@@ -51,12 +53,12 @@ def allocate(team, kind, now=None):
     if connection.vendor in ("postgresql", "sqlite"):
         table = connection.ops.quote_name(Team._meta.db_table)
         if quiet:
-            return _returning_update(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",
-                                     [team.pk])
+            return _returning_update(f"UPDATE {table} SET last_seq = last_seq + %s WHERE id = %s RETURNING last_seq",
+                                     [count, team.pk])
         return _returning_update(
-            f"UPDATE {table} SET last_seq = last_seq + 1, last_activity_at = %s WHERE id = %s RETURNING last_seq",
-            [connection.ops.adapt_datetimefield_value(now), team.pk])
-    bump = {"last_seq": F("last_seq") + 1}
+            f"UPDATE {table} SET last_seq = last_seq + %s, last_activity_at = %s WHERE id = %s RETURNING last_seq",
+            [count, connection.ops.adapt_datetimefield_value(now), team.pk])
+    bump = {"last_seq": F("last_seq") + count}
     if not quiet:
         bump["last_activity_at"] = now
     Team.objects.filter(pk=team.pk).update(**bump)
@@ -65,34 +67,51 @@ def allocate(team, kind, now=None):
 
 def record(team, kind, actor, data, *, seq=None):
     """Store the event; `seq` only if this transaction took it with `allocate(team, kind)`."""
+    return record_many(team, kind, [(actor, data)], last_seq=seq)[0]
+
+
+def record_many(team, kind, items, *, last_seq=None):
+    """Store one event of `kind` per (actor, data), numbered in order: one INSERT, one ring.
+
+    `last_seq` only if this transaction took the numbers with `allocate(team, kind, count=…)`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are recorded inside the service's transaction")
     now = timezone.now()
-    if seq is None:
-        seq = allocate(team, kind, now)
-    event = Event.objects.create(team_id=team.pk, seq=seq, kind=kind, actor=actor if actor and actor.pk else None,
-                                 data=data, created_at=now)
-    team.last_seq = seq
+    if last_seq is None:
+        last_seq = allocate(team, kind, now, count=len(items))
+    first = last_seq - len(items) + 1
+    recorded = [Event(team_id=team.pk, seq=first + i, kind=kind, actor=actor if actor and actor.pk else None,
+                      data=data, created_at=now) for i, (actor, data) in enumerate(items)]
+    Event.objects.bulk_create(recorded)  # sets the ids (PostgreSQL, SQLite ≥ 3.35): notifications point at them
+    team.last_seq = last_seq
     if kind not in QUIET_KINDS:
         team.last_activity_at = now
-    transaction.on_commit(lambda: ring(event))
+    transaction.on_commit(lambda: ring(recorded))
     from teams.notify.services import notify_about  # notifications derive from events (teams/notify/rules.py)
 
-    notify_about(event, team)
-    return event
+    for event in recorded:
+        notify_about(event, team)
+    return recorded
 
 
-def ring_message(event):
-    """The layer message for an event: the client frame serialised once, plus what consumers route on."""
-    text = json.dumps(event.as_frame(), separators=(",", ":"))
-    return {"type": "team.event", "seq": event.seq, "event": event.kind, "text": text}
+def ring_message(recorded):
+    """The layer message for a transaction's events (one team): each client frame serialised once,
+    with what consumers route on."""
+    return {"type": "team.events", "events": [
+        [event.seq, event.kind, json.dumps(event.as_frame(), separators=(",", ":"))] for event in recorded]}
 
 
-def ring(event):
-    try:
-        async_to_sync(get_channel_layer().group_send)(team_group(event.team_id), ring_message(event))
-    except Exception:  # the layer is only a doorbell: clients catch up from the log
-        log.warning("could not broadcast %s", event, exc_info=True)
+def ring(recorded):
+    """Ring each team's group once per transaction, in one hop to the event loop."""
+    by_team = {}
+    for event in recorded:
+        by_team.setdefault(event.team_id, []).append(event)
+    layer = get_channel_layer()
+    for team_id, team_events in by_team.items():
+        try:
+            async_to_sync(layer.group_send)(team_group(team_id), ring_message(team_events))
+        except Exception:  # the layer is only a doorbell: clients catch up from the log
+            log.warning("could not broadcast %s", team_events, exc_info=True)
 
 
 def events_after(team_id, seq, limit=REPLAY_LIMIT):

@@ -1,5 +1,7 @@
 """User-written Markdown → safe HTML: Markdown renders, Ammonia (nh3) removes anything
 that could run or restyle the page. The only way user text becomes HTML."""
+import threading
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -9,9 +11,18 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "o
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}}
 
 
+_local = threading.local()  # a Markdown instance is not thread-safe, and building one costs more than a render
+
+
+def _markdown():
+    if not hasattr(_local, "md"):
+        _local.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "nl2br"],
+                                      output_format="html")
+    return _local.md
+
+
 def render_markdown(text):
-    html = markdown.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists", "nl2br"],
-                             output_format="html")
+    html = _markdown().reset().convert(text or "")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
     return mark_safe(clean)

@@ -24,6 +24,18 @@ IN_CI = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_AL
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """PostgreSQL's connection pool keeps connections open: close it before the test database is dropped."""
+    yield
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+        if conn.vendor == "postgresql" and conn.pool:
+            conn.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

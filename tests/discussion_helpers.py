@@ -54,17 +54,23 @@ async def until(communicator, predicate, timeout=5):
     """Receive frames until one matches; return (match, frames skipped)."""
     skipped = []
     while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
+        held = getattr(communicator, "held", None)
+        frame = held.pop(0) if held else await communicator.receive_json_from(timeout=timeout)
         if predicate(frame):
             return frame, skipped
         skipped.append(frame)
 
 
 async def request(communicator, frame, timeout=5):
-    """Send a command; return its ack or error (and the frames that came before it)."""
+    """Send a command; return its ack or error (and the frames that came before it).
+
+    A post's ack and its event come in either order (posts are written in batches,
+    realtime/group_commit.py): events that came first stay there for the next wait."""
     await communicator.send_to(text_data=json.dumps(frame) if not isinstance(frame, str) else frame)
-    return await until(communicator, lambda f: f["type"] in ("ack", "error", "pong") and f.get("id") == frame_id(frame),
-                       timeout)
+    answer, skipped = await until(
+        communicator, lambda f: f["type"] in ("ack", "error", "pong") and f.get("id") == frame_id(frame), timeout)
+    communicator.held = [f for f in skipped if f["type"] == "event"] + (getattr(communicator, "held", None) or [])
+    return answer, skipped
 
 
 def frame_id(frame):

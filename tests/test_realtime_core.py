@@ -239,7 +239,7 @@ async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_
     try:
         _frames, resumed = await resume(communicator, await last_seq(team))
         rings = []
-        monkeypatch.setattr(events, "ring", rings.append)  # hold the rings back, send them swapped
+        monkeypatch.setattr(events, "ring", rings.extend)  # hold the rings back, send them swapped
         await edit_team(people["lead"], team, "First")
         await edit_team(people["lead"], team, "Second")
         monkeypatch.undo()

@@ -98,10 +98,35 @@ def test_a_refused_post_takes_no_number(people, team):
 
 def test_the_ring_carries_the_frame_serialised_once(people, team):
     message = discussion.post_message(people["lead"], team, channel=general(team), body="ring <b>me</b>")
-    ring = events.ring_message(message.event)
-    assert ring["type"] == "team.event" and ring["seq"] == message.event.seq and ring["event"] == "message.posted"
-    assert json.loads(ring["text"]) == json.loads(json.dumps(message.event.as_frame()))
-    assert "frame" not in ring  # consumers send the text as is
+    ring = events.ring_message([message.event])
+    assert ring["type"] == "team.events"
+    [(seq, kind, text)] = ring["events"]
+    assert seq == message.event.seq and kind == "message.posted"
+    assert json.loads(text) == json.loads(json.dumps(message.event.as_frame()))  # consumers send the text as is
+
+
+def test_a_batch_of_posts_is_one_transaction_and_one_ring(people, team, monkeypatch, settings,
+                                                          django_capture_on_commit_callbacks):
+    """Group commit (realtime/group_commit.py): many posts, a fixed number of statements, one ring."""
+    settings.DISCUSSION_POST_RATE = (1000, 30)
+    rings = []
+    monkeypatch.setattr(events, "ring", rings.append)
+    channel = general(team)
+
+    def post(count):
+        posts = [discussion.Post(people[name], channel, f"hello {n}") for n in range(count)
+                 for name in ("lead", "expert")]
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            outcomes = discussion.post_messages(team, posts)
+        return outcomes, len(queries)
+
+    post(1)  # the people's permissions are read once per connection, not per post
+    small, small_queries = post(2)
+    large, large_queries = post(20)
+    assert small_queries == large_queries == 8  # savepoint, channel, seq, 4 inserts (1 an upsert), release
+    assert [m.event.seq for m in large] == list(range(large[0].event.seq, large[0].event.seq + 40))
+    assert [m.pk for m in large] == sorted(m.pk for m in large)  # ids follow seq order
+    assert [len(batch) for batch in rings] == [2, 4, 40]
 
 
 # Presence: O(1) per connection ---------------------------------------------------------

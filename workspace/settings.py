@@ -93,14 +93,7 @@ TEMPLATES = [
 # wait for each other instead of failing with "database is locked".
 SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", VAR_DIR / "db.sqlite3"))
 SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        # 0 by default: under ASGI persistent connections pile up per worker thread until PostgreSQL
-        # refuses new clients (measured: HTTP 500s under load, docs/benchmarks.md; Django #33497).
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{SQLITE_PATH}", conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a daphne process started by the tests sees the test data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{TEST_RUN_ID}.sqlite3")}
@@ -109,8 +102,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-elif TEST_RUN_ID:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{TEST_RUN_ID}"}
+    # Kept open: opening a SQLite connection (and registering Django's functions on it) cost 40 %
+    # of a daphne's time when every WebSocket command reconnected (docs/benchmarks.md). A request's
+    # thread ends with the request, and its connection with it.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+else:
+    if env_bool("DB_POOL", True):
+        # psycopg's pool, per process: persistent connections under ASGI pile up per worker thread
+        # until PostgreSQL refuses clients (HTTP 500s in the benchmark), and reconnecting for every
+        # WebSocket command cost most of a command's time. A pooled connection goes back on close.
+        DATABASES["default"]["OPTIONS"] = {"pool": {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "8")),  # × processes < PostgreSQL's max_connections
+            "timeout": 10,
+        }}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections (Django requires 0 with it)
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+    if TEST_RUN_ID:
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{TEST_RUN_ID}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

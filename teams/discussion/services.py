@@ -12,10 +12,11 @@ import contextvars
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -191,25 +192,30 @@ def rate_limit_suspended():
         _rate_limit_suspended.reset(token)
 
 
-def check_post_rate(user):
-    """Per person, across tabs and processes (the cache is Redis when scaled out)."""
+def take_post_quota(user, wanted):
+    """How many of `wanted` new posts the person may make now: per person, across tabs and
+    processes (the cache is Redis when scaled out), one count per batch. The rest are refused
+    with post_rate_error()."""
     if _rate_limit_suspended.get():
-        return
+        return wanted
     count, window = getattr(settings, "DISCUSSION_POST_RATE", (20, 30))
-    bucket = int(time.time() // window)
-    key = f"discussion:posts:{user.pk}:{bucket}"
+    key = f"discussion:posts:{user.pk}:{int(time.time() // window)}"
     try:
         cache.add(key, 0, timeout=window * 2)
-        posted = cache.incr(key)
+        posted = cache.incr(key, wanted)
     except Exception:  # a cache outage must not stop the discussion
         log.warning("post rate limit unavailable", exc_info=True)
-        return
-    if posted > count:
-        wait = max(1, int((bucket + 1) * window - time.time()) + 1)
-        raise ValidationError(
-            _("You are posting too fast (at most %(count)d messages in %(seconds)d seconds). "
-              "Please wait %(wait)d seconds.") % {"count": count, "seconds": window, "wait": wait},
-            code="rate_limited")
+        return wanted
+    return max(0, min(wanted, count - (posted - wanted)))
+
+
+def post_rate_error():
+    count, window = getattr(settings, "DISCUSSION_POST_RATE", (20, 30))
+    wait = max(1, int((time.time() // window + 1) * window - time.time()) + 1)
+    return ValidationError(
+        _("You are posting too fast (at most %(count)d messages in %(seconds)d seconds). "
+          "Please wait %(wait)d seconds.") % {"count": count, "seconds": window, "wait": wait},
+        code="rate_limited")
 
 
 def message_data(message, **extra):
@@ -290,17 +296,103 @@ def update_settings(actor, team, *, team_mention):
 
 # Messages ---------------------------------------------------------------------------------
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Post:
+    """One message to post: what a form or a `message.post` frame carries."""
+    actor: object
+    channel: object  # a Channel or its id
+    body: str
+    thread: object = None  # the root (or any message) of the thread replied to, or its id
+
+
 def post_message(actor, team, *, channel, body, thread=None):
+    outcome, = post_messages(team, [Post(actor, channel, body, thread)])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def post_messages(team, posts):
+    """Post several messages in one transaction (the WebSocket server's group commit: posts
+    that arrive while one is being written go together). Returns, per post, the Message (with
+    `.event`) or the refusal (PermissionDenied, ValidationError, ObjectDoesNotExist): a refused
+    post writes nothing and does not stop the others."""
+    outcomes, accepted = [None] * len(posts), []
+    channels = {}  # id → Channel, read once per batch
+    for index, post in enumerate(posts):
+        try:
+            accepted.append((index, _checked_message(team, post, channels)))
+        except (PermissionDenied, ValidationError, ObjectDoesNotExist) as exc:
+            outcomes[index] = exc
+    accepted = _within_post_rate(accepted, outcomes)
+    if not accepted:
+        return outcomes
+    # The numbers are taken before the rows are written: the UPDATE locks the team row, so
+    # message ids follow seq order across transactions.
+    last_seq = events.allocate(team, "message.posted", count=len(accepted))
+    messages = Message.objects.bulk_create([message for _index, message in accepted])
+    # The author has read up to their own message: one upsert per channel and person.
+    newest = {}
+    for message in messages:
+        newest[(message.channel_id, message.author_id)] = message.pk
+    ReadMarker.objects.bulk_create([ReadMarker(channel_id=channel_id, user_id=user_id, last_read_id=message_id)
+                                    for (channel_id, user_id), message_id in newest.items()],
+                                   update_conflicts=True, unique_fields=["channel", "user"],
+                                   update_fields=["last_read_id", "updated_at"])
+    # A new thread is followed by its author; a reply follows the thread unless already following or muting.
+    ThreadSubscription.objects.bulk_create(
+        [ThreadSubscription(root_id=message.thread_id or message.pk, user_id=message.author_id,
+                            state=ThreadSubscription.State.FOLLOW) for message in messages],
+        ignore_conflicts=True)
+    roots = {message.thread_id for message in messages if message.thread_id}
+    subscriptions = {}
+    for root_id, user_id, state in ThreadSubscription.objects.filter(root_id__in=roots).values_list(
+            "root_id", "user_id", "state") if roots else ():
+        subscriptions.setdefault(root_id, {})[user_id] = state
+    items = []
+    for message in messages:
+        extra = {}
+        if message.thread_id:
+            others = {u: s for u, s in subscriptions.get(message.thread_id, {}).items() if u != message.author_id}
+            extra = {"followers": sorted(u for u, s in others.items() if s == ThreadSubscription.State.FOLLOW),
+                     "muted": sorted(u for u, s in others.items() if s == ThreadSubscription.State.MUTE)}
+        items.append((message.author, message_data(message, **extra)))
+    for (index, _message), message, event in zip(accepted, messages, events.record_many(
+            team, "message.posted", items, last_seq=last_seq)):
+        message.event = event
+        outcomes[index] = message
+    return outcomes
+
+
+def _within_post_rate(accepted, outcomes):
+    """Each person's valid posts count against their rate limit (one cache round trip per person)."""
+    by_author = {}
+    for index, message in accepted:
+        by_author.setdefault(message.author_id, []).append((index, message))
+    allowed = {author_id: take_post_quota(posts[0][1].author, len(posts)) for author_id, posts in by_author.items()}
+    kept = []
+    for index, message in accepted:
+        if allowed[message.author_id] > 0:
+            allowed[message.author_id] -= 1
+            kept.append((index, message))
+        else:
+            outcomes[index] = post_rate_error()
+    return kept
+
+
+def _checked_message(team, post, channels):
+    """The unsaved Message for a post, or the refusal. Reads only (`channels`: a cache by id)."""
+    actor = post.actor
     require(actor, Action.CONTRIBUTE, team)
-    body = _clean_body(body)
-    # Take the seq first: it locks the team row (serialising the team's writes) in one statement, so
-    # message ids follow seq order; a refusal below rolls the number back with the rest.
-    seq = events.allocate(team, "message.posted")
-    channel = _channel(team, channel)
+    body = _clean_body(post.body)
+    channel_id = _id(post.channel)
+    if channel_id not in channels:
+        channels[channel_id] = _channel(team, channel_id)
+    channel = channels[channel_id]
     root = None
-    if thread:
-        root = Message.objects.select_related("thread").filter(pk=_id(thread), channel=channel).first()
+    if post.thread:
+        root = Message.objects.select_related("thread").filter(pk=_id(post.thread), channel=channel).first()
         if root is None:
             raise ValidationError({"thread": _("This thread does not exist in this channel.")})
         root = root.thread or root  # a reply to a reply joins the same thread
@@ -308,28 +400,9 @@ def post_message(actor, team, *, channel, body, thread=None):
             raise ValidationError({"thread": _("This thread's first message was deleted.")})
     names = {}
     mentions, team_mention = resolve_mentions(actor, team, body, names)
-    check_post_rate(actor)
-    message = Message.objects.create(team=team, channel=channel, author=actor, thread=root, body=body,
-                                     html=render_body(team, body, mentions, names.values()), mentions=mentions,
-                                     team_mention=team_mention)
-    # The author has read up to their own message: one upsert. (The newest id in the channel,
-    # allocated under the team lock, so the marker only moves forward.)
-    ReadMarker.objects.bulk_create([ReadMarker(channel=channel, user=actor, last_read_id=message.pk)],
-                                   update_conflicts=True, unique_fields=["channel", "user"],
-                                   update_fields=["last_read_id", "updated_at"])
-    extra = {}
-    if root is None:  # a new thread: nobody can follow it yet
-        ThreadSubscription.objects.create(root=message, user=actor, state=ThreadSubscription.State.FOLLOW)
-    else:  # follow the thread unless already following or muting: one insert-or-nothing
-        ThreadSubscription.objects.bulk_create(
-            [ThreadSubscription(root=root, user=actor, state=ThreadSubscription.State.FOLLOW)],
-            ignore_conflicts=True)
-        subscriptions = dict(ThreadSubscription.objects.filter(root=root).exclude(user=actor)
-                             .values_list("user_id", "state"))
-        extra = {"followers": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.FOLLOW),
-                 "muted": sorted(u for u, s in subscriptions.items() if s == ThreadSubscription.State.MUTE)}
-    message.event = events.record(team, "message.posted", actor, message_data(message, **extra), seq=seq)
-    return message
+    return Message(team=team, channel=channel, author=actor, thread=root, body=body,
+                   html=render_body(team, body, mentions, names.values()), mentions=mentions,
+                   team_mention=team_mention)
 
 
 @transaction.atomic

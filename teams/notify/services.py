@@ -36,10 +36,10 @@ def notify_about(event, team):
     try:
         if not rules.applies(event):
             return []  # most events notify nobody: no query at all
+        targets = rules.recipients(event)
+        if not targets:
+            return []
         with transaction.atomic():  # a savepoint: a fault here rolls back only this
-            targets = rules.recipients(event)
-            if not targets:
-                return []
             details = rules.details(event, team)
             created = Notification.objects.bulk_create([
                 Notification(recipient_id=user_id, kind=kind, team_id=team.pk, event=event, actor_id=event.actor_id,
