@@ -184,7 +184,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if not REDIS_URL:
     _queue = VAR_DIR / "celery-queue"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue),
+                                       "control_folder": str(_queue / "control")}  # not ./control
 CELERY_BEAT_SCHEDULE = {
     # Supervision and notifications (teams/review/tasks.py, teams/notify/tasks.py); all idempotent.
     "end-expired-teams": {"task": "review.end_expired_teams", "schedule": 15 * 60},
