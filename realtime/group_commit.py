@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Per event loop (tests run many): (command name, team id) → requests waiting for the next batch.
 # A key is present while a writer task is draining it.
 _waiting = weakref.WeakKeyDictionary()
+_writers = set()
 
 
 def form_error(form):
@@ -45,26 +46,37 @@ def submit(command, team_id, user, data):
         queues[key].append((user, data, future))  # a batch is being written: join the next one
     else:
         queues[key] = [(user, data, future)]
-        loop.create_task(_write_batches(command, team_id, queues, key))
+        writer = loop.create_task(_write_batches(command, team_id, queues, key))
+        _writers.add(writer)  # the loop keeps only weak references to tasks
+        writer.add_done_callback(_writers.discard)
     return future
 
 
 async def _write_batches(command, team_id, queues, key):
-    while queues[key]:
-        batch, queues[key] = queues[key][:MAX_BATCH], queues[key][MAX_BATCH:]
-        try:
-            outcomes = await run_batch(command, team_id, [(user, data) for user, data, _future in batch])
-        except Exception as exc:  # the whole batch failed (database down): every sender is told
-            log.exception("batch of %d %s failed", len(batch), command.name)
-            outcomes = [exc] * len(batch)
-        for (_user, _data, future), outcome in zip(batch, outcomes):
-            if future.done():
-                continue  # the socket went away meanwhile
-            if isinstance(outcome, BaseException):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
-    del queues[key]
+    try:
+        while queues[key]:
+            batch, queues[key] = queues[key][:MAX_BATCH], queues[key][MAX_BATCH:]
+            try:
+                outcomes = await run_batch(command, team_id, [(user, data) for user, data, _future in batch])
+            except Exception as exc:  # the whole batch failed (database down): every sender is told
+                log.exception("batch of %d %s failed", len(batch), command.name)
+                outcomes = [exc] * len(batch)
+            _settle(batch, outcomes)
+    finally:
+        # Also when this task is cancelled (the server stops): no request may wait for a writer
+        # that is gone, and the next request starts a new one.
+        left = queues.pop(key, [])
+        _settle(left, [RuntimeError("the server is stopping")] * len(left))
+
+
+def _settle(requests, outcomes):
+    for (_user, _data, future), outcome in zip(requests, outcomes):
+        if future.done():
+            continue  # the socket went away meanwhile
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 @database_sync_to_async
