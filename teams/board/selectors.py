@@ -82,7 +82,8 @@ class Board:
     filter: BoardFilter = field(default_factory=BoardFilter)
 
 
-def _initials(user):
+def initials(user):
+    """The two letters on a person's avatar (board tiles, the board's people list)."""
     return ((user.first_name or user.username)[:1] + (user.last_name or "")[:1]).upper()
 
 
@@ -119,7 +120,7 @@ def board(team, user, board_filter=None):
         card.column = column  # no query for card.column
         card.overdue = bool(card.due_date and card.due_date < today and not column.is_done)
         people, card.label_list, card.goal_list = assignees[card.pk], labels[card.pk], goals[card.pk]
-        card.people = [(person.get_full_name() or person.username, _initials(person)) for person in people]
+        card.people = [(person.get_full_name() or person.username, initials(person)) for person in people]
         card.assignee_ids = ",".join(str(person.pk) for person in people)
         card.label_ids = ",".join(str(label.pk) for label in card.label_list)
         card.goal_ids = ",".join(str(goal.pk) for goal in card.goal_list)

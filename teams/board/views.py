@@ -6,7 +6,7 @@ partial (htmx); its forms post here and get the fresh dialog back.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +20,6 @@ from teams.views import viewable_team_or_404
 from . import selectors, services
 from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
 from .models import Attachment, Card, ChecklistItem, Column
-
-
-def _initials(user):
-    first, last = (user.first_name or user.username)[:1], (user.last_name or "")[:1]
-    return (first + last).upper()
 
 
 @login_required
@@ -41,7 +36,7 @@ def board(request, slug):
     config = {
         "slug": team.slug, "seq": seq, "me": request.user.pk,
         "canContribute": abilities["contribute"], "canEdit": abilities["edit"] and team.is_writable,
-        "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": _initials(user)}
+        "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": selectors.initials(user)}
                    for user in data.members},
         "goals": {str(goal.pk): goal.code for goal in goals},
         "today": str(services.timezone.localdate()),
@@ -80,7 +75,7 @@ def describe(event, column_names):
     data = event.data
 
     def column(pk):
-        return column_names.get(pk, "?")
+        return column_names.get(pk) or _("a removed column")
     if event.kind == "card.created":
         return _("created the card in %(column)s") % {"column": column(data.get("column"))}
     if event.kind == "card.moved":
@@ -91,8 +86,8 @@ def describe(event, column_names):
         for field in data.get("changes", []):
             try:
                 names.append(str(Card._meta.get_field(field).verbose_name))
-            except Exception:
-                names.append(field)
+            except FieldDoesNotExist:  # a field that no longer exists
+                names.append(_("a former field"))
         return _("changed %(fields)s") % {"fields": ", ".join(names)}
     if event.kind == "card.archived":
         return _("archived it")
@@ -110,7 +105,7 @@ def describe(event, column_names):
         return _("attached %(name)s") % {"name": data.get("name", "")}
     if event.kind == "card.attachment_removed":
         return _("removed the file %(name)s") % {"name": data.get("name", "")}
-    return event.kind
+    return _("changed the card")
 
 
 def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
