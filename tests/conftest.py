@@ -74,6 +74,7 @@ def fresh_cache():
 
     clear_cache()
     yield
+    clear_cache()
 
 
 def missing(reason):

@@ -18,13 +18,6 @@ from tests.discussion_helpers import clear_cache, connect, general, request, unt
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_cache()
-    yield
-    clear_cache()
-
-
 def counts():
     return Message.objects.count(), Event.objects.count(), Reaction.objects.count()
 

@@ -8,14 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker
-from tests.discussion_helpers import clear_cache, general
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_cache()
-    yield
-    clear_cache()
+from tests.discussion_helpers import general
 
 
 def grow(team, channel, people, total):

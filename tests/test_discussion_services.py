@@ -5,14 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from teams.discussion import selectors, services
 from teams.discussion.models import Channel, Message, Reaction, ReadMarker, ThreadSubscription
 from teams.models import Event
-from tests.discussion_helpers import clear_cache, general
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_cache()
-    yield
-    clear_cache()
+from tests.discussion_helpers import general
 
 
 def last_event(team):

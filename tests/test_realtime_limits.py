@@ -11,16 +11,9 @@ from channels.db import database_sync_to_async
 from realtime.consumers import CLOSE_FLOOD, CLOSE_IDLE
 from realtime.server import daphne_limit_args
 from teams.discussion.models import Message
-from tests.discussion_helpers import clear_cache, connect, general, until
+from tests.discussion_helpers import connect, general, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_cache()
-    yield
-    clear_cache()
 
 
 async def closed_with(communicator, timeout=10):

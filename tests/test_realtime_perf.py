@@ -10,6 +10,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -90,7 +91,7 @@ def test_post_keeps_its_behaviour(people, team):
 
 def test_a_refused_post_takes_no_number(people, team):
     before = Team.objects.get(pk=team.pk).last_seq
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         discussion.post_message(people["lead"], team, channel=general(team), body="x", thread=999999)
     assert Team.objects.get(pk=team.pk).last_seq == before
     assert discussion.post_message(people["lead"], team, channel=general(team), body="ok").event.seq == before + 1
