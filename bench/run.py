@@ -13,6 +13,7 @@
 Medians of --runs runs (default 3). Results also go to var/bench/results.json.
 
 Options: --sizes 50,200,500  --runs 3  --stacks embedded,scaled  --quick (sizes 50,200, 1 run)
+         --no-queries  --no-http (leave out those tables)
 """
 import argparse
 import json
@@ -159,7 +160,7 @@ def http(info, ports, pids, runs, label, results):
           [[r["page"], f"{r['rps']:.0f}", f"{r['p99']:.0f}", r["bad"]] for r in rows])
 
 
-def run_stack(mode, sizes, runs, results):
+def run_stack(mode, sizes, runs, results, with_http=True):
     label = "(a) embedded: 1 daphne, in-memory layer, SQLite" if mode == "embedded" else \
         "(b) scaled out: 2 daphne, channels_redis, PostgreSQL"
     print(f"\n=== {label} ===", flush=True)
@@ -178,7 +179,8 @@ def run_stack(mode, sizes, runs, results):
               "41 teams", flush=True)
         with stack.daphnes(env, 2 if mode == "scaled" else 1) as (ports, pids):
             fanout(env, info, ports, pids, sizes, runs, label, results)
-            http(info, ports, pids, runs, label, results)
+            if with_http:
+                http(info, ports, pids, runs, label, results)
     finally:
         if redis_ctx:
             redis_ctx.__exit__(None, None, None)
@@ -191,6 +193,7 @@ def main():
     parser.add_argument("--stacks", default="embedded,scaled")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-queries", action="store_true")
+    parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     runs = args.runs
@@ -207,7 +210,7 @@ def main():
         table(f"SQL queries per page (small: {queries['sizes']['small']}; large: {queries['sizes']['large']})",
               ["page", "viewer", "small", "large"], queries["rows"])
     for mode in args.stacks.split(","):
-        run_stack(mode, sizes, runs, results)
+        run_stack(mode, sizes, runs, results, with_http=not args.no_http)
     results["seconds"] = round(time.monotonic() - started)
     (stack.VAR / "results.json").write_text(json.dumps(results, indent=1, default=str))
     print(f"\nMachine: {results['machine']}. Done in {results['seconds']}s; results in var/bench/results.json.")

@@ -127,12 +127,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # socket_timeout above channels_redis' 5 s blocking receive (BZPOPMIN): redis-py 8's default
-            # socket timeout is 5 s too, so an idle consumer's receive raised TimeoutError and the socket died.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "group_expiry": 3600,
-                       "capacity": 1000,
-                       "prefix": f"asgi{TEST_RUN_ID}"},
+            # Pub/sub: a ring reaches each daphne process once and is handed to its sockets there.
+            # The list-based RedisChannelLayer queues one copy per socket and pops each with four Redis
+            # round trips (fan-out to 100 sockets: 400), docs/benchmarks.md. Pub/sub delivers at most
+            # once; that is all a ring needs: the event log is the record, and a socket that missed a
+            # ring (Redis restarting) reads the log at its next heartbeat.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL}], "prefix": f"asgi{TEST_RUN_ID}"},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
