@@ -98,6 +98,21 @@ def test_per_person_rate_limit(people, team, settings):
     services.post_message(people["lead"], team, channel=general(team), body="others may still post")
 
 
+def test_the_post_counter_adds_up_and_expires():
+    """The counter behind the rate limit (one Redis round trip in the scaled-out suite, add + incr on locmem)."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    assert services._add_to_counter("counter-test", 2, timeout=60) == 2
+    assert services._add_to_counter("counter-test", 3, timeout=60) == 5
+    assert cache.get("counter-test") == 5  # the cache reads what the counter wrote
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key("counter-test")
+        assert 0 < backend._cache.get_client(full_key).ttl(full_key) <= 60  # set once, on first use
+    cache.delete("counter-test")
+
+
 @pytest.mark.django_db
 def test_team_mention_setting(people, team):
     channel = general(team)
