@@ -146,7 +146,11 @@ def test_exports_downloadable_by_permitted_people_only(client, people, team, dja
     export = ReportExport.objects.get()
     assert response["Location"] == f"/reports/{export.pk}/"
     assert client.get(f"/reports/{export.pk}/status/").json()["status"] == "done"
-    body = b"".join(client.get(f"/reports/{export.pk}/download/").streaming_content).decode("utf-8-sig")
+    download = client.get(f"/reports/{export.pk}/download/")
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff" and "sandbox" in download["Content-Security-Policy"]
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Team,Status") and "Data Spaces" in body
     for role, status in [("outsider", 404), ("other_field_manager", 404), ("advisor", 200), ("lead", 200)]:
         client.force_login(people[role])

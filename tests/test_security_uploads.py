@@ -113,12 +113,36 @@ def test_output_file_served_safely_and_only_to_viewers(client, people, team):
     response = upload_output(client, team, "paper.txt", HTML)
     assert response.status_code == 302, response.content.decode()[:2000]
     output = Output.objects.get()
+    assert output.file_content_type == "text/plain"
     url = reverse("review:output_file", args=[team.slug, output.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/plain")
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == HTML
     client.force_login(people["outsider"])
     assert client.get(url).status_code == 404
+
+
+def test_output_file_is_served_with_the_type_checked_on_upload(client, people, team):
+    client.force_login(people["lead"])
+    assert upload_output(client, team, "paper.pdf", b"%PDF-1.4\n%...\n").status_code == 302
+    output = Output.objects.get()
+    assert output.file_content_type == "application/pdf"  # from check_upload, not the client's claim
+    url = reverse("review:output_file", args=[team.slug, output.pk])
+    assert client.get(url).headers["Content-Type"] == "application/pdf"
+    Output.objects.filter(pk=output.pk).update(file_content_type="text/plain")
+    assert client.get(url).headers["Content-Type"].startswith("text/plain")  # the stored type, not the name's
+
+
+def test_a_missing_stored_file_is_not_found(client, people, team, card):
+    client.force_login(people["lead"])
+    upload_output(client, team, "paper.txt", b"notes")
+    upload_attachment(client, team, card, "notes.txt", b"notes")
+    output, attachment = Output.objects.get(), Attachment.objects.get()
+    output.file.storage.delete(output.file.name)
+    attachment.file.storage.delete(attachment.file.name)
+    assert client.get(reverse("review:output_file", args=[team.slug, output.pk])).status_code == 404
+    assert client.get(reverse("board:attachment", args=[team.slug, card.pk, attachment.pk])).status_code == 404

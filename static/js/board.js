@@ -262,8 +262,8 @@
       after: afterTile ? Number(afterTile.dataset.card) : null, version: Number(tile.dataset.version),
     }).then((ack) => {
       const over = columnOf(columnId) && columnOf(columnId).classList.contains("over-limit");
-      announce(T.moved.replace("%(title)s", tile.querySelector(".tile-title").textContent)
-        .replace("%(column)s", columnName).replace("%(position)s", position) + (over ? ` ${T.wip}.` : ""));
+      announce((over ? T.movedOverLimit : T.moved).replace("%(title)s", tile.querySelector(".tile-title").textContent)
+        .replace("%(column)s", columnName).replace("%(position)s", position));
       if (ack.seq === null) { const current = tileOf(tile.dataset.card); if (current) place(current); }
     }).catch((error) => {
       const current = tileOf(tile.dataset.card);

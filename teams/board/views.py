@@ -6,15 +6,17 @@ partial (htmx); its forms post here and get the fresh dialog back.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teams.activity import describe_card_event
 from teams.models import Team
 from teams.permissions import Action, can, can_view, team_abilities
+from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
 from . import selectors, services
@@ -43,9 +45,9 @@ def board(request, slug):
         "cardUrl": f"/teams/{team.slug}/board/cards/0/",
         "text": {
             "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
+            "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
             "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
             "offline": _("You are offline: the board is read-only until the connection is back."),
-            "wip": _("WIP limit exceeded"),
             "due": _("Due"),
             "overdue": _("Overdue"),
             "checklist": _("Checklist"),
@@ -63,63 +65,28 @@ def board(request, slug):
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
         "card_base": reverse("board:card", args=[team.slug, 0])[:-2],
-        "tile_text": {"overdue": _("Overdue"), "due": _("Due"), "checklist": _("Checklist"),
-                      "comments": _("Comments"), "attachments": _("Attachments")},
         "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
                             "card_count": 0, "tiles": []},
     })
 
 
-def describe(event, column_names):
-    """One line of a card's history, for people (the event log keeps the facts)."""
-    data = event.data
-
-    def column(pk):
-        return column_names.get(pk) or _("a removed column")
-    if event.kind == "card.created":
-        return _("created the card in %(column)s") % {"column": column(data.get("column"))}
-    if event.kind == "card.moved":
-        return _("moved it from %(source)s to %(target)s") % {"source": column(data.get("from_column")),
-                                                              "target": column(data.get("column"))}
-    if event.kind == "card.updated":
-        names = []
-        for field in data.get("changes", []):
-            try:
-                names.append(str(Card._meta.get_field(field).verbose_name))
-            except FieldDoesNotExist:  # a field that no longer exists
-                names.append(_("a former field"))
-        return _("changed %(fields)s") % {"fields": ", ".join(names)}
-    if event.kind == "card.archived":
-        return _("archived it")
-    if event.kind == "card.checklist_changed":
-        item = data.get("item_text", "")
-        change = data.get("change")
-        if change == "added":
-            return _("added the checklist item “%(item)s”") % {"item": item}
-        if change == "removed":
-            return _("removed the checklist item “%(item)s”") % {"item": item}
-        return (_("checked “%(item)s”") if data.get("item_done") else _("unchecked “%(item)s”")) % {"item": item}
-    if event.kind == "card.commented":
-        return _("commented")
-    if event.kind == "card.attachment_added":
-        return _("attached %(name)s") % {"name": data.get("name", "")}
-    if event.kind == "card.attachment_removed":
-        return _("removed the file %(name)s") % {"name": data.get("name", "")}
-    return _("changed the card")
-
-
 def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
-                 attachment_form=None, status=200):
+                 attachment_form=None, stale_form=None, status=200):
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
         raise Http404
+    if stale_form is not None:
+        # The dialog now shows the card as it is; the person's edits stay in the form, and
+        # saving again (knowingly) applies them on top of the version loaded above.
+        stale_form.data = stale_form.data.copy()
+        stale_form.data["version"] = card.version
     can_contribute = can(request.user, Action.CONTRIBUTE, team)
     all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
     column_names = {column.pk: column.name for column in all_columns}
     history = selectors.card_history(team, card.pk)
     for event in history:
-        event.description = describe(event, column_names)
+        event.description = describe_card_event(event, column_names)
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
                "columns": [column for column in all_columns if not column.archived]}
     if can_contribute:
@@ -161,10 +128,7 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
             else:
                 form.add_error(None, exc)
             if getattr(exc, "code", None) == "stale" and "version" in form.fields:
-                # The dialog now shows the card as it is; the person's edits stay in the form, and
-                # saving again (knowingly) applies them on top of the current version.
-                form.data = form.data.copy()
-                form.data["version"] = Card.objects.values_list("version", flat=True).get(pk=card.pk)
+                return _card_dialog(request, team, card_id, stale_form=form, **{form_name: form})
     return _card_dialog(request, team, card_id, **{form_name: form})
 
 
@@ -232,15 +196,7 @@ def attachment_download(request, slug, card_id, attachment_id):
     """Files are served only to the team's viewers (never from a public /media/ URL)."""
     team = viewable_team_or_404(request.user, slug)
     attachment = get_object_or_404(Attachment, pk=attachment_id, card_id=card_id, card__team=team)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return protected_file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
 @login_required

@@ -36,6 +36,7 @@ class Output(models.Model):
     link = models.URLField(_("link"), blank=True, max_length=500)
     file = models.FileField(_("file"), upload_to=output_file_path, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
+    file_content_type = models.CharField(max_length=120, blank=True)  # as check_upload found it; served as such
     goals = models.ManyToManyField(StrategicGoal, blank=True, related_name="outputs",
                                    verbose_name=_("strategic goals served"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -63,9 +63,8 @@ def add_output(actor, team, *, title, kind, status=Output.Status.PLANNED, date=N
         # Same accepted types and content signatures as board attachments (no HTML, no scripts).
         from teams.board.services import check_upload
 
-        name, _content_type = check_upload(file, max_bytes=MAX_OUTPUT_BYTES)
+        output.file_name, output.file_content_type = check_upload(file, max_bytes=MAX_OUTPUT_BYTES)
         output.file = file
-        output.file_name = name
     output.full_clean(exclude=["team", "file"])
     output.save()
     output.goals.set(goals)

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from teams.models import Team
 from teams.permissions import Action, can, require, team_abilities
+from teams.uploads import protected_file_response
 from teams.views import apply, team_or_404, viewable_team_or_404
 
 from . import charts, selectors, services
@@ -115,16 +116,9 @@ def output_file(request, slug, output_id):
     output = get_object_or_404(Output, pk=output_id, team=team)
     if not output.file:
         raise Http404
-    # The type comes from the checked extension (teams.board.services.ATTACHMENT_TYPES), never from the upload.
-    from teams.board.services import ATTACHMENT_TYPES
-
-    extension = output.file_name.rsplit(".", 1)[-1].lower() if "." in output.file_name else ""
-    content_type = ATTACHMENT_TYPES.get(extension, ("application/octet-stream",))[0]
-    response = FileResponse(output.file.open("rb"), as_attachment=True, filename=output.file_name or "output",
-                            content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    # The type check_upload found when the file came in, never the one the upload claimed.
+    return protected_file_response(output.file, filename=output.file_name or "output",
+                                   content_type=output.file_content_type or "application/octet-stream")
 
 
 @login_required
@@ -226,7 +220,4 @@ def download(request, export_id):
     if export.status != ReportExport.Status.DONE or not export.file:
         raise Http404
     content_type = "text/csv; charset=utf-8" if export.format == "csv" else "application/pdf"
-    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
-                            content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return protected_file_response(export.file, filename=export.filename, content_type=content_type)
