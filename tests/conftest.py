@@ -1,5 +1,6 @@
 """Shared fixtures: people in every role, teams made through the services, and real
-servers (a daphne process, Debian's chromium) for the tests that need them."""
+servers (a daphne process, a Celery worker, Debian's chromium) for the tests that need them."""
+import contextlib
 import datetime
 import os
 import shutil
@@ -64,6 +65,16 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in German leaves German active in this thread (LocaleMiddleware activates, nothing
+    deactivates): later tests that call services directly would name things in German."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +186,26 @@ def server_env():
     return env
 
 
+def stop_process(process, grace):
+    """Terminate; kill what has not exited after `grace` seconds. Always waited for: no zombie, no port held."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_and_postgres():
+    """The scaled-out stack (Redis, PostgreSQL) that the integration tests with real processes need."""
+    if not settings.REDIS_URL:
+        missing("REDIS_URL is not set: this test needs Redis")
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not PostgreSQL: this test needs it")
+
+
 class Daphne:
     def __init__(self, extra_env=None):
         self.port = free_port()
@@ -188,13 +219,7 @@ class Daphne:
         wait_for_port(self.port, self.process)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # daphne can hang on SIGTERM with a request in flight
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, grace=10)  # daphne can hang on SIGTERM with a request in flight
         self.log.close()
 
 
@@ -204,6 +229,24 @@ def daphne_server(transactional_db):
     server = Daphne()
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def celery_worker_process(*options, log, env=None):
+    """A real Celery worker (its main process) on this run's queue and this test's database."""
+    from teams.review.services import queue_options
+
+    connection.close()  # let the worker open the database itself
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "workspace", "worker", *options,
+             "-Q", queue_options()["queue"], "--without-heartbeat", "--without-mingle", "--without-gossip",
+             "--loglevel", "INFO"],
+            cwd=ROOT, env={**server_env(), **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            stop_process(process, grace=20)  # a job in flight may take a while to finish
 
 
 @pytest.fixture(scope="module")

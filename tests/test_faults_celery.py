@@ -13,33 +13,22 @@ stays unacknowledged in Redis until the broker's visibility_timeout (1 h by defa
 """
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from teams.models import Event
 from teams.notify.models import Notification
 from teams.review import services as review
 from teams.review.models import ReportExport
 from teams.review.services import queue_options
-from tests.conftest import ROOT, missing, server_env
+from tests.conftest import ROOT, celery_worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DEADLINE = 60
-
-
-@pytest.fixture
-def redis_and_postgres():
-    if not settings.REDIS_URL:
-        missing("REDIS_URL is not set: the Celery fault test needs Redis")
-    if connection.vendor != "postgresql":
-        missing("DATABASE_URL is not PostgreSQL: the Celery fault test needs it")
 
 
 def wait_for(predicate, what, worker=None):
@@ -57,27 +46,13 @@ def wait_for(predicate, what, worker=None):
 
 @pytest.fixture
 def gated_worker(redis_and_postgres, transactional_db, tmp_path):
-    connection.close()
     gate, media = tmp_path / "gate", tmp_path / "media"
     gate.mkdir()
     media.mkdir()
-    queue = queue_options()["queue"]
-    log_path = ROOT / "var" / f"celery-faults-{settings.TEST_RUN_ID}.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "workspace", "worker", "-P", "prefork", "-c", "1",
-         "-Q", queue, "-I", "tests.faults_worker_gate", "--without-heartbeat", "--without-mingle",
-         "--without-gossip", "--loglevel", "INFO"],
-        cwd=ROOT, env={**server_env(), "FAULT_GATE_DIR": str(gate), "MEDIA_ROOT": str(media)},
-        stdout=log, stderr=subprocess.STDOUT)
-    yield {"process": process, "gate": gate, "media": media, "queue": queue, "log": log_path}
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    log.close()
+    log = ROOT / "var" / f"celery-faults-{settings.TEST_RUN_ID}.log"
+    with celery_worker_process("-P", "prefork", "-c", "1", "-I", "tests.faults_worker_gate", log=log,
+                               env={"FAULT_GATE_DIR": str(gate), "MEDIA_ROOT": str(media)}) as process:
+        yield {"process": process, "gate": gate, "media": media, "queue": queue_options()["queue"], "log": log}
 
 
 def attempts(gate):

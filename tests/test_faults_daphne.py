@@ -6,25 +6,22 @@ frames, no disconnect handlers. Its clients reconnect to the survivor and resume
 At the end every client holds every event of the team exactly once, in order: its seq list equals the Event rows
 of the database, and its message list the Message rows (which include every acknowledged post, each once).
 
-Helpers (our redis-server, the resuming client, deadlines) come from tests/test_realtime_scaleout.py.
+Helpers (our redis-server, the resuming client, deadlines) come from tests/test_realtime_scaleout.py, the
+writers that post each message once through the fault from tests/scaleout_helpers.py.
 Every wait has a deadline; the only delay is the clients' reconnect back-off.
 """
 import asyncio
-import json
 
 import pytest
-import websockets
 from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 
 from teams.discussion.models import Message
 from teams.models import Event
 from tests.discussion_helpers import general, session_cookie
-from tests.test_realtime_scaleout import (DEADLINE, Client, own_redis, scaled_out, start_servers,  # noqa: F401
-                                          team_seq)
+from tests.scaleout_helpers import DISCONNECTS, post_all_once
+from tests.test_realtime_scaleout import DEADLINE, Client, own_redis, start_servers, team_seq  # noqa: F401
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-DISCONNECTS = (websockets.ConnectionClosed, OSError, websockets.InvalidStatus, websockets.InvalidHandshake,
-               asyncio.TimeoutError)
 
 
 class FailoverClient(Client):
@@ -73,41 +70,13 @@ async def test_killed_daphne_loses_no_message(two_daphnes_to_kill, people, team)
     for client in readers + [w for w, _ in writers]:
         await client.open()
     following = [asyncio.ensure_future(reader.follow()) for reader in readers]
-    acked = {}  # body -> seq of every acknowledged post
-    posted = {"count": 0}
     killed = asyncio.Event()
     total = 12
-
-    async def write(client, name):
-        n = 0
-        while n < total:
-            body = f"{name} {n}"
-            try:
-                if client.socket is None:
-                    await client.open()
-                # a post whose ack was lost with the process may be in the database already: never post it twice
-                if not await sync_to_async(Message.objects.filter(body=body).exists)():
-                    await client.socket.send(json.dumps({"type": "message.post", "id": body,
-                                                         "channel": channel.pk, "body": body}))
-                    while body not in client.acks:
-                        client.take(json.loads(await asyncio.wait_for(client.socket.recv(), timeout=10)))
-                    assert client.acks[body]["type"] == "ack", client.acks[body]
-                    acked[body] = client.acks[body]["seq"]
-                n += 1
-                posted["count"] += 1
-                if posted["count"] == 8:
-                    killed.set()
-            except DISCONNECTS:
-                client.socket = None
-                client.reconnects += 1
-                client.acks.pop(body, None)
-                await asyncio.sleep(0.2)  # reconnect back-off, as a real client does
-
-    writing = [asyncio.ensure_future(write(client, name)) for client, name in writers]
+    writing = asyncio.ensure_future(post_all_once(writers, channel, total, midway=killed))
     await asyncio.wait_for(killed.wait(), timeout=DEADLINE)
     doomed.process.kill()  # SIGKILL while posting goes on: no close frame, no disconnect handler
     await asyncio.get_running_loop().run_in_executor(None, doomed.process.wait, 10)
-    await asyncio.wait_for(asyncio.gather(*writing), timeout=DEADLINE)
+    acked = await asyncio.wait_for(writing, timeout=DEADLINE)
 
     final = await sync_to_async(team_seq)(team)
     for reader in readers:

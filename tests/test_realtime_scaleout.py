@@ -18,24 +18,16 @@ import time
 import pytest
 import websockets
 from channels.db import database_sync_to_async as sync_to_async  # closes its connections
-from django.conf import settings
 from django.db import connection
 
 from teams.discussion.models import Message
 from teams.models import Team
 from tests.conftest import ROOT, Daphne, free_port, missing, wait_for_port
 from tests.discussion_helpers import general, session_cookie
+from tests.scaleout_helpers import DISCONNECTS, post_all_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DEADLINE = 60
-
-
-@pytest.fixture
-def scaled_out():
-    if not settings.REDIS_URL:
-        missing("REDIS_URL is not set: the scale-out tests need Redis")
-    if connection.vendor != "postgresql":
-        missing("DATABASE_URL is not PostgreSQL: the scale-out tests need it")
 
 
 class RedisServer:
@@ -67,7 +59,7 @@ class RedisServer:
 
 
 @pytest.fixture
-def own_redis(scaled_out):
+def own_redis(redis_and_postgres):
     server = RedisServer()
     yield server
     server.stop()
@@ -81,7 +73,7 @@ def start_servers(count, **env):
 
 
 @pytest.fixture
-def two_daphnes(scaled_out, people, team):
+def two_daphnes(redis_and_postgres, people, team):
     started = start_servers(2)
     yield started
     for server in started:
@@ -134,7 +126,7 @@ class Client:
                 self.take(frame)
             except asyncio.TimeoutError:
                 continue
-            except (websockets.ConnectionClosed, OSError, websockets.InvalidStatus, websockets.InvalidHandshake):
+            except DISCONNECTS:
                 self.socket = None
                 self.reconnects += 1
                 await asyncio.sleep(0.2)  # reconnect back-off, as a real client does
@@ -197,36 +189,11 @@ async def test_redis_restart_loses_no_message(own_redis, two_daphnes_on_own_redi
         following = [asyncio.ensure_future(reader.follow()) for reader in readers]
         writers = [(Client(daphnes[0], cookies["expert"], team.slug, start), "expert"),
                    (Client(daphnes[1], cookies["supporter"], team.slug, start), "supporter")]
-        posted = {"count": 0}
         restarted = asyncio.Event()
-
-        async def write(client, name, total=12):
-            n = 0
-            while n < total:
-                body = f"{name} {n}"
-                try:
-                    if client.socket is None:
-                        await client.open()
-                    if not await sync_to_async(Message.objects.filter(body=body).exists)():
-                        await client.socket.send(json.dumps({"type": "message.post", "id": body,
-                                                             "channel": channel.pk, "body": body}))
-                        while body not in client.acks:
-                            client.take(json.loads(await asyncio.wait_for(client.socket.recv(), timeout=10)))
-                        assert client.acks[body]["type"] == "ack", client.acks[body]
-                    n += 1
-                    posted["count"] += 1
-                    if posted["count"] == 8:
-                        restarted.set()
-                except (websockets.ConnectionClosed, OSError, websockets.InvalidStatus, asyncio.TimeoutError,
-                        websockets.InvalidHandshake):
-                    client.socket = None  # reconnect; the body check above avoids a double post
-                    client.acks.pop(body, None)
-                    await asyncio.sleep(0.2)
-
-        writing = [asyncio.ensure_future(write(client, name)) for client, name in writers]
+        writing = asyncio.ensure_future(post_all_once(writers, channel, 12, midway=restarted))
         await asyncio.wait_for(restarted.wait(), timeout=DEADLINE)
         await asyncio.get_running_loop().run_in_executor(None, own_redis.restart)  # while posting goes on
-        await asyncio.wait_for(asyncio.gather(*writing), timeout=DEADLINE)
+        await asyncio.wait_for(writing, timeout=DEADLINE)
 
         final = await sync_to_async(team_seq)(team)
         for reader in readers:
@@ -245,7 +212,7 @@ async def test_redis_restart_loses_no_message(own_redis, two_daphnes_on_own_redi
 
 
 @pytest.fixture
-def two_fast_daphnes(scaled_out, people, team):
+def two_fast_daphnes(redis_and_postgres, people, team):
     started = start_servers(2, WS_HEARTBEAT_SECONDS="1")
     yield started
     for server in started:
