@@ -1,5 +1,6 @@
 """User-written Markdown → safe HTML: Markdown renders, Ammonia (nh3) removes anything
 that could run or restyle the page. The only way user text becomes HTML."""
+import re
 import threading
 
 import markdown
@@ -21,7 +22,20 @@ def _markdown():
     return _local.md
 
 
+# Text Markdown can only wrap in one paragraph: a single line that starts with a letter and holds
+# letters, digits, spaces and punctuation without Markdown or HTML meaning inside a line. Most chat
+# messages are like this; they skip the parser (61 µs a message, docs/benchmarks.md), and
+# tests/test_markup.py checks both ways give the same HTML.
+PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ .,;:!?'\"()/%+=@$€§–—…|-])*(?<! )")
+
+
 def render_markdown(text):
+    if PLAIN_TEXT.fullmatch(text or ""):
+        return mark_safe(f"<p>{text}</p>")
+    return _render(text)
+
+
+def _render(text):
     html = _markdown().reset().convert(text or "")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
