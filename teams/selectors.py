@@ -15,7 +15,7 @@ def _with_listing_data(queryset):
 
 def directory(user, filters=None):
     """Every team's public card (name, purpose, goals, dates): the cluster is open to join."""
-    queryset = _with_listing_data(Team.objects.all()).order_by("status", "name")
+    queryset = _with_listing_data(Team.objects.all()).order_by("status", "name", "pk")  # pk: stable pages
     return queryset
 
 

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -58,12 +59,16 @@ def my_teams(request):
     })
 
 
+DIRECTORY_PAGE_SIZE = 25
+
+
 @login_required
 def directory(request):
     team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory(request.user))
-    teams = list(team_filter.qs)
+    # get_page: a junk page number shows the first page, one past the end the last.
+    page = Paginator(team_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
-    return render(request, template, {"filter": team_filter, "teams": teams})
+    return render(request, template, {"filter": team_filter, "page": page})
 
 
 @login_required

@@ -6,3 +6,6 @@ class NotifyConfig(AppConfig):
     name = "teams.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the login receiver)

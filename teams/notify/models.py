@@ -54,7 +54,7 @@ class Notification(models.Model):
 
 
 class MailPreference(models.Model):
-    """Absent row = the defaults: every kind by mail, batched in a daily digest."""
+    """Absent row = the defaults: every kind by mail, batched in a daily digest, in LANGUAGE_CODE."""
 
     class Interval(models.IntegerChoices):
         HOURLY = 1, _("every hour")
@@ -67,6 +67,8 @@ class MailPreference(models.Model):
     digest_hours = models.PositiveSmallIntegerField(_("digest interval"), choices=Interval.choices,
                                                     default=Interval.DAILY)
     muted_kinds = models.JSONField(default=list, blank=True)  # Kind values not sent by mail
+    # The UI language the person last chose or logged in with; blank = never seen (LANGUAGE_CODE).
+    language = models.CharField(_("language of mails"), max_length=15, blank=True)
 
     def wants_mail(self, kind):
         return kind not in self.muted_kinds

@@ -101,6 +101,22 @@ def set_mail_preferences(user, *, digest, digest_hours, mail_kinds):
     return preference
 
 
+def remember_language(user, language, *, replace=True):
+    """Keep the person's UI language for their mails. Called when they switch language (replace)
+    or log in (only if none is known yet: a chosen language outlasts a browser's default), never on
+    ordinary requests; writes only when the language changes."""
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        return None
+    preference, created = MailPreference.objects.get_or_create(
+        user=user, defaults={"language": language, "digest_hours": DEFAULT_DIGEST_HOURS})
+    if not created and preference.language != language and (replace or not preference.language):
+        preference.language = language
+        preference.save(update_fields=["language"])
+    return preference
+
+
 # Mail jobs ---------------------------------------------------------------------------
 
 def _preferences(user_ids):
@@ -113,8 +129,8 @@ def _pending():
         recipient__email="")
 
 
-def _language_of(user):
-    return getattr(settings, "LANGUAGE_CODE", "en")
+def _mail_language(preference):
+    return preference.language or settings.LANGUAGE_CODE
 
 
 def send_single_mails(now=None):
@@ -134,7 +150,7 @@ def send_single_mails(now=None):
         if not preference.wants_mail(kind):
             continue  # muted: marked handled, never mailed
         notification = Notification.objects.select_related("recipient").get(pk=pk)
-        with translation.override(_language_of(notification.recipient)):
+        with translation.override(_mail_language(preference)):
             message = EmailMessage(
                 subject=_("[Topic teams] %(text)s") % {"text": notification.text[:120]},
                 body=render_to_string("notify/mail_single.txt", {"notification": notification,
@@ -178,7 +194,7 @@ def send_digests(now=None):
                 marker.save(update_fields=["count"])
                 if wanted:
                     user = User.objects.get(pk=user_id)
-                    with translation.override(_language_of(user)):
+                    with translation.override(_mail_language(preference)):
                         EmailMessage(
                             subject=_("[Topic teams] %(count)d new notifications") % {"count": len(wanted)}
                             if len(wanted) != 1 else _("[Topic teams] 1 new notification"),

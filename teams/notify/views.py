@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from teams.views import apply
 
@@ -52,3 +54,12 @@ def preferences(request):
         return redirect("notify:list")
     messages.error(request, _("Please check your mail preferences."))
     return redirect("notify:list")
+
+
+def switch_language(request):
+    """Django's set_language; a logged-in person's choice is also kept for their mails."""
+    response = set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)  # set only for a supported language
+    if chosen is not None and request.user.is_authenticated:
+        services.remember_language(request.user, chosen.value)
+    return response
