@@ -84,3 +84,33 @@ def test_two_people_chat_live(login_page, daphne_server, people, team):
     writer.press("#reply-body", "Enter")
     expect(reader.locator("#messages li.msg").last.locator(".replies")).to_have_text(re.compile("1 reply"))
     expect(writer.locator("#thread-replies li.msg")).to_have_count(1)
+
+
+def test_a_reply_that_arrives_while_the_thread_loads_stays(login_page, daphne_server, people, team):
+    """The thread's history is read before the reply is stored but answers after the reply's live event:
+    the reply must stay on the page (it used to be overwritten by the older history)."""
+    from playwright.sync_api import expect
+
+    clear_cache()
+    channel = general(team)
+    root = services.post_message(people["lead"], team, channel=channel, body="Which pilot sites?")
+    writer = login_page(people["expert"])
+    writer.goto(f"{daphne_server.url}/teams/{team.slug}/channels/{channel.pk}/")
+    expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+
+    held = []  # the thread's history as read when asked for, answered only later
+
+    def hold(route):
+        held.append((route, route.fetch()))
+    writer.route(re.compile(r"/messages/\?thread="), hold)
+    writer.locator(f'#messages li.msg[data-id="{root.pk}"] .replies').click()
+    expect(writer.locator("#thread")).to_be_visible()
+    writer.fill("#reply-body", "Charité and Bergmann")
+    writer.press("#reply-body", "Enter")
+    expect(writer.locator("#thread-replies li.msg")).to_have_count(1)  # the reply's live event
+    assert len(held) == 1
+    route, stale = held[0]
+    route.fulfill(response=stale)
+    expect(writer.locator("#thread-root")).to_contain_text("Which pilot sites?")  # the history has landed
+    expect(writer.locator("#thread-replies li.msg")).to_have_count(1)
+    expect(writer.locator("#thread-replies li.msg .msg-body")).to_have_text("Charité and Bergmann")

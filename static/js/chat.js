@@ -387,7 +387,12 @@
     }).then((page) => {
       if (openThread !== rootId) return;
       $("#thread-root").innerHTML = page.root;          // rendered by the server's templates
+      // Replies that arrived live while the page was loading are newer than it: keep them after it.
+      const arrived = $$("li.msg", $("#thread-replies"));
       $("#thread-replies").innerHTML = page.html;
+      arrived.forEach((li) => {
+        if (!$(`#thread-replies li.msg[data-id="${li.dataset.id}"]`)) $("#thread-replies").append(li);
+      });
       $$(".replies", $("#thread-root")).forEach((node) => node.remove());
       showSubscription(page.subscription);
       threadOlder.dataset.before = page.before || "";
