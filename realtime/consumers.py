@@ -320,7 +320,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         cost of fan-out, docs/benchmarks.md). These handlers reach the database only through
         database_sync_to_async, which closes old connections around each call anyway.
         """
-        if message["type"] in ("team.events", "team.event", "team.ephemeral", "websocket.receive"):
+        if message["type"] in ("team.events", "team.ephemeral", "websocket.receive"):
             # websocket.receive too: a frame (or a flood of them) costs no database-thread hop of its own
             return await getattr(self, message["type"].replace(".", "_"))(message)
         return await super().dispatch(message)
@@ -359,23 +359,23 @@ class TeamConsumer(AsyncWebsocketConsumer):
     async def team_events(self, message):
         """A transaction's events, rung once (events.ring): [[seq, kind, frame text], ...]."""
         for seq, kind, text in message["events"]:
-            await self.team_event({"seq": seq, "event": kind, "text": text})
+            await self.rung(seq, kind, text)
 
-    async def team_event(self, message):
-        # One event: {"seq", "event", "text"}, or {"frame": {...}}.
-        frame = message.get("frame") or {"seq": message["seq"], "event": message["event"]}
-        self.highest_rung = max(self.highest_rung, frame["seq"])
+    async def rung(self, seq, kind, text):
+        """One rung event (`text`: its client frame, serialised once by events.ring_message)."""
+        frame = {"seq": seq, "event": kind}
+        self.highest_rung = max(self.highest_rung, seq)
         if not self.resumed:
             return
         async with self.delivering:
             if frame["seq"] <= self.last_sent + 1:
-                await self.deliver(frame, message.get("text"))
+                await self.deliver(frame, text)
                 await self.deliver_held()
                 return
             # Rings from several daphne processes can overtake each other: hold this one for a
             # moment instead of every socket reading the log at once; a ring that stays lost is
             # read from the log when the wait is over.
-            self.held[frame["seq"]] = (frame, message.get("text"))
+            self.held[seq] = (frame, text)
             if self.gap_task is None or self.gap_task.done():
                 self.gap_task = asyncio.ensure_future(self.fill_gap_after(GAP_WAIT_SECONDS))
 

@@ -102,16 +102,11 @@ def ring_message(recorded):
 
 
 def ring(recorded):
-    """Ring each team's group once per transaction, in one hop to the event loop."""
-    by_team = {}
-    for event in recorded:
-        by_team.setdefault(event.team_id, []).append(event)
-    layer = get_channel_layer()
-    for team_id, team_events in by_team.items():
-        try:
-            async_to_sync(layer.group_send)(team_group(team_id), ring_message(team_events))
-        except Exception:  # the layer is only a doorbell: clients catch up from the log
-            log.warning("could not broadcast %s", team_events, exc_info=True)
+    """Ring the team's group once for a transaction's events (record_many: all of one team)."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(team_group(recorded[0].team_id), ring_message(recorded))
+    except Exception:  # the layer is only a doorbell: clients catch up from the log
+        log.warning("could not broadcast %s", recorded, exc_info=True)
 
 
 def events_after(team_id, seq, limit=REPLAY_LIMIT):

@@ -93,6 +93,11 @@ def edit_team(actor, team, name):
     return type(team).objects.get(pk=team.pk).last_seq
 
 
+def ring_of(frames):
+    """The layer message events.ring sends, made from client frames (as a second daphne would ring them)."""
+    return {"type": "team.events", "events": [[f["seq"], f["event"], json.dumps(f)] for f in frames]}
+
+
 @database_sync_to_async
 def last_seq(team):
     return type(team).objects.get(pk=team.pk).last_seq
@@ -203,11 +208,11 @@ async def test_duplicate_rings_are_never_sent(people, team):
         frames, resumed = await resume(communicator, 0)
         layer = get_channel_layer()
         for frame in frames[-3:]:  # the layer delivers old events again (a retry, a second daphne)
-            await layer.group_send(team_group(team.pk), {"type": "team.event", "frame": frame})
+            await layer.group_send(team_group(team.pk), ring_of([frame]))
         seq = await edit_team(people["lead"], team, "After duplicates")
         frame = await next_frame(communicator)
         assert frame["type"] == "event" and frame["seq"] == seq == resumed["seq"] + 1
-        await layer.group_send(team_group(team.pk), {"type": "team.event", "frame": frame})  # and this one
+        await layer.group_send(team_group(team.pk), ring_of([frame]))  # and this one
         await still_open(communicator)
     finally:
         await communicator.disconnect()
@@ -248,7 +253,7 @@ async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_
         monkeypatch.setattr(consumers, "load_events", lambda *args: reads.append(args) or real_load(*args))
         layer = get_channel_layer()
         for event in reversed(rings):
-            await layer.group_send(team_group(team.pk), {"type": "team.event", "frame": event.as_frame()})
+            await layer.group_send(team_group(team.pk), events.ring_message([event]))
         got = [await next_frame(communicator) for _ in range(2)]
         assert [f["seq"] for f in got] == [resumed["seq"] + 1, resumed["seq"] + 2]
         assert [f["data"]["team"]["name"] for f in got] == ["First", "Second"]

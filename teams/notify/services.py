@@ -36,10 +36,10 @@ def notify_about(event, team):
     try:
         if not rules.applies(event):
             return []  # most events notify nobody: no query at all
-        targets = rules.recipients(event)
+        targets = rules.recipients(event)  # reads only (a Python fault is caught below)
         if not targets:
-            return []
-        with transaction.atomic():  # a savepoint: a fault here rolls back only this
+            return []  # no savepoint for an event nobody hears of (every plain chat post)
+        with transaction.atomic():  # a savepoint: a fault in the writes rolls back only these
             details = rules.details(event, team)
             created = Notification.objects.bulk_create([
                 Notification(recipient_id=user_id, kind=kind, team_id=team.pk, event=event, actor_id=event.actor_id,
