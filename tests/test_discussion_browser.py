@@ -1,5 +1,6 @@
 """Real Chromium, two people: one writes, the other sees it live, with typing, unread badge and "seen by"."""
 import re
+import time
 
 import pytest
 
@@ -105,6 +106,10 @@ def test_a_reply_that_arrives_while_the_thread_loads_stays(login_page, daphne_se
     writer.route(re.compile(r"/messages/\?thread="), hold)
     writer.locator(f'#messages li.msg[data-id="{root.pk}"] .replies').click()
     expect(writer.locator("#thread")).to_be_visible()
+    deadline = time.monotonic() + 5
+    while not held:  # the history is read before the reply exists
+        assert time.monotonic() < deadline, "the thread's history was never asked for"
+        writer.wait_for_timeout(20)  # lets Playwright run the route handler
     writer.fill("#reply-body", "Charité and Bergmann")
     writer.press("#reply-body", "Enter")
     expect(writer.locator("#thread-replies li.msg")).to_have_count(1)  # the reply's live event

@@ -104,7 +104,7 @@ def test_the_post_counter_adds_up_and_expires():
     from django.core.cache.backends.redis import RedisCache
 
     assert services._add_to_counter("counter-test", 2, timeout=60) == 2
-    assert services._add_to_counter("counter-test", 3, timeout=60) == 5
+    assert services._add_to_counter("counter-test", 3, timeout=3600) == 5  # the first use set the lifetime
     assert cache.get("counter-test") == 5  # the cache reads what the counter wrote
     backend = caches["default"]
     if isinstance(backend, RedisCache):

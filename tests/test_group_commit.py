@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from teams.discussion import services
 from teams.discussion.models import Message
 from teams.models import Event, Team
-from tests.discussion_helpers import connect, general
+from tests.discussion_helpers import connect, general, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,8 +134,6 @@ async def test_posts_from_many_sockets_are_all_answered_and_numbered_once(people
 
 
 async def until_answer(socket):
-    while True:
-        frame = await socket.receive_json_from(timeout=5)
-        if frame["type"] in ("ack", "error"):
-            assert frame["type"] == "ack", frame
-            return frame
+    frame, _skipped = await until(socket, lambda f: f["type"] in ("ack", "error"))
+    assert frame["type"] == "ack", frame
+    return frame

@@ -12,11 +12,6 @@ from teams.review import services as review
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def locmem_mail(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 def mail_to(user):
     (message,) = [m for m in mail.outbox if m.to == [user.email]]
     return message
