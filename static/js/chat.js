@@ -323,7 +323,7 @@
       live.send(mine ? "reaction.remove" : "reaction.add", {message: id, emoji: target.dataset.emoji}).catch(showError);
       target.closest("details")?.removeAttribute("open");
     } else if (target.matches(".delete")) {
-      if (window.confirm(S.confirmDelete)) live.send("message.delete", {message: id}).catch(showError);
+      window.confirmDialog(S.confirmDelete).then((yes) => { if (yes) live.send("message.delete", {message: id}).catch(showError); });
     } else if (target.matches(".edit")) {
       startEdit(li, id);
     } else if (target.matches(".replies")) {
@@ -357,6 +357,7 @@
       });
     });
     textarea.focus();
+    save.scrollIntoView({block: "nearest"});  // the form is taller than the message: keep Save in sight
   }
 
   // Threads -------------------------------------------------------------------------------------
