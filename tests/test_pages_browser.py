@@ -122,6 +122,25 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(axe, demo, chromium, l
         open_page(page, daphne_server.url + path)
         assert page.get_attribute("html", "lang") == language
         check(page, f"{who} {path}")
+
+    # What opens within pages: the card dialog with its edit form, a thread with a message being
+    # edited, the confirm dialog.
+    team = demo["team"].slug
+    page = pages["anna"]
+    open_page(page, f"{daphne_server.url}/teams/{team}/board/")
+    page.click(f"#card-{demo['card'].pk} .tile-title")
+    page.click("#card-dialog[open] .edit-card summary")
+    check(page, "card dialog")
+    open_page(page, f"{daphne_server.url}/teams/{team}/")
+    page.locator("#members form[data-confirm] button").first.click()
+    page.wait_for_selector("#confirm-dialog[open]")
+    check(page, "confirm dialog")
+    page = pages["david"]
+    open_page(page, f"{daphne_server.url}/teams/{team}/channels/{demo['channel'].pk}/")
+    page.locator(".msg .replies").first.click()
+    page.wait_for_selector(".thread-pane:not([hidden]) .msg")
+    page.locator(".msg .edit").last.click()
+    check(page, "thread, editing")
     assert found == {}
     assert [failure for failures in failed for failure in failures] == []
 

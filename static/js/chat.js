@@ -338,6 +338,7 @@
     const textarea = el("textarea");
     textarea.rows = 3;
     textarea.maxLength = 10000;
+    textarea.setAttribute("aria-label", S.edit);
     form.append(textarea, button("link cancel", S.cancel));
     const save = el("button", "primary", S.save);
     form.append(save);
