@@ -63,7 +63,9 @@ def main_pages(demo):
         ("anna", f"/teams/{team}/board/"), ("anna", f"/teams/{team}/channels/{demo['channel'].pk}/"),
         ("anna", f"/teams/{team}/review/"), ("anna", "/notifications/"),
         ("anna", f"/teams/{team}/board/cards/{card.pk}/"), ("anna", "/teams/launch/"),
+        ("anna", f"/teams/{team}/outputs/"), ("anna", "/teams/pandemic-preparedness-network/"),
         ("david", f"/teams/{team}/channels/{demo['channel'].pk}/"), ("lena", "/desk/"), ("petra", "/review/"),
+        ("petra", "/review/meetings/"), ("petra", "/review/unworked-goals/"),
     ]
 
 
