@@ -130,8 +130,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         await self.announce_presence()
         self.held, self.gap_task, self.delivering = {}, None, asyncio.Lock()  # out-of-order rings
         self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
-        self.last_heard = time.monotonic()
-        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
+        self.start_idle_timer()
 
     async def disconnect(self, code):
         if self.team is None:
@@ -193,6 +192,11 @@ class TeamConsumer(AsyncWebsocketConsumer):
                 raise
             except Exception:
                 log.warning("heartbeat failed", exc_info=True)
+
+    def start_idle_timer(self):
+        """Every socket (team and /ws/me/) is closed after WS_IDLE_SECONDS without a frame."""
+        self.last_heard = time.monotonic()
+        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
 
     async def close_when_idle(self, idle):
         """Close a socket that sent nothing (not even a ping) for `idle` seconds: the client resumes."""

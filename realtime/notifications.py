@@ -9,6 +9,7 @@ client → server: {"type": "resume", "after": <notification id>}  → up to 20 
                  {"type": "read", "id": "<request id>", "ids": [..]} or {"type": "read", "all": true}
                  → {"type": "ack", "id": ..., "unread": <n>}
                  {"type": "ping"} → {"type": "pong"}
+                 Nothing received for WS_IDLE_SECONDS → close 4408, as the team socket.
 server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
 """
 from channels.db import database_sync_to_async
@@ -64,6 +65,7 @@ class NotificationConsumer(TeamConsumer):
         self.joined = True
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.start_idle_timer()
 
     async def disconnect(self, code):
         if getattr(self, "joined", False):

@@ -91,3 +91,23 @@ async def test_bad_frames_get_clear_errors(people):
         assert (await me.receive_json_from())["code"] == "bad_frame"
     finally:
         await me.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, settings):
+    from realtime.consumers import CLOSE_IDLE
+
+    settings.WS_IDLE_SECONDS = 0.5
+    connected, quiet = await open_me(people["lead"])
+    assert connected
+    connected, pinging = await open_me(people["expert"])
+    assert connected
+    try:
+        assert await quiet.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
+        for i in range(3):  # a socket that keeps sending stays open meanwhile
+            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
+            assert (await frame_of(pinging, "pong"))["id"] == f"p{i}"
+        assert await pinging.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
+    finally:
+        await quiet.disconnect()
+        await pinging.disconnect()
