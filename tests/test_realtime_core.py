@@ -411,6 +411,13 @@ async def test_rate_limit(people, team, settings):
 
 def http_post_as(user, base_url, path, data):
     """Log in through the live server's login form (CSRF and all), then POST a form to it."""
+    opener, post, _jar = live_login(user, base_url)
+    opener.open(base_url + path, timeout=WAIT).read()
+    return post(path, data)
+
+
+def live_login(user, base_url):
+    """Log in through the live server's login form; return (opener, post(path, fields) -> status, cookie jar)."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None  # a 302 is the answer we check
@@ -431,8 +438,7 @@ def http_post_as(user, base_url, path, data):
 
     opener.open(base_url + "/login/", timeout=WAIT).read()
     assert post("/login/", {"username": user.username, "password": "pw"}) == 302
-    opener.open(base_url + path, timeout=WAIT).read()
-    return post(path, data)
+    return opener, post, jar
 
 
 async def test_real_daphne_member_gets_live_event_and_non_member_gets_403(people, team, daphne_server):
