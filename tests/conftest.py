@@ -3,6 +3,7 @@ servers (a daphne process, a Celery worker, Debian's chromium) for the tests tha
 import contextlib
 import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,11 @@ from teams.models import ClusterRole, FieldOfAction, Membership, Profile, Strate
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_ALL_SUITES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "server_log_allows(*patterns): records (regular expressions) a test "
+                                       "expects in the logs of the servers it starts, e.g. after killing Redis")
 
 
 @pytest.fixture(scope="session")
@@ -153,6 +159,45 @@ def team(make_team):
 
 # Real servers ----------------------------------------------------------------------------
 
+# A record starts with a level (workspace/settings.py LOGGING), a date (daphne before Django is set up,
+# Celery's "[2026-11-29 ...: ERROR/...]") or a client address (daphne's access log); other lines belong
+# to the record above them (a traceback, a multi-line message).
+RECORD_START = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL) |\[?\d{4}-\d\d-\d\d |\d+\.\d+\.\d+\.\d+:\d+ ")
+PROBLEM = re.compile(r"Traceback|\b(ERROR|CRITICAL)\b")
+server_logs = []  # the logs of the servers the running test started
+
+
+def open_server_log(path):
+    """The log of a server process a test starts: read at the test's end (server_logs_are_clean)."""
+    server_logs.append(Path(path))
+    return open(path, "w")
+
+
+def log_problems(path, allowed=()):
+    records = []
+    for line in path.read_text(errors="replace").splitlines():
+        if records and not RECORD_START.match(line):
+            records[-1] += "\n" + line
+        else:
+            records.append(line)
+    return [record for record in records
+            if PROBLEM.search(record) and not any(re.search(pattern, record) for pattern in allowed)]
+
+
+@pytest.fixture(autouse=True)
+def server_logs_are_clean(request):
+    """A traceback or ERROR record in the log of a server the test started fails the test, unless the
+    test expects it (@pytest.mark.server_log_allows): a traceback in a server log is a defect even when
+    the test passes. Autouse, so set up before the server fixtures and checked after they stopped."""
+    server_logs.clear()
+    yield
+    allowed = [pattern for marker in request.node.iter_markers("server_log_allows") for pattern in marker.args]
+    found = [f"{path.name}:\n{record}" for path in server_logs if path.exists()
+             for record in log_problems(path, allowed)]
+    server_logs.clear()
+    if found:
+        pytest.fail("unexpected errors in server logs:\n\n" + "\n\n".join(found[:5]), pytrace=False)
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -211,9 +256,9 @@ class Daphne:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
-        self.log = open(ROOT / "var" / f"daphne-{self.port}.log", "w")
+        self.log = open_server_log(ROOT / "var" / f"daphne-{self.port}.log")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(self.port),
+            [sys.executable, "-m", "realtime.server", "-b", "127.0.0.1", "-p", str(self.port),
              "workspace.asgi:application"],
             cwd=ROOT, env={**server_env(), **(extra_env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
@@ -237,7 +282,7 @@ def celery_worker_process(*options, log, env=None):
     from teams.review.services import queue_options
 
     connection.close()  # let the worker open the database itself
-    with open(log, "w") as out:
+    with open_server_log(log) as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "celery"), "-A", "workspace", "worker", *options,
              "-Q", queue_options()["queue"], "--without-heartbeat", "--without-mingle", "--without-gossip",

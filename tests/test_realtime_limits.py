@@ -3,6 +3,7 @@
 Over the real ASGI stack (WebsocketCommunicator, session cookie, Origin). The idle timeout is
 made tiny by the settings fixture and the test awaits the close frame: no sleeps.
 """
+import asyncio
 import json
 
 import pytest
@@ -125,7 +126,40 @@ def test_daphne_is_started_with_its_own_frame_limit(settings):
     args = daphne_limit_args()
     assert args == ["--websocket-max-message-size", "131072", "--websocket-max-frame-size", "131072"]
     procfile = open(settings.BASE_DIR / "Procfile").read()
-    assert "--websocket-max-message-size 131072" in procfile and "--websocket-max-frame-size 131072" in procfile
+    assert "web: python -m realtime.server " in procfile  # which adds them (and the 1009 close below)
+
+
+async def test_a_live_daphne_refuses_a_large_frame_clearly_and_a_huge_one_with_1009(people, team, daphne_server):
+    """The server's part (daphne started by realtime.server), seen by an independent client."""
+    from websockets.asyncio.client import connect as ws_connect
+    from websockets.exceptions import ConnectionClosed
+
+    from tests.discussion_helpers import session_cookie
+
+    cookie = await database_sync_to_async(session_cookie)(people["lead"])
+    channel = await database_sync_to_async(general)(team)
+
+    async def answer(socket, kind):
+        while (frame := json.loads(await asyncio.wait_for(socket.recv(), 10)))["type"] != kind:
+            pass
+        return frame
+
+    async with ws_connect(f"{daphne_server.ws_url}/ws/teams/{team.slug}/", origin=daphne_server.url,
+                          additional_headers={"Cookie": cookie}, open_timeout=10) as socket:
+        # Over WS_MAX_FRAME_BYTES (64 KiB), under daphne's limit: the consumer's error, the socket stays.
+        await socket.send(json.dumps({"type": "message.post", "id": "big", "channel": channel.pk,
+                                      "body": "x" * 100_000}))
+        assert (await answer(socket, "error"))["code"] == "too_large"  # (unparsed: its id is not known)
+        await socket.send(json.dumps({"type": "ping", "id": "still"}))
+        assert (await answer(socket, "pong"))["id"] == "still"
+        # Over daphne's own limit (128 KiB): a close frame with 1009, not a dropped connection (1006).
+        await socket.send(json.dumps({"type": "message.post", "id": "huge", "channel": channel.pk,
+                                      "body": "x" * 200_000}))
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(socket.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    assert not await database_sync_to_async(Message.objects.filter(body__startswith="xxx").exists)()
 
 
 # The embedded channel layer (realtime/layers.py) -------------------------------------------
