@@ -49,3 +49,17 @@ def test_the_launch_and_extend_forms_show_their_dates_in_german(closes_connectio
     assert page.input_value("input[name=end_date]") == "2027-12-31"
     page.goto(f"{daphne_server.url}/teams/{team.slug}/extend/")
     assert page.input_value("input[name=end_date]") == team.end_date.isoformat()
+
+
+def test_the_chosen_language_outlasts_logging_out_on_any_browser(closes_connections, login_page, daphne_server,
+                                                                people):
+    page = login_page(people["expert"], language="en")
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("form.lang button[value=de]")
+    page.wait_for_selector("html[lang=de]")
+    page.click("text=Abmelden")
+    page.wait_for_url(f"{daphne_server.url}/login/")
+    # The next login, from a browser that asks for English and knows no language cookie.
+    again = login_page(people["expert"], language="en")
+    assert again.get_attribute("html", "lang") == "de"
+    assert again.locator("nav >> text=Meine Thementeams").is_visible()
