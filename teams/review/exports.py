@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teams.models import Team
+from teams.notify.services import language_of
 
 from . import selectors
 
@@ -98,8 +99,7 @@ def build_pdf(export, progress):
 
 
 def build(export, progress):
-    language = getattr(export.requested_by, "language", None) or "en"
-    with translation.override(language):
+    with translation.override(language_of(export.requested_by)):
         if export.format == "csv":
             return build_csv(export, progress)
         return build_pdf(export, progress)
