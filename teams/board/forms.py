@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teams.forms import PlainTextField
+from teams.widgets import DateInput, NumberInput
 
 from .models import Card
 
@@ -21,7 +22,7 @@ class CardForm(forms.Form):
                                   help_text=_("Markdown: **bold**, _italic_, lists, links."))
     assignees = forms.ModelMultipleChoiceField(label=_("Assignees"), queryset=None, required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
     labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
                              help_text=_("Separate labels with commas."))
@@ -61,7 +62,7 @@ class AttachmentForm(forms.Form):
 
 class ColumnForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
-    wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999,
+    wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999, widget=NumberInput,
                                    help_text=_("Warn when the column holds more cards than this."))
     is_done = forms.BooleanField(label=_("Cards here are done"), required=False)
 

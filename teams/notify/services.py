@@ -133,6 +133,11 @@ def _mail_language(preference):
     return preference.language or settings.LANGUAGE_CODE
 
 
+def language_of(user):
+    """The language the person reads in: the one they chose or logged in with last (mails, reports)."""
+    return _mail_language(mail_preference(user))
+
+
 def send_single_mails(now=None):
     """Mail each pending notification of people who chose single mails. Claim, then send:
     a claimed row is never sent again, even by a second worker running at the same time."""

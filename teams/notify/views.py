@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,6 +55,21 @@ def preferences(request):
         return redirect("notify:list")
     messages.error(request, _("Please check your mail preferences."))
     return redirect("notify:list")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; from here on the pages speak the language the person chose last (kept on
+    their MailPreference), on any device, not the browser's default."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # logs in: the user_logged_in signal keeps a first language
+        language = services.mail_preference(form.get_user()).language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
 
 
 def switch_language(request):

@@ -63,15 +63,18 @@ def with_health(queryset, today=None):
 def _decorate(team, today):
     team.days_total = max((team.end_date - team.start_date).days, 1)
     team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
-    team.days_remaining = max((team.end_date - today).days, 0)
+    active = team.phase == Team.Phase.ACTIVE
+    # An ended, concluded or proposed team has no days left and nothing overdue: its work is not running.
+    team.days_remaining = max((team.end_date - today).days, 0) if active else 0
+    if not active:
+        team.tasks_overdue = 0
     team.time_used_percent = round(100 * team.days_used / team.days_total)
     total = team.tasks_done + team.tasks_open
     team.tasks_total = total
     team.done_percent = round(100 * team.tasks_done / total) if total else 0
-    team.ending_soon = team.is_running and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
+    team.ending_soon = active and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
     silent_since = timezone.now() - datetime.timedelta(days=SILENT_AFTER_DAYS)
-    team.silent = team.is_running and team.last_activity_at < silent_since
-    team.ended = team.is_running and team.end_date < today
+    team.silent = active and team.last_activity_at < silent_since
     return team
 
 

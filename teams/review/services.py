@@ -143,7 +143,7 @@ def agenda_for(teams):
         lines.append(_("%(n)d. %(team)s — %(done)d of %(total)d tasks done, %(overdue)d overdue, "
                        "%(outputs)d outputs delivered, %(days)d days left") % {
             "n": number, "team": row.name, "done": row.tasks_done, "total": row.tasks_done + row.tasks_open,
-            "overdue": row.tasks_overdue, "outputs": row.outputs_done, "days": max(row.days_left, 0)})
+            "overdue": row.tasks_overdue, "outputs": row.outputs_done, "days": row.days_remaining})
     lines.append(_("%(n)d. Any other business") % {"n": len(lines) + 1})
     return "\n".join(lines)
 
