@@ -559,7 +559,8 @@ def add_attachment(actor, card, *, upload):
 @transaction.atomic
 def remove_attachment(actor, attachment):
     team = _require_board(actor, Action.CONTRIBUTE, attachment.card.team)
-    attachment = Attachment.objects.select_related("card").get(pk=attachment.pk, card__team=team)
+    attachment = Attachment.objects.select_related("card").get(pk=attachment.pk, card__team=team,
+                                                               card__archived=False)
     card, pk, name, stored = attachment.card, attachment.pk, attachment.name, attachment.file.name
     attachment.delete()
 
