@@ -317,6 +317,15 @@ def chromium():
 
 
 @pytest.fixture
+def closes_connections(transactional_db):
+    """Under Playwright the test holds its own connection object: close it, so the test DB can be dropped."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
+@pytest.fixture
 def login_page(chromium, daphne_server):
     """Open a fresh browser context logged in as the given user (password "pw")."""
     contexts = []

@@ -32,14 +32,6 @@ def poll(condition, timeout=10):
     return condition()
 
 
-@pytest.fixture
-def closes_connections(transactional_db):
-    """Under Playwright the test holds its own connection object: close it, so the test DB can be dropped."""
-    yield
-    from django.db import connections
-
-    connections.close_all()
-
 
 # A real socket -----------------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ def test_buttons_follow_the_role(client, people, team, role, contribute, edit):
     assert ("data-add-card" in page) == contribute
     assert ('draggable="true"' in page) == (contribute or edit)
     assert ("data-add-column" in page) == edit and ("data-column-form" in page) == edit
-    dialog = client.get(f"/teams/{team.slug}/board/cards/{card}/").content.decode()
+    dialog = client.get(f"/teams/{team.slug}/board/cards/{card}/", HTTP_HX_REQUEST="true").content.decode()
     assert ("data-move-card" in dialog) == contribute and ("Edit card" in dialog) == contribute
 
 

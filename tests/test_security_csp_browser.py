@@ -18,13 +18,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.fixture
-def closes_connections(transactional_db):
-    yield
-    from django.db import connections
-
-    connections.close_all()
-
 
 def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, login_page, daphne_server,
                                                             people, team):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,6 +8,8 @@ from teams.notify.views import LoginView, switch_language
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="teams:my_teams"), name="home"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),  # the person's language follows them
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", switch_language, name="set_language"),  # Django's, remembering the choice

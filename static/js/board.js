@@ -425,7 +425,9 @@
     } else if (event.target.closest("[data-column-right]") && index < all.length - 1) {
       sendColumnMove(column, all[index + 1]);
     } else if (event.target.closest("[data-column-archive]")) {
-      if (confirm(T.confirmArchiveColumn)) live.send("column.archive", {column: Number(column.dataset.column)}).catch(fail);
+      window.confirmDialog(T.confirmArchiveColumn).then((yes) => {
+        if (yes) live.send("column.archive", {column: Number(column.dataset.column)}).catch(fail);
+      });
     }
   });
 
@@ -452,12 +454,19 @@
   });
 
   // The card dialog -------------------------------------------------------------------------
-  function openDialog(id) {
+  // The open card's URL is in the address bar (to share it); Back or closing returns to the board.
+  function openDialog(id, fromHistory) {
     openCard = id;
     window.htmx.ajax("GET", cardUrl(id), {target: "#card-dialog-body", swap: "innerHTML"}).then(() => {
+      if (!fromHistory && location.pathname !== cardUrl(id)) history.pushState({card: id}, "", cardUrl(id));
       if (!dialog.open) dialog.showModal();
     });
   }
+
+  window.addEventListener("popstate", (event) => {
+    if (event.state && event.state.card) openDialog(event.state.card, true);
+    else if (dialog.open) dialog.close();
+  });
 
   function refreshDialog(id, frame) {
     if (!dialog.open || openCard !== id) return;
@@ -470,6 +479,7 @@
   dialog.addEventListener("close", () => {
     const tile = tileOf(openCard);
     openCard = null;
+    if (history.state && history.state.card) history.back();
     if (tile) tile.focus();
   });
   dialog.addEventListener("click", (event) => {
@@ -485,9 +495,10 @@
       const after = box.querySelector("select[name=position]").value === "bottom" ? others[others.length - 1] || null : null;
       moveCard(tile, columnId, after);
     } else if (event.target.closest("[data-archive-card]") && tile) {
-      if (confirm(T.confirmArchive)) {
-        live.send("card.archive", {card: openCard, version: Number(tile.dataset.version)}).catch(fail);
-      }
+      const card = openCard;
+      window.confirmDialog(T.confirmArchive).then((yes) => {
+        if (yes) live.send("card.archive", {card: card, version: Number(tile.dataset.version)}).catch(fail);
+      });
     }
   });
   dialog.addEventListener("change", (event) => {

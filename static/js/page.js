@@ -1,6 +1,7 @@
 // Page behaviour that would otherwise be inline (the Content-Security-Policy forbids inline
 // scripts, on*= handlers and style="" attributes; see docs/security.md):
-// - <select data-autosubmit> submits its form when changed;
+// - <form data-confirm="question"> (and htmx's hx-confirm) asks in the page's <dialog id="confirm-dialog">,
+//   not window.confirm; window.confirmDialog(question) is the same as a Promise of true/false;
 // - <span data-label-color="#rrggbb"> gets its colour as the --label custom property (CSSOM, allowed by CSP),
 //   also for content that htmx or the page scripts insert later.
 (function () {
@@ -17,12 +18,29 @@
     });
   }
 
-  document.addEventListener("change", (event) => {
-    const target = event.target;
-    if (target && target.matches && target.matches("[data-autosubmit]") && target.form) {
-      if (typeof target.form.requestSubmit === "function") target.form.requestSubmit();
-      else target.form.submit();
-    }
+  function confirmDialog(question, answer) {
+    const dialog = document.getElementById("confirm-dialog");
+    dialog.querySelector("[data-confirm-text]").textContent = question;
+    const ok = dialog.querySelector("button[value=confirm]");
+    ok.textContent = answer || ok.dataset.label;
+    dialog.returnValue = "";
+    dialog.showModal();
+    return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"),
+                                                            {once: true}));
+  }
+  window.confirmDialog = confirmDialog;
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-confirm]")) return;
+    event.preventDefault();
+    const button = event.submitter;
+    confirmDialog(form.dataset.confirm, button && button.textContent.trim()).then((yes) => { if (yes) form.submit(); });
+  });
+  document.addEventListener("htmx:confirm", (event) => {
+    if (!event.detail.question) return;
+    event.preventDefault();
+    confirmDialog(event.detail.question).then((yes) => { if (yes) event.detail.issueRequest(true); });
   });
 
   function start() {

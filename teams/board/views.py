@@ -2,9 +2,11 @@
 
 The board page renders the state at team.last_seq (read first, in the same request) and
 the client resumes the event stream after it. The card dialog is a server-rendered
-partial (htmx); its forms post here and get the fresh dialog back.
+partial (htmx); its forms post here and get the fresh dialog back. The same card URL
+opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
 import functools
+from urllib.parse import urlparse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -85,7 +88,8 @@ def board(request, slug):
 
 
 def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
-                 attachment_form=None, stale_form=None, status=200):
+                 attachment_form=None, stale_form=None, status=200, page=False):
+    seq = team.last_seq  # read before the card: the page's live client resumes after it
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
@@ -116,14 +120,24 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=services.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(services.ATTACHMENT_TYPES)))
-    return render(request, "board/_card_dialog.html", context, status=status)
+    # On the card's own page (and in what its forms get back) moving and archiving are left
+    # to the board, which knows the columns' order.
+    context["standalone"] = page or (request.htmx and urlparse(request.htmx.current_url or "").path ==
+                                     reverse("board:card", args=[team.slug, card.pk]))
+    if not page:
+        return render(request, "board/_card_dialog.html", context, status=status)
+    context.update(section="board", can=team_abilities(request.user, team),
+                   config={"slug": team.slug, "seq": seq, "card": card.pk})
+    return render(request, "board/card_page.html", context, status=status)
 
 
 @login_required
 @require_GET
 def card(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
-    return _card_dialog(request, team, card_id)
+    response = _card_dialog(request, team, card_id, page=not request.htmx)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two renderings: caches must keep them apart
+    return response
 
 
 def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):

@@ -1,0 +1,28 @@
+/* A card's own page (templates/board/card_page.html): the card dialog's content, live.
+ * It resumes the team's events like the board does, shows the card again when an event
+ * is about it, and sends checklist ticks (the only control there that is a command).
+ */
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("card-config").textContent);
+  const body = document.getElementById("card-dialog-body");
+  const errorBox = document.getElementById("board-error");
+  const live = window.LiveTeam.connect(config.slug, config.seq);
+
+  function refresh() {
+    const active = document.activeElement;
+    if (body.contains(active) && active.matches("input[type=text], input[type=date], textarea, input[type=file]")) return;
+    window.htmx.ajax("GET", location.pathname, {target: "#card-dialog-body", swap: "innerHTML"});
+  }
+  live.on("*", (data) => { if (data && Number(data.card) === config.card) refresh(); });
+
+  body.addEventListener("change", (event) => {
+    const box = event.target.closest("[data-check-item]");
+    if (!box) return;
+    live.send("checklist.check", {item: Number(box.dataset.checkItem), done: box.checked}).catch((error) => {
+      box.checked = !box.checked;
+      errorBox.textContent = error && error.message ? error.message : String(error);
+      errorBox.hidden = false;
+    });
+  });
+})();
