@@ -22,7 +22,7 @@ from teams.notify.services import user_group
 from teams.permissions import can_view
 
 from . import group_commit, presence, sessions
-from .protocol import COMMANDS, ProtocolError
+from .protocol import COMMANDS, ProtocolError, check_frame, validated
 
 GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
 MAX_IN_FLIGHT = 32  # posts one socket may have queued for writing before its next frame is read
@@ -60,11 +60,9 @@ def latest_seq(team_id):
 
 @database_sync_to_async
 def run_command(command, user, team_id, data):
-    form = command.form(data)
-    if not form.is_valid():
-        raise group_commit.form_error(form)
+    data = validated(command, data)  # the command's schema, before anything runs
     team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
-    return command.handler(user, team, form.cleaned_data)
+    return command.handler(user, team, data)
 
 
 def error_text(exc):
@@ -254,8 +252,11 @@ class TeamConsumer(AsyncWebsocketConsumer):
                     return
                 raise ProtocolError("rate_limited", _("Too many requests: slow down a little."))
             self.refused = 0
+            check_frame(frame)
             await self.dispatch_frame(frame, request_id)
         except ProtocolError as exc:
+            if self.in_flight:
+                await asyncio.wait(self.in_flight)  # answered in the order sent: after the queued posts
             await self.send_json({"type": "error", "id": request_id, "code": exc.code, "message": exc.message})
 
     def parse(self, text_data, bytes_data):
@@ -266,6 +267,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
             frame = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise ProtocolError("bad_json", _("The frame is not valid JSON."))
+        except RecursionError:  # thousands of nested brackets: the decoder gives up (deep ones: check_frame)
+            raise ProtocolError("bad_frame", _("The frame is nested too deeply."))
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise ProtocolError("bad_frame", _("A frame is a JSON object with a type."))
         return frame
@@ -343,7 +346,9 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def resume(self, after):
         async with self.delivering:
-            self.last_sent = after
+            # Clamped to the log's end: events are delivered only past last_sent, so a claim beyond
+            # it (a stale client of a restored database, or a hostile one) would drop every live event.
+            self.last_sent = min(after, await latest_seq(self.team.pk))
             self.held.clear()
             await self.catch_up()
             self.resumed = True

@@ -89,8 +89,8 @@ class NotificationConsumer(TeamConsumer):
                 await self.send_json(item)
             await self.send_json({"type": "resumed", "last": last, "unread": unread})
         elif kind == "read":
-            ids = None if frame.get("all") is True else frame.get("ids")
-            if ids is not None and (not isinstance(ids, list) or len(ids) > 500):
+            ids = None if frame.get("all") is True else frame.get("ids")  # None: all
+            if frame.get("all") is not True and (not isinstance(ids, list) or len(ids) > 500):
                 raise ProtocolError("bad_frame", _("read needs \"ids\": [..] or \"all\": true."))
             try:
                 unread = await mark_read(self.user, ids)

@@ -75,6 +75,23 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("beyond", [1000, 10**30])
+async def test_resume_beyond_the_newest_is_clamped_and_the_bell_keeps_ringing(people, team, beyond):
+    await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
+    connected, lead = await open_me(people["lead"])
+    try:
+        newest = await sync_to_async(
+            lambda: Notification.objects.filter(recipient=people["lead"]).latest("pk").pk)()
+        await lead.send_json_to({"type": "resume", "after": newest + beyond})
+        assert await lead.receive_json_from(timeout=5) == {"type": "resumed", "last": newest, "unread": 1}
+        await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
+        live = await frame_of(lead, "notification")
+        assert live["id"] > newest and live["unread"] == 2
+    finally:
+        await lead.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_bad_frames_get_clear_errors(people):
     connected, me = await open_me(people["expert"])
     assert connected
@@ -89,6 +106,15 @@ async def test_bad_frames_get_clear_errors(people):
         assert (await me.receive_json_from())["code"] == "invalid"
         await me.send_json_to({"type": "resume", "after": -1})
         assert (await me.receive_json_from())["code"] == "bad_frame"
+        for neither in ({}, {"all": False}, {"ids": None}):  # not "read everything" by omission
+            await me.send_json_to({"type": "read", "id": "n", **neither})
+            assert (await me.receive_json_from())["code"] == "bad_frame", neither
+        await me.send_to(text_data='{"type": "read", "id": "s", "ids": [1], "note": "\\udc00"}')
+        assert (await me.receive_json_from())["code"] == "invalid"
+        await me.send_to(text_data='{"type": "read", "id": "d", "ids": ' + "[" * 10_000 + "]" * 10_000 + "}")
+        assert (await me.receive_json_from())["code"] == "bad_frame"
+        await me.send_json_to({"type": "ping", "id": "p"})
+        assert await me.receive_json_from() == {"type": "pong", "id": "p"}
     finally:
         await me.disconnect()
 

@@ -76,6 +76,8 @@
         this.emit(frame.event, frame.data, frame);
         this.emit("*", frame.data, frame);
       } else if (frame.type === "resumed") {
+        // The log's end, if we claimed more (e.g. a restored server): take it, or later events would be skipped.
+        this.seq = Math.min(this.seq, frame.seq);
         this.setState("live");
         const waiting = this.queue.splice(0);
         waiting.forEach((queued) => this.socket.send(JSON.stringify(queued)));

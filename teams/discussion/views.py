@@ -102,7 +102,7 @@ def post(request, slug, channel_id):
     """Posting without JavaScript (the page's script sends over the WebSocket instead)."""
     team = viewable_team_or_404(request.user, slug)
     current = _channel(team, channel_id)
-    form = PostForm({**request.POST.dict(), "channel": current.pk})
+    form = PostForm(request.POST)
     try:
         if form.is_valid():
             services.post_message(request.user, team, channel=current, body=form.cleaned_data["body"],
