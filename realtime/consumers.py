@@ -10,6 +10,7 @@ import json
 import logging
 import time
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -449,3 +450,14 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Frames for a socket that is closing or gone are dropped quietly: a client that comes back
+        resumes from the log (an ack it missed included). Answers of queued posts and rings arrive
+        at any time, also after the server's own close or the client's."""
+        if self.closing:
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:  # daphne (autobahn): the client's close came, its disconnect has not yet
+            self.closing = True
