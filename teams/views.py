@@ -15,7 +15,7 @@ from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
                     ProposeTeamForm, RoleForm, TeamForm)
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, require, team_abilities
+from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, team_abilities
 
 
 def apply(form, call):
@@ -56,6 +56,7 @@ def my_teams(request):
     teams = selectors.my_teams(request.user)
     return render(request, "teams/my_teams.html", {
         "teams": teams, "join_requests": selectors.my_join_requests(request.user),
+        "reads_every_team": reads_every_team(request.user),  # the reviewing bodies: no "ask to join"
     })
 
 

@@ -112,3 +112,31 @@ def test_reports_show_no_days_left_or_overdue_for_ended_and_concluded_teams(peop
     else:
         assert re.search(r"Alpha Active \S+ 100 ", text) and re.search(r"Bravo Ended \S+ 3a 3b", text)
         assert re.search(r"Charlie Concluded \S+ 3a 3b", text)
+
+
+# My teams (11.23) ------------------------------------------------------------------------------
+
+def test_my_teams_lists_running_teams_before_a_concluded_one_that_ended_earlier(people, make_team):
+    early = make_team(name="Aardvark", end_date=TODAY + datetime.timedelta(days=5))
+    make_team(name="Zebra", end_date=TODAY + datetime.timedelta(days=200))
+    make_team(name="Yak", end_date=TODAY + datetime.timedelta(days=300))
+    team_services.conclude_team(people["manager"], early)
+    assert [t.name for t in selectors.my_teams(people["expert"])] == ["Zebra", "Yak", "Aardvark"]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_my_teams_without_teams_speaks_to_each_role(client, people, language):
+    def empty_text(user):
+        client.force_login(user)
+        html = client.get("/my/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split('id="no-teams">', 1)[1].split("</p>")[0]))
+
+    ask = {"en": "ask to join", "de": "Beitritt"}[language]
+    manager = empty_text(people["manager"])
+    assert ask not in manager
+    assert {"en": "you launch them", "de": "Sie starten Thementeams"}[language] in manager
+    client.force_login(people["manager"])
+    assert 'href="/teams/launch/"' in client.get("/my/").content.decode().split('id="no-teams">', 1)[1]
+    advisor = empty_text(people["advisor"])
+    assert ask not in advisor and {"en": "you may read every team", "de": "jedes Thementeam lesen"}[language] in advisor
+    assert ask in empty_text(people["expert"])
