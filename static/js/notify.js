@@ -24,9 +24,13 @@
     item.className = "notification" + (frame.read ? "" : " unread");
     item.dataset.id = frame.id;
     const link = document.createElement("a");
-    link.href = frame.url || "#";
+    link.href = list.dataset.open.replace(/0\/$/, `${frame.id}/`);  // marks it read, then goes to frame.url
     link.textContent = frame.text;
-    item.appendChild(link);
+    const time = document.createElement("time");
+    time.className = "muted";
+    time.dateTime = frame.at;
+    time.textContent = list.dataset.justNow;
+    item.append(link, " ", time);
     list.prepend(item);
   }
 
