@@ -10,6 +10,7 @@ client → server: {"type": "resume", "after": <notification id>}  → up to 20 
                  → {"type": "ack", "id": ..., "unread": <n>}
                  {"type": "ping"} → {"type": "pong"}
 server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
+                 (also when one is read, here or on another page: "read": true and the new "unread")
 """
 from channels.db import database_sync_to_async
 from django.conf import settings

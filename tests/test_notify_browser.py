@@ -1,5 +1,5 @@
 """Real Chromium, in German: a notification's link lands on the very message (paged in when it is old,
-highlighted, its thread open for a reply) or the card, and opening it takes it off the bell's count."""
+highlighted, its thread open for a reply) or the card, and opening it takes it off the bell's count on every open page."""
 import pytest
 
 from teams.board import services as board
@@ -26,6 +26,9 @@ def test_notification_links_land_on_the_message_or_card_and_clear_the_badge(logi
     mention_old, mention_reply = (Notification.objects.get(recipient=expert, kind=Kind.MENTION, event__data__message=m.pk)
                                   for m in (old, reply))
 
+    watcher = login_page(expert, language="de")  # the same person's other open page
+    watcher.goto(f"{daphne_server.url}/notifications/")
+    expect(watcher.locator("[data-bell-count]")).to_have_text("3")
     page = login_page(expert, language="de")
     badge = page.locator("[data-bell-count]")
     page.goto(f"{daphne_server.url}/notifications/")
@@ -38,6 +41,8 @@ def test_notification_links_land_on_the_message_or_card_and_clear_the_badge(logi
     expect(message).to_have_class("msg focused")
     expect(message).to_be_in_viewport()
     expect(badge).to_have_text("2")
+    expect(watcher.locator("[data-bell-count]")).to_have_text("2")  # live, without a reload
+    expect(watcher.locator(f'#notification-list li[data-id="{mention_old.pk}"]')).to_have_class("notification")
 
     page.goto(f"{daphne_server.url}/notifications/")
     page.click(f'a[href="/notifications/{mention_reply.pk}/"]')

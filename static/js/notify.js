@@ -17,6 +17,12 @@
     badge.closest("[data-bell]")?.classList.toggle("has-unread", unread > 0);
   }
 
+  function markShown(frame) {  // read here or on another page
+    if (!list || !frame.read) return;
+    const items = frame.unread ? list.querySelectorAll(`li[data-id="${frame.id}"]`) : list.querySelectorAll(".unread");
+    items.forEach((item) => item.classList.remove("unread"));
+  }
+
   function prepend(frame) {
     if (!list || frame.id <= last) return;
     list.querySelector(".empty")?.remove();
@@ -42,6 +48,7 @@
       const frame = JSON.parse(message.data);
       if (frame.type === "notification") {
         prepend(frame);
+        markShown(frame);
         last = Math.max(last, frame.id);
         if (typeof frame.unread === "number") showCount(frame.unread);
         document.dispatchEvent(new CustomEvent("notify:new", {detail: frame}));
