@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def new_card(team, actor, **fields):
     column = Column.objects.filter(team=team).order_by("rank").first()
-    return Card.objects.get(pk=board.create_card(actor, team, column=column, title="Ethics vote", **fields).data["card"])
+    created = board.create_card(actor, team, column=column, title="Ethics vote", **fields)
+    return Card.objects.get(pk=created.data["card"])
 
 
 def only(user, kind):
