@@ -11,6 +11,7 @@ client → server: {"type": "resume", "after": <notification id>}  → up to 20 
                  {"type": "ping"} → {"type": "pong"}
                  Nothing received for WS_IDLE_SECONDS → close 4408, as the team socket.
 server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
+                 (also when one is read, here or on another page: "read": true and the new "unread")
 """
 import asyncio
 

@@ -73,7 +73,8 @@ def test_every_board_endpoint_answers_404_for_what_is_not_on_the_board(client, p
 
 
 @pytest.mark.parametrize("service,url", [
-    ("remove_checklist_item", "checklist/{item_id}/remove/"), ("remove_attachment", "attachments/{attachment_id}/remove/"),
+    ("remove_checklist_item", "checklist/{item_id}/remove/"),
+    ("remove_attachment", "attachments/{attachment_id}/remove/"),
     ("add_comment", "comments/"), ("add_checklist_item", "checklist/"), ("update_card", "edit/")])
 def test_a_card_archived_while_the_request_runs_is_404(client, people, team, media, monkeypatch, service, url):
     """Someone archives the card between the view's lookup and the service's lock."""

@@ -61,15 +61,18 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
         assert live["id"] > backlog["id"] and live["unread"] == 2 and live["url"].endswith("#notes")
-        await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
-        assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
-        await lead.send_json_to({"type": "read", "id": "r2", "all": True})
-        assert (await frame_of(lead, "ack"))["unread"] == 0
         # A ring naming someone else's notification shows nothing.
         other = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["expert"]).values_list("pk", flat=True).first())()
         await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "id": other})
         assert await lead.receive_nothing(timeout=0.3)
+        await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
+        assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
+        # A read rings the person's pages too (the bell of another tab follows): the read one, with the count.
+        ring = await frame_of(lead, "notification")
+        assert ring["id"] == backlog["id"] and ring["read"] and ring["unread"] == 1
+        await lead.send_json_to({"type": "read", "id": "r2", "all": True})
+        assert (await frame_of(lead, "ack"))["unread"] == 0
     finally:
         await lead.disconnect()
 

@@ -46,6 +46,7 @@ def test_an_output_serves_only_the_teams_own_goals(people, team, goal):
 
 def test_a_closing_report_advances_only_the_teams_own_goals(people, team):
     with pytest.raises(ValidationError) as refused:
-        services.conclude_with_report(people["manager"], team, {"summary": "Done", "goals_advanced": [other_goal(team)]})
+        services.conclude_with_report(people["manager"], team,
+                                      {"summary": "Done", "goals_advanced": [other_goal(team)]})
     assert "goals_advanced" in refused.value.error_dict
     assert Team.objects.get(pk=team.pk).status == team.status and not ClosingReport.objects.exists()

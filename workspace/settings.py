@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # naturaltime's German wording ("vor 5 Minuten")
     "channels",
     "guardian",
     "django_htmx",

@@ -76,7 +76,12 @@ def mark_read(user, ids=None):
         if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             raise ValidationError(_("Notification ids are numbers."))
         queryset = queryset.filter(pk__in=ids)
-    return queryset.update(read_at=timezone.now())
+    marked = sorted(queryset.values_list("pk", flat=True))
+    count = Notification.objects.filter(pk__in=marked).update(read_at=timezone.now())
+    # The person's other open pages hear of it (the ring's frame carries the new unread count).
+    told = marked if ids is not None else marked[-1:]
+    transaction.on_commit(lambda: ring([Notification(pk=pk, recipient_id=user.pk) for pk in told]))
+    return count
 
 
 def mail_preference(user):
