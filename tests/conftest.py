@@ -330,8 +330,8 @@ def login_page(chromium, daphne_server):
     """Open a fresh browser context logged in as the given user (password "pw")."""
     contexts = []
 
-    def login(user, language="en"):
-        context = chromium.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    def login(user, language="en", timezone_id=None):  # timezone_id: the browser's zone (default: the machine's)
+        context = chromium.new_context(locale=language, timezone_id=timezone_id, viewport={"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

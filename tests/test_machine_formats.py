@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -141,3 +142,18 @@ def test_saving_a_card_in_german_with_its_due_date_as_rendered_keeps_it(client, 
     assert response.status_code == 200
     card.refresh_from_db()
     assert card.priority == Card.Priority.HIGH and card.due_date == datetime.date(2026, 11, 29)
+
+
+HAND_WRITTEN = re.compile(r'<input[^>]*type="(date|datetime-local|number)"[^>]*>')
+
+
+def test_hand_written_date_and_number_inputs_in_templates_do_not_localise_their_value():
+    """A value written with {{ }} is localised ("1.000", "29.11.2026"): |unlocalize or an ISO |date."""
+    wrong, checked = [], []
+    for path in (settings.BASE_DIR / "templates").rglob("*.html"):
+        for tag in HAND_WRITTEN.finditer(path.read_text()):
+            for value in re.findall(r"\{\{(.*?)\}\}", tag.group(0)):
+                checked.append(value)
+                if not re.search(r"\|unlocalize\s*$|\|date:['\"]Y-m-d['\"]\s*$", value):
+                    wrong.append(f"{path.name}: {tag.group(0)}")
+    assert checked and not wrong  # checked: the column's WIP limit at least

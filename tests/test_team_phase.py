@@ -13,7 +13,7 @@ from teams import selectors
 from teams import services as team_services
 from teams.board import services as board
 from teams.board.models import Column
-from teams.models import Team
+from teams.models import StrategicGoal, Team
 from teams.review import selectors as review_selectors
 from tests.test_report_language import report
 
@@ -140,3 +140,15 @@ def test_my_teams_without_teams_speaks_to_each_role(client, people, language):
     advisor = empty_text(people["advisor"])
     assert ask not in advisor and {"en": "you may read every team", "de": "jedes Thementeam lesen"}[language] in advisor
     assert ask in empty_text(people["expert"])
+
+
+def test_a_goal_only_an_ended_team_worked_on_is_a_goal_nobody_works_on(people, make_team):
+    ended = make_team(name="Bravo", goals=list(StrategicGoal.objects.filter(code="1a")))
+    Team.objects.filter(pk=ended.pk).update(start_date=TODAY - datetime.timedelta(days=90),
+                                            end_date=TODAY - datetime.timedelta(days=1))
+    make_team(name="Alpha", goals=list(StrategicGoal.objects.filter(code="2a")))
+    review = review_selectors.review(people["advisor"])
+    unworked = {g.code for g in review.unworked_goals}
+    assert "1a" in unworked and "2a" not in unworked
+    (row,) = [r for r in review.goals if r.key == "1a"]
+    assert row.team_count == 1 and row.running_count == 0

@@ -47,7 +47,7 @@
     if (mine) li.dataset.body = data.body;
     const head = el("div", "msg-head");
     head.append(el("strong", "author", data.author_name || config.members[data.author] || ""), " ");
-    const time = el("time", "", new Date(data.created_at).toLocaleString([], {dateStyle: "short", timeStyle: "short"}));
+    const time = el("time", "", clusterTime(new Date(data.created_at), "datetime"));  // as the server writes it
     time.dateTime = data.created_at;
     const edited = el("span", "edited muted", `(${S.edited})`);
     edited.hidden = !data.edited_at;

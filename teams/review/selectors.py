@@ -18,7 +18,6 @@ from teams.permissions import is_cluster_management, managed_field_ids, reads_ev
 
 from .models import Output, ReviewMeeting, ReviewNote
 
-RUNNING = [Team.Status.ACTIVE, Team.Status.EXTENDED]
 ENDING_WITHIN_DAYS = 30
 SILENT_AFTER_DAYS = 14
 
@@ -109,7 +108,7 @@ class Desk:
 def desk(user, today=None):
     """The field-of-action manager's desk: their field's running (and proposed) teams."""
     today = today or timezone.localdate()
-    base = visible_teams(user).filter(status__in=RUNNING + [Team.Status.PROPOSED])
+    base = visible_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
     teams = team_health(base, today)
     return Desk(
         teams=teams,
@@ -138,7 +137,7 @@ class Rollup:
 
     @property
     def running_count(self):
-        return sum(1 for t in self.teams if t.is_running)
+        return sum(1 for t in self.teams if t.phase == Team.Phase.ACTIVE)
 
     @property
     def tasks_total(self):
@@ -217,7 +216,7 @@ def review(user, today=None):
         if row["goals__focal_area_id"] in per_area:
             per_area[row["goals__focal_area_id"]].outputs_done += row["n"]
     goal_rollups = [per_goal[g.pk] for g in goals]
-    unworked = [g for g in goals if not any(t.is_running for t in per_goal[g.pk].teams)]
+    unworked = [g for g in goals if not any(t.phase == Team.Phase.ACTIVE for t in per_goal[g.pk].teams)]
     visible_ids = [t.pk for t in teams]
     notes = list(ReviewNote.objects.filter(team_id__in=visible_ids).select_related("team", "author")[:10])
     return Review(teams=teams, goals=goal_rollups, areas=[per_area[a.pk] for a in areas],
