@@ -74,3 +74,17 @@ def test_the_notifications_page_says_just_now_in_german(client, people, team):
     client.force_login(people["expert"])
     page = client.get(reverse("notify:list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "gerade eben" in page and "0 Minuten" not in page
+
+
+def test_notifications_made_before_get_the_exact_link(people, team):
+    import importlib
+
+    from django.apps import apps
+
+    message = discussion.post_message(people["lead"], team, channel=general(team), body="@expert please look")
+    notification = only(people["expert"], Kind.MENTION)
+    exact = notification.url
+    Notification.objects.filter(pk=notification.pk).update(url=f"/teams/{team.slug}/channels/")  # as it was made
+    importlib.import_module("teams.notify.migrations.0003_notification_links").relink(apps, None)
+    notification.refresh_from_db()
+    assert notification.url == exact and exact.endswith(f"?message={message.pk}")
