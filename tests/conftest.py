@@ -3,7 +3,6 @@ servers (a daphne process, a Celery worker, Debian's chromium) for the tests tha
 import contextlib
 import datetime
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from teams import services
 from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
+from tests.server_logs import log_problems, open_server_log, server_logs
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_ALL_SUITES") == "1"
@@ -158,31 +158,6 @@ def team(make_team):
 
 
 # Real servers ----------------------------------------------------------------------------
-
-# A record starts with a level (workspace/settings.py LOGGING), a date (daphne before Django is set up,
-# Celery's "[2026-11-29 ...: ERROR/...]") or a client address (daphne's access log); other lines belong
-# to the record above them (a traceback, a multi-line message).
-RECORD_START = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL) |\[?\d{4}-\d\d-\d\d |\d+\.\d+\.\d+\.\d+:\d+ ")
-PROBLEM = re.compile(r"Traceback|\b(ERROR|CRITICAL)\b")
-server_logs = []  # the logs of the servers the running test started
-
-
-def open_server_log(path):
-    """The log of a server process a test starts: read at the test's end (server_logs_are_clean)."""
-    server_logs.append(Path(path))
-    return open(path, "w")
-
-
-def log_problems(path, allowed=()):
-    records = []
-    for line in path.read_text(errors="replace").splitlines():
-        if records and not RECORD_START.match(line):
-            records[-1] += "\n" + line
-        else:
-            records.append(line)
-    return [record for record in records
-            if PROBLEM.search(record) and not any(re.search(pattern, record) for pattern in allowed)]
-
 
 @pytest.fixture(autouse=True)
 def server_logs_are_clean(request):

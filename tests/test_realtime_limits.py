@@ -221,7 +221,7 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
     from websockets.asyncio.client import connect as ws_connect
     from websockets.exceptions import ConnectionClosed
 
-    from tests.conftest import log_problems
+    from tests.server_logs import log_problems
     from tests.discussion_helpers import session_cookie
 
     names = ["manager", "lead", "expert", "observer", "supporter", "field_manager", "advisor"]

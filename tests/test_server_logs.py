@@ -1,5 +1,5 @@
 """The check every test with a live server ends with (tests/conftest.py server_logs_are_clean)."""
-from tests.conftest import log_problems
+from tests.server_logs import log_problems
 
 LOG = """\
 127.0.0.1:40000 - - [30/Nov/2026:00:13:14] "WSCONNECT /ws/teams/data-spaces/" - -
