@@ -48,7 +48,7 @@ def signed_in(user_id, session_key):
 
     The check django.contrib.auth.get_user makes on every request (the session names the user, the user is
     active, the session's auth hash matches the password), but never flushes the session: that is the
-    request's business (a password change rings before its own session stores the new hash)."""
+    request's business (a password change rings before the changer's session is stored anew)."""
     if session_key is None:
         return None
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
