@@ -5,7 +5,7 @@ changed, deleted) and changed cluster bodies (Django groups) or fields of action
 channel-layer group "user.<id>" (teams.notify.services.user_group: the team sockets and /ws/me/ join it)
 after commit. Each socket then checks again (`signed_in`, and can_view for a team socket) and closes
 with 4401 or 4403 if it must (docs/realtime.md, "Closing"). A ring lost on the way is made up
-for by the team socket's heartbeat, which checks the same.
+for by the sockets' heartbeat, which checks the sign-in (not the team: that costs six more queries).
 """
 import logging
 from importlib import import_module
