@@ -5,7 +5,7 @@ changed, deleted) and changed cluster bodies (Django groups) or fields of action
 channel-layer group "user.<id>" (teams.notify.services.user_group: the team sockets and /ws/me/ join it)
 after commit. Each socket then checks again (`signed_in`, and can_view for a team socket) and closes
 with 4401 or 4403 if it must (docs/realtime.md, "Closing"). A ring lost on the way is made up
-for by the team socket's heartbeat, which checks the same.
+for by the sockets' heartbeat, which checks the sign-in (not the team: that costs six more queries).
 """
 import logging
 from importlib import import_module
@@ -48,7 +48,7 @@ def signed_in(user_id, session_key):
 
     The check django.contrib.auth.get_user makes on every request (the session names the user, the user is
     active, the session's auth hash matches the password), but never flushes the session: that is the
-    request's business (a password change rings before its own session stores the new hash)."""
+    request's business (a password change rings before the changer's session is stored anew)."""
     if session_key is None:
         return None
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)

@@ -17,6 +17,7 @@ from realtime import presence
 from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
 from teams.board.models import Card, Column
 from teams.models import ClusterRole
+from tests.conftest import make_user
 from tests.discussion_helpers import ORIGIN, connect, general, request, until
 from tests.test_realtime_core import WAIT, live_login
 
@@ -64,19 +65,31 @@ def change_password(client, user):
     user.save()
 
 
+def delete(client, user):
+    user.delete()
+
+
 def leave_the_advisory_board(client, user):
     Group.objects.get(name=ClusterRole.ADVISORY_BOARD).user_set.remove(user)
+
+
+def stop_managing_the_field(client, user):
+    user.profile.fields_of_action.clear()
 
 
 @pytest.mark.parametrize("change, person, team_close, bell_closes", [
     (log_out, "expert", CLOSE_SIGNED_OUT, True),
     (deactivate, "expert", CLOSE_SIGNED_OUT, True),
     (change_password, "expert", CLOSE_SIGNED_OUT, True),
+    (delete, "reader", CLOSE_SIGNED_OUT, True),
     # Reads every team only as a cluster body: no longer. Still signed in, so the bell stays.
     (leave_the_advisory_board, "advisor", CLOSE_FORBIDDEN, False),
+    (stop_managing_the_field, "field_manager", CLOSE_FORBIDDEN, False),  # of the team's field (LST), not a member
 ])
 async def test_a_change_closes_the_persons_sockets_and_refuses_the_next_command(
         people, team, change, person, team_close, bell_closes):
+    if person == "reader":  # someone to delete, who has written nothing
+        people[person] = await database_sync_to_async(make_user)("reader", ClusterRole.EXPERT_PANEL)
     user = people[person]
     client, cookie = await database_sync_to_async(logged_in)(user)
     socket = await connect(user, team, cookie=cookie)
