@@ -5,8 +5,9 @@ form that validates the frame's fields, so a bad frame gets the same clear messa
 bad form gets. Handlers run in a worker thread and return the Event the service recorded
 (or None); they hold no business rules: those are in the services.
 
-A command's form is its schema: the consumer checks the frame against it before anything runs
-(`validated`), and its fields take only their JSON type (teams/forms.py, "WebSocket frames").
+A command's form is its schema: its fields take only their JSON type (teams/frame_fields.py), and
+every frame is checked against it (`validated`) before the handler runs, after `check_frame` has
+checked the frame as a whole.
 
 A `batched` command's handler takes many requests at once — handler(team, [(user,
 cleaned_data)]) -> [Event | refusal] — and the consumer sends it the requests of every socket

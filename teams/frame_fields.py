@@ -7,9 +7,8 @@ here takes only its JSON type (a bool is not a number); null, or a missing field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PlainTextField
+from .forms import MAX_ID, PlainTextField
 
-MAX_ID = 2**63 - 1  # the ids' column (BigAutoField) on SQLite and PostgreSQL
 MAX_INT = 2**31 - 1  # a plain integer column (a card's version)
 ID_MESSAGE = _("Give an id (a whole number).")
 

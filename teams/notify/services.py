@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from teams.forms import MAX_ID
+
 from . import rules
 from .models import DigestSent, Kind, MailPreference, Notification
 
@@ -73,7 +75,7 @@ def mark_read(user, ids=None):
     """Mark the user's notifications read (all unread when ids is None). Returns how many."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if not all(type(i) is int and 0 < i <= MAX_ID for i in ids):  # beyond: an OverflowError in the database
             raise ValidationError(_("Notification ids are numbers."))
         queryset = queryset.filter(pk__in=ids)
     marked = sorted(queryset.values_list("pk", flat=True))
