@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,8 +22,14 @@ run: $(STAMP)
 
 # Every suite: SQLite (unit, consumers, live daphne, browser), then PostgreSQL + Redis
 # (integration). tests/run_suites.py starts what it needs and says what it could not.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tests/run_suites.py
+
+# axe-core for the browser suite's accessibility test (package-lock.json pins it). Without npm
+# that test says NOT RUN (and fails in CI, which installs npm).
+$(NODE_STAMP): package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the accessibility test (axe-core) will not run"; fi
 
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -35,4 +42,4 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

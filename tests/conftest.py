@@ -302,17 +302,19 @@ def closes_connections(transactional_db):
 
 @pytest.fixture
 def login_page(chromium, daphne_server):
-    """Open a fresh browser context logged in as the given user (password "pw")."""
+    """Open a fresh browser context logged in as the given user (password "pw"; the demo's is "demo")."""
     contexts = []
 
-    def login(user, language="en", timezone_id=None):  # timezone_id: the browser's zone (default: the machine's)
-        context = chromium.new_context(locale=language, timezone_id=timezone_id, viewport={"width": 1280, "height": 900})
+    def login(user, language="en", password="pw", timezone_id=None, **context_options):
+        # timezone_id: the browser's zone (default: the machine's)
+        context = chromium.new_context(locale=language, timezone_id=timezone_id, viewport={"width": 1280, "height": 900},
+                                       **context_options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(f"{daphne_server.url}/login/")
         page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", "pw")
+        page.fill("input[name=password]", password)
         page.click("button[type=submit]")
         page.wait_for_url(f"{daphne_server.url}/my/")
         return page

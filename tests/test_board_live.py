@@ -224,6 +224,10 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
     state = page.get_attribute("[data-live-state]", "data-live-state")
     assert state in ("reconnecting", "offline")
     assert page.eval_on_selector(f"#add-{cols[0].pk}", "e => getComputedStyle(e).pointerEvents") == "none"
+    # Really disabled, not only greyed: the keyboard cannot reach it either.
+    assert page.is_disabled(f"#add-{cols[0].pk}")
+    page.focus(f"#add-{cols[0].pk}")
+    assert page.evaluate("document.activeElement.id") != f"add-{cols[0].pk}"
     page.focus(f"#card-{card.pk}")
     page.keyboard.press("Alt+ArrowRight")  # refused locally: nothing is sent against a stale board
     assert page.is_visible("#board-error") and column_order(page, cols[0].pk) == [str(card.pk)]
@@ -239,6 +243,7 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
         page.wait_for_selector(f"#column-{cols[3].pk} #card-{card.pk}")
         page.wait_for_selector(f"#column-{cols[1].pk} #card-{fresh.pk}")
         assert page.text_content("[data-live-state]").strip() == "Live"
+        assert page.is_enabled(f"#add-{cols[0].pk}")
         before = board_state(page, cols)
         page.reload()
         page.wait_for_selector("html.is-live")

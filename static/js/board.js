@@ -111,7 +111,7 @@
     if (state.due_date) {
       const due = el("span", "due");
       due.appendChild(el("span", "sr", overdue ? T.overdue : T.due));
-      due.appendChild(document.createTextNode(` ${state.due_date}`));
+      due.appendChild(document.createTextNode(` ${dateText(state.due_date)}`));
       meta.appendChild(due);
     }
     if (state.checklist_total) meta.appendChild(el("span", "check", `☑ ${state.checklist_done}/${state.checklist_total}`));
@@ -128,6 +128,15 @@
     meta.appendChild(people);
     tile.appendChild(meta);
     return tile;
+  }
+
+  /* "2026-12-18" as Django's date filter writes it with the page's DATE_FORMAT (as the dialog does). */
+  function dateText(iso) {
+    const [year, month, day] = iso.split("-").map(Number);
+    const f = config.dateFormat;
+    const parts = {j: day, d: String(day).padStart(2, "0"), n: month, m: String(month).padStart(2, "0"),
+                   M: f.monthsShort[month - 1], F: f.months[month - 1], Y: year};
+    return f.format.replace(/\\?./g, (c) => (c.length === 2 ? c[1] : (c in parts ? parts[c] : c)));
   }
 
   function isDoneColumn(id) { const column = columnOf(id); return column && column.dataset.done === "1"; }
@@ -509,7 +518,7 @@
     }
   });
 
-  // While not live the board is read-only (CSS greys [data-needs-live]); say why once.
+  // While not live the board is read-only (live.js disables [data-needs-live]); say why once.
   document.addEventListener("live:state", (event) => {
     boardEl.setAttribute("aria-busy", event.detail.state === "live" ? "false" : "true");
     if (event.detail.state === "offline") showError(T.offline);

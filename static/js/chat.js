@@ -323,7 +323,7 @@
       live.send(mine ? "reaction.remove" : "reaction.add", {message: id, emoji: target.dataset.emoji}).catch(showError);
       target.closest("details")?.removeAttribute("open");
     } else if (target.matches(".delete")) {
-      if (window.confirm(S.confirmDelete)) live.send("message.delete", {message: id}).catch(showError);
+      window.confirmDialog(S.confirmDelete).then((yes) => { if (yes) live.send("message.delete", {message: id}).catch(showError); });
     } else if (target.matches(".edit")) {
       startEdit(li, id);
     } else if (target.matches(".replies")) {
@@ -338,6 +338,7 @@
     const textarea = el("textarea");
     textarea.rows = 3;
     textarea.maxLength = 10000;
+    textarea.setAttribute("aria-label", S.edit);
     form.append(textarea, button("link cancel", S.cancel));
     const save = el("button", "primary", S.save);
     form.append(save);
@@ -357,6 +358,7 @@
       });
     });
     textarea.focus();
+    save.scrollIntoView({block: "nearest"});  // the form is taller than the message: keep Save in sight
   }
 
   // Threads -------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
  *
  * It resumes from the last sequence number it holds after every reconnect, so a dropped
  * socket or a restarted server loses nothing. Commands sent while disconnected wait in
- * a queue and go out after the resume. Elements with [data-live-state] show the state.
+ * a queue and go out after the resume. Elements with [data-live-state] show the state;
+ * [data-needs-live] controls are disabled while not live.
  */
 (function () {
   "use strict";
@@ -24,8 +25,8 @@
       this.queue = [];            // frames waiting for the connection
       this.attempt = 0;
       this.nextId = 1;
-      this.state = "connecting";
       this.offlineSince = null;
+      this.setState("connecting");
       this.open();
     }
 
@@ -151,6 +152,7 @@
         element.textContent = text;
       });
       document.documentElement.classList.toggle("is-live", state === "live");
+      LiveTeam.disableControls(document);
       document.dispatchEvent(new CustomEvent("live:state", {detail: {state: state, since: this.offlineSince}}));
     }
   }
@@ -181,6 +183,14 @@
     }
     return out;
   }
+
+  /* [data-needs-live] controls write: while not live they are disabled (not only greyed), for
+   * the keyboard too; also those that htmx brings in later (the card dialog). */
+  LiveTeam.disableControls = (root) => {
+    const off = !document.documentElement.classList.contains("is-live");
+    root.querySelectorAll("[data-needs-live]").forEach((control) => { control.disabled = off; });
+  };
+  document.addEventListener("htmx:afterSwap", (event) => LiveTeam.disableControls(event.target));
 
   window.LiveTeam = LiveTeam;
   window.clusterTime = clusterTime;

@@ -15,6 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -59,6 +61,9 @@ def board(request, slug):
                    for user in data.members},
         "goals": {str(goal.pk): goal.code for goal in goals},
         "today": str(services.timezone.localdate()),
+        # Tiles that board.js draws write due dates as the server does (DATE_FORMAT, this language).
+        "dateFormat": {"format": get_format("DATE_FORMAT"), "months": [str(MONTHS[m]) for m in range(1, 13)],
+                       "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
         "cardUrl": f"/teams/{team.slug}/board/cards/0/",
         "text": {
             "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
