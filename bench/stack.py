@@ -141,13 +141,11 @@ def daphnes(env, count):
         for _ in range(count):
             port = free_port()
             log = open(VAR / f"daphne-{port}.log", "w")
-            process = subprocess.Popen([str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+            process = subprocess.Popen([sys.executable, "-m", "realtime.server", "-b", "127.0.0.1",
+                                        "-p", str(port),
                                         # a loaded server may take more than daphne's default 5 s to accept
-                                        "--websocket_connect_timeout", "30",
-                                        # as realtime/server.py: daphne's own limit, 2 x WS_MAX_FRAME_BYTES
-                                        "--websocket-max-message-size", "131072",
-                                        "--websocket-max-frame-size", "131072", "workspace.asgi:application"], cwd=ROOT, env=env, stdout=log,
-                                       stderr=subprocess.STDOUT)
+                                        "--websocket_connect_timeout", "30", "workspace.asgi:application"],
+                                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             processes.append(process)
             wait_for_port(port, process)
             ports.append(port)

@@ -10,25 +10,27 @@ import json
 import logging
 import time
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from teams.events import REPLAY_LIMIT, events_after, team_group
 from teams.models import Team
+from teams.notify.services import user_group
 from teams.permissions import can_view
 
-from . import group_commit, presence
-from .protocol import COMMANDS, ProtocolError
+from . import group_commit, presence, sessions
+from .protocol import COMMANDS, ProtocolError, check_frame, validated
 
 GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
 MAX_IN_FLIGHT = 32  # posts one socket may have queued for writing before its next frame is read
 
 log = logging.getLogger(__name__)
 
+CLOSE_SIGNED_OUT = 4401  # the session the socket opened with no longer signs its person in (realtime/sessions.py)
 CLOSE_FORBIDDEN = 4403
 CLOSE_IDLE = 4408  # nothing received for settings.WS_IDLE_SECONDS (live.js pings every 25 s)
 CLOSE_FLOOD = 4429  # settings.WS_FLOOD_CLOSE_AFTER frames refused in a row by the rate limit
@@ -41,10 +43,10 @@ def viewable_team(user, slug):
 
 
 @database_sync_to_async
-def still_viewable(user, team_id):
-    # Fresh: drop cached permissions. (scope["user"] is a lazy wrapper: ask the user model.)
-    user = get_user_model().objects.get(pk=user.pk)
-    return can_view(user, Team.objects.get(pk=team_id))
+def current_access(user_id, session_key, team_id):
+    """(the person fresh from the database, or None if signed out; whether they may still see the team)."""
+    user = sessions.signed_in(user_id, session_key)
+    return user, user is not None and (team_id is None or can_view(user, Team.objects.get(pk=team_id)))
 
 
 @database_sync_to_async
@@ -59,11 +61,9 @@ def latest_seq(team_id):
 
 @database_sync_to_async
 def run_command(command, user, team_id, data):
-    form = command.form(data)
-    if not form.is_valid():
-        raise group_commit.form_error(form)
+    data = validated(command, data)  # the command's schema, before anything runs
     team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
-    return command.handler(user, team, form.cleaned_data)
+    return command.handler(user, team, data)
 
 
 def error_text(exc):
@@ -92,7 +92,7 @@ class TokenBucket:
 class TeamConsumer(AsyncWebsocketConsumer):
     # Flood bookkeeping, per connection (class defaults so subclasses with their own connect share it).
     refused = 0  # frames refused in a row by the rate limit
-    flooded = False
+    closing = False  # the server closed the socket (or found it closed): frames still queued are dropped
     in_flight = frozenset()  # answers of queued posts (a set per connection once connected)
 
     async def __call__(self, scope, receive, send):
@@ -111,6 +111,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.user = self.scope["user"]
+        self.session_key = self.scope["session"].session_key
         self.team = None
         if self.user.is_authenticated:
             self.team = await viewable_team(self.user, self.scope["url_route"]["kwargs"]["slug"])
@@ -125,13 +126,13 @@ class TeamConsumer(AsyncWebsocketConsumer):
         self.in_flight = set()
         self.announced = {}  # user id -> (presence state, time.time()) from announcements
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)  # sessions.ring
         await self.accept()
         self.left = False
         await self.announce_presence()
         self.held, self.gap_task, self.delivering = {}, None, asyncio.Lock()  # out-of-order rings
         self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
-        self.last_heard = time.monotonic()
-        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
+        self.start_idle_timer()
 
     async def disconnect(self, code):
         if self.team is None:
@@ -142,6 +143,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
                 task.cancel()
         try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         finally:
             self.left = True
             if await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name):
@@ -175,24 +177,37 @@ class TeamConsumer(AsyncWebsocketConsumer):
             log.warning("could not send %s", frame.get("type"), exc_info=True)
 
     async def heartbeat(self):
-        """Refresh presence, re-join the group (a restarted Redis forgot it) and fill any gap from the log."""
+        """Check the sign-in again (a sessions ring may be lost), re-join the groups (a restarted Redis forgot
+        them), then the socket's own beat."""
         while True:
             await asyncio.sleep(presence.HEARTBEAT)
             try:
+                if not await self.recheck_access(team=False):
+                    return
                 await self.channel_layer.group_add(self.group, self.channel_name)
-                await database_sync_to_async(presence.join)(self.team.pk, self.user.pk, self.channel_name)
-                online = await self.online_now()
-                if online != self.online:
-                    self.online = online
-                    await self.send_json({"type": "presence", "online": online})
-                if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
-                    async with self.delivering:
-                        await self.catch_up()
-                        await self.deliver_held()
+                await self.beat()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("heartbeat failed", exc_info=True)
+
+    async def beat(self):
+        """Refresh presence and fill any gap from the log."""
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        await database_sync_to_async(presence.join)(self.team.pk, self.user.pk, self.channel_name)
+        online = await self.online_now()
+        if online != self.online:
+            self.online = online
+            await self.send_json({"type": "presence", "online": online})
+        if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
+            async with self.delivering:
+                await self.catch_up()
+                await self.deliver_held()
+
+    def start_idle_timer(self):
+        """Every socket (team and /ws/me/) is closed after WS_IDLE_SECONDS without a frame."""
+        self.last_heard = time.monotonic()
+        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
 
     async def close_when_idle(self, idle):
         """Close a socket that sent nothing (not even a ping) for `idle` seconds: the client resumes."""
@@ -222,8 +237,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         request_id = None
         self.last_heard = time.monotonic()
-        if self.flooded:
-            return  # closing: frames still queued from a flood cost nothing more
+        if self.closing:
+            return  # frames still queued (a flood, a signed-out person's) are not run
         try:
             frame = self.parse(text_data, bytes_data)
             request_id = frame.get("id")
@@ -234,13 +249,15 @@ class TeamConsumer(AsyncWebsocketConsumer):
                 self.refused += 1
                 if self.refused > settings.WS_FLOOD_CLOSE_AFTER:
                     # A flood: answering every frame with an error would cost everyone else the CPU.
-                    self.flooded = True
                     await self.close(code=CLOSE_FLOOD)
                     return
                 raise ProtocolError("rate_limited", _("Too many requests: slow down a little."))
             self.refused = 0
+            check_frame(frame)
             await self.dispatch_frame(frame, request_id)
         except ProtocolError as exc:
+            if self.in_flight:
+                await asyncio.wait(self.in_flight)  # answered in the order sent: after the queued posts
             await self.send_json({"type": "error", "id": request_id, "code": exc.code, "message": exc.message})
 
     def parse(self, text_data, bytes_data):
@@ -251,6 +268,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
             frame = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise ProtocolError("bad_json", _("The frame is not valid JSON."))
+        except RecursionError:  # thousands of nested brackets: the decoder gives up (deep ones: check_frame)
+            raise ProtocolError("bad_frame", _("The frame is nested too deeply."))
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise ProtocolError("bad_frame", _("A frame is a JSON object with a type."))
         return frame
@@ -328,7 +347,9 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     async def resume(self, after):
         async with self.delivering:
-            self.last_sent = after
+            # Clamped to the log's end: events are delivered only past last_sent, so a claim beyond
+            # it (a stale client of a restored database, or a hostile one) would drop every live event.
+            self.last_sent = min(after, await latest_seq(self.team.pk))
             self.held.clear()
             await self.catch_up()
             self.resumed = True
@@ -354,7 +375,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         else:
             await self.send(text_data=text)
         if frame["event"].startswith("member.") or frame["event"] == "team.archived":
-            await self.recheck_access()
+            await self.recheck_access()  # a changed role applies at once
 
     async def team_events(self, message):
         """A transaction's events, rung once (events.ring): [[seq, kind, frame text], ...]."""
@@ -398,13 +419,47 @@ class TeamConsumer(AsyncWebsocketConsumer):
         if message.get("sender") != self.channel_name:
             await self.send_json(message["frame"])
 
-    async def recheck_access(self):
-        # A changed role applies at once: drop the permissions cached on this connection's user.
-        self.user = await database_sync_to_async(get_user_model().objects.get)(pk=self.user.pk)
-        if not await still_viewable(self.user, self.team.pk):
+    async def user_access(self, message):
+        """The person's sign-in or cluster bodies changed (realtime/sessions.py rings "user.<id>")."""
+        if message.get("session") is not None and message["session"] == self.session_key:
+            await self.close(code=CLOSE_SIGNED_OUT)  # this session logged out
+        else:
+            await self.recheck_access()
+
+    async def notify_ring(self, message):
+        """The bell's ring in the same group: for the /ws/me/ socket (NotificationConsumer), not this one."""
+
+    async def recheck_access(self, team=True):
+        """Close unless the socket's session still signs its person in and (team socket) they may see the team.
+
+        The person is re-read from the database: cached permissions and a stale is_active are dropped.
+        `team=False` (every heartbeat of every socket): the sign-in only, two queries instead of eight."""
+        user, allowed = await current_access(self.user.pk, self.session_key,
+                                             self.team.pk if team and self.team is not None else None)
+        if user is None:
+            await self.close(code=CLOSE_SIGNED_OUT)
+        elif not allowed:
             await self.send_json({"type": "error", "id": None, "code": "forbidden",
                                   "message": _("You no longer have access to this team.")})
             await self.close(code=CLOSE_FORBIDDEN)
+        else:
+            self.user = user
+        return allowed
+
+    async def close(self, code=None, reason=None):
+        self.closing = True
+        await super().close(code=code, reason=reason)
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Frames for a socket that is closing or gone are dropped quietly: a client that comes back
+        resumes from the log (an ack it missed included). Answers of queued posts and rings arrive
+        at any time, also after the server's own close or the client's."""
+        if self.closing:
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:  # daphne (autobahn): the client's close came, its disconnect has not yet
+            self.closing = True

@@ -8,7 +8,9 @@ one hop, one transaction, one INSERT per table (teams.discussion.services.post_m
 idle server writes every post alone and at once, so batching adds no latency; a busy one
 amortises the fixed costs (docs/benchmarks.md).
 
-Each request still gets its own outcome: a refused post refuses only its sender.
+Each request still gets its own outcome: a refused post refuses only its sender, and a batch that
+fails as a whole (an exception no post should raise) is written again one post at a time, so that
+whatever one post raises fails only that post.
 """
 import asyncio
 import logging
@@ -16,8 +18,11 @@ import weakref
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 
 from teams.models import Team
+
+from .protocol import validated
 
 MAX_BATCH = 100
 
@@ -27,11 +32,6 @@ log = logging.getLogger(__name__)
 # A key is present while a writer task is draining it.
 _waiting = weakref.WeakKeyDictionary()
 _writers = set()
-
-
-def form_error(form):
-    return ValidationError([f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
-                            for field, errors in form.errors.items()])
 
 
 def submit(command, team_id, user, data):
@@ -56,17 +56,26 @@ async def _write_batches(command, team_id, queues, key):
     try:
         while queues[key]:
             batch, queues[key] = queues[key][:MAX_BATCH], queues[key][MAX_BATCH:]
-            try:
-                outcomes = await run_batch(command, team_id, [(user, data) for user, data, _future in batch])
-            except Exception as exc:  # the whole batch failed (database down): every sender is told
-                log.exception("batch of %d %s failed", len(batch), command.name)
-                outcomes = [exc] * len(batch)
-            _settle(batch, outcomes)
+            _settle(batch, await _outcomes(command, team_id, [(user, data) for user, data, _future in batch]))
     finally:
         # Also when this task is cancelled (the server stops): no request may wait for a writer
         # that is gone, and the next request starts a new one.
         left = queues.pop(key, [])
         _settle(left, [RuntimeError("the server is stopping")] * len(left))
+
+
+async def _outcomes(command, team_id, requests):
+    """Each request's outcome; if the batch fails as a whole, each request is written alone."""
+    try:
+        return await run_batch(command, team_id, requests)
+    except Exception as exc:
+        if len(requests) == 1 or isinstance(exc, (OperationalError, InterfaceError)):
+            # Its sender is told (and the consumer logs it); all senders at once when the database is
+            # unreachable: writing each post alone would only wait for it once per post.
+            return [exc] * len(requests)
+        # Nothing of the batch was written (one transaction). The cause is told to its own sender.
+        log.warning("a batch of %d %s failed (%r): writing them one by one", len(requests), command.name, exc)
+        return [outcome for request in requests for outcome in await _outcomes(command, team_id, [request])]
 
 
 def _settle(requests, outcomes):
@@ -81,13 +90,13 @@ def _settle(requests, outcomes):
 
 @database_sync_to_async
 def run_batch(command, team_id, requests):
+    """Each request checked against the command's schema first; the valid ones handled together."""
     outcomes, valid = [None] * len(requests), []
     for index, (user, data) in enumerate(requests):
-        form = command.form(data)
-        if form.is_valid():
-            valid.append((index, user, form.cleaned_data))
-        else:
-            outcomes[index] = form_error(form)
+        try:
+            valid.append((index, user, validated(command, data)))
+        except ValidationError as exc:
+            outcomes[index] = exc
     if valid:
         team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
         handled = command.handler(team, [(user, data) for _index, user, data in valid])

@@ -9,8 +9,12 @@ client → server: {"type": "resume", "after": <notification id>}  → up to 20 
                  {"type": "read", "id": "<request id>", "ids": [..]} or {"type": "read", "all": true}
                  → {"type": "ack", "id": ..., "unread": <n>}
                  {"type": "ping"} → {"type": "pong"}
+                 Nothing received for WS_IDLE_SECONDS → close 4408, as the team socket.
 server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
+                 (also when one is read, here or on another page: "read": true and the new "unread")
 """
+import asyncio
+
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,15 +59,21 @@ class NotificationConsumer(TeamConsumer):
 
     async def connect(self):
         self.user = self.scope["user"]
+        self.session_key = self.scope["session"].session_key
         self.team = None
         if not self.user.is_authenticated:
             await self.close()
             return
-        self.group = services.user_group(self.user.pk)
+        self.group = services.user_group(self.user.pk)  # rings of the bell and of realtime/sessions.py
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         self.joined = True
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
+        self.start_idle_timer()
+
+    async def beat(self):
+        pass  # the heartbeat's access check and group re-join are all this socket needs
 
     async def disconnect(self, code):
         if getattr(self, "joined", False):
@@ -80,8 +90,8 @@ class NotificationConsumer(TeamConsumer):
                 await self.send_json(item)
             await self.send_json({"type": "resumed", "last": last, "unread": unread})
         elif kind == "read":
-            ids = None if frame.get("all") is True else frame.get("ids")
-            if ids is not None and (not isinstance(ids, list) or len(ids) > 500):
+            ids = None if frame.get("all") is True else frame.get("ids")  # None: all
+            if frame.get("all") is not True and (not isinstance(ids, list) or len(ids) > 500):
                 raise ProtocolError("bad_frame", _("read needs \"ids\": [..] or \"all\": true."))
             try:
                 unread = await mark_read(self.user, ids)

@@ -127,10 +127,10 @@ def snapshot(team_id):
 
 def typing_frame(user, team_id, data):
     """Validate a typing frame: the person may write, the channel (and thread) are the team's."""
-    from teams.discussion.forms import TypingForm
+    from teams.discussion.forms import TypingFrame
     from teams.discussion.models import Channel, Message
 
-    form = TypingForm(data)
+    form = TypingFrame(data)
     if not form.is_valid():
         raise ValidationError(" ".join(" ".join(errors) for errors in form.errors.values()))
     team = Team.objects.get(pk=team_id)

@@ -1,12 +1,56 @@
-"""daphne's own WebSocket limits, for every place that starts daphne (Procfile, run_embedded, bench).
+"""daphne as this project runs it: `python -m realtime.server [daphne's options] workspace.asgi:application`.
 
-daphne (>= 4.2.2) drops a message or frame larger than these before any of our code runs
-(close code 1009). They are twice the consumer's WS_MAX_FRAME_BYTES, so a frame a little too
-large still gets the consumer's clear `too_large` error and a huge one never reaches memory.
+Every place that starts daphne uses this (Procfile, run_embedded, the tests' live servers, bench) so
+that none can forget what daphne would otherwise get wrong:
+
+- Its own WebSocket limits (--websocket-max-message-size / --websocket-max-frame-size): a message or
+  frame larger is refused before any of our code runs. They are twice the consumer's
+  WS_MAX_FRAME_BYTES, so a frame a little too large still gets the consumer's clear `too_large`
+  error and a huge one never reaches memory. Options given on the command line win.
+- A proper close frame, code 1009, for such a message. autobahn (daphne's WebSocket layer) fails a
+  connection by dropping TCP unless told otherwise (`failByDrop`), and daphne does not tell it: the
+  client saw 1006, no reason. daphne sets its options on the factory when it runs, so they are
+  completed right after that, before the reactor accepts the first connection (`ready_callable`).
 """
+import sys
+
+from daphne.cli import CommandLineInterface
+from daphne.server import Server as DaphneServer
 from django.conf import settings
 
 
 def daphne_limit_args():
     limit = str(2 * settings.WS_MAX_FRAME_BYTES)
     return ["--websocket-max-message-size", limit, "--websocket-max-frame-size", limit]
+
+
+class Server(DaphneServer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ready = self.ready_callable
+
+        def configure_then_ready():
+            # A connection failed by us (too large, a protocol error) gets a close frame with its code.
+            self.ws_factory.setProtocolOptions(failByDrop=False)
+            if ready:
+                ready()
+
+        self.ready_callable = configure_then_ready
+
+
+class Cli(CommandLineInterface):
+    server_class = Server
+
+
+def main(argv):
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workspace.settings")
+    django.setup()  # the settings name the limits (DJANGO_SETTINGS_MODULE, as for daphne itself)
+    Cli().run([*daphne_limit_args(), *argv])  # later options win: the command line's own
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,12 +1,23 @@
 """Event log entries in words (plain text: templates escape it): the team page's "Recent activity"
-(`describe`) and a card's history in its dialog (`describe_card_event`)."""
+(`recent_activity`, `describe`) and a card's history in its dialog (`describe_card_event`).
+
+Every kind of event that a service records has a sentence in TEXT (tests/test_activity.py finds the
+kinds in the code, so a new kind without one fails). Chat is summarised per channel ("12 messages in
+#general"): one line per message would bury everything else.
+"""
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Max
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from teams.board.models import Card
 
-from .models import Membership
+from .events import QUIET_KINDS
+from .models import Event, Membership
 
 TEXT = {
     "team.proposed": gettext_lazy("proposed the team"),
@@ -15,32 +26,100 @@ TEXT = {
     "team.extended": gettext_lazy("extended the team until %(end_date)s"),
     "team.concluded": gettext_lazy("concluded the team"),
     "team.archived": gettext_lazy("archived the team"),
+    "team.ending_soon": gettext_lazy("reminded the members: the team ends on %(end_date)s"),
+    "team.ended": gettext_lazy("ended the team: its time frame is over (%(end_date)s)"),
     "member.added": gettext_lazy("added %(name)s as %(role)s"),
     "member.requested": gettext_lazy("asked to join"),
     "member.declined": gettext_lazy("declined the request of %(name)s"),
     "member.role_changed": gettext_lazy("made %(name)s %(role)s"),
     "member.removed": gettext_lazy("removed %(name)s"),
     "board.created": gettext_lazy("set up the board"),
-    "channel.created": gettext_lazy("opened a discussion channel"),
+    "column.created": gettext_lazy("added the column “%(name)s”"),
+    "column.updated": gettext_lazy("changed the column “%(name)s”"),
+    "column.moved": gettext_lazy("rearranged the board's columns"),
+    "column.archived": gettext_lazy("archived the column “%(name)s”"),
+    "columns.reranked": gettext_lazy("rearranged the board's columns"),
+    "column.reranked": gettext_lazy("rearranged the cards of a column"),
+    "card.created": gettext_lazy("created the card “%(title)s”"),
+    "card.updated": gettext_lazy("edited the card “%(title)s”"),
+    "card.moved": gettext_lazy("moved the card “%(title)s”"),
+    "card.archived": gettext_lazy("archived the card “%(title)s”"),
+    "card.checklist_changed": gettext_lazy("updated the checklist of “%(title)s”"),
+    "card.commented": gettext_lazy("commented on “%(title)s”"),
+    "card.attachment_added": gettext_lazy("attached %(name)s to “%(title)s”"),
+    "card.attachment_removed": gettext_lazy("removed the file %(name)s from “%(title)s”"),
+    "card.due_soon": gettext_lazy("reminded the assignees: “%(title)s” is due on %(due_date)s"),
+    "channel.created": gettext_lazy("opened the channel #%(name)s"),
+    "discussion.settings_changed": gettext_lazy("changed who may notify everyone with @team"),
+    "message.posted": gettext_lazy("posted a message"),
+    "message.edited": gettext_lazy("edited a message"),
+    "message.deleted": gettext_lazy("deleted a message"),
+    "message.read": gettext_lazy("read the discussion"),
+    "reaction.added": gettext_lazy("reacted with %(emoji)s"),
+    "reaction.removed": gettext_lazy("took back a reaction"),
+    "thread.subscription": gettext_lazy("changed how they follow a thread"),
+    "output.added": gettext_lazy("recorded the output “%(title)s”"),
+    "output.updated": gettext_lazy("updated the output “%(title)s”"),
+    "closing_report.written": gettext_lazy("wrote the closing report"),
+    "review_note.added": gettext_lazy("wrote a review note"),
+    "review_meeting.scheduled": gettext_lazy("put the team on the agenda of the review “%(title)s”"),
+    "review_meeting.minutes": gettext_lazy("recorded the minutes of the review “%(title)s”"),
 }
+CHAT_KINDS = frozenset({"message.posted", "message.edited", "message.deleted", "reaction.added",
+                        "reaction.removed"})
+# Not lines of their own: bookkeeping, chat (summarised instead), re-ranks that come with a move.
+UNLISTED = QUIET_KINDS | CHAT_KINDS | {"columns.reranked", "column.reranked"}
+
+
+def _date(value):
+    try:
+        return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return ""
 
 
 def describe(event):
-    """"added Ada Lovelace as expert"; an event kind without words yet shows as it is."""
+    """"added Ada Lovelace as expert", in the active language."""
     template = TEXT.get(event.kind)
-    if template is None:
-        return event.kind
+    if template is None:  # an event of a kind since retired
+        return _("changed something")
     data = event.data if isinstance(event.data, dict) else {}
     role = data.get("role")
+    team = data.get("team") if isinstance(data.get("team"), dict) else {}
     values = {
-        "name": data.get("name", ""),
+        "name": data.get("name", ""), "title": data.get("title", ""), "emoji": data.get("emoji", ""),
         "role": str(Membership.Role(role).label) if role in Membership.Role.values else "",
-        "end_date": (data.get("team") or {}).get("end_date", ""),
+        "end_date": _date(data.get("end_date") or team.get("end_date")), "due_date": _date(data.get("due_date")),
     }
-    try:
-        return str(template) % values
-    except (KeyError, TypeError, ValueError):
-        return event.kind
+    return str(template) % values
+
+
+@dataclass
+class Line:
+    seq: int
+    when: datetime.datetime
+    who: str
+    text: str
+
+
+def recent_activity(team, limit=15):
+    """The team's latest activity: one line per event, and one per channel for the messages posted
+    since the oldest of those lines. Two queries (three with chat), whatever the volume."""
+    recent = list(Event.objects.filter(team=team).exclude(kind__in=UNLISTED).select_related("actor")
+                  .order_by("-seq")[:limit])
+    lines = [Line(event.seq, event.created_at, actor_name(event), describe(event)) for event in recent]
+    since = recent[-1].seq if len(recent) == limit else 0
+    chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since)
+                .values("data__channel").annotate(count=Count("id"), seq=Max("seq"), when=Max("created_at")))
+    if chat:
+        from teams.discussion.models import Channel
+
+        names = dict(Channel.objects.filter(team=team, pk__in=[row["data__channel"] for row in chat])
+                     .values_list("pk", "name"))
+        lines += [Line(row["seq"], row["when"], "", ngettext(
+            "%(count)d message in #%(channel)s", "%(count)d messages in #%(channel)s", row["count"])
+            % {"count": row["count"], "channel": names.get(row["data__channel"], "?")}) for row in chat]
+    return sorted(lines, key=lambda line: -line.seq)[:limit]
 
 
 def describe_card_event(event, column_names):

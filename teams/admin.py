@@ -4,8 +4,9 @@ Teams and memberships change only through the services (so permissions, guardian
 and the event log stay right): the team form saves through `update_team`, lifecycle and
 member changes are admin actions calling the services, and everything else about a team
 or a membership is read-only here. Adding teams happens on the propose/launch pages;
-nothing that is in the event log can be deleted. Master plan rows are edited directly
-(they are reference data, not team changes).
+nothing that is in the event log can be deleted. Master plan rows and profiles are edited
+directly (reference data, not team changes) but never deleted. Every other model of the project is
+read-only here (ReadOnlyAdmin): tests/test_admin_writes.py walks the registry.
 """
 from django import forms
 from django.contrib import admin, messages
@@ -18,30 +19,51 @@ from .models import Event, FieldOfAction, FocalArea, Membership, Profile, Strate
 from .permissions import Action, require
 
 
-class GoalInline(admin.TabularInline):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For what changes only through a service (permission, validation, event log): view, never write."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoDelete:
+    """Reference data: edited here, never deleted. Teams and cards link to goals (a deleted goal would
+    vanish from them without a trace), goals to focal areas, members' rights to profiles."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GoalInline(NoDelete, admin.TabularInline):
     model = StrategicGoal
     extra = 0
 
 
 @admin.register(FocalArea)
-class FocalAreaAdmin(admin.ModelAdmin):
+class FocalAreaAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["number", "name_en", "name_de"]
     inlines = [GoalInline]
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_de"]
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(admin.ModelAdmin):
+class StrategicGoalAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["code", "title_en", "focal_area"]
     list_filter = ["focal_area"]
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["user", "organisation"]
     filter_horizontal = ["fields_of_action"]
 
@@ -148,7 +170,7 @@ def _answer(approve):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     """Read-only rows; every change is an action that calls the membership service."""
 
     list_display = ["user", "team", "role", "state", "created_at"]
@@ -165,14 +187,7 @@ class MembershipAdmin(admin.ModelAdmin):
         _service_action("remove_members", _("Remove selected members"), services.remove_member),
     ]
 
-    def has_add_permission(self, request):
-        return False  # invite on the team page
-
-    def has_change_permission(self, request, obj=None):
-        return False  # read-only form; the actions above make the changes
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # "Remove selected members" revokes permissions and logs the event
+    # Invite on the team page; "Remove selected members" revokes permissions and logs the event.
 
     def get_actions(self, request):
         # Actions need only the view permission: the services decide who may do what.
@@ -182,16 +197,6 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["team", "seq", "kind", "actor", "created_at"]
     list_filter = ["kind"]
-    readonly_fields = [f.name for f in Event._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

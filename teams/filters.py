@@ -16,12 +16,15 @@ class TeamDirectoryFilter(django_filters.FilterSet):
     goal = django_filters.ModelChoiceFilter(label=_("Strategic goal"), field_name="goals",
                                             queryset=StrategicGoal.objects.all(), to_field_name="code",
                                             empty_label=_("Any goal"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Team.Status.choices,
-                                       empty_label=_("Any status"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Team.Phase.choices, method="in_phase",
+                                         empty_label=_("Any status"))
 
     class Meta:
         model = Team
         fields = []
+
+    def in_phase(self, queryset, name, value):
+        return queryset.in_phase(value)  # what the badge says: an ended team is not "Active"
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(purpose__icontains=value))

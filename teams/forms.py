@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import FieldOfAction, Membership, StrategicGoal
+from .widgets import DateInput
 
 SCRIPT_TAG_MESSAGE = _("HTML tags are not allowed here.")
 
@@ -65,8 +66,8 @@ class TeamForm(forms.Form):
 
 
 class DatesMixin(forms.Form):
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}),
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput(),
                                help_text=_("Topic teams are time-limited."))
 
     def clean(self):
@@ -112,7 +113,7 @@ class LaunchProposedForm(DatesMixin):
 
 
 class ExtendForm(forms.Form):
-    end_date = forms.DateField(label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("New end date"), widget=DateInput())
 
 
 class InviteForm(forms.Form):

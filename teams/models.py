@@ -94,11 +94,43 @@ class ClusterRole(models.TextChoices):
     SPOKESPERSON = "spokesperson", _("Cluster spokesperson")
 
 
+def _phase_q(phase, today):
+    running = models.Q(status__in=Team.RUNNING)
+    if phase == Team.Phase.ACTIVE:
+        return running & models.Q(end_date__gte=today)
+    if phase == Team.Phase.ENDED:
+        return running & models.Q(end_date__lt=today)
+    return models.Q(status=phase)
+
+
+class TeamQuerySet(models.QuerySet):
+    def in_phase(self, phase, today=None):
+        return self.filter(_phase_q(phase, today or timezone.localdate()))
+
+    def by_phase(self, *then, today=None):
+        """Active teams first, then proposed, ended, concluded and archived ones."""
+        today = today or timezone.localdate()
+        rank = models.Case(*(models.When(_phase_q(phase, today), then=index)
+                             for index, phase in enumerate(Team.Phase.values)), output_field=models.IntegerField())
+        return self.order_by(rank, *then)
+
+
 class Team(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         ACTIVE = "active", _("Active")
         EXTENDED = "extended", _("Extended")
+        CONCLUDED = "concluded", _("Concluded")
+        ARCHIVED = "archived", _("Archived")
+
+    RUNNING = [Status.ACTIVE, Status.EXTENDED]
+
+    class Phase(models.TextChoices):
+        """Where a team is, by its status and its dates: the one definition behind the directory
+        filter, the badges, "days left", "overdue", the desk, review and the reports. In order."""
+        ACTIVE = "active", _("Active")
+        PROPOSED = "proposed", _("Proposed")
+        ENDED = "ended", _("Ended")  # running, but past its end date: read-only until extended
         CONCLUDED = "concluded", _("Concluded")
         ARCHIVED = "archived", _("Archived")
 
@@ -118,6 +150,8 @@ class Team(models.Model):
     last_activity_at = models.DateTimeField(default=timezone.now)
     # Highest event sequence number handed out; bumped inside the writing transaction.
     last_seq = models.PositiveBigIntegerField(default=0)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -151,8 +185,20 @@ class Team(models.Model):
         return self.is_running and not self.is_expired
 
     @property
+    def phase(self):
+        if self.is_running:
+            return self.Phase.ENDED if self.is_expired else self.Phase.ACTIVE
+        return self.Phase(self.status)
+
+    @property
+    def phase_label(self):
+        """The badge: an active team also says whether it was extended."""
+        return self.get_status_display() if self.phase == self.Phase.ACTIVE else self.phase.label
+
+    @property
     def days_left(self):
-        return (self.end_date - timezone.localdate()).days
+        """Only an active team has days left (an ended or concluded one has none, not a negative number)."""
+        return (self.end_date - timezone.localdate()).days if self.phase == self.Phase.ACTIVE else None
 
 
 class Membership(models.Model):

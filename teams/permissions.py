@@ -164,3 +164,18 @@ def can_propose(user):
 def team_abilities(user, team):
     """Everything the user may do in the team: for templates, to show only usable buttons."""
     return {action.value: can(user, action, team) for action in Action}
+
+
+def lock_and_require(actor, action, team):
+    """Lock the team's row, then check `actor` may do `action` on it; returns the locked, fresh team.
+
+    The lock contract every service follows: call this first inside the service's transaction,
+    before reading anything the change depends on. The team row lock (PostgreSQL's row lock;
+    SQLite's IMMEDIATE transaction holds the database's write lock) serialises every write to
+    one team, so its event sequence stays gapless and the check sees the team's current status
+    and dates, not the caller's possibly stale copy. Raises PermissionDenied (with a message the
+    person can act on) and Team.DoesNotExist.
+    """
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    require(actor, action, locked)
+    return locked

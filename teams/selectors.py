@@ -15,7 +15,7 @@ def _with_listing_data(queryset):
 
 def directory(user, filters=None):
     """Every team's public card (name, purpose, goals, dates): the cluster is open to join."""
-    queryset = _with_listing_data(Team.objects.all()).order_by("status", "name", "pk")  # pk: stable pages
+    queryset = _with_listing_data(Team.objects.by_phase("name", "pk"))  # pk: stable pages
     return queryset
 
 
@@ -25,7 +25,7 @@ def my_teams(user):
             # A subquery, not a join: joining the viewer's membership would make member_count count 1.
             Team.objects.filter(pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
                                 .values("team_id"))
-        ).order_by("end_date", "name")
+        ).by_phase("end_date", "name")
     )
     roles = dict(Membership.objects.filter(user=user, team__in=teams).values_list("team_id", "role"))
     for team in teams:

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .activity import actor_name, describe
-from .events import QUIET_KINDS, REPLAY_LIMIT, events_after
+from .activity import recent_activity
+from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
                     ProposeTeamForm, RoleForm, TeamForm)
-from .models import Event, Membership, Team
-from .permissions import Action, can_launch_teams, can_view, require, team_abilities
+from .models import Membership, Team
+from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, team_abilities
 
 
 def apply(form, call):
@@ -56,6 +56,7 @@ def my_teams(request):
     teams = selectors.my_teams(request.user)
     return render(request, "teams/my_teams.html", {
         "teams": teams, "join_requests": selectors.my_join_requests(request.user),
+        "reads_every_team": reads_every_team(request.user),  # the reviewing bodies: no "ask to join"
     })
 
 
@@ -85,12 +86,7 @@ def team_detail(request, slug):
         raise Http404
     abilities = team_abilities(request.user, team)
     memberships = list(team.memberships.all())
-    recent = []
-    if abilities["view"]:
-        recent = list(Event.objects.filter(team=team).exclude(kind__in=QUIET_KINDS).select_related("actor")
-                      .order_by("-seq")[:15])
-        for event in recent:
-            event.text, event.who = describe(event), actor_name(event)
+    recent = recent_activity(team) if abilities["view"] else []
     return render(request, "teams/team_detail.html", {
         "team": team, "can": abilities, "section": "overview",
         "members": [m for m in memberships if m.state == Membership.State.ACTIVE],

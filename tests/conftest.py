@@ -19,10 +19,16 @@ from django.utils import timezone
 
 from teams import services
 from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
+from tests.server_logs import log_problems, open_server_log, server_logs
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_ALL_SUITES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "server_log_allows(*patterns): records (regular expressions) a test "
+                                       "expects in the logs of the servers it starts, e.g. after killing Redis")
 
 
 @pytest.fixture(scope="session")
@@ -153,6 +159,20 @@ def team(make_team):
 
 # Real servers ----------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def server_logs_are_clean(request):
+    """A traceback or ERROR record in the log of a server the test started fails the test, unless the
+    test expects it (@pytest.mark.server_log_allows): a traceback in a server log is a defect even when
+    the test passes. Autouse, so set up before the server fixtures and checked after they stopped."""
+    server_logs.clear()
+    yield
+    allowed = [pattern for marker in request.node.iter_markers("server_log_allows") for pattern in marker.args]
+    found = [f"{path.name}:\n{record}" for path in server_logs if path.exists()
+             for record in log_problems(path, allowed)]
+    server_logs.clear()
+    if found:
+        pytest.fail("unexpected errors in server logs:\n\n" + "\n\n".join(found[:5]), pytrace=False)
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -211,9 +231,9 @@ class Daphne:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
-        self.log = open(ROOT / "var" / f"daphne-{self.port}.log", "w")
+        self.log = open_server_log(ROOT / "var" / f"daphne-{self.port}.log")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(self.port),
+            [sys.executable, "-m", "realtime.server", "-b", "127.0.0.1", "-p", str(self.port),
              "workspace.asgi:application"],
             cwd=ROOT, env={**server_env(), **(extra_env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
@@ -237,7 +257,7 @@ def celery_worker_process(*options, log, env=None):
     from teams.review.services import queue_options
 
     connection.close()  # let the worker open the database itself
-    with open(log, "w") as out:
+    with open_server_log(log) as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "celery"), "-A", "workspace", "worker", *options,
              "-Q", queue_options()["queue"], "--without-heartbeat", "--without-mingle", "--without-gossip",
@@ -285,8 +305,10 @@ def login_page(chromium, daphne_server):
     """Open a fresh browser context logged in as the given user (password "pw"; the demo's is "demo")."""
     contexts = []
 
-    def login(user, language="en", password="pw", **context_options):
-        context = chromium.new_context(locale=language, viewport={"width": 1280, "height": 900}, **context_options)
+    def login(user, language="en", password="pw", timezone_id=None, **context_options):
+        # timezone_id: the browser's zone (default: the machine's)
+        context = chromium.new_context(locale=language, timezone_id=timezone_id, viewport={"width": 1280, "height": 900},
+                                       **context_options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

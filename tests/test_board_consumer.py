@@ -164,6 +164,20 @@ def bad_frames(board, foreign_card, foreign_column):
         ("below itself", {"type": "card.move", "id": "x", "card": second.pk, "column": cols[0].pk,
                           "after": second.pk, "version": 1}, "invalid"),
         ("a column change by an expert", {"type": "column.archive", "id": "x", "column": cols[0].pk}, "forbidden"),
+        # Each field takes only its JSON type: no "['x']" titles, no "false" that reads as true, no 2.0 limits.
+        ("title a list", {"type": "card.create", "id": "x", "column": cols[0].pk, "title": ["x"]}, "invalid"),
+        ("title a number", {"type": "card.rename", "id": "x", "card": first.pk, "title": 5, "version": 1}, "invalid"),
+        ("done as text", {"type": "checklist.check", "id": "x", "item": 1, "done": "false"}, "invalid"),
+        ("done a number", {"type": "checklist.check", "id": "x", "item": 1, "done": 0}, "invalid"),
+        ("version a bool", {"type": "card.archive", "id": "x", "card": first.pk, "version": True}, "invalid"),
+        ("version past its column", {"type": "card.archive", "id": "x", "card": first.pk, "version": 2**31},
+         "invalid"),
+        ("wip limit a float", {"type": "column.create", "id": "x", "name": "c", "wip_limit": 2.0}, "invalid"),
+        ("position a list", {"type": "card.create", "id": "x", "column": cols[0].pk, "title": "t",
+                             "position": ["top"]}, "invalid"),
+        ("surrogate in a title", '{"type": "card.create", "column": %d, "title": "\\ud800"}' % cols[0].pk,
+         "invalid"),
+        ("surrogate in a column", '{"type": "column.create", "name": "\\udc00"}', "invalid"),
     ]
 
 

@@ -75,6 +75,26 @@ BAD_FRAMES = [
     ("read elsewhere", {"type": "channel.read", "id": "x", "channel": "GENERAL", "message": "OTHER_MESSAGE"},
      "not_found"),
     ("channel with html", {"type": "channel.create", "id": "x", "name": "<b>x</b>"}, "invalid"),
+    # Strings must be strings and numbers numbers (Django's fields would store "{'a': 1}" or read "7" as 7).
+    ("body an object", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": {"a": 1}}, "invalid"),
+    ("body a number", {"type": "message.post", "id": "x", "channel": "GENERAL", "body": 12}, "invalid"),
+    ("channel as text", {"type": "message.post", "id": "x", "channel": "7", "body": "hi"}, "invalid"),
+    ("channel a bool", {"type": "message.post", "id": "x", "channel": True, "body": "hi"}, "invalid"),
+    ("channel a float", {"type": "message.post", "id": "x", "channel": 1.0, "body": "hi"}, "invalid"),
+    ("channel name a list", {"type": "channel.create", "id": "x", "name": ["x"]}, "invalid"),
+    ("emoji a list", {"type": "reaction.add", "id": "x", "message": "MINE", "emoji": ["👍"]}, "invalid"),
+    # Lone surrogates: valid JSON, not Unicode text (SQLite, PostgreSQL and nh3 raise on them).
+    ("surrogate in a post", '{"type": "message.post", "id": "x", "channel": GENERAL, "body": "probe \\ud800"}',
+     "invalid"),
+    ("surrogate in an edit", '{"type": "message.edit", "id": "x", "message": MINE, "body": "\\udfff"}', "invalid"),
+    ("surrogate in a channel", '{"type": "channel.create", "id": "x", "name": "a\\ud800"}', "invalid"),
+    ("surrogate in a key", '{"type": "message.post", "id": "x", "channel": GENERAL, "body": "hi", "\\ud800": 1}',
+     "invalid"),
+    ("surrogate in typing", '{"type": "typing", "channel": GENERAL, "thread": null, "x": ["\\ud800"]}', "invalid"),
+    ("10,000 levels deep", '{"type": "message.post", "id": "x", "body": ' + "[" * 10_000 + "]" * 10_000 + "}",
+     "bad_frame"),
+    ("9 levels deep", '{"type": "message.post", "id": "x", "channel": GENERAL, "body": ' + "[" * 8 + "]" * 8 + "}",
+     "bad_frame"),
 ]
 
 
@@ -92,6 +112,9 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
     ids = await sync_to_async(setup)()
     if isinstance(frame, dict):
         frame = json.dumps({k: ids.get(v, v) if isinstance(v, str) else v for k, v in frame.items()})
+    else:
+        for name, pk in ids.items():  # raw text: a bare placeholder
+            frame = frame.replace(f": {name},", f": {pk},")
     sender = await connect(people["expert"], team)
     bystander = await connect(people["lead"], team)
     try:

@@ -1,12 +1,17 @@
 """Hypothesis fuzz of the WebSocket protocol, through the real ASGI stack (channels' WebsocketCommunicator).
 
 For every registered command type (realtime.protocol.COMMANDS: the board's and the discussion's), for the core
-frames (resume, ping, typing) and for frames that are not frames at all (strings, numbers, lists, broken JSON):
-arbitrary JSON values, real ids of this team, ids of another team and out-of-range numbers. After every frame:
+frames (resume, ping, typing), for the bell socket's frames (/ws/me/: resume, read, ping) and for frames that are
+not frames at all (strings, numbers, lists, broken JSON): arbitrary JSON values of any type in every field, real
+ids of this team, ids of another team, numbers out of range (10**30, -1, 2**63, floats, booleans), lone
+surrogates in values and keys, nesting up to 10,000 levels and sizes up to the frame limit. After every frame:
 
-- the sender gets an ack or an error, never "server_error", and the socket stays open (it answers a ping);
+- the sender gets an ack or an error with a documented code (realtime.protocol.ERROR_CODES, the table in
+  docs/realtime.md), never "server_error", and the socket stays open (it answers a ping);
 - an error writes nothing: a fingerprint of every row of the board, discussion and notify tables and of the
   team, membership and event tables is unchanged;
+- an ack wrote only what was sent: every schema field of the frame had its JSON type, and the stored text
+  (a message's body, a card's title, a column's name, a channel's topic) is the string sent, stripped;
 - a bystander on the same team sees an event only for an acknowledged seq (and a typing frame only for a
   typing frame that was not refused), nothing else from the fuzz.
 
@@ -24,7 +29,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from realtime.protocol import COMMANDS
+from realtime.protocol import COMMANDS, ERROR_CODES
 from teams.board import services as board_services
 from teams.board.models import Card, ChecklistItem, Column
 from teams.discussion import services as discussion_services
@@ -86,18 +91,64 @@ def ids_by_field(team):
             "version": [1, 2, 3]}
 
 
+SURROGATES = ["\ud800", "\udfff", "probe \ud800", "a\udc00b", "\ud83d"]  # lone: valid JSON, no Unicode text
+
+
+def mostly(likely, *others, odds=4):
+    """`likely`, `odds` times as often as each of `others` (one_of weighs its strategies alike, repeats once)."""
+    return st.integers(0, odds + len(others) - 1).flatmap(lambda i: likely if i < odds else others[i - odds])
+
+
+def hostile_text(max_size=8, min_size=0):
+    """Text, sometimes (one in five) with a lone surrogate somewhere in it."""
+    return mostly(st.text(min_size=min_size, max_size=max_size), st.builds(
+        lambda a, s, b: a + s + b, st.text(max_size=4), st.sampled_from(SURROGATES), st.text(max_size=4)))
+
+
 def strategies(ids):
-    special = st.sampled_from([0, -1, 1, 2, 2**31, 2**63 - 1, 2**63, 10**30, -(10**30), 1.5, 1e300, True, False,
-                               None, "", " ", "1", "01", "1e3", "0x10", "\x00", "<script>alert(1)</script>",
-                               "top", "bottom", "follow", "mute", "👍", "🎉", "x" * 300, "y" * 5000, [], {}, [1]])
-    real = st.sampled_from(ids) | st.sampled_from(ids).map(str)
+    special = st.sampled_from([0, -1, 1, 2, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30, -(10**30), 1.5, 1.0, 1e300,
+                               -0.0, True, False, None, "", " ", "1", "01", "1e3", "0x10", "\x00", "true", "false",
+                               "<script>alert(1)</script>", "top", "bottom", "follow", "mute", "👍", "🎉", "x" * 300,
+                               "y" * 5000, "z" * 20_000, [], {}, [1], ["x"], {"a": 1}, *SURROGATES])
+    real = st.sampled_from(ids) | st.sampled_from(ids).map(str) | st.sampled_from(ids).map(float)
     scalar = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-              | st.text(max_size=80) | special | real)
+              | st.text(max_size=80) | hostile_text() | special | real)
     value = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3)
-                         | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
-    fields = st.dictionaries(st.sampled_from(field_names()) | st.text(max_size=8),
+                         | st.dictionaries(hostile_text(), inner, max_size=3), max_leaves=6)
+    fields = st.dictionaries(st.sampled_from(field_names()) | hostile_text(),
                              st.one_of(real, scalar, value), max_size=6)
     return fields, value, scalar, real
+
+
+def nested(text, name, depth):
+    """The frame's text with field `name` (the last of its key wins) set to `depth` nested lists: deeper than
+    json.dumps can write (10,000 levels is a RecursionError in the decoder)."""
+    return text[:-1] + f', {json.dumps(name)}: ' + "[" * depth + "]" * depth + "}"
+
+
+def deeply(names):
+    """Maybe nest one of `names` deeply (None: not)."""
+    return mostly(st.none(), st.tuples(st.sampled_from(names), st.sampled_from([3, 9, 100, 10_000])))
+
+
+STORED_TEXT = {  # command -> (the event's key of the row, the row's field = the frame's field)
+    "message.post": ("message", "body"), "message.edit": ("message", "body"), "card.create": ("card", "title"),
+    "card.rename": ("card", "title"), "column.create": ("column", "name"), "column.update": ("column", "name"),
+    "channel.create": ("channel", "topic")}
+
+
+def written_as_sent(team, kind, data, seq):
+    """An acknowledged command wrote what was sent: typed fields, and its text stored as the string sent."""
+    for name, field in COMMANDS[kind].form.base_fields.items():
+        value = data.get(name)
+        assert value is None or type(value) is field.json_type, (kind, name, value)
+    if kind in STORED_TEXT and seq is not None:
+        key, name = STORED_TEXT[kind]
+        event = Event.objects.get(team=team, seq=seq)
+        model = {"message": "discussion.Message", "card": "board.Card", "column": "board.Column",
+                 "channel": "discussion.Channel"}[key]
+        stored = apps.get_model(model).objects.values_list(name, flat=True).get(pk=event.data[key])
+        assert type(stored) is str and stored == (data.get(name) or "").strip(), (kind, data, stored)
 
 
 def shaped(command, ids, own, by_field):
@@ -114,8 +165,9 @@ def shaped(command, ids, own, by_field):
         elif isinstance(field, forms.ChoiceField):
             plausible = st.sampled_from([choice for choice, _label in field.choices])
         else:
-            plausible = st.text(min_size=1, max_size=40)
-        parts[name] = st.one_of(plausible, plausible, plausible, scalar, value)
+            plausible = hostile_text(min_size=1, max_size=40)  # a surrogate in an otherwise valid frame
+        # Mostly plausible: a frame is valid only if every field is (ids as text or floats are refused now).
+        parts[name] = mostly(plausible, scalar, value, odds=6)
     return st.fixed_dictionaries(parts) | st.fixed_dictionaries({}, optional=parts)
 
 
@@ -167,16 +219,18 @@ class Fuzz:
         assert len(replies) <= 1, (text, frames)
         for reply in replies:
             assert reply.get("code") != "server_error", (text, reply)
+            assert reply["type"] == "ack" or reply["code"] in ERROR_CODES, (text, reply)
             key = reply["type"] if reply["type"] == "ack" else f"error:{reply['code']}"
             self.replies[key] = self.replies.get(key, 0) + 1
         refused = any(f["type"] == "error" for f in replies)
-        acked = [f["seq"] for f in replies if f["type"] == "ack" and f["seq"] is not None]
+        acked = [f["seq"] for f in replies if f["type"] == "ack" and f.get("seq") is not None]  # /ws/me/: no seq
         typed = 1 if kind == "typing" and not replies else 0
 
         def has(seqs, typing=0):
             return lambda got: (sorted(f["seq"] for f in got if f["type"] == "event") == seqs
                                 and len([f for f in got if f["type"] == "typing"]) >= typing)
 
+        self.frames = frames
         self.state = fingerprint()
         if refused:
             assert self.state == before, ("an error wrote something", text, replies)
@@ -246,16 +300,23 @@ def test_every_command_type_survives_arbitrary_fields(fuzz_world):
             {"type": kind, "id": request_id, "data": extra}),
             shaped(COMMANDS[kind], ids, own, by_field) | fields if kind in COMMANDS else fields,
             st.booleans(), st.text(max_size=10) | st.integers(-5, 5) | st.none())
+        names = sorted(COMMANDS[kind].form.base_fields) if kind in COMMANDS else ["after", "channel", "thread"]
 
         @hsettings(max_examples=EXAMPLES, **HYPOTHESIS)
-        @given(frame=frames)
-        def run(frame):
+        @given(frame=frames, deep=deeply(names))
+        def run(frame, deep):
             text = json.dumps(frame)
+            if deep is not None and "data" not in frame:
+                text = nested(text, *deep)
             replies = fuzz.check(text, kind)
             if kind != "typing" and kind != "resume":
                 assert replies, (text, "a command always gets an ack or an error")
+            if kind in COMMANDS and replies and replies[0]["type"] == "ack":
+                written_as_sent(team, kind, frame.get("data", frame), replies[0]["seq"])
             if kind == "resume":  # back to the present, whatever the fuzz claimed to hold
                 latest = Team.objects.get(pk=team.pk).last_seq
+                # never past the log's end: the socket would drop every later event
+                assert all(f["seq"] <= latest for f in fuzz.frames if f["type"] == "resumed"), (text, fuzz.frames)
                 fuzz.run(fuzz.exchange(json.dumps({"type": "resume", "after": latest})))
 
         run()
@@ -327,3 +388,74 @@ def test_out_of_range_ids_in_every_id_field_are_refused(fuzz_world):
                 frame = {**base, name: huge, "type": kind, "id": f"{kind}:{name}:{huge}"}
                 replies = fuzz.check(json.dumps(frame), kind)
                 assert replies and replies[0]["type"] == "error", (frame, replies)
+
+
+@pytest.fixture
+def bell(fuzz_world, people):
+    """The lead's /ws/me/ socket, with notifications to resume and read, fuzzed like the team socket."""
+    from channels.testing import WebsocketCommunicator
+
+    from teams.review import services as review
+    from tests.discussion_helpers import ORIGIN, session_cookie
+    from workspace.asgi import application
+
+    fuzz, team, _other = fuzz_world
+    for n in range(3):
+        review.add_review_note(people["advisor"], team, body=f"Note {n}")
+    fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))  # their events
+    headers = [ORIGIN, (b"host", b"127.0.0.1"), (b"cookie", session_cookie(people["lead"]).encode())]
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
+    connected, _code = fuzz.run(communicator.connect())
+    assert connected
+    team_socket, fuzz.sender = fuzz.sender, communicator
+    try:
+        yield fuzz, people["lead"]
+    finally:
+        fuzz.sender = team_socket
+        fuzz.run(communicator.disconnect())
+
+
+def test_the_bell_socket_survives_arbitrary_frames(bell):
+    """/ws/me/: resume, read and ping with arbitrary values (the same checks as the team socket's)."""
+    from teams.notify.models import Notification
+
+    fuzz, lead = bell
+    own = list(Notification.objects.filter(recipient=lead).values_list("pk", flat=True))
+    _fields, value, scalar, _real = strategies(own)
+    ids = st.lists(mostly(st.sampled_from(own), scalar), max_size=4) | st.lists(st.integers(), min_size=499,
+                                                                                 max_size=502)
+    parts = {"after": mostly(st.sampled_from([0, *own]), scalar, value), "ids": mostly(ids, scalar, value),
+             "all": mostly(st.booleans(), scalar), "id": st.text(max_size=10) | st.integers(-5, 5) | st.none()}
+    frames = st.builds(lambda kind, fields: {"type": kind, **fields}, st.sampled_from(["resume", "read", "ping"]),
+                       st.fixed_dictionaries({}, optional={**parts, "data": value}))
+
+    @hsettings(max_examples=2 * EXAMPLES, **HYPOTHESIS)
+    @given(frame=frames, deep=deeply(["after", "ids", "all"]))
+    def run(frame, deep):
+        text = json.dumps(frame)
+        if deep is not None:
+            text = nested(text, *deep)
+        replies = fuzz.check(text)
+        if frame["type"] == "read":
+            assert replies, (text, "a read always gets an ack or an error")
+        newest = max(own)
+        assert all(f["last"] == newest for f in fuzz.frames if f["type"] == "resumed"), (text, fuzz.frames)
+
+    run()
+    assert fuzz.replies.get("ack") and fuzz.replies.get("error:bad_frame") and fuzz.replies.get("error:invalid"), \
+        fuzz.replies
+
+
+def test_the_error_codes_and_field_types_are_those_documented():
+    """docs/realtime.md lists exactly the codes an error carries; every command field takes only its JSON type."""
+    import re
+    from pathlib import Path
+
+    from teams.frame_fields import JsonTypeMixin
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "realtime.md").read_text()
+    table = text.split("Error codes", 1)[1].split("\n\n", 2)[1]
+    assert set(re.findall(r"^\| `(\w+)` \|", table, re.M)) == ERROR_CODES
+    loose = [(kind, name) for kind, command in COMMANDS.items() for name, field in command.form.base_fields.items()
+             if not isinstance(field, JsonTypeMixin)]
+    assert not loose, loose

@@ -61,15 +61,35 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
         assert live["id"] > backlog["id"] and live["unread"] == 2 and live["url"].endswith("#notes")
-        await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
-        assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
-        await lead.send_json_to({"type": "read", "id": "r2", "all": True})
-        assert (await frame_of(lead, "ack"))["unread"] == 0
         # A ring naming someone else's notification shows nothing.
         other = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["expert"]).values_list("pk", flat=True).first())()
         await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "id": other})
         assert await lead.receive_nothing(timeout=0.3)
+        await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
+        assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
+        # A read rings the person's pages too (the bell of another tab follows): the read one, with the count.
+        ring = await frame_of(lead, "notification")
+        assert ring["id"] == backlog["id"] and ring["read"] and ring["unread"] == 1
+        await lead.send_json_to({"type": "read", "id": "r2", "all": True})
+        assert (await frame_of(lead, "ack"))["unread"] == 0
+    finally:
+        await lead.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("beyond", [1000, 10**30])
+async def test_resume_beyond_the_newest_is_clamped_and_the_bell_keeps_ringing(people, team, beyond):
+    await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
+    connected, lead = await open_me(people["lead"])
+    try:
+        newest = await sync_to_async(
+            lambda: Notification.objects.filter(recipient=people["lead"]).latest("pk").pk)()
+        await lead.send_json_to({"type": "resume", "after": newest + beyond})
+        assert await lead.receive_json_from(timeout=5) == {"type": "resumed", "last": newest, "unread": 1}
+        await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
+        live = await frame_of(lead, "notification")
+        assert live["id"] > newest and live["unread"] == 2
     finally:
         await lead.disconnect()
 
@@ -89,5 +109,34 @@ async def test_bad_frames_get_clear_errors(people):
         assert (await me.receive_json_from())["code"] == "invalid"
         await me.send_json_to({"type": "resume", "after": -1})
         assert (await me.receive_json_from())["code"] == "bad_frame"
+        for neither in ({}, {"all": False}, {"ids": None}):  # not "read everything" by omission
+            await me.send_json_to({"type": "read", "id": "n", **neither})
+            assert (await me.receive_json_from())["code"] == "bad_frame", neither
+        await me.send_to(text_data='{"type": "read", "id": "s", "ids": [1], "note": "\\udc00"}')
+        assert (await me.receive_json_from())["code"] == "invalid"
+        await me.send_to(text_data='{"type": "read", "id": "d", "ids": ' + "[" * 10_000 + "]" * 10_000 + "}")
+        assert (await me.receive_json_from())["code"] == "bad_frame"
+        await me.send_json_to({"type": "ping", "id": "p"})
+        assert await me.receive_json_from() == {"type": "pong", "id": "p"}
     finally:
         await me.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, settings):
+    from realtime.consumers import CLOSE_IDLE
+
+    settings.WS_IDLE_SECONDS = 0.5
+    connected, quiet = await open_me(people["lead"])
+    assert connected
+    connected, pinging = await open_me(people["expert"])
+    assert connected
+    try:
+        assert await quiet.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
+        for i in range(3):  # a socket that keeps sending stays open meanwhile
+            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
+            assert (await frame_of(pinging, "pong"))["id"] == f"p{i}"
+        assert await pinging.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
+    finally:
+        await quiet.disconnect()
+        await pinging.disconnect()

@@ -177,11 +177,17 @@ async def test_resume_after_n_sends_exactly_the_later_events_in_order(people, te
             await communicator.disconnect()
 
 
-async def test_resume_beyond_the_log_sends_nothing_and_reports_the_position(people, team):
+@pytest.mark.parametrize("beyond", [1000, 10**30])
+async def test_resume_beyond_the_log_is_clamped_to_its_end_and_live_events_follow(people, team, beyond):
+    """A claim past the log's end (here by 1,000, or past any database integer) would drop every later event:
+    the server answers with its real last seq and streams from there."""
     communicator, _connected, _ = await open_socket(people["expert"], team.slug)
     try:
-        frames, resumed = await resume(communicator, 10_000)
-        assert frames == [] and resumed["type"] == "resumed"
+        latest = await last_seq(team)
+        frames, resumed = await resume(communicator, latest + beyond)
+        assert frames == [] and resumed == {"type": "resumed", "seq": latest}
+        seq = await edit_team(people["lead"], team, "Heard after all")
+        assert (await next_frame(communicator))["seq"] == seq == latest + 1
     finally:
         await communicator.disconnect()
 
@@ -411,6 +417,13 @@ async def test_rate_limit(people, team, settings):
 
 def http_post_as(user, base_url, path, data):
     """Log in through the live server's login form (CSRF and all), then POST a form to it."""
+    opener, post, _jar = live_login(user, base_url)
+    opener.open(base_url + path, timeout=WAIT).read()
+    return post(path, data)
+
+
+def live_login(user, base_url):
+    """Log in through the live server's login form; return (opener, post(path, fields) -> status, cookie jar)."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None  # a 302 is the answer we check
@@ -431,8 +444,7 @@ def http_post_as(user, base_url, path, data):
 
     opener.open(base_url + "/login/", timeout=WAIT).read()
     assert post("/login/", {"username": user.username, "password": "pw"}) == 302
-    opener.open(base_url + path, timeout=WAIT).read()
-    return post(path, data)
+    return opener, post, jar
 
 
 async def test_real_daphne_member_gets_live_event_and_non_member_gets_403(people, team, daphne_server):

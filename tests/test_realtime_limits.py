@@ -3,7 +3,9 @@
 Over the real ASGI stack (WebsocketCommunicator, session cookie, Origin). The idle timeout is
 made tiny by the settings fixture and the test awaits the close frame: no sleeps.
 """
+import asyncio
 import json
+from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -34,18 +36,22 @@ async def test_a_silent_socket_is_closed_after_the_idle_timeout(people, team, se
 
 
 async def test_pings_keep_a_socket_open(people, team, settings):
-    settings.WS_IDLE_SECONDS = 0.5
+    settings.WS_IDLE_SECONDS = 1
     quiet = await connect(people["lead"], team)
     pinging = await connect(people["expert"], team)
+    quiet_closed = asyncio.ensure_future(closed_with(quiet))
     try:
-        assert await closed_with(quiet) == CLOSE_IDLE  # the quiet one is closed ...
-        for i in range(3):  # ... the pinging one answers: it was not
-            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
+        pings = 0
+        while not quiet_closed.done() or pings < 3:  # a client pinging well within the timeout ...
+            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
             pong, _ = await until(pinging, lambda f: f["type"] == "pong")
-            assert pong["id"] == f"p{i}"
-        # and once it falls silent it is closed as well
-        assert await closed_with(pinging) == CLOSE_IDLE
+            assert pong["id"] == f"p{pings}"
+            pings += 1
+            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
+        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
+        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
     finally:
+        quiet_closed.cancel()
         await quiet.disconnect()
         await pinging.disconnect()
 
@@ -111,6 +117,8 @@ async def test_a_flood_closes_the_socket_and_others_keep_working(people, team, s
             replies.append(json.loads(output["text"]))
         refused = [f for f in replies if f["type"] == "error"]
         assert len(refused) == 10 and all(f["code"] == "rate_limited" for f in refused)
+        await flooder.disconnect()  # returns once the consumer is done: answers of its queued posts included
+        assert await flooder.receive_nothing()  # nothing is sent after the close
         assert len([f for f in replies if f["type"] == "ack"]) <= 6  # the burst, not the 200
         await other.send_json_to({"type": "message.post", "id": "me", "channel": channel.pk, "body": "still here"})
         ack, _ = await until(other, lambda f: f["type"] == "ack" and f["id"] == "me")
@@ -125,7 +133,40 @@ def test_daphne_is_started_with_its_own_frame_limit(settings):
     args = daphne_limit_args()
     assert args == ["--websocket-max-message-size", "131072", "--websocket-max-frame-size", "131072"]
     procfile = open(settings.BASE_DIR / "Procfile").read()
-    assert "--websocket-max-message-size 131072" in procfile and "--websocket-max-frame-size 131072" in procfile
+    assert "web: python -m realtime.server " in procfile  # which adds them (and the 1009 close below)
+
+
+async def test_a_live_daphne_refuses_a_large_frame_clearly_and_a_huge_one_with_1009(people, team, daphne_server):
+    """The server's part (daphne started by realtime.server), seen by an independent client."""
+    from websockets.asyncio.client import connect as ws_connect
+    from websockets.exceptions import ConnectionClosed
+
+    from tests.discussion_helpers import session_cookie
+
+    cookie = await database_sync_to_async(session_cookie)(people["lead"])
+    channel = await database_sync_to_async(general)(team)
+
+    async def answer(socket, kind):
+        while (frame := json.loads(await asyncio.wait_for(socket.recv(), 10)))["type"] != kind:
+            pass
+        return frame
+
+    async with ws_connect(f"{daphne_server.ws_url}/ws/teams/{team.slug}/", origin=daphne_server.url,
+                          additional_headers={"Cookie": cookie}, open_timeout=10) as socket:
+        # Over WS_MAX_FRAME_BYTES (64 KiB), under daphne's limit: the consumer's error, the socket stays.
+        await socket.send(json.dumps({"type": "message.post", "id": "big", "channel": channel.pk,
+                                      "body": "x" * 100_000}))
+        assert (await answer(socket, "error"))["code"] == "too_large"  # (unparsed: its id is not known)
+        await socket.send(json.dumps({"type": "ping", "id": "still"}))
+        assert (await answer(socket, "pong"))["id"] == "still"
+        # Over daphne's own limit (128 KiB): a close frame with 1009, not a dropped connection (1006).
+        await socket.send(json.dumps({"type": "message.post", "id": "huge", "channel": channel.pk,
+                                      "body": "x" * 200_000}))
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(socket.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    assert not await database_sync_to_async(Message.objects.filter(body__startswith="xxx").exists)()
 
 
 # The embedded channel layer (realtime/layers.py) -------------------------------------------
@@ -164,3 +205,68 @@ async def test_the_embedded_layer_delivers_one_copy_to_every_member_and_still_ex
     clock[0] += layers.CLEAN_INTERVAL
     await layer.group_send("team.1", {"type": "team.event", "seq": 5})
     assert not layer.groups.get("team.1")
+
+
+# Clients going away (a live daphne: only its protocol refuses a send to a closing socket) ---------
+
+@pytest.fixture
+def strict_daphne(transactional_db):
+    from django.db import connection
+
+    from tests.conftest import Daphne
+
+    connection.close()  # let the server open the database itself
+    server = Daphne(extra_env={"WS_RATE_PER_SECOND": "1", "WS_RATE_BURST": "20", "WS_FLOOD_CLOSE_AFTER": "3"})
+    yield server
+    server.stop()
+
+
+async def test_clients_going_away_put_no_traceback_in_the_log(people, team, strict_daphne):
+    from websockets.asyncio.client import connect as ws_connect
+    from websockets.exceptions import ConnectionClosed
+
+    from tests.server_logs import log_problems
+    from tests.discussion_helpers import session_cookie
+
+    names = ["manager", "lead", "expert", "observer", "supporter", "field_manager", "advisor"]
+    cookies = {name: await database_sync_to_async(session_cookie)(people[name]) for name in names}
+    channel = await database_sync_to_async(general)(team)
+    url = f"{strict_daphne.ws_url}/ws/teams/{team.slug}/"
+    log_path = strict_daphne.log.name
+
+    def disconnects():
+        return open(log_path).read().count("WSDISCONNECT")
+
+    async def open_as(name):
+        return await ws_connect(url, origin=strict_daphne.url, additional_headers={"Cookie": cookies[name]},
+                                open_timeout=10)
+
+    # A flood closed (4429) while its accepted posts are still being written: their acks have nowhere to go.
+    flooder = await open_as("expert")
+    for i in range(40):
+        await flooder.send(json.dumps({"type": "message.post", "id": f"f{i}", "channel": channel.pk, "body": f"f{i}"}))
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(flooder.recv(), 10)
+    assert closed.value.rcvd.code == CLOSE_FLOOD
+    stored = database_sync_to_async(Message.objects.filter(body__startswith="f").count)
+    await until_true(lambda: disconnects() == 1)
+    await until_true(stored, 20)  # the burst is written (the person's post rate allows 20) ...
+    # ... and, like every frame the flooder sent after it, none is answered.
+
+    # Many sockets closing at once: each one's "offline" reaches the others while they close.
+    sockets = [await open_as(name) for name in names * 3]
+    await asyncio.gather(*(socket.close() for socket in sockets))
+    await until_true(lambda: disconnects() == 1 + len(sockets))
+
+    strict_daphne.stop()
+    assert log_problems(Path(log_path)) == []
+
+
+async def until_true(probe, expected=True, deadline=10):
+    """Poll the server's log or the database (`probe`, sync or async) until it gives `expected`."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    while (await probe() if asyncio.iscoroutinefunction(probe) else probe()) != expected:
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.05)

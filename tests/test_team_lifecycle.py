@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from teams import services
 from teams.models import Event, Membership, Team
@@ -396,5 +397,5 @@ def test_the_team_page_tells_the_story_in_words(client, people, team):
     page = page_text(client.get(f"/teams/{team.slug}/"))
     assert "launched the team" in page
     assert "added Expert Tester as Expert" in page and "added Observer Tester as Observer" in page
-    assert f"extended the team until {(team.end_date + 30 * DAY).isoformat()}" in page
+    assert f"extended the team until {date_format(team.end_date + 30 * DAY, 'DATE_FORMAT')}" in page
     assert "team.launched" not in page

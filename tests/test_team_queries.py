@@ -31,7 +31,7 @@ def add_teams(count, viewer, lead, start=0):
     teams = Team.objects.bulk_create([
         Team(slug=f"bulk-{i}", name=f"Bulk team {i}", purpose=f"Purpose of bulk team {i}", status=STATUSES[i % len(STATUSES)],
              start_date=today - datetime.timedelta(days=60 + i % 50),
-             end_date=today + datetime.timedelta(days=(i % 70) - 5))  # some of them expired
+             end_date=today + datetime.timedelta(days=((i + 10) % 70) - 5))  # some expired, not team 0
         for i in range(start, start + count)
     ])
     if teams[0].pk is None:  # a backend without RETURNING: read them back
@@ -123,7 +123,7 @@ def test_list_pages_run_the_same_queries_at_10_and_500_teams(client, capsys):
     my = large["my teams"][0].content.decode()
     assert my.count('class="team-card') == 400  # the viewer asked to join every fifth team
     assert "Waiting for an answer" in my
-    for page, teams in [("directory by status", Team.objects.filter(status="active")),
+    for page, teams in [("directory by status", Team.objects.in_phase("active")),  # active or extended, not ended
                         ("directory by goal", Team.objects.filter(goals__code="3b").distinct()),
                         ("directory by focal area", Team.objects.filter(goals__focal_area__number=3).distinct())]:
         html = large[page][0].content.decode()
@@ -137,15 +137,16 @@ def test_list_pages_run_the_same_queries_at_10_and_500_teams(client, capsys):
 def test_directory_pages_keep_the_filters_and_tolerate_any_page_number(client):
     viewer, lead = make_user("viewer"), make_user("teamlead")
     client.force_login(viewer)
-    add_teams(120, viewer, lead)  # 40 active ones: two pages of them
-    page_2 = client.get("/teams/?status=active&q=bulk&page=2").content.decode()
+    add_teams(120, viewer, lead)
+    Team.objects.filter(status=Team.Status.ARCHIVED).update(status=Team.Status.CONCLUDED)  # 40: two pages
+    page_2 = client.get("/teams/?status=concluded&q=bulk&page=2").content.decode()
     assert "40 teams" in page_2 and "Page 2 of 2" in page_2
     assert page_2.count('class="team-card') == 40 - DIRECTORY_PAGE_SIZE
     assert '<nav class="pagination" aria-label="Pages of the team list">' in page_2
-    assert '<a href="?status=active&amp;q=bulk&amp;page=1" rel="prev">' in page_2
+    assert '<a href="?status=concluded&amp;q=bulk&amp;page=1" rel="prev">' in page_2
     assert 'rel="next"' not in page_2
-    page_1 = client.get("/teams/?status=active&q=bulk").content.decode()
-    assert '<a href="?status=active&amp;q=bulk&amp;page=2" rel="next">' in page_1 and 'rel="prev"' not in page_1
+    page_1 = client.get("/teams/?status=concluded&q=bulk").content.decode()
+    assert '<a href="?status=concluded&amp;q=bulk&amp;page=2" rel="next">' in page_1 and 'rel="prev"' not in page_1
     for junk, shown in [("zz", 1), ("0", 5), ("-1", 5), ("999", 5), ("2.5", 1), ("", 1)]:
         response = client.get(f"/teams/?page={junk}")  # get_page: the first or the last page, never an error
         assert response.status_code == 200

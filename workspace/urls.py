@@ -4,13 +4,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from teams.notify.views import switch_language
+from teams.notify.views import LoginView, switch_language
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="teams:my_teams"), name="home"),
     # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),  # the person's language follows them
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", switch_language, name="set_language"),  # Django's, remembering the choice
     path("admin/", admin.site.urls),

@@ -47,7 +47,7 @@
     if (mine) li.dataset.body = data.body;
     const head = el("div", "msg-head");
     head.append(el("strong", "author", data.author_name || config.members[data.author] || ""), " ");
-    const time = el("time", "", new Date(data.created_at).toLocaleString([], {dateStyle: "short", timeStyle: "short"}));
+    const time = el("time", "", clusterTime(new Date(data.created_at), "datetime"));  // as the server writes it
     time.dateTime = data.created_at;
     const edited = el("span", "edited muted", `(${S.edited})`);
     edited.hidden = !data.edited_at;
@@ -383,7 +383,7 @@
     threadPane.hidden = false;
     $("#thread-root").textContent = "";
     $("#thread-replies").textContent = "";
-    fetch(`${config.historyUrl}?thread=${rootId}`, {credentials: "same-origin"}).then((response) => {
+    return fetch(`${config.historyUrl}?thread=${rootId}`, {credentials: "same-origin"}).then((response) => {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     }).then((page) => {
@@ -406,12 +406,12 @@
 
   // Older messages and replies, paged by id ------------------------------------------------------------
   const older = $("#older"), threadOlder = $("#thread-older");
-  let loading = false;
+  let loading = null;  // the request in flight
   function loadOlder(marker, target, scroller, thread) {
-    if (loading || marker.hidden || !marker.dataset.before) return;
-    loading = true;
+    if (loading) return loading;
+    if (marker.hidden || !marker.dataset.before) return Promise.resolve();
     const query = `before=${marker.dataset.before}` + (thread ? `&thread=${thread}` : "");
-    fetch(`${config.historyUrl}?${query}`, {credentials: "same-origin"}).then((response) => {
+    loading = fetch(`${config.historyUrl}?${query}`, {credentials: "same-origin"}).then((response) => {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     }).then((page) => {
@@ -425,7 +425,8 @@
       scroller.scrollTop += scroller.scrollHeight - height;
       marker.dataset.before = page.before || "";
       marker.hidden = !page.more;
-    }).catch(() => showError({message: S.loadFailed})).finally(() => { loading = false; });
+    }).catch(() => showError({message: S.loadFailed})).finally(() => { loading = null; });
+    return loading;
   }
   const loadOlderMessages = () => loadOlder(older, list, stream, null);
   if (older) {
@@ -502,4 +503,29 @@
   mentionMenu($("#reply-composer"));
   $$("li.msg", list).forEach(updateSeen);
   scrollDown(stream);
+
+  // A permalink (?message=<id>, a notification's link): that message in view and highlighted; a reply
+  // in its open thread. An older message is paged in until it is there.
+  function highlight(li) {
+    li.classList.add("focused");
+    li.scrollIntoView({block: "center"});
+  }
+  function reveal(id, triedBefore) {
+    const li = $(`li.msg[data-id="${id}"]`, list);
+    if (li) {
+      highlight(li);
+    } else if (older && !older.hidden && older.dataset.before && older.dataset.before !== triedBefore) {
+      const before = older.dataset.before;  // no progress (a failed load) ends the search
+      loadOlderMessages().then(() => reveal(id, before));
+    }
+  }
+  const focus = config.focus;
+  if (focus && focus.thread) {
+    openThreadPane(focus.thread).then(() => {
+      const reply = $(`#thread-replies li.msg[data-id="${focus.message}"]`);
+      if (reply) highlight(reply);
+    });
+  } else if (focus) {
+    reveal(focus.message);
+  }
 })();

@@ -77,6 +77,8 @@
         this.emit(frame.event, frame.data, frame);
         this.emit("*", frame.data, frame);
       } else if (frame.type === "resumed") {
+        // The log's end, if we claimed more (e.g. a restored server): take it, or later events would be skipped.
+        this.seq = Math.min(this.seq, frame.seq);
         this.setState("live");
         const waiting = this.queue.splice(0);
         waiting.forEach((queued) => this.socket.send(JSON.stringify(queued)));
@@ -145,7 +147,7 @@
         const labels = JSON.parse(element.dataset.labels || "{}");
         let text = labels[state] || state;
         if (state === "offline" && this.offlineSince) {
-          text += " " + this.offlineSince.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+          text += " " + clusterTime(this.offlineSince, "time");
         }
         element.textContent = text;
       });
@@ -153,6 +155,33 @@
       LiveTeam.disableControls(document);
       document.dispatchEvent(new CustomEvent("live:state", {detail: {state: state, since: this.offlineSince}}));
     }
+  }
+
+  /* A time as the server's |date filter writes it: the cluster's zone, the page language's format
+   * ("datetime": SHORT_DATETIME_FORMAT, "time": TIME_FORMAT) and month names, from [data-time]
+   * (teams/_live_state.html). Never the browser's zone or format, so a live message and the same
+   * message after a reload read alike. Knows the format letters the project's formats use. */
+  function clusterTime(date, kind) {
+    const element = document.querySelector("[data-time]");
+    const config = JSON.parse(element.dataset.time);
+    const parts = {};
+    new Intl.DateTimeFormat("en-US", {timeZone: config.zone, year: "numeric", month: "numeric", day: "numeric",
+                                      hour: "numeric", minute: "numeric", hourCycle: "h23"})
+      .formatToParts(date).forEach((part) => { parts[part.type] = part.value; });
+    const two = (value) => String(value).padStart(2, "0");
+    const letters = {
+      d: two(parts.day), j: String(Number(parts.day)), m: two(parts.month), n: String(Number(parts.month)),
+      M: config.months[Number(parts.month) - 1], Y: parts.year, y: parts.year.slice(-2),
+      H: two(parts.hour), G: String(Number(parts.hour)), i: two(parts.minute),
+    };
+    let out = "";
+    const format = config[kind];
+    for (let index = 0; index < format.length; index++) {
+      const letter = format[index];
+      if (letter === "\\") out += format[++index] || "";
+      else out += letter in letters ? letters[letter] : letter;
+    }
+    return out;
   }
 
   /* [data-needs-live] controls write: while not live they are disabled (not only greyed), for
@@ -164,4 +193,5 @@
   document.addEventListener("htmx:afterSwap", (event) => LiveTeam.disableControls(event.target));
 
   window.LiveTeam = LiveTeam;
+  window.clusterTime = clusterTime;
 })();

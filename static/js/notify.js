@@ -17,6 +17,12 @@
     badge.closest("[data-bell]")?.classList.toggle("has-unread", unread > 0);
   }
 
+  function markShown(frame) {  // read here or on another page
+    if (!list || !frame.read) return;
+    const items = frame.unread ? list.querySelectorAll(`li[data-id="${frame.id}"]`) : list.querySelectorAll(".unread");
+    items.forEach((item) => item.classList.remove("unread"));
+  }
+
   function prepend(frame) {
     if (!list || frame.id <= last) return;
     list.querySelector(".empty")?.remove();
@@ -24,9 +30,13 @@
     item.className = "notification" + (frame.read ? "" : " unread");
     item.dataset.id = frame.id;
     const link = document.createElement("a");
-    link.href = frame.url || "#";
+    link.href = list.dataset.open.replace(/0\/$/, `${frame.id}/`);  // marks it read, then goes to frame.url
     link.textContent = frame.text;
-    item.appendChild(link);
+    const time = document.createElement("time");
+    time.className = "muted";
+    time.dateTime = frame.at;
+    time.textContent = list.dataset.justNow;
+    item.append(link, " ", time);
     list.prepend(item);
   }
 
@@ -38,6 +48,7 @@
       const frame = JSON.parse(message.data);
       if (frame.type === "notification") {
         prepend(frame);
+        markShown(frame);
         last = Math.max(last, frame.id);
         if (typeof frame.unread === "number") showCount(frame.unread);
         document.dispatchEvent(new CustomEvent("notify:new", {detail: frame}));

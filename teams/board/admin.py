@@ -1,29 +1,20 @@
 """Read-only admin for boards: every change goes through teams.board.services (and its event log)."""
 from django.contrib import admin
 
+from teams.admin import ReadOnlyAdmin
+
 from .models import Attachment, Card, Column, Comment, Label
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Column)
-class ColumnAdmin(ReadOnly):
+class ColumnAdmin(ReadOnlyAdmin):
     list_display = ["name", "team", "rank", "wip_limit", "is_done", "archived"]
     list_filter = ["is_done", "archived"]
     list_select_related = ["team"]
 
 
 @admin.register(Card)
-class CardAdmin(ReadOnly):
+class CardAdmin(ReadOnlyAdmin):
     list_display = ["title", "team", "column", "priority", "due_date", "version", "archived"]
     list_filter = ["priority", "archived", "column__is_done"]
     search_fields = ["title"]
@@ -31,17 +22,17 @@ class CardAdmin(ReadOnly):
 
 
 @admin.register(Label)
-class LabelAdmin(ReadOnly):
+class LabelAdmin(ReadOnlyAdmin):
     list_display = ["name", "team", "color"]
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnly):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["card", "author", "created_at"]
     list_select_related = ["card", "author"]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnly):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "card", "size", "content_type", "uploaded_by", "created_at"]
     list_select_related = ["card", "uploaded_by"]

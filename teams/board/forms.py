@@ -2,12 +2,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams import frame_fields as frames
 from teams.forms import PlainTextField
+from teams.widgets import DateInput, NumberInput
 
 from .models import Card
-
-ID_ERRORS = {"required": _("This field is required."), "invalid": _("Enter a whole number.")}
-
 
 def person_label(user):
     return user.get_full_name() or user.username
@@ -21,7 +20,7 @@ class CardForm(forms.Form):
                                   help_text=_("Markdown: **bold**, _italic_, lists, links."))
     assignees = forms.ModelMultipleChoiceField(label=_("Assignees"), queryset=None, required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
     labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
                              help_text=_("Separate labels with commas."))
@@ -61,56 +60,56 @@ class AttachmentForm(forms.Form):
 
 class ColumnForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
-    wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999,
+    wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999, widget=NumberInput,
                                    help_text=_("Warn when the column holds more cards than this."))
     is_done = forms.BooleanField(label=_("Cards here are done"), required=False)
 
 
-# WebSocket frames ------------------------------------------------------------------------
+# WebSocket frames (the commands' schemas: docs/board.md) ---------------------------------------
 
 class CardCreateFrame(forms.Form):
-    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    title = PlainTextField(max_length=200)
-    position = forms.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
+    column = frames.id_field()
+    title = frames.PlainText(max_length=200)
+    position = frames.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
 
 
 class CardMoveFrame(forms.Form):
-    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    after = forms.IntegerField(min_value=1, required=False, error_messages=ID_ERRORS)  # null: at the top
-    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    card = frames.id_field()
+    column = frames.id_field()
+    after = frames.id_field(required=False)  # null: at the top
+    version = frames.IntegerField()
 
 
 class CardRenameFrame(forms.Form):
-    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    title = PlainTextField(max_length=200)
-    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    card = frames.id_field()
+    title = frames.PlainText(max_length=200)
+    version = frames.IntegerField()
 
 
 class CardArchiveFrame(forms.Form):
-    card = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    version = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    card = frames.id_field()
+    version = frames.IntegerField()
 
 
 class ChecklistCheckFrame(forms.Form):
-    item = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    done = forms.BooleanField(required=False)
+    item = frames.id_field()
+    done = frames.BooleanField()
 
 
 class ColumnCreateFrame(forms.Form):
-    name = PlainTextField(max_length=60)
-    wip_limit = forms.IntegerField(min_value=1, max_value=999, required=False)
+    name = frames.PlainText(max_length=60)
+    wip_limit = frames.IntegerField(max_value=999, required=False)
 
 
 class ColumnUpdateFrame(ColumnCreateFrame):
-    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    is_done = forms.BooleanField(required=False)
+    column = frames.id_field()
+    is_done = frames.BooleanField()
 
 
 class ColumnMoveFrame(forms.Form):
-    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
-    after = forms.IntegerField(min_value=1, required=False, error_messages=ID_ERRORS)  # null: first
+    column = frames.id_field()
+    after = frames.id_field(required=False)  # null: first
 
 
 class ColumnArchiveFrame(forms.Form):
-    column = forms.IntegerField(min_value=1, error_messages=ID_ERRORS)
+    column = frames.id_field()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from teams import events
+from teams import events, mentions
 from teams.models import Membership, Team
 from teams.permissions import READ_ONLY_MESSAGE, Action, require
 
@@ -490,13 +490,12 @@ def remove_checklist_item(actor, item):
 
 def mentioned_users(team, body):
     """@username mentions of the team's members (ids), for notifications."""
-    import re
-
-    names = {name.lower() for name in re.findall(r"(?<![\w@])@([\w.+-]{1,150})", body or "")}
-    if not names:
+    tokens = mentions.tokens(body)
+    if not tokens:
         return []
-    members = Membership.objects.filter(team=team, state=Membership.State.ACTIVE).select_related("user")
-    return sorted(m.user_id for m in members if m.user.username.lower() in names)
+    members = {username.lower(): user_id for user_id, username in Membership.objects.filter(
+        team=team, state=Membership.State.ACTIVE).values_list("user_id", "user__username")}
+    return sorted(members[name] for name in mentions.names(tokens, members))
 
 
 @transaction.atomic
@@ -559,7 +558,8 @@ def add_attachment(actor, card, *, upload):
 @transaction.atomic
 def remove_attachment(actor, attachment):
     team = _require_board(actor, Action.CONTRIBUTE, attachment.card.team)
-    attachment = Attachment.objects.select_related("card").get(pk=attachment.pk, card__team=team)
+    attachment = Attachment.objects.select_related("card").get(pk=attachment.pk, card__team=team,
+                                                               card__archived=False)
     card, pk, name, stored = attachment.card, attachment.pk, attachment.name, attachment.file.name
     attachment.delete()
 

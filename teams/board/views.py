@@ -5,9 +5,11 @@ the client resumes the event stream after it. The card dialog is a server-render
 partial (htmx); its forms post here and get the fresh dialog back. The same card URL
 opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +28,18 @@ from teams.views import viewable_team_or_404
 from . import selectors, services
 from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
 from .models import Attachment, Card, ChecklistItem, Column
+
+
+def gone_is_404(view):
+    """A service re-reads what it changes under the team's lock: a card or column archived (or an
+    item removed) since the view looked it up raises DoesNotExist there, which is a 404, not a 500."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404
+    return wrapper
 
 
 @login_required
@@ -151,6 +165,7 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
 
 @login_required
 @require_POST
+@gone_is_404
 def card_edit(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
     members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
@@ -165,6 +180,7 @@ def card_edit(request, slug, card_id):
 
 @login_required
 @require_POST
+@gone_is_404
 def card_comment(request, slug, card_id):
     return _post(request, slug, card_id, CommentForm,
                  lambda team, card, data: services.add_comment(request.user, card, body=data["body"]),
@@ -173,6 +189,7 @@ def card_comment(request, slug, card_id):
 
 @login_required
 @require_POST
+@gone_is_404
 def checklist_add(request, slug, card_id):
     return _post(request, slug, card_id, ChecklistItemForm,
                  lambda team, card, data: services.add_checklist_item(request.user, card, text=data["text"]),
@@ -181,16 +198,18 @@ def checklist_add(request, slug, card_id):
 
 @login_required
 @require_POST
+@gone_is_404
 def checklist_remove(request, slug, card_id, item_id):
     team = viewable_team_or_404(request.user, slug)
     item = get_object_or_404(ChecklistItem.objects.select_related("card__team"), pk=item_id, card_id=card_id,
-                             card__team=team)
+                             card__team=team, card__archived=False)
     services.remove_checklist_item(request.user, item)
     return _card_dialog(request, team, card_id)
 
 
 @login_required
 @require_POST
+@gone_is_404
 def attachment_add(request, slug, card_id):
     return _post(request, slug, card_id, AttachmentForm,
                  lambda team, card, data: services.add_attachment(request.user, card, upload=data["file"]),
@@ -199,10 +218,11 @@ def attachment_add(request, slug, card_id):
 
 @login_required
 @require_POST
+@gone_is_404
 def attachment_remove(request, slug, card_id, attachment_id):
     team = viewable_team_or_404(request.user, slug)
     attachment = get_object_or_404(Attachment.objects.select_related("card__team"), pk=attachment_id,
-                                   card_id=card_id, card__team=team)
+                                   card_id=card_id, card__team=team, card__archived=False)
     services.remove_attachment(request.user, attachment)
     return _card_dialog(request, team, card_id)
 
@@ -212,12 +232,14 @@ def attachment_remove(request, slug, card_id, attachment_id):
 def attachment_download(request, slug, card_id, attachment_id):
     """Files are served only to the team's viewers (never from a public /media/ URL)."""
     team = viewable_team_or_404(request.user, slug)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, card_id=card_id, card__team=team)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, card_id=card_id, card__team=team,
+                                   card__archived=False)
     return protected_file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
 @login_required
 @require_POST
+@gone_is_404
 def column_settings(request, slug, column_id):
     """Rename / WIP limit / done flag from the column menu (no-JS fallback for column.update)."""
     team = viewable_team_or_404(request.user, slug)

@@ -1,17 +1,12 @@
-"""Forms for the discussion: the pages' forms and the WebSocket frames' fields (same messages)."""
+"""Forms for the discussion: the pages' forms (HTTP) and the WebSocket frames' schemas (same messages)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams import frame_fields as frames
 from teams.forms import PlainTextField
 
 from .models import MAX_MESSAGE_LENGTH, DiscussionSettings, ThreadSubscription
 from .services import REACTIONS
-
-ID_ERRORS = {"invalid": _("Give an id (a whole number)."), "min_value": _("Give an id (a whole number).")}
-
-
-def id_field(required=True):
-    return forms.IntegerField(min_value=1, max_value=2**63 - 1, required=required, error_messages=ID_ERRORS)
 
 
 class MessageField(forms.CharField):
@@ -22,42 +17,22 @@ class MessageField(forms.CharField):
         }, **kwargs)
 
 
+class FrameMessageField(frames.JsonTypeMixin, MessageField):
+    pass
+
+
+# Pages (no-JavaScript fallbacks) -----------------------------------------------------------
+
 class PostForm(forms.Form):
-    channel = id_field()
     body = MessageField(widget=forms.Textarea(attrs={"rows": 2}))
-    thread = id_field(required=False)
-
-
-class EditForm(forms.Form):
-    message = id_field()
-    body = MessageField()
-
-
-class MessageRefForm(forms.Form):
-    message = id_field()
-
-
-class ReactionForm(forms.Form):
-    message = id_field()
-    emoji = forms.ChoiceField(choices=[(e, e) for e in REACTIONS],
-                              error_messages={"invalid_choice": _("Choose one of the offered reactions.")})
-
-
-class ReadForm(forms.Form):
-    channel = id_field()
-    message = id_field()
-
-
-class FollowForm(forms.Form):
-    message = id_field()
-    state = forms.ChoiceField(choices=[("", "")] + list(ThreadSubscription.State.choices), required=False,
-                              error_messages={"invalid_choice": _("Choose follow, mute or neither.")})
+    thread = forms.IntegerField(min_value=1, max_value=frames.MAX_ID, required=False,
+                                error_messages={"invalid": frames.ID_MESSAGE, "min_value": frames.ID_MESSAGE})
 
 
 class ChannelForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
     topic = PlainTextField(label=_("Topic"), max_length=300, required=False)
-    card = forms.IntegerField(label=_("Task number (optional)"), min_value=1, max_value=2**63 - 1, required=False)
+    card = forms.IntegerField(label=_("Task number (optional)"), min_value=1, max_value=frames.MAX_ID, required=False)
 
 
 class SettingsForm(forms.Form):
@@ -65,6 +40,46 @@ class SettingsForm(forms.Form):
                                      choices=DiscussionSettings.TeamMention.choices)
 
 
-class TypingForm(forms.Form):
-    channel = id_field()
-    thread = id_field(required=False)
+# WebSocket frames (the commands' schemas: docs/realtime.md) ------------------------------
+
+class PostFrame(forms.Form):
+    channel = frames.id_field()
+    body = FrameMessageField()
+    thread = frames.id_field(required=False)
+
+
+class EditFrame(forms.Form):
+    message = frames.id_field()
+    body = FrameMessageField()
+
+
+class MessageRefFrame(forms.Form):
+    message = frames.id_field()
+
+
+class ReactionFrame(forms.Form):
+    message = frames.id_field()
+    emoji = frames.ChoiceField(choices=[(e, e) for e in REACTIONS],
+                               error_messages={"invalid_choice": _("Choose one of the offered reactions.")})
+
+
+class ReadFrame(forms.Form):
+    channel = frames.id_field()
+    message = frames.id_field()
+
+
+class FollowFrame(forms.Form):
+    message = frames.id_field()
+    state = frames.ChoiceField(choices=[("", "")] + list(ThreadSubscription.State.choices), required=False,
+                               error_messages={"invalid_choice": _("Choose follow, mute or neither.")})
+
+
+class ChannelFrame(forms.Form):
+    name = frames.PlainText(max_length=60)
+    topic = frames.PlainText(max_length=300, required=False)
+    card = frames.id_field(required=False)
+
+
+class TypingFrame(forms.Form):
+    channel = frames.id_field()
+    thread = frames.id_field(required=False)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams import events
+from teams import mentions as mention_parser
 from teams.markup import render_markdown
 from teams.models import Membership
 from teams.permissions import Action, can, require
@@ -35,10 +36,7 @@ log = logging.getLogger(__name__)
 
 GENERAL = "general"
 REACTIONS = ["👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏"]
-MENTION_RE = re.compile(r"(?<![\w@/.])@([\w][\w.+-]*)")
 TASK_RE = re.compile(r"(?<![\w&#/\[])#(\d{1,9})\b")
-CODE_RE = re.compile(r"(```[\s\S]*?```|`[^`\n]*`)")
-TEAM_MENTIONS = {"team", "all"}
 
 _rate_limit_suspended = contextvars.ContextVar("discussion_rate_limit_suspended", default=False)
 
@@ -79,12 +77,6 @@ def _clean_body(body):
     return body
 
 
-def _outside_code(text, replace):
-    """Apply `replace` to the parts of Markdown text that are not code."""
-    parts = CODE_RE.split(text)
-    return "".join(part if i % 2 else replace(part) for i, part in enumerate(parts))
-
-
 def may_notify_team(user, team):
     """Whether @team from this person notifies everyone: the team's setting decides."""
     policy = settings_for(team).team_mention
@@ -105,20 +97,16 @@ def resolve_mentions(actor, team, body, names=None):
 
     `names`, a dict, receives the lower-cased usernames of the mentioned ids (for render_body,
     which then needs no query of its own)."""
-    members = None
+    body_tokens = mention_parser.tokens(body)
+    members = _members_by_username(team) if body_tokens else {}
     ids, team_mention = [], False
-    for match in MENTION_RE.finditer(CODE_RE.sub(" ", body)):
-        token = match.group(1).rstrip(".-+")
-        if token.lower() in TEAM_MENTIONS:
+    for name in mention_parser.names(body_tokens, members.keys() | mention_parser.TEAM_MENTIONS):
+        if name in mention_parser.TEAM_MENTIONS:
             team_mention = True
             continue
-        if members is None:
-            members = _members_by_username(team)
-        found = members.get(token.lower())
-        if found and found[0] not in ids:
-            ids.append(found[0])
-            if names is not None:
-                names[found[0]] = found[1].lower()
+        ids.append(members[name][0])
+        if names is not None:
+            names[members[name][0]] = name
     if team_mention and not may_notify_team(actor, team):
         raise ValidationError({"body": _("In this team only %(who)s may notify everyone with @team.")
                                % {"who": settings_for(team).get_team_mention_display().lower()}},
@@ -167,20 +155,14 @@ def render_body(team, body, mention_ids, usernames=None):
     cards = existing_cards(team, {int(n) for n in TASK_RE.findall(body)})
 
     def mark(part):
-        def mention(match):
-            token = match.group(1).rstrip(".-+")
-            if token.lower() in members or token.lower() in TEAM_MENTIONS:
-                rest = match.group(1)[len(token):]
-                return f'<span class="mention">@{token}</span>{rest}'
-            return match.group(0)
-
         def task(match):
             card_id = int(match.group(1))
             return f"[#{card_id}]({card_url(team, card_id)})" if card_id in cards else match.group(0)
 
-        return TASK_RE.sub(task, MENTION_RE.sub(mention, part))
+        return TASK_RE.sub(task, mention_parser.mark(part, members | mention_parser.TEAM_MENTIONS,
+                                                     lambda text: f'<span class="mention">{text}</span>'))
 
-    return str(render_markdown(_outside_code(body, mark)))
+    return str(render_markdown(mention_parser.outside_code(body, mark)))
 
 
 @contextlib.contextmanager

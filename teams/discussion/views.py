@@ -43,9 +43,19 @@ def channel(request, slug, channel_id):
         "reactions": services.REACTIONS, "channel_form": ChannelForm(),
         "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
         "may_notify_team": can["contribute"] and services.may_notify_team(request.user, team),
-        "config": _config(request, team, current, page, can, seq),
+        "config": {**_config(request, team, current, page, can, seq), "focus": _focus(request, current)},
         "card_url": services.card_url(team, current.card_id) if current.card_id else None,
     })
+
+
+def _focus(request, channel):
+    """A permalink's message (?message=<id>, from a notification) and its thread's root, if it is one."""
+    try:
+        message_id = int(request.GET.get("message", ""))
+    except ValueError:
+        return None
+    thread = Message.objects.filter(pk=message_id, channel=channel).values_list("thread_id", flat=True)
+    return {"message": message_id, "thread": thread[0]} if thread else None
 
 
 def _config(request, team, channel, page, can, seq):
@@ -102,7 +112,7 @@ def post(request, slug, channel_id):
     """Posting without JavaScript (the page's script sends over the WebSocket instead)."""
     team = viewable_team_or_404(request.user, slug)
     current = _channel(team, channel_id)
-    form = PostForm({**request.POST.dict(), "channel": current.pk})
+    form = PostForm(request.POST)
     try:
         if form.is_valid():
             services.post_message(request.user, team, channel=current, body=form.cleaned_data["body"],

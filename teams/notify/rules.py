@@ -60,6 +60,7 @@ def team_ended(event):
 RULES = {
     "message.posted": mentioned,
     "message.edited": mentioned,
+    "card.commented": mentioned,
     "member.requested": join_requested,
     "review_note.added": review_note_added,
     "card.due_soon": task_due,
@@ -121,7 +122,14 @@ def details(event, team):
 
 
 def url_for(kind, event, team):
+    """Where the notification leads: the card or the very message when the event names one."""
+    data = event.data if isinstance(event.data, dict) else {}
+    card, channel, message = (data.get(key) for key in ("card", "channel", "message"))
     try:
+        if event.kind.startswith("card.") and type(card) is int:
+            return reverse("board:card", args=[team.slug, card])
+        if event.kind.startswith("message.") and type(channel) is int and type(message) is int:
+            return reverse("discussion:channel", args=[team.slug, channel]) + f"?message={message}"
         if kind in (Kind.TASK_ASSIGNED, Kind.TASK_DUE):
             return reverse("board:board", args=[team.slug])
         if kind == Kind.MENTION:

@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from teams.forms import MAX_ID
+
 from . import rules
 from .models import DigestSent, Kind, MailPreference, Notification
 
@@ -73,10 +75,15 @@ def mark_read(user, ids=None):
     """Mark the user's notifications read (all unread when ids is None). Returns how many."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if not all(type(i) is int and 0 < i <= MAX_ID for i in ids):  # beyond: an OverflowError in the database
             raise ValidationError(_("Notification ids are numbers."))
         queryset = queryset.filter(pk__in=ids)
-    return queryset.update(read_at=timezone.now())
+    marked = sorted(queryset.values_list("pk", flat=True))
+    count = Notification.objects.filter(pk__in=marked).update(read_at=timezone.now())
+    # The person's other open pages hear of it (the ring's frame carries the new unread count).
+    told = marked if ids is not None else marked[-1:]
+    transaction.on_commit(lambda: ring([Notification(pk=pk, recipient_id=user.pk) for pk in told]))
+    return count
 
 
 def mail_preference(user):
@@ -131,6 +138,11 @@ def _pending():
 
 def _mail_language(preference):
     return preference.language or settings.LANGUAGE_CODE
+
+
+def language_of(user):
+    """The language the person reads in: the one they chose or logged in with last (mails, reports)."""
+    return _mail_language(mail_preference(user))
 
 
 def send_single_mails(now=None):

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -24,6 +26,16 @@ def notifications(request):
         "mail_kinds": [kind for kind in Kind.values if preference.wants_mail(kind)]})
     return render(request, "notify/notifications.html", {
         "notifications": items, "form": form, "last_id": max((n.pk for n in items), default=0)})
+
+
+@login_required
+def open_notification(request, notification_id):
+    """The notification's link: marks it read (the bell counts it no more), then goes where it points."""
+    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    services.mark_read(request.user, [notification.pk])
+    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):  # a path of this site
+        return redirect(notification.url)
+    return redirect("notify:list")
 
 
 @login_required
@@ -54,6 +66,21 @@ def preferences(request):
         return redirect("notify:list")
     messages.error(request, _("Please check your mail preferences."))
     return redirect("notify:list")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; from here on the pages speak the language the person chose last (kept on
+    their MailPreference), on any device, not the browser's default."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # logs in: the user_logged_in signal keeps a first language
+        language = services.mail_preference(form.get_user()).language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
 
 
 def switch_language(request):

@@ -1,16 +1,10 @@
-"""Read-only admin: every change goes through teams.review.services."""
+"""Read-only admin: every change goes through teams.review.services (deleting a job run would re-arm
+its reminder, a review note or closing report would vanish from the event log's story)."""
 from django.contrib import admin
+
+from teams.admin import ReadOnlyAdmin
 
 from .models import ClosingReport, JobRun, Output, ReportExport, ReviewMeeting, ReviewNote
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 for model in (Output, ClosingReport, ReviewNote, ReviewMeeting, ReportExport, JobRun):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teams.models import Team
+from teams.notify.services import language_of
 
 from . import selectors
 
@@ -27,11 +28,12 @@ def rows(export, progress):
               _("Outputs delivered"), _("Outputs planned or in progress"), _("Join requests"), _("Last activity")]
     body = []
     for team in teams:
+        active = team.phase == Team.Phase.ACTIVE  # an ended or concluded team has no days left, nothing overdue
         body.append([
-            team.name, team.get_status_display(), team.start_date.isoformat(), team.end_date.isoformat(),
-            team.days_remaining, " ".join(g.code for g in team.goals.all()),
+            team.name, team.phase_label, team.start_date.isoformat(), team.end_date.isoformat(),
+            team.days_remaining if active else "", " ".join(g.code for g in team.goals.all()),
             " / ".join(f.code for f in team.fields_of_action.all()), team.member_total, team.tasks_done,
-            team.tasks_open, team.tasks_overdue, team.outputs_done, team.outputs_total - team.outputs_done,
+            team.tasks_open, team.tasks_overdue if active else "", team.outputs_done, team.outputs_total - team.outputs_done,
             team.pending_requests, timezone.localtime(team.last_activity_at).strftime("%Y-%m-%d %H:%M"),
         ])
     progress(70)
@@ -98,8 +100,7 @@ def build_pdf(export, progress):
 
 
 def build(export, progress):
-    language = getattr(export.requested_by, "language", None) or "en"
-    with translation.override(language):
+    with translation.override(language_of(export.requested_by)):
         if export.format == "csv":
             return build_csv(export, progress)
         return build_pdf(export, progress)

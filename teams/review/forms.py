@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams.widgets import DateInput, DateTimeInput
 from teams.forms import BoundedChoiceField, BoundedIdsMixin, BoundedMultipleChoiceField, GoalChoiceField, PlainTextField
 from teams.models import StrategicGoal, Team
 
@@ -24,7 +25,7 @@ class OutputForm(forms.Form):
     title = PlainTextField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Output.Kind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Output.Status.choices, initial=Output.Status.PLANNED)
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
     goals = GoalChoiceField(label=_("Strategic goals it serves"), queryset=StrategicGoal.objects.all(),
@@ -72,7 +73,7 @@ class TeamChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
 class MeetingForm(forms.Form):
     title = PlainTextField(label=_("Title"), max_length=200)
     scheduled_for = forms.DateTimeField(label=_("Date and time"),
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                        widget=DateTimeInput())
     teams = TeamChoiceField(label=_("Teams to review"), queryset=Team.objects.none(),
                             widget=forms.CheckboxSelectMultiple)
 

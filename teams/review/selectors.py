@@ -18,7 +18,6 @@ from teams.permissions import is_cluster_management, managed_field_ids, reads_ev
 
 from .models import Output, ReviewMeeting, ReviewNote
 
-RUNNING = [Team.Status.ACTIVE, Team.Status.EXTENDED]
 ENDING_WITHIN_DAYS = 30
 SILENT_AFTER_DAYS = 14
 
@@ -63,15 +62,18 @@ def with_health(queryset, today=None):
 def _decorate(team, today):
     team.days_total = max((team.end_date - team.start_date).days, 1)
     team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
-    team.days_remaining = max((team.end_date - today).days, 0)
+    active = team.phase == Team.Phase.ACTIVE
+    # An ended, concluded or proposed team has no days left and nothing overdue: its work is not running.
+    team.days_remaining = max((team.end_date - today).days, 0) if active else 0
+    if not active:
+        team.tasks_overdue = 0
     team.time_used_percent = round(100 * team.days_used / team.days_total)
     total = team.tasks_done + team.tasks_open
     team.tasks_total = total
     team.done_percent = round(100 * team.tasks_done / total) if total else 0
-    team.ending_soon = team.is_running and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
+    team.ending_soon = active and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
     silent_since = timezone.now() - datetime.timedelta(days=SILENT_AFTER_DAYS)
-    team.silent = team.is_running and team.last_activity_at < silent_since
-    team.ended = team.is_running and team.end_date < today
+    team.silent = active and team.last_activity_at < silent_since
     return team
 
 
@@ -106,7 +108,7 @@ class Desk:
 def desk(user, today=None):
     """The field-of-action manager's desk: their field's running (and proposed) teams."""
     today = today or timezone.localdate()
-    base = visible_teams(user).filter(status__in=RUNNING + [Team.Status.PROPOSED])
+    base = visible_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
     teams = team_health(base, today)
     return Desk(
         teams=teams,
@@ -135,7 +137,7 @@ class Rollup:
 
     @property
     def running_count(self):
-        return sum(1 for t in self.teams if t.is_running)
+        return sum(1 for t in self.teams if t.phase == Team.Phase.ACTIVE)
 
     @property
     def tasks_total(self):
@@ -214,7 +216,7 @@ def review(user, today=None):
         if row["goals__focal_area_id"] in per_area:
             per_area[row["goals__focal_area_id"]].outputs_done += row["n"]
     goal_rollups = [per_goal[g.pk] for g in goals]
-    unworked = [g for g in goals if not any(t.is_running for t in per_goal[g.pk].teams)]
+    unworked = [g for g in goals if not any(t.phase == Team.Phase.ACTIVE for t in per_goal[g.pk].teams)]
     visible_ids = [t.pk for t in teams]
     notes = list(ReviewNote.objects.filter(team_id__in=visible_ids).select_related("team", "author")[:10])
     return Review(teams=teams, goals=goal_rollups, areas=[per_area[a.pk] for a in areas],

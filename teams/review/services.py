@@ -31,6 +31,12 @@ def _excerpt(text, length=140):
 
 # Outputs ------------------------------------------------------------------------------
 
+def _team_goals_only(team, goals):
+    """Whether every goal (or goal id) is one of the team's own strategic goals."""
+    allowed = set(team.goals.values_list("pk", flat=True))
+    return all(getattr(goal, "pk", goal) in allowed for goal in goals)
+
+
 def _validate_output(title, kind, status, goals, team):
     errors = {}
     if not (title or "").strip():
@@ -39,6 +45,8 @@ def _validate_output(title, kind, status, goals, team):
         errors["kind"] = _("Unknown kind of output.")
     if status not in Output.Status.values:
         errors["status"] = _("Unknown status.")
+    if not _team_goals_only(team, goals):
+        errors["goals"] = _("An output can only serve the team's own strategic goals.")
     if errors:
         raise ValidationError(errors)
 
@@ -102,6 +110,8 @@ def conclude_with_report(actor, team, report_data):
     outputs = list(report_data.get("outputs") or [])
     if any(output.team_id != team.pk for output in outputs):
         raise ValidationError({"outputs": _("Choose outputs of this team.")})
+    if not _team_goals_only(team, report_data.get("goals_advanced") or []):
+        raise ValidationError({"goals_advanced": _("Choose strategic goals of this team.")})
     team = team_services.conclude_team(actor, team)  # validates the transition, records team.concluded
     report = ClosingReport.objects.create(team=team, summary=summary, lessons=(report_data.get("lessons") or ""),
                                           written_by=actor)
@@ -143,7 +153,7 @@ def agenda_for(teams):
         lines.append(_("%(n)d. %(team)s — %(done)d of %(total)d tasks done, %(overdue)d overdue, "
                        "%(outputs)d outputs delivered, %(days)d days left") % {
             "n": number, "team": row.name, "done": row.tasks_done, "total": row.tasks_done + row.tasks_open,
-            "overdue": row.tasks_overdue, "outputs": row.outputs_done, "days": max(row.days_left, 0)})
+            "overdue": row.tasks_overdue, "outputs": row.outputs_done, "days": row.days_remaining})
     lines.append(_("%(n)d. Any other business") % {"n": len(lines) + 1})
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from teams.models import Team
 from teams.permissions import Action, can, require, team_abilities
 from teams.uploads import protected_file_response
-from teams.views import apply, team_or_404, viewable_team_or_404
+from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
 from . import charts, selectors, services
 from .forms import (ClosingReportForm, MeetingForm, MinutesForm, OutputForm, OutputStatusForm, ReportRequestForm,
@@ -85,7 +85,7 @@ def add_note(request, slug):
 @login_required
 def outputs(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    form = OutputForm(request.POST or None, request.FILES or None, team=team)
+    form = OutputForm(posted(request), request.FILES or None, team=team)
     if request.method == "POST":
         require(request.user, Action.CONTRIBUTE, team)
         if apply(form, lambda data: services.add_output(request.user, team, **data)):
@@ -126,7 +126,7 @@ def conclude(request, slug):
     """Concluding a team: the closing report first (replaces teams:conclude on the team page)."""
     team = team_or_404(slug)
     require(request.user, Action.CONCLUDE, team)
-    form = ClosingReportForm(request.POST or None, team=team)
+    form = ClosingReportForm(posted(request), team=team)
     if request.method == "POST" and apply(form, lambda data: services.conclude_with_report(request.user, team, data)):
         messages.success(request, _("The team is concluded; its closing report is on its review page."))
         return redirect("teams:detail", slug=team.slug)
@@ -138,7 +138,7 @@ def conclude(request, slug):
 def meetings(request):
     teams = selectors.visible_teams(request.user).exclude(status=Team.Status.ARCHIVED).order_by("name")
     may_schedule = selectors.is_reviewer(request.user)
-    form = MeetingForm(request.POST or None, teams=teams) if may_schedule else None
+    form = MeetingForm(posted(request), teams=teams) if may_schedule else None
     if request.method == "POST":
         if not may_schedule:
             raise PermissionDenied(_("Only the advisory board and cluster management schedule reviews."))
@@ -163,7 +163,7 @@ def _meeting_or_404(user, meeting_id):
 def meeting(request, meeting_id):
     meeting, teams = _meeting_or_404(request.user, meeting_id)
     may_write = all(can(request.user, Action.REVIEW, team) for team in teams)
-    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes}) if may_write else None
+    form = MinutesForm(posted(request), initial={"minutes": meeting.minutes}) if may_write else None
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied(_("Only the advisory board and cluster management record minutes."))

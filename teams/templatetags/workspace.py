@@ -1,4 +1,13 @@
+import datetime
+import json
+
 from django import template
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 from teams.markup import render_markdown
 
@@ -6,6 +15,25 @@ register = template.Library()
 
 
 @register.filter
+def ago(moment):
+    """{{ n.created_at|ago }}: "just now", "5 minutes ago", "vor 5 Minuten" (never "0 minutes")."""
+    if not moment:
+        return ""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):  # a clock slightly ahead too
+        return _("just now")
+    return naturaltime(moment)
+
+
+@register.filter
 def markdown(text):
     """{{ card.description|markdown }}: sanitised HTML from user Markdown."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def time_config():
+    """What the browser needs to write a time exactly as the server's |date filter does: the
+    cluster's time zone, the active language's formats and month abbreviations (static/js/live.js)."""
+    months = [date_format(datetime.date(2000, month, 1), "M") for month in range(1, 13)]
+    return json.dumps({"zone": settings.TIME_ZONE, "datetime": get_format("SHORT_DATETIME_FORMAT"),
+                       "time": get_format("TIME_FORMAT"), "months": months})

@@ -29,10 +29,8 @@ class Command(BaseCommand):
                 "--loglevel", "WARNING", "-s", str(settings.VAR_DIR / "celerybeat-schedule"),
             ])
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
-        from realtime.server import daphne_limit_args
-
-        daphne = subprocess.Popen([os.path.join(bin_dir, "daphne"), "-b", host, "-p", str(port),
-                                   *daphne_limit_args(), "workspace.asgi:application"])
+        daphne = subprocess.Popen([sys.executable, "-m", "realtime.server", "-b", host, "-p", str(port),
+                                   "workspace.asgi:application"])  # daphne with its limits (realtime/server.py)
         try:
             daphne.wait()
         except KeyboardInterrupt:

@@ -1,0 +1,109 @@
+"""A socket authenticates once: whatever ends or narrows a person's sign-in must reach their open sockets.
+
+The one place that tells them: Django's signals for logout, a saved user (deactivated, password
+changed, deleted) and changed cluster bodies (Django groups) or fields of action ring the person's
+channel-layer group "user.<id>" (teams.notify.services.user_group: the team sockets and /ws/me/ join it)
+after commit. Each socket then checks again (`signed_in`, and can_view for a team socket) and closes
+with 4401 or 4403 if it must (docs/realtime.md, "Closing"). A ring lost on the way is made up
+for by the sockets' heartbeat, which checks the sign-in (not the team: that costs six more queries).
+"""
+import logging
+from importlib import import_module
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.utils.crypto import constant_time_compare
+
+from teams.models import Profile
+from teams.notify.services import user_group
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+
+def ring(user_ids, ended_session=None):
+    """After commit, tell each person's sockets to check their access again (`ended_session`: closed at once)."""
+    user_ids = [user_id for user_id in user_ids if user_id is not None]
+
+    def send():
+        layer = get_channel_layer()
+        for user_id in user_ids:
+            try:
+                async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.access", "session": ended_session})
+            except Exception:  # the socket's next heartbeat checks anyway
+                log.warning("could not tell the sockets of user %s", user_id, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def signed_in(user_id, session_key):
+    """The person, fresh from the database, if the session their socket opened with still signs them in.
+
+    The check django.contrib.auth.get_user makes on every request (the session names the user, the user is
+    active, the session's auth hash matches the password), but never flushes the session: that is the
+    request's business (a password change rings before the changer's session is stored anew)."""
+    if session_key is None:
+        return None
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if session.get(SESSION_KEY) != str(user_id):  # logged out: the session is gone (or another person's)
+        return None
+    user = User._default_manager.filter(pk=user_id, is_active=True).first()
+    stored = session.get(HASH_SESSION_KEY) or ""
+    if user is None or not any(constant_time_compare(stored, expected) for expected in
+                               (user.get_session_auth_hash(), *user.get_session_auth_fallback_hash())):
+        return None
+    return user
+
+
+@receiver(user_logged_out, dispatch_uid="realtime.sessions.logged_out")
+def logged_out(sender, request, user, **kwargs):
+    # Sent before the session is flushed: the ring names the session, whose sockets close without asking.
+    if user is not None:
+        ring([user.pk], ended_session=request.session.session_key)
+
+
+@receiver(post_save, sender=User, dispatch_uid="realtime.sessions.user_saved")
+def user_saved(sender, instance, created, update_fields=None, **kwargs):
+    # Deactivated, password changed (its sessions' auth hash no longer matches) or anything else an
+    # admin saves; not the last_login stamp of every login.
+    if not created and (update_fields is None or {"is_active", "password"} & set(update_fields)):
+        ring([instance.pk])
+
+
+@receiver(post_delete, sender=User, dispatch_uid="realtime.sessions.user_deleted")
+def user_deleted(sender, instance, **kwargs):
+    ring([instance.pk])
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="realtime.sessions.groups_changed")
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A cluster body (group) added or taken: user.groups.* or group.user_set.* (reverse)."""
+    if action == "pre_clear" and reverse:  # group.user_set.clear(): who is in it is known only now
+        ring(list(instance.user_set.values_list("pk", flat=True)))
+    elif action == "post_clear" and not reverse:
+        ring([instance.pk])
+    elif action in ("post_add", "post_remove"):
+        ring(pk_set if reverse else [instance.pk])
+
+
+@receiver(pre_delete, sender=Group, dispatch_uid="realtime.sessions.group_deleted")
+def group_deleted(sender, instance, **kwargs):
+    ring(list(instance.user_set.values_list("pk", flat=True)))
+
+
+@receiver(m2m_changed, sender=Profile.fields_of_action.through, dispatch_uid="realtime.sessions.fields_changed")
+def fields_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A field-of-action manager's fields (they read every team of theirs)."""
+    if action == "pre_clear" and reverse:  # field.managers.clear()
+        ring(list(instance.managers.values_list("user_id", flat=True)))
+    elif action == "post_clear" and not reverse:
+        ring([instance.user_id])
+    elif action in ("post_add", "post_remove"):
+        ring(Profile.objects.filter(pk__in=pk_set).values_list("user_id", flat=True) if reverse else [instance.user_id])
