@@ -78,6 +78,35 @@ async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team
         await socket.disconnect()
 
 
+async def test_the_frame_limit_counts_bytes_as_sent_not_characters(people, team, settings):
+    settings.WS_MAX_FRAME_BYTES = 1024
+    channel = await database_sync_to_async(general)(team)
+    socket = await connect(people["lead"], team)
+    try:
+        before = await database_sync_to_async(Message.objects.count)()
+        for body in ("é" * 600, "😄" * 300):  # under 1,024 characters, over 1,024 bytes in UTF-8
+            text = json.dumps({"type": "message.post", "id": "wide", "channel": channel.pk, "body": body},
+                              ensure_ascii=False)
+            assert len(text) < 1024 < len(text.encode())
+            await socket.send_to(text_data=text)
+            error, _ = await until(socket, lambda f: f["type"] == "error")
+            assert error["code"] == "too_large"
+        assert await database_sync_to_async(Message.objects.count)() == before
+    finally:
+        await socket.disconnect()
+
+
+@pytest.mark.parametrize("request_id", [True, False, 1.5, ["a"], "x" * 65])
+async def test_a_request_id_is_a_short_string_or_an_integer(people, team, request_id):
+    socket = await connect(people["lead"], team)
+    try:
+        await socket.send_json_to({"type": "ping", "id": request_id})
+        error, _ = await until(socket, lambda f: f["type"] in ("error", "pong"))
+        assert error["type"] == "error" and error["code"] == "bad_frame" and error["id"] is None
+    finally:
+        await socket.disconnect()
+
+
 async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
     settings.WS_RATE_PER_SECOND = 1
     settings.WS_RATE_BURST = 5
