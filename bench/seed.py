@@ -152,10 +152,10 @@ def other_teams(actor, count, lead):
 
 
 def review_notes(actor, team, count):
-    from teams.review import services as review
+    from teams.review import meetings as review_meetings
 
     for n in range(count):
-        review.add_review_note(actor, team, body=f"Review note {n}: good progress on the pilot.")
+        review_meetings.add_review_note(actor, team, body=f"Review note {n}: good progress on the pilot.")
 
 
 def cookie_for(user):

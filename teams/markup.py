@@ -40,3 +40,9 @@ def _render(text):
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
     return mark_safe(clean)
+
+
+def excerpt(text: str | None, length: int = 140) -> str:
+    """The text on one line, cut to `length` characters (event data, notifications, errors)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -4,13 +4,23 @@ Team roles are memberships; the membership service grants the matching django-gu
 object permissions in the same transaction, and `can` asks guardian. Cluster bodies are
 Django groups and apply to every team (or every team of a field, for its managers).
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.core import ObjectPermissionChecker
 
 from .models import ClusterRole, Membership, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from teams.review.models import ReportExport
 
 
 class Action(str, Enum):
@@ -166,7 +176,13 @@ def team_abilities(user, team):
     return {action.value: can(user, action, team) for action in Action}
 
 
-def lock_and_require(actor, action, team):
+def lock_team(team: Team) -> Team:
+    """Lock the team's row and return it fresh: the lock half of `lock_and_require`, for the
+    system's jobs (no actor to check) and for rules that are not one Action (`require_removal`)."""
+    return Team.objects.select_for_update().get(pk=team.pk)
+
+
+def lock_and_require(actor: User, action: Action, team: Team) -> Team:
     """Lock the team's row, then check `actor` may do `action` on it; returns the locked, fresh team.
 
     The lock contract every service follows: call this first inside the service's transaction,
@@ -176,6 +192,59 @@ def lock_and_require(actor, action, team):
     and dates, not the caller's possibly stale copy. Raises PermissionDenied (with a message the
     person can act on) and Team.DoesNotExist.
     """
-    locked = Team.objects.select_for_update().get(pk=team.pk)
+    locked = lock_team(team)
     require(actor, action, locked)
     return locked
+
+
+# Rules about members, reviews and reports ----------------------------------------------
+
+def require_removal(actor: User, membership: Membership, team: Team) -> None:
+    """Anyone may leave a team (or withdraw their join request); removing someone else takes
+    Action.REMOVE_MEMBER."""
+    if membership.user_id != actor.pk:
+        require(actor, Action.REMOVE_MEMBER, team)
+
+
+def viewable_teams(user: User) -> QuerySet[Team]:
+    """The teams `user` may view, as a queryset (supervision pages, reports): every team for the
+    reviewing bodies and cluster management, their field's teams for a field-of-action manager,
+    their own teams for everyone else."""
+    if reads_every_team(user):
+        return Team.objects.all()
+    fields = managed_field_ids(user)
+    mine = Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+    if fields:
+        return Team.objects.filter(Q(fields_of_action__in=fields) | mine).distinct()
+    return Team.objects.filter(mine).distinct()
+
+
+def can_schedule_reviews(user: User) -> bool:
+    """The reviewing bodies and cluster management schedule review meetings."""
+    return reads_every_team(user)
+
+
+def can_see_meeting(user: User, teams: Iterable[Team]) -> bool:
+    """A review meeting is visible to whoever may view one of its teams."""
+    return any(can(user, Action.VIEW, team) for team in teams)
+
+
+def can_write_minutes(user: User, teams: Iterable[Team]) -> bool:
+    """Minutes are written by whoever may review every team of the meeting."""
+    return all(can(user, Action.REVIEW, team) for team in teams)
+
+
+def can_export_report(user: User, team: Team | None = None) -> bool:
+    """A team's report: whoever views the team; the report on all teams: those who see beyond their own."""
+    if not user.is_authenticated:
+        return False
+    if team is None:
+        return reads_every_team(user) or bool(managed_field_ids(user))
+    return can(user, Action.VIEW, team)
+
+
+def can_download_report(user: User, export: ReportExport) -> bool:
+    """Who asked for it, or whoever may still view what it reports on."""
+    return export.requested_by_id == user.pk or (
+        export.team_id is not None and can(user, Action.VIEW, export.team)) or (
+        export.team_id is None and reads_every_team(user))

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from . import events
 from .models import Membership, Team, TeamUserObjectPermission
-from .permissions import ROLE_PERMISSIONS, Action, can, can_launch_teams, can_propose, require
+from .permissions import (ROLE_PERMISSIONS, Action, can, can_launch_teams, can_propose, lock_and_require, lock_team,
+                          require_removal)
 
 # Lifecycle: which statuses each transition starts from, and where it leads.
 TRANSITIONS = {
@@ -136,8 +137,7 @@ def launch_new_team(actor, *, name, purpose, goals, fields_of_action, start_date
 @transaction.atomic
 def launch_team(actor, team, *, start_date=None, end_date=None):
     """Cluster management launches a proposed team, optionally adjusting its time frame."""
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.LAUNCH, team)
+    team = lock_and_require(actor, Action.LAUNCH, team)
     _transition(team, Action.LAUNCH)
     team.start_date = start_date or team.start_date
     team.end_date = end_date or team.end_date
@@ -151,8 +151,7 @@ def launch_team(actor, team, *, start_date=None, end_date=None):
 
 @transaction.atomic
 def update_team(actor, team, *, name, purpose, goals, fields_of_action):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.EDIT, team)
+    team = lock_and_require(actor, Action.EDIT, team)
     _validate_selection(goals, fields_of_action)
     team.name, team.purpose = name, purpose
     team.full_clean(exclude=["slug"])
@@ -166,8 +165,7 @@ def update_team(actor, team, *, name, purpose, goals, fields_of_action):
 
 @transaction.atomic
 def extend_team(actor, team, *, end_date):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.EXTEND, team)
+    team = lock_and_require(actor, Action.EXTEND, team)
     _transition(team, Action.EXTEND)
     if end_date <= team.end_date:
         raise ValidationError({"end_date": _("The new end date must be after the current one (%(date)s).")
@@ -184,8 +182,7 @@ def extend_team(actor, team, *, end_date):
 
 @transaction.atomic
 def conclude_team(actor, team):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.CONCLUDE, team)
+    team = lock_and_require(actor, Action.CONCLUDE, team)
     _transition(team, Action.CONCLUDE)
     team.save(update_fields=["status"])
     events.record(team, "team.concluded", actor, {"team": team_summary(team)})
@@ -194,8 +191,7 @@ def conclude_team(actor, team):
 
 @transaction.atomic
 def archive_team(actor, team):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.ARCHIVE, team)
+    team = lock_and_require(actor, Action.ARCHIVE, team)
     _transition(team, Action.ARCHIVE)
     team.save(update_fields=["status"])
     events.record(team, "team.archived", actor, {"team": team_summary(team)})
@@ -223,10 +219,6 @@ def _add_member(team, user, role, state=Membership.State.ACTIVE):
     return membership
 
 
-def _lock_team(team):
-    return Team.objects.select_for_update().get(pk=team.pk)
-
-
 def _check_not_last_lead(membership, new_role=None):
     if membership.role != Membership.Role.LEAD or new_role == Membership.Role.LEAD:
         return
@@ -238,8 +230,7 @@ def _check_not_last_lead(membership, new_role=None):
 
 @transaction.atomic
 def invite_member(actor, team, *, user, role):
-    team = _lock_team(team)
-    require(actor, Action.INVITE, team)
+    team = lock_and_require(actor, Action.INVITE, team)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if role == Membership.Role.LEAD and not can(actor, Action.CHANGE_ROLES, team):
@@ -260,8 +251,7 @@ def invite_member(actor, team, *, user, role):
 
 @transaction.atomic
 def request_to_join(actor, team, *, message=""):
-    team = _lock_team(team)
-    require(actor, Action.REQUEST_JOIN, team)
+    team = lock_and_require(actor, Action.REQUEST_JOIN, team)
     if Membership.objects.filter(team=team, user=actor).exists():
         raise ValidationError(_("You have already asked to join this team."))
     membership = Membership(team=team, user=actor, role=Membership.Role.EXPERT,
@@ -274,8 +264,7 @@ def request_to_join(actor, team, *, message=""):
 
 @transaction.atomic
 def answer_join_request(actor, membership, *, approve):
-    team = _lock_team(membership.team)
-    require(actor, Action.APPROVE_JOIN, team)
+    team = lock_and_require(actor, Action.APPROVE_JOIN, membership.team)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if membership.state != Membership.State.REQUESTED:
         raise ValidationError(_("This join request has already been answered."))
@@ -293,8 +282,7 @@ def answer_join_request(actor, membership, *, approve):
 
 @transaction.atomic
 def change_role(actor, membership, *, role):
-    team = _lock_team(membership.team)
-    require(actor, Action.CHANGE_ROLES, team)
+    team = lock_and_require(actor, Action.CHANGE_ROLES, membership.team)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -310,10 +298,9 @@ def change_role(actor, membership, *, role):
 
 @transaction.atomic
 def remove_member(actor, membership):
-    team = _lock_team(membership.team)
+    team = lock_team(membership.team)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
-    if membership.user_id != actor.pk:  # anyone may leave; removing others needs the right
-        require(actor, Action.REMOVE_MEMBER, team)
+    require_removal(actor, membership, team)
     _check_not_last_lead(membership)
     summary = member_summary(membership)
     membership.state = Membership.State.REQUESTED  # revoke before delete: guardian rows go with the role

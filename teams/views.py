@@ -15,7 +15,7 @@ from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
                     ProposeTeamForm, RoleForm, TeamForm)
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, team_abilities
+from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 
 
 def apply(form, call):
@@ -250,8 +250,7 @@ def change_role(request, slug, membership_id):
 def remove_member(request, slug, membership_id):
     team = team_or_404(slug)
     membership = _membership(team, membership_id)
-    if membership.user_id != request.user.pk:
-        require(request.user, Action.REMOVE_MEMBER, team)
+    require_removal(request.user, membership, team)
     try:
         services.remove_member(request.user, membership)
         messages.success(request, _("Member removed."))

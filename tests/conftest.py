@@ -254,7 +254,7 @@ def daphne_server(transactional_db):
 @contextlib.contextmanager
 def celery_worker_process(*options, log, env=None):
     """A real Celery worker (its main process) on this run's queue and this test's database."""
-    from teams.review.services import queue_options
+    from teams.review.reports import queue_options
 
     connection.close()  # let the worker open the database itself
     with open_server_log(log) as out:

@@ -7,7 +7,7 @@ from teams import events, services
 from teams.models import Event
 from teams.notify import services as notify
 from teams.notify.models import Kind, Notification
-from teams.review import services as review
+from teams.review import meetings as review_meetings
 from tests.conftest import make_user
 
 
@@ -30,10 +30,10 @@ def test_join_request_tells_leads_and_supporters_only(people, team):
 
 @pytest.mark.django_db
 def test_review_note_tells_every_member_but_not_the_author(people, team):
-    review.add_review_note(people["advisor"], team, body="Good progress, **watch** the data goal.")
+    review_meetings.add_review_note(people["advisor"], team, body="Good progress, **watch** the data goal.")
     assert recipients(Kind.REVIEW_NOTE) == {"lead", "expert", "observer", "supporter"}
     services.invite_member(people["manager"], team, user=people["advisor"], role="observer")
-    review.add_review_note(people["advisor"], team, body="Second note")
+    review_meetings.add_review_note(people["advisor"], team, body="Second note")
     second = Event.objects.filter(kind="review_note.added").order_by("-seq").first()
     assert "advisor" not in recipients(Kind.REVIEW_NOTE, second)
 
@@ -93,7 +93,7 @@ def test_events_without_rules_cost_no_query(people, team, django_assert_num_quer
 
 @pytest.mark.django_db
 def test_mark_read(people, team):
-    review.add_review_note(people["advisor"], team, body="Note")
+    review_meetings.add_review_note(people["advisor"], team, body="Note")
     lead = people["lead"]
     assert Notification.objects.filter(recipient=lead, read_at__isnull=True).count() == 1
     with pytest.raises(ValidationError):
@@ -105,7 +105,7 @@ def test_mark_read(people, team):
 
 @pytest.mark.django_db
 def test_notifications_page_and_preferences(client, people, team):
-    review.add_review_note(people["advisor"], team, body="<script>alert(1)</script> look")
+    review_meetings.add_review_note(people["advisor"], team, body="<script>alert(1)</script> look")
     client.force_login(people["lead"])
     page = client.get("/notifications/").content.decode()
     assert "wrote a review note on Data Spaces" in page

@@ -5,7 +5,7 @@ import pytest
 from pypdf import PdfReader
 
 from teams.notify import services as notify
-from teams.review import services as review
+from teams.review import reports as review_reports
 from teams.review.models import ReportExport
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def report(user, team, format):
     export = ReportExport.objects.create(requested_by=user, team=team, format=format)
-    review.build_report(export.pk)
+    review_reports.build_report(export.pk)
     export.refresh_from_db()
     assert export.status == ReportExport.Status.DONE, export.error
     with export.file.open("rb") as stored:

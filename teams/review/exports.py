@@ -5,9 +5,11 @@ import os
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from fpdf import FPDF
 
 from teams.models import Team
 from teams.notify.services import language_of
+from teams.permissions import viewable_teams
 
 from . import selectors
 
@@ -17,7 +19,7 @@ FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 def _teams(export):
     if export.team_id:
         return Team.objects.filter(pk=export.team_id)
-    return selectors.visible_teams(export.requested_by).exclude(status=Team.Status.PROPOSED)
+    return viewable_teams(export.requested_by).exclude(status=Team.Status.PROPOSED)
 
 
 def rows(export, progress):
@@ -69,8 +71,6 @@ def _font(pdf):
 
 
 def build_pdf(export, progress):
-    from fpdf import FPDF
-
     header, body = rows(export, progress)
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=12)

@@ -8,25 +8,18 @@ pages cost the same few queries for 5 teams or 200.
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from teams.board.models import Card
 from teams.models import FieldOfAction, FocalArea, Membership, StrategicGoal, Team
-from teams.permissions import is_cluster_management, managed_field_ids, reads_every_team
+from teams.permissions import viewable_teams
 
 from .models import Output, ReviewMeeting, ReviewNote
 
 ENDING_WITHIN_DAYS = 30
 SILENT_AFTER_DAYS = 14
-
-
-def _card_model():
-    try:
-        return apps.get_model("board", "Card")
-    except LookupError:  # the board is not installed: nobody has tasks
-        return None
 
 
 def _count(queryset):
@@ -37,16 +30,12 @@ def _count(queryset):
 
 def with_health(queryset, today=None):
     today = today or timezone.localdate()
-    Card = _card_model()
-    if Card is not None:
-        cards = Card.objects.filter(team_id=OuterRef("pk"), archived=False)
-        queryset = queryset.annotate(
-            tasks_done=_count(cards.filter(column__is_done=True)),
-            tasks_open=_count(cards.filter(column__is_done=False)),
-            tasks_overdue=_count(cards.filter(column__is_done=False, due_date__lt=today)),
-        )
-    else:
-        queryset = queryset.annotate(tasks_done=Value(0), tasks_open=Value(0), tasks_overdue=Value(0))
+    cards = Card.objects.filter(team_id=OuterRef("pk"), archived=False)
+    queryset = queryset.annotate(
+        tasks_done=_count(cards.filter(column__is_done=True)),
+        tasks_open=_count(cards.filter(column__is_done=False)),
+        tasks_overdue=_count(cards.filter(column__is_done=False, due_date__lt=today)),
+    )
     outputs = Output.objects.filter(team_id=OuterRef("pk"))
     requests = Membership.objects.filter(team_id=OuterRef("pk"), state=Membership.State.REQUESTED)
     members = Membership.objects.filter(team_id=OuterRef("pk"), state=Membership.State.ACTIVE)
@@ -84,18 +73,6 @@ def team_health(teams, today=None):
     return [_decorate(team, today) for team in queryset]
 
 
-def visible_teams(user):
-    """Teams a supervisor sees: everything for the reviewing bodies and cluster management,
-    the teams of their field(s) for a field-of-action manager, their own teams for experts."""
-    if reads_every_team(user):
-        return Team.objects.all()
-    fields = managed_field_ids(user)
-    mine = Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
-    if fields:
-        return Team.objects.filter(Q(fields_of_action__in=fields) | mine).distinct()
-    return Team.objects.filter(mine).distinct()
-
-
 @dataclass
 class Desk:
     teams: list
@@ -108,7 +85,7 @@ class Desk:
 def desk(user, today=None):
     """The field-of-action manager's desk: their field's running (and proposed) teams."""
     today = today or timezone.localdate()
-    base = visible_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
+    base = viewable_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
     teams = team_health(base, today)
     return Desk(
         teams=teams,
@@ -185,7 +162,7 @@ def review(user, today=None):
     out of the progress figures (a goal with only a proposal is still "nobody works on it").
     """
     today = today or timezone.localdate()
-    teams = team_health(visible_teams(user).exclude(status__in=[Team.Status.ARCHIVED, Team.Status.PROPOSED]),
+    teams = team_health(viewable_teams(user).exclude(status__in=[Team.Status.ARCHIVED, Team.Status.PROPOSED]),
                         today)
     goals = list(StrategicGoal.objects.select_related("focal_area").order_by("code"))
     areas = list(FocalArea.objects.order_by("number"))
@@ -237,13 +214,10 @@ def burn_up(team, weeks=None, today=None):
     A card's done date is when it last changed while in a done column (cards are moved to
     done last); one query, however many cards."""
     today = today or timezone.localdate()
-    Card = _card_model()
     start = team.start_date
     end = min(max(team.end_date, start), today) if today >= start else start
-    rows = []
-    if Card is not None:
-        rows = list(Card.objects.filter(team=team, archived=False)
-                    .values_list("created_at", "updated_at", "column__is_done"))
+    rows = list(Card.objects.filter(team=team, archived=False)
+                .values_list("created_at", "updated_at", "column__is_done"))
     span_days = max((end - start).days, 1)
     step = max(span_days // (weeks or 12), 1)
     points = []
@@ -260,15 +234,7 @@ def burn_up(team, weeks=None, today=None):
     return points
 
 
-def my_notes_visible(user, team):
-    return ReviewNote.objects.filter(team=team)
-
-
 def meetings_for(user):
-    ids = visible_teams(user).values("pk")
+    ids = viewable_teams(user).values("pk")
     return list(ReviewMeeting.objects.filter(teams__in=ids).distinct().prefetch_related("teams")
                 .order_by("-scheduled_for")[:50])
-
-
-def is_reviewer(user):
-    return reads_every_team(user) or is_cluster_management(user)
