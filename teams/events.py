@@ -14,6 +14,7 @@ as they are, no json.dumps per socket.
 """
 import json
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -25,7 +26,22 @@ from .models import Event, Team
 
 log = logging.getLogger(__name__)
 
-REPLAY_LIMIT = 1000  # events sent per resume batch; a client further behind reloads the page
+# Events per read of the log: a resume sends batches of this size until it is caught up; the
+# polling endpoint (teams.views.event_log) returns one batch and says whether it is complete.
+REPLAY_LIMIT = 1000
+
+
+# Who derives something from each recorded event, inside the writing transaction (registered
+# in their app's ready(): teams/notify/apps.py registers the notifications).
+_consumers: list[Callable[[Event, Team], object]] = []
+
+
+def on_recorded(consumer: Callable[[Event, Team], object]) -> Callable[[Event, Team], object]:
+    """Call `consumer(event, team)` for every event recorded from now on, inside the writing
+    transaction; it must not raise (a fault would undo the team change)."""
+    if consumer not in _consumers:
+        _consumers.append(consumer)
+    return consumer
 
 
 def team_group(team_id):
@@ -87,10 +103,9 @@ def record_many(team, kind, items, *, last_seq=None):
     if kind not in QUIET_KINDS:
         team.last_activity_at = now
     transaction.on_commit(lambda: ring(recorded))
-    from teams.notify.services import notify_about  # notifications derive from events (teams/notify/rules.py)
-
-    for event in recorded:
-        notify_about(event, team)
+    for consumer in _consumers:
+        for event in recorded:
+            consumer(event, team)
     return recorded
 
 

@@ -8,4 +8,11 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        # Django's place for wiring: models are loaded only now.
+        from teams import events
+
         from . import signals  # noqa: F401  (connects the login receiver)
+        from .services import notify_about
+
+        # Notifications derive from the teams' recorded events; which event tells whom: rules.py.
+        events.on_recorded(notify_about)

@@ -1,7 +1,7 @@
 """Every write to notifications and mail preferences, and the mail jobs' work.
 
-`notify_about(event)` is the one hook in teams.events.record: it runs inside the writing
-transaction (so a notification exists exactly when its event does), in a savepoint, so a
+`notify_about(event, team)` consumes every recorded event (registered with
+teams.events.on_recorded in apps.py): it runs inside the writing transaction (so a notification exists exactly when its event does), in a savepoint, so a
 fault here is logged and never breaks the team change. After commit, the bell of each
 recipient rings on the channel-layer group "user.<id>" (realtime/notifications.py).
 """
