@@ -2,10 +2,9 @@
 
 `RULES` maps an event kind to a function returning ``[(kind, recipient ids)]``. Each reads
 the event's data defensively (a missing key means nobody to tell). The actor is never told
-about their own doing. `describe` words a notification in the reader's language.
+about their own doing. (A notification's words: models.describe.)
 """
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from teams.models import Membership
 
@@ -141,25 +140,3 @@ def url_for(kind, event, team):
         return reverse("teams:detail", args=[team.slug])
     except Exception:  # a part not mounted (yet): the team page is always there
         return f"/teams/{team.slug}/"
-
-
-def describe(kind, data):
-    d = {key: data.get(key, "") for key in ("team", "actor", "card", "due_date", "end_date", "days", "note")}
-    someone = d["actor"] or _("Someone")
-    if kind == Kind.TASK_ASSIGNED:
-        if d["card"]:
-            return _("%(actor)s assigned you “%(card)s” in %(team)s") % {**d, "actor": someone}
-        return _("%(actor)s assigned you a task in %(team)s") % {**d, "actor": someone}
-    if kind == Kind.MENTION:
-        return _("%(actor)s mentioned you in %(team)s") % {**d, "actor": someone}
-    if kind == Kind.TASK_DUE:
-        return _("“%(card)s” in %(team)s is due on %(due_date)s") % d
-    if kind == Kind.TEAM_ENDING:
-        return _("%(team)s ends on %(end_date)s") % d
-    if kind == Kind.TEAM_ENDED:
-        return _("%(team)s has ended; it is now read-only") % d
-    if kind == Kind.JOIN_REQUEST:
-        return _("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
-    if kind == Kind.REVIEW_NOTE:
-        return _("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
-    return d["team"]
