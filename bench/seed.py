@@ -76,13 +76,13 @@ def launch(actor, name, lead, goals=("3a", "3b"), fields=("LST",)):
 
 def add_members(actor, team, users):
     """Invite through the service (permissions and member.added events, as in real life)."""
-    from teams import services
+    from teams import membership as membership_services
     from teams.models import Membership
 
     present = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
     for user in users:
         if user.pk not in present:
-            services.invite_member(actor, team, user=user, role=Membership.Role.EXPERT)
+            membership_services.invite_member(actor, team, user=user, role=Membership.Role.EXPERT)
 
 
 def general_channel(team):
@@ -162,8 +162,8 @@ def cookie_for(user):
     """A logged-in session for `user`, as django.contrib.auth.login would make it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from teams.board.models import Card
+from teams.discussion.models import Channel
 
 from .events import QUIET_KINDS
 from .models import Event, Membership
@@ -112,8 +113,6 @@ def recent_activity(team, limit=15):
     chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since)
                 .values("data__channel").annotate(count=Count("id"), seq=Max("seq"), when=Max("created_at")))
     if chat:
-        from teams.discussion.models import Channel
-
         names = dict(Channel.objects.filter(team=team, pk__in=[row["data__channel"] for row in chat])
                      .values_list("pk", "name"))
         lines += [Line(row["seq"], row["when"], "", ngettext(

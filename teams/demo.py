@@ -5,6 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from teams.board.demo import populate_board
+from teams.discussion.demo import populate_channels
+
+from . import membership as membership_services
 from . import services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
 
@@ -87,14 +91,14 @@ def create_teams(people):
                     start_date=start_date, end_date=end_date)
         if status == "proposed":
             team = services.propose_team(people[lead], **data)
-            services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")
+            membership_services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")
             teams.append(team)
             continue
         team = services.launch_new_team(manager, lead=people[lead],
                                         supporters=[people[s] for s in supporters], **data)
         for expert in experts:
-            services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
-        services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
+            membership_services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
+        membership_services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
         if status == "extended":
             services.extend_team(manager, team, end_date=today + datetime.timedelta(days=120))
         teams.append(team)
@@ -103,13 +107,11 @@ def create_teams(people):
 
 def populate_workspaces(teams, people):
     """Boards and channels fill their part of the demo (see their demo modules)."""
-    from teams.board.demo import populate_board
-    from teams.discussion.demo import populate_channels
-
+    final_status = {spec[0]: spec[6] for spec in TEAMS}
     for team in teams:
         team.refresh_from_db()
         if team.is_running:
-            populate_board(team, people)
+            populate_board(team, people, finished=final_status[team.name] in ("concluded", "archived"))
             populate_channels(team, people)
 
 

@@ -8,12 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import membership as membership_services
 from . import selectors, services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
-from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
-                    ProposeTeamForm, RoleForm, TeamForm)
+from .forms import (
+    ExtendForm,
+    InviteForm,
+    JoinRequestForm,
+    LaunchProposedForm,
+    LaunchTeamForm,
+    ProposeTeamForm,
+    RoleForm,
+    TeamForm,
+)
 from .models import Membership, Team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 
@@ -185,7 +194,7 @@ def invite(request, slug):
     require(request.user, Action.INVITE, team)
     form = InviteForm(posted(request), team=team)
     if request.method == "POST":
-        membership = apply(form, lambda data: services.invite_member(request.user, team, **data))
+        membership = apply(form, lambda data: membership_services.invite_member(request.user, team, **data))
         if membership:
             messages.success(request, _("%(name)s is now a member.") % {
                 "name": membership.user.get_full_name() or membership.user.username})
@@ -198,7 +207,7 @@ def request_join(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.REQUEST_JOIN, team)
     form = JoinRequestForm(posted(request))
-    if request.method == "POST" and apply(form, lambda data: services.request_to_join(request.user, team, **data)):
+    if request.method == "POST" and apply(form, lambda data: membership_services.request_to_join(request.user, team, **data)):
         messages.success(request, _("Your request was sent to the team's leads."))
         return redirect("teams:detail", slug=team.slug)
     return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Ask to join")})
@@ -220,7 +229,7 @@ def answer_join(request, slug, membership_id):
         return redirect("teams:detail", slug=team.slug)
     approve = decision == "approve"
     try:
-        services.answer_join_request(request.user, membership, approve=approve)
+        membership_services.answer_join_request(request.user, membership, approve=approve)
         messages.success(request, _("Request approved.") if approve else _("Request declined."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -236,7 +245,7 @@ def change_role(request, slug, membership_id):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_role(request.user, membership, role=form.cleaned_data["role"])
+            membership_services.change_role(request.user, membership, role=form.cleaned_data["role"])
             messages.success(request, _("Role changed."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -252,7 +261,7 @@ def remove_member(request, slug, membership_id):
     membership = _membership(team, membership_id)
     require_removal(request.user, membership, team)
     try:
-        services.remove_member(request.user, membership)
+        membership_services.remove_member(request.user, membership)
         messages.success(request, _("Member removed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

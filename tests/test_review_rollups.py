@@ -86,8 +86,8 @@ def test_desk_flags_ending_silent_overdue_and_requests(people, make_team):
     ending = make_team(name="Ending", end_date=days(20))
     silent = make_team(name="Silent")
     Team.objects.filter(pk=silent.pk).update(last_activity_at=timezone.now() - datetime.timedelta(days=15))
-    from teams import services
-    services.request_to_join(make_user("keen"), ending, message="me!")
+    from teams import membership as membership_services
+    membership_services.request_to_join(make_user("keen"), ending, message="me!")
     todo, _done = columns(ending)
     cards(ending, todo, 3, due=days(-2))
     desk = selectors.desk(people["field_manager"])

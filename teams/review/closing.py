@@ -36,7 +36,7 @@ def conclude_with_report(actor: User, team: Team, *, summary: str, lessons: str 
         raise ValidationError({"outputs": _("Choose outputs of this team.")})
     if not team_goals_only(team, goals_advanced):
         raise ValidationError({"goals_advanced": _("Choose strategic goals of this team.")})
-    team = team_services.conclude_team(actor, team)  # validates the transition, records team.concluded
+    team_services.conclude_team(actor, team)  # validates the transition, records team.concluded
     report = ClosingReport.objects.create(team=team, summary=summary, lessons=lessons or "", written_by=actor)
     report.outputs.set(outputs)
     report.goals_advanced.set(goals_advanced)

@@ -6,8 +6,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.core.files.uploadedfile import UploadedFile
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
