@@ -1,8 +1,7 @@
 """A realistic demo cluster, built through the services like any real change."""
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from teams.board.demo import populate_board
@@ -58,8 +57,7 @@ TEAMS = [
 ]
 
 
-def create_people():
-    User = get_user_model()
+def create_people() -> dict[str, User]:
     people = {}
     for username, first, last, organisation, role, fields in PEOPLE:
         user, created = User.objects.get_or_create(username=username, defaults={
@@ -76,7 +74,7 @@ def create_people():
     return people
 
 
-def create_teams(people):
+def create_teams(people: dict[str, User]) -> list[Team]:
     manager = people["anna"]
     today = timezone.localdate()
     teams = []
@@ -105,7 +103,7 @@ def create_teams(people):
     return teams
 
 
-def populate_workspaces(teams, people):
+def populate_workspaces(teams: list[Team], people: dict[str, User]) -> None:
     """Boards and channels fill their part of the demo (see their demo modules)."""
     final_status = {spec[0]: spec[6] for spec in TEAMS}
     for team in teams:
@@ -115,7 +113,7 @@ def populate_workspaces(teams, people):
             populate_channels(team, people)
 
 
-def finish_lifecycles(teams, people):
+def finish_lifecycles(teams: list[Team], people: dict[str, User]) -> None:
     """Conclude and archive after the work is in, as it happened in real life."""
     manager = people["anna"]
     today = timezone.localdate()
@@ -132,7 +130,7 @@ def finish_lifecycles(teams, people):
             services.archive_team(manager, team)
 
 
-def load_demo():
+def load_demo() -> tuple[dict[str, User], list[Team]]:
     people = create_people()
     teams = create_teams(people)
     populate_workspaces(teams, people)

@@ -4,23 +4,18 @@ Team roles are memberships; the membership service grants the matching django-gu
 object permissions in the same transaction, and `can` asks guardian. Cluster bodies are
 Django groups and apply to every team (or every team of a field, for its managers).
 """
-from __future__ import annotations
-
 from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.core import ObjectPermissionChecker
 
+from teams.review.models import ReportExport
+
 from .models import ClusterRole, Membership, Team
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
-    from teams.review.models import ReportExport
 
 
 class Action(str, Enum):
@@ -71,7 +66,7 @@ DENIED_MESSAGES = {
 READ_ONLY_MESSAGE = _("This team is read-only: it has ended or is not running.")
 
 
-def cluster_roles(user):
+def cluster_roles(user: User) -> frozenset[str]:
     """The user's cluster bodies, cached on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
@@ -80,11 +75,11 @@ def cluster_roles(user):
     return user._cluster_roles
 
 
-def is_cluster_management(user):
+def is_cluster_management(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or ClusterRole.CLUSTER_MANAGEMENT in cluster_roles(user))
 
 
-def managed_field_ids(user):
+def managed_field_ids(user: User) -> frozenset[int]:
     """Fields of action a field-of-action manager supports (empty for everyone else)."""
     if ClusterRole.FIELD_MANAGER not in cluster_roles(user):
         return frozenset()
@@ -94,34 +89,34 @@ def managed_field_ids(user):
     return user._managed_field_ids
 
 
-def reads_every_team(user):
+def reads_every_team(user: User) -> bool:
     return is_cluster_management(user) or bool(READ_ALL_ROLES & cluster_roles(user))
 
 
-def _checker(user):
+def _checker(user: User) -> ObjectPermissionChecker:
     if not hasattr(user, "_perm_checker"):
         user._perm_checker = ObjectPermissionChecker(user)
     return user._perm_checker
 
 
-def prefetch(user, teams):
+def prefetch(user: User, teams: Iterable[Team]) -> None:
     """Load the user's object permissions for many teams in one query (for lists)."""
     if user.is_authenticated:
         _checker(user).prefetch_perms(list(teams))
 
 
-def _has(user, codename, team):
+def _has(user: User, codename: str, team: Team) -> bool:
     return _checker(user).has_perm(codename, team)
 
 
-def _fields_of(team):
+def _fields_of(team: Team) -> set[int]:
     cache = getattr(team, "_prefetched_objects_cache", {})
     if "fields_of_action" in cache:
         return {field.id for field in cache["fields_of_action"]}
     return set(team.fields_of_action.values_list("id", flat=True))
 
 
-def _team_is_open_for(action, team):
+def _team_is_open_for(action: Action, team: Team) -> bool:
     """Lifecycle rules that hold for everyone, cluster management included."""
     if action in (Action.VIEW, Action.LAUNCH, Action.EXTEND, Action.CONCLUDE, Action.ARCHIVE, Action.REVIEW):
         return True
@@ -131,7 +126,7 @@ def _team_is_open_for(action, team):
     return team.status == Team.Status.PROPOSED or team.is_writable
 
 
-def can(user, action, team):
+def can(user: User, action: Action | str, team: Team) -> bool:
     action = Action(action)
     if not user.is_authenticated or not user.is_active:
         return False
@@ -150,7 +145,7 @@ def can(user, action, team):
     return _has(user, ACTION_PERMISSION[action], team)
 
 
-def require(user, action, team):
+def require(user: User, action: Action | str, team: Team) -> None:
     """Raise PermissionDenied with a message the user can act on."""
     if can(user, action, team):
         return
@@ -159,19 +154,19 @@ def require(user, action, team):
     raise PermissionDenied(DENIED_MESSAGES.get(Action(action), _("You may not do this in this team.")))
 
 
-def can_view(user, team):
+def can_view(user: User, team: Team) -> bool:
     return can(user, Action.VIEW, team)
 
 
-def can_launch_teams(user):
+def can_launch_teams(user: User) -> bool:
     return is_cluster_management(user) and user.is_active
 
 
-def can_propose(user):
+def can_propose(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
 
-def team_abilities(user, team):
+def team_abilities(user: User, team: Team) -> dict[str, bool]:
     """Everything the user may do in the team: for templates, to show only usable buttons."""
     return {action.value: can(user, action, team) for action in Action}
 

@@ -74,7 +74,7 @@ DIRECTORY_PAGE_SIZE = 25
 
 @login_required
 def directory(request):
-    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory(request.user))
+    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory())
     # get_page: a junk page number shows the first page, one past the end the last.
     page = Paginator(team_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
@@ -207,7 +207,8 @@ def request_join(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.REQUEST_JOIN, team)
     form = JoinRequestForm(posted(request))
-    if request.method == "POST" and apply(form, lambda data: membership_services.request_to_join(request.user, team, **data)):
+    if request.method == "POST" and apply(
+            form, lambda data: membership_services.request_to_join(request.user, team, **data)):
         messages.success(request, _("Your request was sent to the team's leads."))
         return redirect("teams:detail", slug=team.slug)
     return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Ask to join")})

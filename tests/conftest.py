@@ -147,7 +147,8 @@ def make_team(people):
         team = services.launch_new_team(people["manager"], lead=people["lead"], supporters=[people["supporter"]],
                                         **team_data(**overrides))
         membership_services.invite_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
-        membership_services.invite_member(people["manager"], team, user=people["observer"], role=Membership.Role.OBSERVER)
+        membership_services.invite_member(people["manager"], team, user=people["observer"],
+                                          role=Membership.Role.OBSERVER)
         team.refresh_from_db()
         return team
     return make

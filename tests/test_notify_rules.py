@@ -98,8 +98,8 @@ def test_mark_read(people, team):
     lead = people["lead"]
     assert Notification.objects.filter(recipient=lead, read_at__isnull=True).count() == 1
     with pytest.raises(ValidationError):
-        notify.mark_read(lead, ["x"])
-    assert notify.mark_read(people["expert"], [Notification.objects.get(recipient=lead).pk]) == 0  # not theirs
+        notify.mark_read(lead, ids=["x"])
+    assert notify.mark_read(people["expert"], ids=[Notification.objects.get(recipient=lead).pk]) == 0  # not theirs
     assert notify.mark_read(lead) == 1
     assert not Notification.objects.filter(recipient=lead, read_at__isnull=True).exists()
 

@@ -26,10 +26,10 @@ def report(user, team, format):
 
 @pytest.mark.parametrize("format", ["csv", "pdf"])
 def test_reports_are_in_the_language_the_person_chose(people, team, format):
-    notify.remember_language(people["advisor"], "de")
+    notify.remember_language(people["advisor"], language="de")
     german = report(people["advisor"], team, format)
     assert "Überfällige Aufgaben" in german and "Aktiv" in german and "Overdue" not in german
-    notify.remember_language(people["advisor"], "en")
+    notify.remember_language(people["advisor"], language="en")
     english = report(people["advisor"], team, format)
     assert "Tasks overdue" in english and "Active" in english and "Überfällig" not in english
     if format == "pdf":

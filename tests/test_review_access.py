@@ -132,7 +132,8 @@ def test_review_meeting_agenda_and_minutes(client, people, make_team):
 
 @pytest.mark.django_db
 def test_user_text_is_escaped_or_sanitised(client, people, team):
-    review_meetings.add_review_note(people["advisor"], team, body="<script>alert(1)</script><img src=x onerror=alert(2)> *ok*")
+    review_meetings.add_review_note(people["advisor"], team,
+                                    body="<script>alert(1)</script><img src=x onerror=alert(2)> *ok*")
     client.force_login(people["lead"])
     page = client.get(f"/teams/{team.slug}/review/").content.decode()
     assert "<script>alert(1)" not in page and "onerror" not in page and "<em>ok</em>" in page

@@ -30,7 +30,8 @@ def world(people, team):
     requester = make_user("requester")
     join = membership_services.request_to_join(requester, team, message="please")
     other = services.launch_new_team(people["manager"], lead=people["outsider"], **team_data(name="Other team"))
-    other_member = membership_services.invite_member(people["manager"], other, user=make_user("stranger"), role="expert")
+    other_member = membership_services.invite_member(people["manager"], other, user=make_user("stranger"),
+                                                     role="expert")
     other_request = membership_services.request_to_join(make_user("asker"), other, message="me too")
     return {"team": team, "proposal": proposal, "join": join, "other": other, "other_member": other_member,
             "other_request": other_request, "newcomer": make_user("newcomer")}

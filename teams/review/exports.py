@@ -2,7 +2,9 @@
 import csv
 import io
 import os
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -12,17 +14,19 @@ from teams.notify.services import language_of
 from teams.permissions import viewable_teams
 
 from . import selectors
+from .models import ReportExport
 
+Progress = Callable[[float], None]  # told the percentage done
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 
 
-def _teams(export):
+def _teams(export: ReportExport) -> QuerySet[Team]:
     if export.team_id:
         return Team.objects.filter(pk=export.team_id)
     return viewable_teams(export.requested_by).exclude(status=Team.Status.PROPOSED)
 
 
-def rows(export, progress):
+def rows(export: ReportExport, progress: Progress) -> tuple[list[str], list[list]]:
     teams = selectors.team_health(_teams(export))
     progress(40)
     header = [_("Team"), _("Status"), _("Start"), _("End"), _("Days left"), _("Strategic goals"),
@@ -49,7 +53,7 @@ def _safe_cell(value):
     return value
 
 
-def build_csv(export, progress):
+def build_csv(export: ReportExport, progress: Progress) -> bytes:
     header, body = rows(export, progress)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -70,7 +74,7 @@ def _font(pdf):
     return "Helvetica", lambda text: str(text).encode("latin-1", "replace").decode("latin-1")
 
 
-def build_pdf(export, progress):
+def build_pdf(export: ReportExport, progress: Progress) -> bytes:
     header, body = rows(export, progress)
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=12)
@@ -99,7 +103,7 @@ def build_pdf(export, progress):
     return bytes(pdf.output())
 
 
-def build(export, progress):
+def build(export: ReportExport, progress: Progress) -> bytes:
     with translation.override(language_of(export.requested_by)):
         if export.format == "csv":
             return build_csv(export, progress)

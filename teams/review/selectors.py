@@ -6,9 +6,11 @@ summed in Python from those rows and the prefetched goals, so the desk and the r
 pages cost the same few queries for 5 teams or 200.
 """
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.contrib.auth.models import User
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,13 +24,13 @@ ENDING_WITHIN_DAYS = 30
 SILENT_AFTER_DAYS = 14
 
 
-def _count(queryset):
+def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) subquery for annotate()."""
     return Coalesce(Subquery(queryset.order_by().values("team_id").annotate(n=Count("pk")).values("n")[:1],
                              output_field=IntegerField()), Value(0))
 
 
-def with_health(queryset, today=None):
+def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None) -> QuerySet[Team]:
     today = today or timezone.localdate()
     cards = Card.objects.filter(team_id=OuterRef("pk"), archived=False)
     queryset = queryset.annotate(
@@ -48,7 +50,7 @@ def with_health(queryset, today=None):
         Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
 
 
-def _decorate(team, today):
+def _decorate(team: Team, today: datetime.date) -> Team:
     team.days_total = max((team.end_date - team.start_date).days, 1)
     team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
     active = team.phase == Team.Phase.ACTIVE
@@ -66,10 +68,10 @@ def _decorate(team, today):
     return team
 
 
-def team_health(teams, today=None):
+def team_health(teams: Iterable[Team] | QuerySet[Team], *, today: datetime.date | None = None) -> list[Team]:
     today = today or timezone.localdate()
     ids = [t.pk for t in teams] if not hasattr(teams, "query") else teams.values("pk")
-    queryset = with_health(Team.objects.filter(pk__in=ids), today).order_by("end_date", "name")
+    queryset = with_health(Team.objects.filter(pk__in=ids), today=today).order_by("end_date", "name")
     return [_decorate(team, today) for team in queryset]
 
 
@@ -82,11 +84,11 @@ class Desk:
     overdue_total: int
 
 
-def desk(user, today=None):
+def desk(user: User, *, today: datetime.date | None = None) -> Desk:
     """The field-of-action manager's desk: their field's running (and proposed) teams."""
     today = today or timezone.localdate()
     base = viewable_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
-    teams = team_health(base, today)
+    teams = team_health(base, today=today)
     return Desk(
         teams=teams,
         ending_soon=[t for t in teams if t.ending_soon],
@@ -109,27 +111,27 @@ class Rollup:
     parent: str = ""
 
     @property
-    def team_count(self):
+    def team_count(self) -> int:
         return len(self.teams)
 
     @property
-    def running_count(self):
+    def running_count(self) -> int:
         return sum(1 for t in self.teams if t.phase == Team.Phase.ACTIVE)
 
     @property
-    def tasks_total(self):
+    def tasks_total(self) -> int:
         return self.tasks_done + self.tasks_open
 
     @property
-    def done_percent(self):
+    def done_percent(self) -> int:
         return round(100 * self.tasks_done / self.tasks_total) if self.tasks_total else 0
 
     @property
-    def time_used_percent(self):
+    def time_used_percent(self) -> int:
         total = self.days_used + self.days_remaining
         return round(100 * self.days_used / total) if total else 0
 
-    def add(self, team):
+    def add(self, team: Team) -> None:
         self.teams.append(team)
         self.tasks_done += team.tasks_done
         self.tasks_open += team.tasks_open
@@ -147,14 +149,14 @@ class Review:
     recent_notes: list
 
 
-def _done_outputs_per_goal(team_ids):
+def _done_outputs_per_goal(team_ids: list[int]) -> dict[int, int]:
     """{goal id: delivered outputs serving it}: one query."""
     rows = (Output.goals.through.objects.filter(output__team_id__in=team_ids, output__status=Output.Status.DONE)
             .values("strategicgoal_id").annotate(n=Count("output_id", distinct=True)))
     return {row["strategicgoal_id"]: row["n"] for row in rows}
 
 
-def review(user, today=None):
+def review(user: User, *, today: datetime.date | None = None) -> Review:
     """Progress per team and rolled up per strategic goal, focal area and field of action.
 
     A team counts for every goal (and so area and field) it is linked to; tasks are the
@@ -163,7 +165,7 @@ def review(user, today=None):
     """
     today = today or timezone.localdate()
     teams = team_health(viewable_teams(user).exclude(status__in=[Team.Status.ARCHIVED, Team.Status.PROPOSED]),
-                        today)
+                        today=today)
     goals = list(StrategicGoal.objects.select_related("focal_area").order_by("code"))
     areas = list(FocalArea.objects.order_by("number"))
     fields = list(FieldOfAction.objects.order_by("id"))
@@ -200,7 +202,7 @@ def review(user, today=None):
                   fields=[per_field[f.pk] for f in fields], unworked_goals=unworked, recent_notes=notes)
 
 
-def team_review(team):
+def team_review(team: Team) -> tuple[list[ReviewNote], list[ReviewMeeting], list[Output]]:
     """Everything the per-team review page shows: notes, meetings, outputs, closing report."""
     notes = list(ReviewNote.objects.filter(team=team).select_related("author", "meeting"))
     meetings = list(ReviewMeeting.objects.filter(teams=team).prefetch_related("teams"))
@@ -208,7 +210,8 @@ def team_review(team):
     return notes, meetings, outputs
 
 
-def burn_up(team, weeks=None, today=None):
+def burn_up(team: Team, *, weeks: int | None = None, today: datetime.date | None = None
+            ) -> list[tuple[datetime.date, int, int]]:
     """Weekly points of the team's burn-up: cards in scope (created) and cards done by then.
 
     A card's done date is when it last changed while in a done column (cards are moved to
@@ -234,7 +237,7 @@ def burn_up(team, weeks=None, today=None):
     return points
 
 
-def meetings_for(user):
+def meetings_for(user: User) -> list[ReviewMeeting]:
     ids = viewable_teams(user).values("pk")
     return list(ReviewMeeting.objects.filter(teams__in=ids).distinct().prefetch_related("teams")
                 .order_by("-scheduled_for")[:50])
