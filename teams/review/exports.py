@@ -13,7 +13,7 @@ from teams.models import Team
 from teams.notify.services import language_of
 from teams.permissions import viewable_teams
 
-from . import selectors
+from .health import team_health
 from .models import ReportExport
 
 Progress = Callable[[float], None]  # told the percentage done
@@ -27,7 +27,7 @@ def _teams(export: ReportExport) -> QuerySet[Team]:
 
 
 def rows(export: ReportExport, progress: Progress) -> tuple[list[str], list[list]]:
-    teams = selectors.team_health(_teams(export))
+    teams = team_health(_teams(export))
     progress(40)
     header = [_("Team"), _("Status"), _("Start"), _("End"), _("Days left"), _("Strategic goals"),
               _("Fields of action"), _("Members"), _("Tasks done"), _("Tasks open"), _("Tasks overdue"),

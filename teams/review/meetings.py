@@ -16,8 +16,8 @@ from teams.markup import excerpt
 from teams.models import Team
 from teams.permissions import Action, lock_and_require
 
+from .health import team_health
 from .models import ReviewMeeting, ReviewNote
-from .selectors import team_health
 
 MAX_NOTE_LENGTH = 5000
 

@@ -9,44 +9,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.models import Team
-from teams.permissions import (
-    Action,
-    can,
-    can_download_report,
-    can_export_report,
-    can_schedule_reviews,
-    can_see_meeting,
-    can_write_minutes,
-    require,
-    team_abilities,
-    viewable_teams,
-)
+from teams.permissions import (Action, can, can_download_report, can_export_report, can_schedule_reviews, can_see_meeting,
+                               can_write_minutes, require, team_abilities, viewable_teams)
 from teams.uploads import protected_file_response
 from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
-from . import charts, closing, reports, selectors
+from . import charts, closing, reports, rollups, selectors
+from .health import desk as desk_of
+from .health import team_health
 from . import meetings as meeting_services
 from . import outputs as output_services
-from .forms import (
-    ClosingReportForm,
-    MeetingForm,
-    MinutesForm,
-    OutputForm,
-    OutputStatusForm,
-    ReportRequestForm,
-    ReviewNoteForm,
-)
+from .forms import (ClosingReportForm, MeetingForm, MinutesForm, OutputForm, OutputStatusForm, ReportRequestForm,
+                    ReviewNoteForm)
 from .models import ClosingReport, Output, ReportExport, ReviewMeeting
 
 
 @login_required
 def desk(request):
-    return render(request, "review/desk.html", {"desk": selectors.desk(request.user)})
+    return render(request, "review/desk.html", {"desk": desk_of(request.user)})
 
 
 @login_required
 def overview(request):
-    review = selectors.review(request.user)
+    review = rollups.review(request.user)
     return render(request, "review/overview.html", {
         "review": review, "coverage_chart": charts.goal_coverage(review.goals),
         "can_export": can_export_report(request.user),
@@ -55,13 +40,13 @@ def overview(request):
 
 @login_required
 def unworked_goals(request):
-    review = selectors.review(request.user)
+    review = rollups.review(request.user)
     return render(request, "review/unworked.html", {"review": review})
 
 
 def _team_page_context(request, team, note_form=None):
     notes, meetings, outputs = selectors.team_review(team)
-    health = selectors.team_health([team])[0]
+    health = team_health([team])[0]
     return {
         "team": team, "can": team_abilities(request.user, team), "section": "review", "health": health,
         "notes": notes, "meetings": meetings, "outputs": outputs,
