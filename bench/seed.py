@@ -76,13 +76,13 @@ def launch(actor, name, lead, goals=("3a", "3b"), fields=("LST",)):
 
 def add_members(actor, team, users):
     """Invite through the service (permissions and member.added events, as in real life)."""
-    from teams import services
+    from teams import membership as membership_services
     from teams.models import Membership
 
     present = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
     for user in users:
         if user.pk not in present:
-            services.invite_member(actor, team, user=user, role=Membership.Role.EXPERT)
+            membership_services.invite_member(actor, team, user=user, role=Membership.Role.EXPERT)
 
 
 def general_channel(team):
@@ -152,18 +152,18 @@ def other_teams(actor, count, lead):
 
 
 def review_notes(actor, team, count):
-    from teams.review import services as review
+    from teams.review import meetings as review_meetings
 
     for n in range(count):
-        review.add_review_note(actor, team, body=f"Review note {n}: good progress on the pilot.")
+        review_meetings.add_review_note(actor, team, body=f"Review note {n}: good progress on the pilot.")
 
 
 def cookie_for(user):
     """A logged-in session for `user`, as django.contrib.auth.login would make it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

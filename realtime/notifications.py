@@ -50,7 +50,7 @@ def load_one(user_id, notification_id):
 
 @database_sync_to_async
 def mark_read(user, ids):
-    services.mark_read(user, ids)
+    services.mark_read(user, ids=ids)
     return unread_count(user.pk)
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from teams.board.models import Card
+from teams.discussion.models import Channel
 
 from .events import QUIET_KINDS
-from .models import Event, Membership
+from .models import Event, Membership, Team
 
 TEXT = {
     "team.proposed": gettext_lazy("proposed the team"),
@@ -71,14 +72,14 @@ CHAT_KINDS = frozenset({"message.posted", "message.edited", "message.deleted", "
 UNLISTED = QUIET_KINDS | CHAT_KINDS | {"columns.reranked", "column.reranked"}
 
 
-def _date(value):
+def _date(value: str) -> str:
     try:
         return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
     except (TypeError, ValueError):
         return ""
 
 
-def describe(event):
+def describe(event: Event) -> str:
     """"added Ada Lovelace as expert", in the active language."""
     template = TEXT.get(event.kind)
     if template is None:  # an event of a kind since retired
@@ -102,7 +103,7 @@ class Line:
     text: str
 
 
-def recent_activity(team, limit=15):
+def recent_activity(team: Team, *, limit: int = 15) -> list[Line]:
     """The team's latest activity: one line per event, and one per channel for the messages posted
     since the oldest of those lines. Two queries (three with chat), whatever the volume."""
     recent = list(Event.objects.filter(team=team).exclude(kind__in=UNLISTED).select_related("actor")
@@ -112,8 +113,6 @@ def recent_activity(team, limit=15):
     chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since)
                 .values("data__channel").annotate(count=Count("id"), seq=Max("seq"), when=Max("created_at")))
     if chat:
-        from teams.discussion.models import Channel
-
         names = dict(Channel.objects.filter(team=team, pk__in=[row["data__channel"] for row in chat])
                      .values_list("pk", "name"))
         lines += [Line(row["seq"], row["when"], "", ngettext(
@@ -122,11 +121,11 @@ def recent_activity(team, limit=15):
     return sorted(lines, key=lambda line: -line.seq)[:limit]
 
 
-def describe_card_event(event, column_names):
+def describe_card_event(event: Event, column_names: dict[int, str]) -> str:
     """One line of a card's history ("moved it from To do to Done"); column_names maps column ids to names."""
     data = event.data
 
-    def column(pk):
+    def column(pk: int | None) -> str:
         return column_names.get(pk) or _("a removed column")
     if event.kind == "card.created":
         return _("created the card in %(column)s") % {"column": column(data.get("column"))}
@@ -160,6 +159,6 @@ def describe_card_event(event, column_names):
     return _("changed the card")
 
 
-def actor_name(event):
+def actor_name(event: Event) -> str:
     actor = event.actor
     return (actor.get_full_name() or actor.username) if actor else _("The system")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from . import membership as membership_services
 from . import services
 from .models import Event, FieldOfAction, FocalArea, Membership, Profile, StrategicGoal, Team
 from .permissions import Action, require
@@ -162,11 +163,11 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 def _set_role(role):
-    return lambda user, membership: services.change_role(user, membership, role=role)
+    return lambda user, membership: membership_services.change_role(user, membership, role=role)
 
 
 def _answer(approve):
-    return lambda user, membership: services.answer_join_request(user, membership, approve=approve)
+    return lambda user, membership: membership_services.answer_join_request(user, membership, approve=approve)
 
 
 @admin.register(Membership)
@@ -184,7 +185,7 @@ class MembershipAdmin(ReadOnlyAdmin):
         _service_action("make_observer", _("Make observer"), _set_role(Membership.Role.OBSERVER)),
         _service_action("approve_requests", _("Approve selected join requests"), _answer(True)),
         _service_action("decline_requests", _("Decline selected join requests"), _answer(False)),
-        _service_action("remove_members", _("Remove selected members"), services.remove_member),
+        _service_action("remove_members", _("Remove selected members"), membership_services.remove_member),
     ]
 
     # Invite on the team page; "Remove selected members" revokes permissions and logs the event.

@@ -1,10 +1,13 @@
 """A realistic demo cluster, built through the services like any real change."""
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from teams.board.demo import populate_board
+from teams.discussion.demo import populate_channels
+
+from . import membership as membership_services
 from . import services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
 
@@ -54,8 +57,7 @@ TEAMS = [
 ]
 
 
-def create_people():
-    User = get_user_model()
+def create_people() -> dict[str, User]:
     people = {}
     for username, first, last, organisation, role, fields in PEOPLE:
         user, created = User.objects.get_or_create(username=username, defaults={
@@ -72,7 +74,7 @@ def create_people():
     return people
 
 
-def create_teams(people):
+def create_teams(people: dict[str, User]) -> list[Team]:
     manager = people["anna"]
     today = timezone.localdate()
     teams = []
@@ -87,33 +89,31 @@ def create_teams(people):
                     start_date=start_date, end_date=end_date)
         if status == "proposed":
             team = services.propose_team(people[lead], **data)
-            services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")
+            membership_services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")
             teams.append(team)
             continue
         team = services.launch_new_team(manager, lead=people[lead],
                                         supporters=[people[s] for s in supporters], **data)
         for expert in experts:
-            services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
-        services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
+            membership_services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
+        membership_services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
         if status == "extended":
             services.extend_team(manager, team, end_date=today + datetime.timedelta(days=120))
         teams.append(team)
     return teams
 
 
-def populate_workspaces(teams, people):
+def populate_workspaces(teams: list[Team], people: dict[str, User]) -> None:
     """Boards and channels fill their part of the demo (see their demo modules)."""
-    from teams.board.demo import populate_board
-    from teams.discussion.demo import populate_channels
-
+    final_status = {spec[0]: spec[6] for spec in TEAMS}
     for team in teams:
         team.refresh_from_db()
         if team.is_running:
-            populate_board(team, people)
+            populate_board(team, people, finished=final_status[team.name] in ("concluded", "archived"))
             populate_channels(team, people)
 
 
-def finish_lifecycles(teams, people):
+def finish_lifecycles(teams: list[Team], people: dict[str, User]) -> None:
     """Conclude and archive after the work is in, as it happened in real life."""
     manager = people["anna"]
     today = timezone.localdate()
@@ -130,7 +130,7 @@ def finish_lifecycles(teams, people):
             services.archive_team(manager, team)
 
 
-def load_demo():
+def load_demo() -> tuple[dict[str, User], list[Team]]:
     people = create_people()
     teams = create_teams(people)
     populate_workspaces(teams, people)

@@ -12,11 +12,14 @@ first and passes the number to `record(seq=…)` / `record_many(last_seq=…)`. 
 transaction carries its events, each frame serialised once: every socket sends those strings
 as they are, no json.dumps per socket.
 """
+import datetime
 import json
 import logging
+from collections.abc import Callable, Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,10 +28,25 @@ from .models import Event, Team
 
 log = logging.getLogger(__name__)
 
-REPLAY_LIMIT = 1000  # events sent per resume batch; a client further behind reloads the page
+# Events per read of the log: a resume sends batches of this size until it is caught up; the
+# polling endpoint (teams.views.event_log) returns one batch and says whether it is complete.
+REPLAY_LIMIT = 1000
 
 
-def team_group(team_id):
+# Who derives something from each recorded event, inside the writing transaction (registered
+# in their app's ready(): teams/notify/apps.py registers the notifications).
+_consumers: list[Callable[[Event, Team], object]] = []
+
+
+def on_recorded(consumer: Callable[[Event, Team], object]) -> Callable[[Event, Team], object]:
+    """Call `consumer(event, team)` for every event recorded from now on, inside the writing
+    transaction; it must not raise (a fault would undo the team change)."""
+    if consumer not in _consumers:
+        _consumers.append(consumer)
+    return consumer
+
+
+def team_group(team_id: int) -> str:
     return f"team.{team_id}"
 
 
@@ -37,13 +55,13 @@ def team_group(team_id):
 QUIET_KINDS = frozenset({"message.read", "thread.subscription"})
 
 
-def _returning_update(sql, params):
+def _returning_update(sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 
-def allocate(team, kind, now=None, count=1):
+def allocate(team: Team, kind: str, now: datetime.datetime | None = None, count: int = 1) -> int:
     """Take the team's next `count` sequence numbers (locks the team row until commit): one
     statement. Returns the last; the batch is last - count + 1 … last."""
     if not transaction.get_connection().in_atomic_block:
@@ -65,12 +83,13 @@ def allocate(team, kind, now=None, count=1):
     return Team.objects.values_list("last_seq", flat=True).get(pk=team.pk)
 
 
-def record(team, kind, actor, data, *, seq=None):
+def record(team: Team, kind: str, actor: User | None, data: dict, *, seq: int | None = None) -> Event:
     """Store the event; `seq` only if this transaction took it with `allocate(team, kind)`."""
     return record_many(team, kind, [(actor, data)], last_seq=seq)[0]
 
 
-def record_many(team, kind, items, *, last_seq=None):
+def record_many(team: Team, kind: str, items: Sequence[tuple[User | None, dict]], *,
+                last_seq: int | None = None) -> list[Event]:
     """Store one event of `kind` per (actor, data), numbered in order: one INSERT, one ring.
 
     `last_seq` only if this transaction took the numbers with `allocate(team, kind, count=…)`."""
@@ -87,21 +106,20 @@ def record_many(team, kind, items, *, last_seq=None):
     if kind not in QUIET_KINDS:
         team.last_activity_at = now
     transaction.on_commit(lambda: ring(recorded))
-    from teams.notify.services import notify_about  # notifications derive from events (teams/notify/rules.py)
-
-    for event in recorded:
-        notify_about(event, team)
+    for consumer in _consumers:
+        for event in recorded:
+            consumer(event, team)
     return recorded
 
 
-def ring_message(recorded):
+def ring_message(recorded: Sequence[Event]) -> dict:
     """The layer message for a transaction's events (one team): each client frame serialised once,
     with what consumers route on."""
     return {"type": "team.events", "events": [
         [event.seq, event.kind, json.dumps(event.as_frame(), separators=(",", ":"))] for event in recorded]}
 
 
-def ring(recorded):
+def ring(recorded: Sequence[Event]) -> None:
     """Ring the team's group once for a transaction's events (record_many: all of one team)."""
     try:
         async_to_sync(get_channel_layer().group_send)(team_group(recorded[0].team_id), ring_message(recorded))
@@ -109,5 +127,5 @@ def ring(recorded):
         log.warning("could not broadcast %s", recorded, exc_info=True)
 
 
-def events_after(team_id, seq, limit=REPLAY_LIMIT):
+def events_after(team_id: int, seq: int, limit: int = REPLAY_LIMIT) -> list[Event]:
     return list(Event.objects.filter(team_id=team_id, seq__gt=seq).order_by("seq")[:limit])

@@ -24,7 +24,7 @@ def _markdown():
 
 # Text Markdown can only wrap in one paragraph: a single line that starts with a letter and holds
 # letters, digits, spaces and punctuation without Markdown or HTML meaning inside a line. Most chat
-# messages are like this; they skip the parser (61 µs a message, docs/benchmarks.md), and
+# messages are like this; they skip the parser (what it saves: docs/benchmarks.md), and
 # tests/test_markup.py checks both ways give the same HTML.
 PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ .,;:!?'\"()/%+=@$€§–—…|-])*(?<! )")
 
@@ -40,3 +40,9 @@ def _render(text):
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
     return mark_safe(clean)
+
+
+def excerpt(text: str | None, length: int = 140) -> str:
+    """The text on one line, cut to `length` characters (event data, notifications, errors)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"

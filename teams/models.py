@@ -1,7 +1,8 @@
 """The cluster's master plan, its people and its time-limited topic teams.
 
-Every write to these models goes through teams.services; every team change is
-appended to the team's event log (Event) with a per-team sequence number.
+Every write to these models goes through the services (teams/services.py: lifecycle,
+teams/membership.py: members); every team change is appended to the team's event log
+(Event) with a per-team sequence number.
 """
 from django.conf import settings
 from django.db import models

@@ -4,11 +4,16 @@ Team roles are memberships; the membership service grants the matching django-gu
 object permissions in the same transaction, and `can` asks guardian. Cluster bodies are
 Django groups and apply to every team (or every team of a field, for its managers).
 """
+from collections.abc import Iterable
 from enum import Enum
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.core import ObjectPermissionChecker
+
+from teams.review.models import ReportExport
 
 from .models import ClusterRole, Membership, Team
 
@@ -61,7 +66,7 @@ DENIED_MESSAGES = {
 READ_ONLY_MESSAGE = _("This team is read-only: it has ended or is not running.")
 
 
-def cluster_roles(user):
+def cluster_roles(user: User) -> frozenset[str]:
     """The user's cluster bodies, cached on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
@@ -70,11 +75,11 @@ def cluster_roles(user):
     return user._cluster_roles
 
 
-def is_cluster_management(user):
+def is_cluster_management(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or ClusterRole.CLUSTER_MANAGEMENT in cluster_roles(user))
 
 
-def managed_field_ids(user):
+def managed_field_ids(user: User) -> frozenset[int]:
     """Fields of action a field-of-action manager supports (empty for everyone else)."""
     if ClusterRole.FIELD_MANAGER not in cluster_roles(user):
         return frozenset()
@@ -84,34 +89,34 @@ def managed_field_ids(user):
     return user._managed_field_ids
 
 
-def reads_every_team(user):
+def reads_every_team(user: User) -> bool:
     return is_cluster_management(user) or bool(READ_ALL_ROLES & cluster_roles(user))
 
 
-def _checker(user):
+def _checker(user: User) -> ObjectPermissionChecker:
     if not hasattr(user, "_perm_checker"):
         user._perm_checker = ObjectPermissionChecker(user)
     return user._perm_checker
 
 
-def prefetch(user, teams):
+def prefetch(user: User, teams: Iterable[Team]) -> None:
     """Load the user's object permissions for many teams in one query (for lists)."""
     if user.is_authenticated:
         _checker(user).prefetch_perms(list(teams))
 
 
-def _has(user, codename, team):
+def _has(user: User, codename: str, team: Team) -> bool:
     return _checker(user).has_perm(codename, team)
 
 
-def _fields_of(team):
+def _fields_of(team: Team) -> set[int]:
     cache = getattr(team, "_prefetched_objects_cache", {})
     if "fields_of_action" in cache:
         return {field.id for field in cache["fields_of_action"]}
     return set(team.fields_of_action.values_list("id", flat=True))
 
 
-def _team_is_open_for(action, team):
+def _team_is_open_for(action: Action, team: Team) -> bool:
     """Lifecycle rules that hold for everyone, cluster management included."""
     if action in (Action.VIEW, Action.LAUNCH, Action.EXTEND, Action.CONCLUDE, Action.ARCHIVE, Action.REVIEW):
         return True
@@ -121,7 +126,7 @@ def _team_is_open_for(action, team):
     return team.status == Team.Status.PROPOSED or team.is_writable
 
 
-def can(user, action, team):
+def can(user: User, action: Action | str, team: Team) -> bool:
     action = Action(action)
     if not user.is_authenticated or not user.is_active:
         return False
@@ -140,7 +145,7 @@ def can(user, action, team):
     return _has(user, ACTION_PERMISSION[action], team)
 
 
-def require(user, action, team):
+def require(user: User, action: Action | str, team: Team) -> None:
     """Raise PermissionDenied with a message the user can act on."""
     if can(user, action, team):
         return
@@ -149,24 +154,30 @@ def require(user, action, team):
     raise PermissionDenied(DENIED_MESSAGES.get(Action(action), _("You may not do this in this team.")))
 
 
-def can_view(user, team):
+def can_view(user: User, team: Team) -> bool:
     return can(user, Action.VIEW, team)
 
 
-def can_launch_teams(user):
+def can_launch_teams(user: User) -> bool:
     return is_cluster_management(user) and user.is_active
 
 
-def can_propose(user):
+def can_propose(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
 
-def team_abilities(user, team):
+def team_abilities(user: User, team: Team) -> dict[str, bool]:
     """Everything the user may do in the team: for templates, to show only usable buttons."""
     return {action.value: can(user, action, team) for action in Action}
 
 
-def lock_and_require(actor, action, team):
+def lock_team(team: Team) -> Team:
+    """Lock the team's row and return it fresh: the lock half of `lock_and_require`, for the
+    system's jobs (no actor to check) and for rules that are not one Action (`require_removal`)."""
+    return Team.objects.select_for_update().get(pk=team.pk)
+
+
+def lock_and_require(actor: User, action: Action, team: Team) -> Team:
     """Lock the team's row, then check `actor` may do `action` on it; returns the locked, fresh team.
 
     The lock contract every service follows: call this first inside the service's transaction,
@@ -176,6 +187,59 @@ def lock_and_require(actor, action, team):
     and dates, not the caller's possibly stale copy. Raises PermissionDenied (with a message the
     person can act on) and Team.DoesNotExist.
     """
-    locked = Team.objects.select_for_update().get(pk=team.pk)
+    locked = lock_team(team)
     require(actor, action, locked)
     return locked
+
+
+# Rules about members, reviews and reports ----------------------------------------------
+
+def require_removal(actor: User, membership: Membership, team: Team) -> None:
+    """Anyone may leave a team (or withdraw their join request); removing someone else takes
+    Action.REMOVE_MEMBER."""
+    if membership.user_id != actor.pk:
+        require(actor, Action.REMOVE_MEMBER, team)
+
+
+def viewable_teams(user: User) -> QuerySet[Team]:
+    """The teams `user` may view, as a queryset (supervision pages, reports): every team for the
+    reviewing bodies and cluster management, their field's teams for a field-of-action manager,
+    their own teams for everyone else."""
+    if reads_every_team(user):
+        return Team.objects.all()
+    fields = managed_field_ids(user)
+    mine = Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+    if fields:
+        return Team.objects.filter(Q(fields_of_action__in=fields) | mine).distinct()
+    return Team.objects.filter(mine).distinct()
+
+
+def can_schedule_reviews(user: User) -> bool:
+    """The reviewing bodies and cluster management schedule review meetings."""
+    return reads_every_team(user)
+
+
+def can_see_meeting(user: User, teams: Iterable[Team]) -> bool:
+    """A review meeting is visible to whoever may view one of its teams."""
+    return any(can(user, Action.VIEW, team) for team in teams)
+
+
+def can_write_minutes(user: User, teams: Iterable[Team]) -> bool:
+    """Minutes are written by whoever may review every team of the meeting."""
+    return all(can(user, Action.REVIEW, team) for team in teams)
+
+
+def can_export_report(user: User, team: Team | None = None) -> bool:
+    """A team's report: whoever views the team; the report on all teams: those who see beyond their own."""
+    if not user.is_authenticated:
+        return False
+    if team is None:
+        return reads_every_team(user) or bool(managed_field_ids(user))
+    return can(user, Action.VIEW, team)
+
+
+def can_download_report(user: User, export: ReportExport) -> bool:
+    """Who asked for it, or whoever may still view what it reports on."""
+    return export.requested_by_id == user.pk or (
+        export.team_id is not None and can(user, Action.VIEW, export.team)) or (
+        export.team_id is None and reads_every_team(user))

@@ -1,11 +1,11 @@
 """Every read of teams for pages and the API: one query shape per page, constant in size."""
-from django.db.models import Count, Prefetch, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import FieldOfAction, FocalArea, Membership, StrategicGoal, Team
-from .permissions import prefetch
 
 
-def _with_listing_data(queryset):
+def _with_listing_data(queryset: QuerySet[Team]) -> QuerySet[Team]:
     return (
         queryset.prefetch_related("goals", "fields_of_action")
         .annotate(member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE),
@@ -13,13 +13,12 @@ def _with_listing_data(queryset):
     )
 
 
-def directory(user, filters=None):
+def directory() -> QuerySet[Team]:
     """Every team's public card (name, purpose, goals, dates): the cluster is open to join."""
-    queryset = _with_listing_data(Team.objects.by_phase("name", "pk"))  # pk: stable pages
-    return queryset
+    return _with_listing_data(Team.objects.by_phase("name", "pk"))  # pk: stable pages
 
 
-def my_teams(user):
+def my_teams(user: User) -> list[Team]:
     teams = list(
         _with_listing_data(
             # A subquery, not a join: joining the viewer's membership would make member_count count 1.
@@ -33,11 +32,11 @@ def my_teams(user):
     return teams
 
 
-def my_join_requests(user):
+def my_join_requests(user: User) -> list[Membership]:
     return list(Membership.objects.filter(user=user, state=Membership.State.REQUESTED).select_related("team"))
 
 
-def team_for_page(slug):
+def team_for_page(slug: str) -> Team:
     return (
         Team.objects.prefetch_related(
             Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
@@ -50,7 +49,7 @@ def team_for_page(slug):
     )
 
 
-def masterplan():
+def masterplan() -> tuple[list[FieldOfAction], list[FocalArea]]:
     """Fields of action and focal areas with goals, and the teams working on each goal."""
     goals = StrategicGoal.objects.prefetch_related(
         Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.ARCHIVED).order_by("name"))
@@ -58,7 +57,3 @@ def masterplan():
     areas = FocalArea.objects.prefetch_related(Prefetch("goals", queryset=goals))
     return list(FieldOfAction.objects.all()), list(areas)
 
-
-def with_permissions(user, teams):
-    prefetch(user, teams)
-    return teams

@@ -1,10 +1,23 @@
-"""Every write to teams and memberships: permission → validation → transaction → event.
+"""A team's lifecycle: proposed → launched → (extended) → concluded → archived, and its edits.
 
-Views, consumers, admin actions and Celery jobs call these functions and nothing else
-to change a team. They raise PermissionDenied or ValidationError with messages meant
-for the person who asked.
+The contract of every service (this module, teams/membership.py, the parts' services.py,
+review/, notify/):
+- Views, consumers, admin actions and Celery jobs call services and nothing else to change data.
+- Signature: `service(actor, target, *, the rest)`: the acting user and the object acted on are
+  positional, everything else keyword-only; typed.
+- Order: lock and check first (`teams.permissions.lock_and_require(actor, action, team)`: the
+  team's row lock and the permission in one call, its lock contract in its docstring; the
+  system's jobs, which have no actor, take `lock_team`), then validate, then write and record
+  the event (`teams.events.record`) in the same transaction; the ring follows the commit.
+- Errors: PermissionDenied or ValidationError, with messages meant for the person who asked.
+- Returns: the Event it recorded (None when nothing changed; a list when it records one per
+  team), unless its caller needs the object it created: then that object (propose_team and
+  launch_new_team return the Team, invite_member a Membership, add_output an Output…).
 """
-from django.contrib.auth.models import Permission
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +25,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from teams.board.services import set_up_board
+from teams.discussion.services import set_up_channels
+
 from . import events
-from .models import Membership, Team, TeamUserObjectPermission
-from .permissions import ROLE_PERMISSIONS, Action, can, can_launch_teams, can_propose, require
+from .membership import add_member
+from .models import Event, FieldOfAction, Membership, StrategicGoal, Team
+from .permissions import Action, can_launch_teams, can_propose, lock_and_require
 
 # Lifecycle: which statuses each transition starts from, and where it leads.
 TRANSITIONS = {
@@ -25,30 +42,24 @@ TRANSITIONS = {
 }
 
 
-def team_summary(team):
+def team_summary(team: Team) -> dict:
     return {
         "id": team.pk, "slug": team.slug, "name": team.name, "status": team.status,
         "start_date": team.start_date.isoformat(), "end_date": team.end_date.isoformat(),
     }
 
 
-def member_summary(membership):
-    user = membership.user
-    return {"user": user.pk, "name": user.get_full_name() or user.username, "role": membership.role,
-            "state": membership.state}
-
-
-def _validate_dates(start_date, end_date):
+def _validate_dates(start_date: datetime.date, end_date: datetime.date) -> None:
     if end_date < start_date:
         raise ValidationError({"end_date": _("The end date must not be before the start date.")})
 
 
-def _validate_end_not_past(end_date):
+def _validate_end_not_past(end_date: datetime.date) -> None:
     if end_date < timezone.localdate():
         raise ValidationError({"end_date": _("The end date is in the past: a team needs time ahead of it.")})
 
 
-def _validate_selection(goals, fields_of_action):
+def _validate_selection(goals: Sequence[StrategicGoal], fields_of_action: Sequence[FieldOfAction]) -> None:
     errors = {}
     if not goals:
         errors["goals"] = _("Link the team to at least one strategic goal.")
@@ -58,7 +69,7 @@ def _validate_selection(goals, fields_of_action):
         raise ValidationError(errors)
 
 
-def _unique_slug(name):
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:60] or "team"
     slug, n = base, 2
     while Team.objects.filter(slug=slug).exists():
@@ -66,7 +77,9 @@ def _unique_slug(name):
     return slug
 
 
-def _create(actor, *, name, purpose, goals, fields_of_action, start_date, end_date, status):
+def _create(actor: User, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
+            fields_of_action: Sequence[FieldOfAction], start_date: datetime.date, end_date: datetime.date,
+            status: str) -> Team:
     _validate_dates(start_date, end_date)
     _validate_end_not_past(end_date)
     _validate_selection(goals, fields_of_action)
@@ -79,7 +92,7 @@ def _create(actor, *, name, purpose, goals, fields_of_action, start_date, end_da
     return team
 
 
-def _transition(team, action):
+def _transition(team: Team, action: Action) -> None:
     sources, target = TRANSITIONS[action]
     if team.status not in sources:
         raise ValidationError(
@@ -94,80 +107,78 @@ _VERB = {Action.LAUNCH: gettext_lazy("launched"), Action.EXTEND: gettext_lazy("e
          Action.CONCLUDE: gettext_lazy("concluded"), Action.ARCHIVE: gettext_lazy("archived")}
 
 
-def _on_launch(team, actor):
+def _on_launch(team: Team, actor: User) -> None:
     # Each workspace part sets itself up for a newly running team.
-    from teams.board.services import set_up_board
-    from teams.discussion.services import set_up_channels
-
     set_up_board(team, actor)
     set_up_channels(team, actor)
 
 
 @transaction.atomic
-def propose_team(actor, *, name, purpose, goals, fields_of_action, start_date, end_date):
+def propose_team(actor: User, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
+                 fields_of_action: Sequence[FieldOfAction], start_date: datetime.date, end_date: datetime.date
+                 ) -> Team:
     """Any expert proposes a team; they become its lead. Cluster management launches it."""
     if not can_propose(actor):
         raise PermissionDenied(_("Log in to propose a topic team."))
     team = _create(actor, name=name, purpose=purpose, goals=goals, fields_of_action=fields_of_action,
                    start_date=start_date, end_date=end_date, status=Team.Status.PROPOSED)
-    _add_member(team, actor, Membership.Role.LEAD)
+    add_member(team, actor, role=Membership.Role.LEAD)
     events.record(team, "team.proposed", actor, {"team": team_summary(team)})
     return team
 
 
 @transaction.atomic
-def launch_new_team(actor, *, name, purpose, goals, fields_of_action, start_date, end_date, lead=None,
-                    supporters=()):
+def launch_new_team(actor: User, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
+                    fields_of_action: Sequence[FieldOfAction], start_date: datetime.date, end_date: datetime.date,
+                    lead: User | None = None, supporters: Iterable[User] = ()) -> Team:
     """Cluster management sets up and launches a team in one step."""
     if not can_launch_teams(actor):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
     team = _create(actor, name=name, purpose=purpose, goals=goals, fields_of_action=fields_of_action,
                    start_date=start_date, end_date=end_date, status=Team.Status.ACTIVE)
     if lead is not None:
-        _add_member(team, lead, Membership.Role.LEAD)
+        add_member(team, lead, role=Membership.Role.LEAD)
     for supporter in supporters:
         if supporter != lead:
-            _add_member(team, supporter, Membership.Role.SUPPORTER)
+            add_member(team, supporter, role=Membership.Role.SUPPORTER)
     events.record(team, "team.launched", actor, {"team": team_summary(team)})
     _on_launch(team, actor)
     return team
 
 
 @transaction.atomic
-def launch_team(actor, team, *, start_date=None, end_date=None):
+def launch_team(actor: User, team: Team, *, start_date: datetime.date | None = None,
+                end_date: datetime.date | None = None) -> Event:
     """Cluster management launches a proposed team, optionally adjusting its time frame."""
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.LAUNCH, team)
+    team = lock_and_require(actor, Action.LAUNCH, team)
     _transition(team, Action.LAUNCH)
     team.start_date = start_date or team.start_date
     team.end_date = end_date or team.end_date
     _validate_dates(team.start_date, team.end_date)
     _validate_end_not_past(team.end_date)
     team.save(update_fields=["status", "start_date", "end_date"])
-    events.record(team, "team.launched", actor, {"team": team_summary(team)})
+    launched = events.record(team, "team.launched", actor, {"team": team_summary(team)})
     _on_launch(team, actor)
-    return team
+    return launched
 
 
 @transaction.atomic
-def update_team(actor, team, *, name, purpose, goals, fields_of_action):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.EDIT, team)
+def update_team(actor: User, team: Team, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
+                fields_of_action: Sequence[FieldOfAction]) -> Event:
+    team = lock_and_require(actor, Action.EDIT, team)
     _validate_selection(goals, fields_of_action)
     team.name, team.purpose = name, purpose
     team.full_clean(exclude=["slug"])
     team.save(update_fields=["name", "purpose"])
     team.goals.set(goals)
     team.fields_of_action.set(fields_of_action)
-    events.record(team, "team.updated", actor, {"team": team_summary(team),
-                                                 "goals": sorted(g.code for g in goals)})
-    return team
+    return events.record(team, "team.updated", actor, {"team": team_summary(team),
+                                                        "goals": sorted(g.code for g in goals)})
 
 
 @transaction.atomic
-def extend_team(actor, team, *, end_date):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.EXTEND, team)
+def extend_team(actor: User, team: Team, *, end_date: datetime.date) -> Event:
+    team = lock_and_require(actor, Action.EXTEND, team)
     _transition(team, Action.EXTEND)
     if end_date <= team.end_date:
         raise ValidationError({"end_date": _("The new end date must be after the current one (%(date)s).")
@@ -177,146 +188,21 @@ def extend_team(actor, team, *, end_date):
     previous = team.end_date
     team.end_date = end_date
     team.save(update_fields=["status", "end_date"])
-    events.record(team, "team.extended", actor, {"team": team_summary(team), "previous_end_date":
-                                                 previous.isoformat()})
-    return team
+    return events.record(team, "team.extended", actor, {"team": team_summary(team),
+                                                        "previous_end_date": previous.isoformat()})
 
 
 @transaction.atomic
-def conclude_team(actor, team):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.CONCLUDE, team)
+def conclude_team(actor: User, team: Team) -> Event:
+    team = lock_and_require(actor, Action.CONCLUDE, team)
     _transition(team, Action.CONCLUDE)
     team.save(update_fields=["status"])
-    events.record(team, "team.concluded", actor, {"team": team_summary(team)})
-    return team
+    return events.record(team, "team.concluded", actor, {"team": team_summary(team)})
 
 
 @transaction.atomic
-def archive_team(actor, team):
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require(actor, Action.ARCHIVE, team)
+def archive_team(actor: User, team: Team) -> Event:
+    team = lock_and_require(actor, Action.ARCHIVE, team)
     _transition(team, Action.ARCHIVE)
     team.save(update_fields=["status"])
-    events.record(team, "team.archived", actor, {"team": team_summary(team)})
-    return team
-
-
-# Members ----------------------------------------------------------------------------
-
-def _grant_role_permissions(membership):
-    """Make the user's guardian permissions on the team exactly those of the role."""
-    TeamUserObjectPermission.objects.filter(user=membership.user, content_object=membership.team).delete()
-    if membership.state != Membership.State.ACTIVE:
-        return
-    codenames = ROLE_PERMISSIONS[membership.role]
-    perms = Permission.objects.filter(content_type__app_label="teams", codename__in=codenames)
-    TeamUserObjectPermission.objects.bulk_create(
-        TeamUserObjectPermission(user=membership.user, content_object=membership.team, permission=perm)
-        for perm in perms
-    )
-
-
-def _add_member(team, user, role, state=Membership.State.ACTIVE):
-    membership = Membership.objects.create(team=team, user=user, role=role, state=state)
-    _grant_role_permissions(membership)
-    return membership
-
-
-def _lock_team(team):
-    return Team.objects.select_for_update().get(pk=team.pk)
-
-
-def _check_not_last_lead(membership, new_role=None):
-    if membership.role != Membership.Role.LEAD or new_role == Membership.Role.LEAD:
-        return
-    leads = Membership.objects.filter(team=membership.team, role=Membership.Role.LEAD,
-                                      state=Membership.State.ACTIVE).count()
-    if leads <= 1:
-        raise ValidationError(_("A team needs a lead: make someone else lead first."))
-
-
-@transaction.atomic
-def invite_member(actor, team, *, user, role):
-    team = _lock_team(team)
-    require(actor, Action.INVITE, team)
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
-    if role == Membership.Role.LEAD and not can(actor, Action.CHANGE_ROLES, team):
-        raise PermissionDenied(_("Only a lead or cluster management can name a lead."))
-    existing = Membership.objects.filter(team=team, user=user).first()
-    if existing and existing.state == Membership.State.ACTIVE:
-        raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user.get_full_name() or user}})
-    if existing:  # an open join request: inviting answers it
-        existing.role, existing.state = role, Membership.State.ACTIVE
-        existing.save(update_fields=["role", "state"])
-        membership = existing
-        _grant_role_permissions(membership)
-    else:
-        membership = _add_member(team, user, role)
-    events.record(team, "member.added", actor, member_summary(membership))
-    return membership
-
-
-@transaction.atomic
-def request_to_join(actor, team, *, message=""):
-    team = _lock_team(team)
-    require(actor, Action.REQUEST_JOIN, team)
-    if Membership.objects.filter(team=team, user=actor).exists():
-        raise ValidationError(_("You have already asked to join this team."))
-    membership = Membership(team=team, user=actor, role=Membership.Role.EXPERT,
-                            state=Membership.State.REQUESTED, message=message)
-    membership.full_clean(exclude=["team", "user"])
-    membership.save()
-    events.record(team, "member.requested", actor, {**member_summary(membership), "message": message})
-    return membership
-
-
-@transaction.atomic
-def answer_join_request(actor, membership, *, approve):
-    team = _lock_team(membership.team)
-    require(actor, Action.APPROVE_JOIN, team)
-    membership = Membership.objects.select_related("user").get(pk=membership.pk)
-    if membership.state != Membership.State.REQUESTED:
-        raise ValidationError(_("This join request has already been answered."))
-    if approve:
-        membership.state = Membership.State.ACTIVE
-        membership.save(update_fields=["state"])
-        _grant_role_permissions(membership)
-        events.record(team, "member.added", actor, member_summary(membership))
-    else:
-        summary = member_summary(membership)
-        membership.delete()
-        events.record(team, "member.declined", actor, summary)
-    return membership
-
-
-@transaction.atomic
-def change_role(actor, membership, *, role):
-    team = _lock_team(membership.team)
-    require(actor, Action.CHANGE_ROLES, team)
-    membership = Membership.objects.select_related("user").get(pk=membership.pk)
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
-    if membership.state != Membership.State.ACTIVE:
-        raise ValidationError(_("Answer the join request first."))
-    _check_not_last_lead(membership, role)
-    membership.role = role
-    membership.save(update_fields=["role"])
-    _grant_role_permissions(membership)
-    events.record(team, "member.role_changed", actor, member_summary(membership))
-    return membership
-
-
-@transaction.atomic
-def remove_member(actor, membership):
-    team = _lock_team(membership.team)
-    membership = Membership.objects.select_related("user").get(pk=membership.pk)
-    if membership.user_id != actor.pk:  # anyone may leave; removing others needs the right
-        require(actor, Action.REMOVE_MEMBER, team)
-    _check_not_last_lead(membership)
-    summary = member_summary(membership)
-    membership.state = Membership.State.REQUESTED  # revoke before delete: guardian rows go with the role
-    _grant_role_permissions(membership)
-    membership.delete()
-    events.record(team, "member.removed", actor, summary)
+    return events.record(team, "team.archived", actor, {"team": team_summary(team)})

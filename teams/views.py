@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import membership as membership_services
 from . import selectors, services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
@@ -15,7 +16,7 @@ from .filters import TeamDirectoryFilter
 from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
                     ProposeTeamForm, RoleForm, TeamForm)
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, team_abilities
+from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 
 
 def apply(form, call):
@@ -65,7 +66,7 @@ DIRECTORY_PAGE_SIZE = 25
 
 @login_required
 def directory(request):
-    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory(request.user))
+    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory())
     # get_page: a junk page number shows the first page, one past the end the last.
     page = Paginator(team_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
@@ -185,7 +186,7 @@ def invite(request, slug):
     require(request.user, Action.INVITE, team)
     form = InviteForm(posted(request), team=team)
     if request.method == "POST":
-        membership = apply(form, lambda data: services.invite_member(request.user, team, **data))
+        membership = apply(form, lambda data: membership_services.invite_member(request.user, team, **data))
         if membership:
             messages.success(request, _("%(name)s is now a member.") % {
                 "name": membership.user.get_full_name() or membership.user.username})
@@ -198,7 +199,8 @@ def request_join(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.REQUEST_JOIN, team)
     form = JoinRequestForm(posted(request))
-    if request.method == "POST" and apply(form, lambda data: services.request_to_join(request.user, team, **data)):
+    if request.method == "POST" and apply(
+            form, lambda data: membership_services.request_to_join(request.user, team, **data)):
         messages.success(request, _("Your request was sent to the team's leads."))
         return redirect("teams:detail", slug=team.slug)
     return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Ask to join")})
@@ -220,7 +222,7 @@ def answer_join(request, slug, membership_id):
         return redirect("teams:detail", slug=team.slug)
     approve = decision == "approve"
     try:
-        services.answer_join_request(request.user, membership, approve=approve)
+        membership_services.answer_join_request(request.user, membership, approve=approve)
         messages.success(request, _("Request approved.") if approve else _("Request declined."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -236,7 +238,7 @@ def change_role(request, slug, membership_id):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_role(request.user, membership, role=form.cleaned_data["role"])
+            membership_services.change_role(request.user, membership, role=form.cleaned_data["role"])
             messages.success(request, _("Role changed."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -250,10 +252,9 @@ def change_role(request, slug, membership_id):
 def remove_member(request, slug, membership_id):
     team = team_or_404(slug)
     membership = _membership(team, membership_id)
-    if membership.user_id != request.user.pk:
-        require(request.user, Action.REMOVE_MEMBER, team)
+    require_removal(request.user, membership, team)
     try:
-        services.remove_member(request.user, membership)
+        membership_services.remove_member(request.user, membership)
         messages.success(request, _("Member removed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
+from teams import membership as membership_services
 from teams import services
 from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
 from tests.server_logs import log_problems, open_server_log, server_logs
@@ -145,8 +146,9 @@ def make_team(people):
     def make(**overrides):
         team = services.launch_new_team(people["manager"], lead=people["lead"], supporters=[people["supporter"]],
                                         **team_data(**overrides))
-        services.invite_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
-        services.invite_member(people["manager"], team, user=people["observer"], role=Membership.Role.OBSERVER)
+        membership_services.invite_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
+        membership_services.invite_member(people["manager"], team, user=people["observer"],
+                                          role=Membership.Role.OBSERVER)
         team.refresh_from_db()
         return team
     return make
@@ -254,7 +256,7 @@ def daphne_server(transactional_db):
 @contextlib.contextmanager
 def celery_worker_process(*options, log, env=None):
     """A real Celery worker (its main process) on this run's queue and this test's database."""
-    from teams.review.services import queue_options
+    from teams.review.reports import queue_options
 
     connection.close()  # let the worker open the database itself
     with open_server_log(log) as out:

@@ -12,7 +12,7 @@ from teams.board import services as board_services
 from teams.board.models import Card, Column
 from teams.discussion import services as discussion_services
 from teams.models import Event
-from teams.review import services as review_services
+from teams.review import meetings as review_meetings
 from tests.discussion_helpers import general
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def test_recent_activity_is_sentences_and_chat_is_summarised(client, people, tea
     created = board_services.create_card(people["lead"], team, column=column, title="Plan")
     card = Card.objects.get(pk=created.data["card"])
     board_services.add_checklist_item(people["lead"], card, text="Ask")
-    review_services.add_review_note(people["advisor"], team, body="Good start")
+    review_meetings.add_review_note(people["advisor"], team, body="Good start")
     client.force_login(people["lead"])
     pages = {language: client.get(f"/teams/{team.slug}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
              for language in ("en", "de")}

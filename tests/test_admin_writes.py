@@ -58,8 +58,8 @@ def test_every_registered_model_refuses_the_writes_that_bypass_its_service(clien
 
 def test_the_admin_cannot_delete_what_the_issue_found(client, root, people, team):
     """Review notes, job runs (a deletion re-armed the reminder), goals (unlinked teams), notifications."""
-    from teams.review import services as review_services
-    note = review_services.add_review_note(people["advisor"], team, body="Good start")
+    from teams.review import meetings as review_meetings
+    note = review_meetings.add_review_note(people["advisor"], team, body="Good start")
     run = JobRun.objects.create(kind="team.ending_soon", object_id=team.pk, date=team.end_date)
     goal = team.goals.first()
     notification = Notification.objects.create(recipient=people["lead"], kind="mention", team=team)

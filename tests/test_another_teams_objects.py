@@ -7,7 +7,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from teams.board.models import Column
 from teams.discussion.models import Channel
 from teams.models import Event, Membership
-from teams.review import services as review
+from teams.review import outputs as review_outputs
 from tests.test_board_gone import card_with_parts, media  # noqa: F401 (media is a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
               "column_id": Column.objects.filter(team=other).first().pk,
               "channel_id": Channel.objects.filter(team=other).first().pk,
               "membership_id": Membership.objects.get(team=other, user=people["expert"]).pk,
-              "output_id": review.add_output(lead, other, title="Paper", kind="concept").pk}
+              "output_id": review_outputs.add_output(lead, other, title="Paper", kind="concept").pk}
     client.force_login(lead)
     checked = set()
     for name, arguments in team_patterns():

@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 
 from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
-from teams import services as services_core
+from teams import membership as membership_services
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, connect, general, request, until
 
@@ -298,7 +298,7 @@ async def test_a_changed_role_applies_to_an_open_connection(people, team):
         ack, _ = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
         assert ack["type"] == "ack"
         membership = await sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
-        await sync_to_async(services_core.change_role)(people["lead"], membership, role="observer")
+        await sync_to_async(membership_services.change_role)(people["lead"], membership, role="observer")
         await next_event_of(expert, "member.role_changed")
         error, _ = await request(expert, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "after"})
         assert error["code"] == "forbidden"

@@ -22,9 +22,9 @@ from django.conf import settings
 
 from teams.models import Event
 from teams.notify.models import Notification
-from teams.review import services as review
+from teams.review import reports as review_reports
 from teams.review.models import ReportExport
-from teams.review.services import queue_options
+from teams.review.reports import queue_options
 from tests.conftest import ROOT, celery_worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -93,7 +93,7 @@ def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worke
     worker, gate, media = gated_worker["process"], gated_worker["gate"], gated_worker["media"]
     events_before, notifications_before = Event.objects.count(), Notification.objects.count()
 
-    export = review.request_report(people["advisor"], team=team, format="csv")  # enqueued after commit
+    export = review_reports.request_report(people["advisor"], team=team, format="csv")  # enqueued after commit
 
     first = wait_for(lambda: attempts(gate), "the first attempt to reach the gate", worker)
     (child, exported), = first.items()

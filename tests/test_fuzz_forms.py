@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from teams.board import services as board_services
 from teams.board.models import Card, Column
 from teams.models import FieldOfAction, Membership, StrategicGoal
-from teams.review import services as review_services
+from teams.review import meetings as review_meetings
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def context(people, team):
                                      goals=list(StrategicGoal.objects.filter(code="1a")),
                                      fields_of_action=list(FieldOfAction.objects.filter(code="LST")),
                                      start_date=team.start_date, end_date=team.end_date)
-    review_services.add_review_note(people["advisor"], team, body="note")
+    review_meetings.add_review_note(people["advisor"], team, body="note")
     return {"team": team, "card": card, "column": column, "channel": general(team), "proposed": proposed,
             "expert_membership": Membership.objects.get(team=team, user=people["expert"])}
 

@@ -395,13 +395,13 @@ def bell(fuzz_world, people):
     """The lead's /ws/me/ socket, with notifications to resume and read, fuzzed like the team socket."""
     from channels.testing import WebsocketCommunicator
 
-    from teams.review import services as review
+    from teams.review import meetings as review_meetings
     from tests.discussion_helpers import ORIGIN, session_cookie
     from workspace.asgi import application
 
     fuzz, team, _other = fuzz_world
     for n in range(3):
-        review.add_review_note(people["advisor"], team, body=f"Note {n}")
+        review_meetings.add_review_note(people["advisor"], team, body=f"Note {n}")
     fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))  # their events
     headers = [ORIGIN, (b"host", b"127.0.0.1"), (b"cookie", session_cookie(people["lead"]).encode())]
     communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)

@@ -148,14 +148,14 @@ async def test_no_failure_of_one_post_fails_another_in_its_batch(people, team, m
     it); one makes the service raise an unexpected error. Only those two are refused; every other post is
     acked, stored as sent and numbered once."""
     from realtime import group_commit
-    from teams import services as team_services
+    from teams import membership as membership_services
     from teams.models import Membership
     from tests.conftest import make_user
 
     def more_members():
         added = [make_user(name) for name in ("ute", "vera", "wim")]
         for user in added:
-            team_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+            membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
         return [people["lead"], people["expert"], people["supporter"], *added]
 
     members = await sync_to_async(more_members)()

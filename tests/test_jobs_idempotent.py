@@ -9,7 +9,7 @@ from teams import services
 from teams.models import Event, Team
 from teams.notify import tasks as notify_tasks
 from teams.notify.models import DigestSent, Kind, MailPreference, Notification
-from teams.review import services as review
+from teams.review import meetings as review_meetings
 from teams.review import tasks as review_tasks
 from teams.review.models import JobRun
 from tests.review_helpers import cards, columns, days
@@ -92,8 +92,8 @@ def test_task_due_reminder_once_per_card_and_due_date(people, team):
 
 @pytest.mark.django_db
 def test_digest_is_the_default_and_goes_out_once_per_window(people, team):
-    review.add_review_note(people["advisor"], team, body="First")
-    review.add_review_note(people["advisor"], team, body="Second")
+    review_meetings.add_review_note(people["advisor"], team, body="First")
+    review_meetings.add_review_note(people["advisor"], team, body="Second")
     assert notify_tasks.send_single_mails() == 0  # digest is the default: no single mails
     assert notify_tasks.send_digests() == 4  # lead, expert, observer, supporter: one digest each
     assert notify_tasks.send_digests() == 0
@@ -102,7 +102,7 @@ def test_digest_is_the_default_and_goes_out_once_per_window(people, team):
     assert "2 new notifications" in lead_mail.subject
     assert lead_mail.body.count("wrote a review note on Data Spaces") == 2
     # Something new in the same window waits for the next window.
-    review.add_review_note(people["advisor"], team, body="Third")
+    review_meetings.add_review_note(people["advisor"], team, body="Third")
     assert notify_tasks.send_digests() == 0
     later = timezone.now() + datetime.timedelta(days=1)
     from teams.notify import services as notify
@@ -116,7 +116,7 @@ def test_digest_is_the_default_and_goes_out_once_per_window(people, team):
 def test_single_mails_once_and_muted_kinds_never(people, team):
     MailPreference.objects.create(user=people["lead"], digest=False)
     MailPreference.objects.create(user=people["expert"], digest=False, muted_kinds=[Kind.REVIEW_NOTE])
-    review.add_review_note(people["advisor"], team, body="Note")
+    review_meetings.add_review_note(people["advisor"], team, body="Note")
     assert notify_tasks.send_single_mails() == 1
     assert notify_tasks.send_single_mails() == 0
     assert [m.to for m in mail.outbox] == [["lead@example.org"]]
@@ -132,11 +132,11 @@ def test_single_mails_once_and_muted_kinds_never(people, team):
 @pytest.mark.django_db
 def test_a_digest_per_configured_interval(people, team):
     MailPreference.objects.create(user=people["lead"], digest=True, digest_hours=1)
-    review.add_review_note(people["advisor"], team, body="One")
+    review_meetings.add_review_note(people["advisor"], team, body="One")
     from teams.notify import services as notify
     now = datetime.datetime(2099, 1, 5, 10, 0, tzinfo=datetime.timezone.utc)  # mid-window for daily digests
     assert notify.send_digests(now=now) == 4
-    review.add_review_note(people["advisor"], team, body="Two")
+    review_meetings.add_review_note(people["advisor"], team, body="Two")
     in_an_hour = now + datetime.timedelta(hours=1, minutes=1)
     assert notify.send_digests(now=in_an_hour) == 1  # the hourly person only; the daily ones wait
     assert mail.outbox[-1].to == ["lead@example.org"] and "Two" not in mail.outbox[-1].body

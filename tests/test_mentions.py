@@ -1,7 +1,7 @@
 """One mention parser for chat messages and card comments: the same text mentions the same people in both."""
 import pytest
 
-from teams import services as team_services
+from teams import membership as membership_services
 from teams.board import services as board_services
 from teams.board.models import Card, Column
 from teams.discussion import services as discussion_services
@@ -29,7 +29,7 @@ CASES = [
 def members(people, team):
     users = {name: make_user(name) for name in ("felix", "jürgen.müller", "özlem")}
     for user in users.values():
-        team_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+        membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
     return users
 
 
@@ -57,6 +57,6 @@ def test_a_username_that_really_ends_with_a_dot_is_mentioned_whole(people, team)
     dotted = make_user("max.")
     plain = make_user("max")
     for user in (dotted, plain):
-        team_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+        membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
     ids, _html = chat_mentions(team, people["lead"], "@max. and @max")
     assert sorted(ids) == sorted([dotted.pk, plain.pk])

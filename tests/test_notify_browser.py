@@ -66,7 +66,7 @@ def test_recent_activity_reads_in_german_with_chat_summarised(login_page, daphne
     """The team page's "Recent activity" in Chromium, in German: sentences, no event codes, one chat line."""
     from playwright.sync_api import expect
 
-    from teams.review import services as review
+    from teams.review import meetings as review_meetings
 
     lead = people["lead"]
     with discussion.rate_limit_suspended():
@@ -76,7 +76,7 @@ def test_recent_activity_reads_in_german_with_chat_summarised(login_page, daphne
     column = Column.objects.filter(team=team).order_by("rank").first()
     card = board.create_card(lead, team, column=column, title="Ethikvotum").data["card"]
     board.add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")
-    review.add_review_note(people["advisor"], team, body="Guter Start")
+    review_meetings.add_review_note(people["advisor"], team, body="Guter Start")
     page = login_page(people["expert"], language="de")
     page.goto(f"{daphne_server.url}/teams/{team.slug}/")
     activity = page.locator("ol.activity")

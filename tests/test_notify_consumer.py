@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from teams.notify.models import Notification
-from teams.review import services as review
+from teams.review import meetings as review_meetings
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -48,7 +48,7 @@ async def test_anonymous_and_foreign_origins_are_refused(people):
 
 @pytest.mark.django_db(transaction=True)
 async def test_bell_resumes_rings_live_and_marks_read(people, team):
-    await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
+    await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Before connecting")
     connected, lead = await open_me(people["lead"])
     assert connected
     try:
@@ -58,7 +58,7 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         resumed = await frame_of(lead, "resumed")
         assert resumed == {"type": "resumed", "last": backlog["id"], "unread": 1}
         # Live: a note written now rings the lead's bell after commit.
-        await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
+        await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
         assert live["id"] > backlog["id"] and live["unread"] == 2 and live["url"].endswith("#notes")
         # A ring naming someone else's notification shows nothing.
@@ -80,14 +80,14 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("beyond", [1000, 10**30])
 async def test_resume_beyond_the_newest_is_clamped_and_the_bell_keeps_ringing(people, team, beyond):
-    await sync_to_async(review.add_review_note)(people["advisor"], team, body="Before connecting")
+    await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Before connecting")
     connected, lead = await open_me(people["lead"])
     try:
         newest = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["lead"]).latest("pk").pk)()
         await lead.send_json_to({"type": "resume", "after": newest + beyond})
         assert await lead.receive_json_from(timeout=5) == {"type": "resumed", "last": newest, "unread": 1}
-        await sync_to_async(review.add_review_note)(people["advisor"], team, body="Live one")
+        await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
         assert live["id"] > newest and live["unread"] == 2
     finally:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from teams.notify import services as notify
 from teams.notify.models import MailPreference
-from teams.review import services as review
+from teams.review import meetings as review_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def language_of(user):
 def test_single_mails_in_each_persons_language(people, team):
     MailPreference.objects.create(user=people["lead"], digest=False, language="de")
     MailPreference.objects.create(user=people["expert"], digest=False, language="en")
-    review.add_review_note(people["advisor"], team, body="Note")
+    review_meetings.add_review_note(people["advisor"], team, body="Note")
     notify.send_single_mails()
     german, english = mail_to(people["lead"]), mail_to(people["expert"])
     assert german.subject == "[Thementeams] Advisor Tester hat eine Review-Notiz zu Data Spaces geschrieben"
@@ -35,8 +35,8 @@ def test_single_mails_in_each_persons_language(people, team):
 
 def test_digests_in_each_persons_language_and_the_default_for_the_unknown(people, team):
     MailPreference.objects.create(user=people["lead"], language="de")
-    review.add_review_note(people["advisor"], team, body="One")
-    review.add_review_note(people["advisor"], team, body="Two")
+    review_meetings.add_review_note(people["advisor"], team, body="One")
+    review_meetings.add_review_note(people["advisor"], team, body="Two")
     notify.send_digests()
     german = mail_to(people["lead"])
     assert german.subject == "[Thementeams] 2 neue Benachrichtigungen"

@@ -10,7 +10,7 @@ from teams.board import services as board
 from teams.board.models import Card, Column
 from teams.discussion import services as discussion
 from teams.notify.models import Kind, Notification
-from teams.review import services as review
+from teams.review import deadlines as review_deadlines
 from teams.templatetags.workspace import ago
 from tests.discussion_helpers import general
 
@@ -43,7 +43,7 @@ def test_a_task_or_a_comment_mention_leads_to_the_card(people, team):
     board.add_comment(people["lead"], Card.objects.get(pk=card.pk), body="What do you think, @observer?")
     assert only(people["observer"], Kind.MENTION).url == card_url
     Card.objects.filter(pk=card.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=1))
-    review.remind_due_tasks()
+    review_deadlines.remind_due_tasks()
     assert only(people["expert"], Kind.TASK_DUE).url == card_url
 
 

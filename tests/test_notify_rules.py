@@ -3,11 +3,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from teams import events, services
+from teams import events
+from teams import membership as membership_services
 from teams.models import Event
 from teams.notify import services as notify
 from teams.notify.models import Kind, Notification
-from teams.review import services as review
+from teams.review import meetings as review_meetings
 from tests.conftest import make_user
 
 
@@ -21,7 +22,7 @@ def recipients(kind, event=None):
 @pytest.mark.django_db
 def test_join_request_tells_leads_and_supporters_only(people, team):
     newcomer = make_user("newcomer")
-    services.request_to_join(newcomer, team, message="hello")
+    membership_services.request_to_join(newcomer, team, message="hello")
     assert recipients(Kind.JOIN_REQUEST) == {"lead", "supporter"}
     note = Notification.objects.filter(kind=Kind.JOIN_REQUEST).first()
     assert "Newcomer" in note.text and team.name in note.text
@@ -30,10 +31,10 @@ def test_join_request_tells_leads_and_supporters_only(people, team):
 
 @pytest.mark.django_db
 def test_review_note_tells_every_member_but_not_the_author(people, team):
-    review.add_review_note(people["advisor"], team, body="Good progress, **watch** the data goal.")
+    review_meetings.add_review_note(people["advisor"], team, body="Good progress, **watch** the data goal.")
     assert recipients(Kind.REVIEW_NOTE) == {"lead", "expert", "observer", "supporter"}
-    services.invite_member(people["manager"], team, user=people["advisor"], role="observer")
-    review.add_review_note(people["advisor"], team, body="Second note")
+    membership_services.invite_member(people["manager"], team, user=people["advisor"], role="observer")
+    review_meetings.add_review_note(people["advisor"], team, body="Second note")
     second = Event.objects.filter(kind="review_note.added").order_by("-seq").first()
     assert "advisor" not in recipients(Kind.REVIEW_NOTE, second)
 
@@ -79,7 +80,7 @@ def test_a_fault_in_the_rules_never_breaks_the_write(people, team, monkeypatch):
 
     monkeypatch.setitem(__import__("teams.notify.rules", fromlist=["RULES"]).RULES, "member.requested", broken)
     newcomer = make_user("newcomer")
-    services.request_to_join(newcomer, team)
+    membership_services.request_to_join(newcomer, team)
     assert Event.objects.filter(kind="member.requested").exists()
     assert not Notification.objects.exists()
 
@@ -93,19 +94,19 @@ def test_events_without_rules_cost_no_query(people, team, django_assert_num_quer
 
 @pytest.mark.django_db
 def test_mark_read(people, team):
-    review.add_review_note(people["advisor"], team, body="Note")
+    review_meetings.add_review_note(people["advisor"], team, body="Note")
     lead = people["lead"]
     assert Notification.objects.filter(recipient=lead, read_at__isnull=True).count() == 1
     with pytest.raises(ValidationError):
-        notify.mark_read(lead, ["x"])
-    assert notify.mark_read(people["expert"], [Notification.objects.get(recipient=lead).pk]) == 0  # not theirs
+        notify.mark_read(lead, ids=["x"])
+    assert notify.mark_read(people["expert"], ids=[Notification.objects.get(recipient=lead).pk]) == 0  # not theirs
     assert notify.mark_read(lead) == 1
     assert not Notification.objects.filter(recipient=lead, read_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
 def test_notifications_page_and_preferences(client, people, team):
-    review.add_review_note(people["advisor"], team, body="<script>alert(1)</script> look")
+    review_meetings.add_review_note(people["advisor"], team, body="<script>alert(1)</script> look")
     client.force_login(people["lead"])
     page = client.get("/notifications/").content.decode()
     assert "wrote a review note on Data Spaces" in page

@@ -2,10 +2,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from teams import services
-from teams.models import Event, Membership, Team
+from teams import membership as membership_services
+from teams import permissions, services
+from teams.models import Event, FieldOfAction, Membership, Team
+from teams.review.models import ReportExport
 from tests.conftest import make_user, team_data
 
 ROLES = ["anonymous", "outsider", "observer", "expert", "lead", "supporter", "field_manager",
@@ -36,10 +39,10 @@ class Scenario:
         self.people, self.team = people, team
         self.newcomer = make_user("newcomer")
         self.requester = make_user("requester")
-        self.request = services.request_to_join(self.requester, team, message="please")
+        self.request = membership_services.request_to_join(self.requester, team, message="please")
         self.proposal = services.propose_team(self.newcomer, **team_data(name="A proposal"))
         colleague = make_user("colleague")
-        self.colleague = services.invite_member(people["manager"], team, user=colleague, role="expert")
+        self.colleague = membership_services.invite_member(people["manager"], team, user=colleague, role="expert")
 
     def run(self, client, action):
         team, slug = self.team, self.team.slug
@@ -122,9 +125,66 @@ def test_membership_service_grants_and_revokes_guardian_permissions(people, team
     fresh = type(expert).objects.get(pk=expert.pk)
     assert fresh.has_perm("teams.contribute_team", team) and not fresh.has_perm("teams.manage_members", team)
     membership = Membership.objects.get(team=team, user=expert)
-    services.change_role(people["lead"], membership, role="lead")
+    membership_services.change_role(people["lead"], membership, role="lead")
     fresh = type(expert).objects.get(pk=expert.pk)
     assert fresh.has_perm("teams.manage_roles", team)
-    services.remove_member(people["manager"], membership)
+    membership_services.remove_member(people["manager"], membership)
     fresh = type(expert).objects.get(pk=expert.pk)
     assert not fresh.has_perm("teams.view_team", team)
+
+
+# The rules of supervision, reports and members that are not one team Action (teams.permissions),
+# asked directly: role × rule. Columns follow RULES.
+RULES = ["viewable_teams", "schedule_reviews", "write_minutes", "see_meeting", "export_team", "export_all",
+         "download_team_report", "download_all_report", "remove_other", "leave"]
+RULE_ALLOWED = {
+    "outsider":            [N, N, N, N, N, N, N, N, N, Y],
+    "observer":            [Y, N, N, Y, Y, N, Y, N, N, Y],
+    "expert":              [Y, N, N, Y, Y, N, Y, N, N, Y],
+    "lead":                [Y, N, N, Y, Y, N, Y, N, Y, Y],
+    "supporter":           [Y, N, N, Y, Y, Y, Y, N, N, Y],  # also the LST field's manager
+    "field_manager":       [Y, N, N, Y, Y, Y, Y, N, N, Y],
+    "other_field_manager": [N, N, N, N, N, Y, N, N, N, Y],
+    "advisor":             [Y, Y, Y, Y, Y, Y, Y, Y, N, Y],
+    "manager":             [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+}
+
+
+def _allowed_by_rule(rule, user, team, other):
+    def removal(membership):
+        try:
+            permissions.require_removal(user, membership, team)
+            return True
+        except PermissionDenied:
+            return False
+
+    someone_elses = {"requested_by": other, "format": "csv"}
+    return {
+        "viewable_teams": lambda: permissions.viewable_teams(user).filter(pk=team.pk).exists(),
+        "schedule_reviews": lambda: permissions.can_schedule_reviews(user),
+        "write_minutes": lambda: permissions.can_write_minutes(user, [team]),
+        "see_meeting": lambda: permissions.can_see_meeting(user, [team]),
+        "export_team": lambda: permissions.can_export_report(user, team),
+        "export_all": lambda: permissions.can_export_report(user),
+        "download_team_report": lambda: permissions.can_download_report(user, ReportExport(team=team, **someone_elses)),
+        "download_all_report": lambda: permissions.can_download_report(user, ReportExport(team=None, **someone_elses)),
+        "remove_other": lambda: removal(Membership(team=team, user=other)),
+        "leave": lambda: removal(Membership(team=team, user=user)),
+    }[rule]()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("role", list(RULE_ALLOWED))
+def test_role_rule(people, team, role, rule):
+    other = make_user("someone_else")
+    assert _allowed_by_rule(rule, people[role], team, other) == RULE_ALLOWED[role][RULES.index(rule)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(RULE_ALLOWED))
+def test_viewable_teams_are_the_teams_can_view_allows(people, make_team, role):
+    teams = [make_team(name="Life team"), make_team(name="Care team",
+                                                    fields_of_action=list(FieldOfAction.objects.filter(code="IC")))]
+    user = people[role]
+    assert set(permissions.viewable_teams(user)) == {t for t in teams if permissions.can_view(user, t)}

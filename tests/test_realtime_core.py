@@ -18,6 +18,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from teams import events, services
+from teams import membership as membership_services
 from teams.events import team_group
 from teams.models import Event, Membership
 from workspace.asgi import application
@@ -293,7 +294,7 @@ async def test_removing_a_member_closes_their_live_socket(people, team):
         await resume(removed, await last_seq(team))
         await resume(staying, await last_seq(team))
         membership = await database_sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
-        await database_sync_to_async(services.remove_member)(people["lead"], membership)
+        await database_sync_to_async(membership_services.remove_member)(people["lead"], membership)
         frame = await next_frame(removed)
         assert frame["event"] == "member.removed" and frame["data"]["user"] == people["expert"].pk
         error = await next_frame(removed)
@@ -310,7 +311,7 @@ async def test_removing_a_member_closes_their_live_socket(people, team):
 
 async def test_a_removed_member_cannot_reconnect(people, team):
     membership = await database_sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
-    await database_sync_to_async(services.remove_member)(people["lead"], membership)
+    await database_sync_to_async(membership_services.remove_member)(people["lead"], membership)
     communicator, connected, _ = await open_socket(people["expert"], team.slug)
     await communicator.disconnect()
     assert not connected
@@ -321,7 +322,7 @@ async def test_a_role_change_keeps_the_socket_open(people, team):
     try:
         await resume(communicator, await last_seq(team))
         membership = await database_sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
-        await database_sync_to_async(services.change_role)(people["lead"], membership, role="observer")
+        await database_sync_to_async(membership_services.change_role)(people["lead"], membership, role="observer")
         frame = await next_frame(communicator)
         assert frame["event"] == "member.role_changed"
         await still_open(communicator)

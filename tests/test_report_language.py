@@ -5,7 +5,7 @@ import pytest
 from pypdf import PdfReader
 
 from teams.notify import services as notify
-from teams.review import services as review
+from teams.review import reports as review_reports
 from teams.review.models import ReportExport
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def report(user, team, format):
     export = ReportExport.objects.create(requested_by=user, team=team, format=format)
-    review.build_report(export.pk)
+    review_reports.build_report(export.pk)
     export.refresh_from_db()
     assert export.status == ReportExport.Status.DONE, export.error
     with export.file.open("rb") as stored:
@@ -26,10 +26,10 @@ def report(user, team, format):
 
 @pytest.mark.parametrize("format", ["csv", "pdf"])
 def test_reports_are_in_the_language_the_person_chose(people, team, format):
-    notify.remember_language(people["advisor"], "de")
+    notify.remember_language(people["advisor"], language="de")
     german = report(people["advisor"], team, format)
     assert "Überfällige Aufgaben" in german and "Aktiv" in german and "Overdue" not in german
-    notify.remember_language(people["advisor"], "en")
+    notify.remember_language(people["advisor"], language="en")
     english = report(people["advisor"], team, format)
     assert "Tasks overdue" in english and "Active" in english and "Überfällig" not in english
     if format == "pdf":

@@ -5,7 +5,10 @@ from django.core.exceptions import PermissionDenied
 
 from teams.models import Event, FieldOfAction, Team
 from teams.permissions import Action, can
-from teams.review import services as review
+from teams.review import closing as review_closing
+from teams.review import meetings as review_meetings
+from teams.review import outputs as review_outputs
+from teams.review import reports as review_reports
 from teams.review.models import ClosingReport, Output, ReportExport, ReviewNote
 from tests.conftest import make_user
 
@@ -52,9 +55,9 @@ def test_advisory_board_writes_nothing_but_notes(client, people, team):
     advisor = people["advisor"]
     assert not any(can(advisor, action, team) for action in Action if action not in (Action.VIEW, Action.REVIEW, Action.REQUEST_JOIN))
     with pytest.raises(PermissionDenied):
-        review.add_output(advisor, team, title="x", kind="concept")
+        review_outputs.add_output(advisor, team, title="x", kind="concept")
     with pytest.raises(PermissionDenied):
-        review.conclude_with_report(advisor, team, {"summary": "done"})
+        review_closing.conclude_with_report(advisor, team, summary="done")
 
 
 @pytest.mark.django_db
@@ -62,8 +65,8 @@ def test_supervisors_see_their_teams_only(client, people, make_team):
     lst = make_team(name="Life team")
     ic = make_team(name="Care team", fields_of_action=list(FieldOfAction.objects.filter(code="IC")))
     mine = make_user("solo")
-    from teams import services
-    services.invite_member(people["manager"], ic, user=mine, role="expert")
+    from teams import membership as membership_services
+    membership_services.invite_member(people["manager"], ic, user=mine, role="expert")
     seen = {}
     for role, user in [("fm", people["field_manager"]), ("other", people["other_field_manager"]),
                        ("advisor", people["advisor"]), ("solo", mine)]:
@@ -85,7 +88,7 @@ def test_conclude_needs_a_closing_report_that_outlives_archiving(client, people,
     assert f'href="/teams/{team.slug}/conclude-with-report/"' in page
     response = client.post(f"/teams/{team.slug}/conclude-with-report/", {"summary": ""})
     assert response.status_code == 200 and Team.objects.get(pk=team.pk).status == "active"
-    output = review.add_output(people["lead"], team, title="FHIR profile", kind="concept", status="done")
+    output = review_outputs.add_output(people["lead"], team, title="FHIR profile", kind="concept", status="done")
     goal = team.goals.first()
     response = client.post(f"/teams/{team.slug}/conclude-with-report/", {
         "summary": "We agreed on **three** profiles.", "outputs": [output.pk], "goals_advanced": [goal.pk],
@@ -115,7 +118,7 @@ def test_review_meeting_agenda_and_minutes(client, people, make_team):
     assert response.status_code == 302
     meeting = one.review_meetings.get()
     assert "One —" in meeting.agenda and "Two —" in meeting.agenda and "tasks done" in meeting.agenda
-    note = review.add_review_note(people["advisor"], one, body="Keep going", meeting=meeting)
+    note = review_meetings.add_review_note(people["advisor"], one, body="Keep going", meeting=meeting)
     client.post(f"/review/meetings/{meeting.pk}/", {"minutes": "Both teams on track."})
     meeting.refresh_from_db()
     assert meeting.minutes == "Both teams on track."
@@ -129,7 +132,8 @@ def test_review_meeting_agenda_and_minutes(client, people, make_team):
 
 @pytest.mark.django_db
 def test_user_text_is_escaped_or_sanitised(client, people, team):
-    review.add_review_note(people["advisor"], team, body="<script>alert(1)</script><img src=x onerror=alert(2)> *ok*")
+    review_meetings.add_review_note(people["advisor"], team,
+                                    body="<script>alert(1)</script><img src=x onerror=alert(2)> *ok*")
     client.force_login(people["lead"])
     page = client.get(f"/teams/{team.slug}/review/").content.decode()
     assert "<script>alert(1)" not in page and "onerror" not in page and "<em>ok</em>" in page
@@ -138,7 +142,7 @@ def test_user_text_is_escaped_or_sanitised(client, people, team):
 @pytest.mark.django_db
 def test_exports_downloadable_by_permitted_people_only(client, people, team, django_capture_on_commit_callbacks,
                                                        monkeypatch):
-    monkeypatch.setattr(review, "enqueue_report", lambda export_id: review.build_report(export_id))
+    monkeypatch.setattr(review_reports, "enqueue_report", lambda export_id: review_reports.build_report(export_id))
     client.force_login(people["expert"])
     assert client.post("/reports/", {"format": "csv"}).status_code == 403  # the cluster report
     with django_capture_on_commit_callbacks(execute=True):
@@ -155,4 +159,4 @@ def test_exports_downloadable_by_permitted_people_only(client, people, team, dja
     for role, status in [("outsider", 404), ("other_field_manager", 404), ("advisor", 200), ("lead", 200)]:
         client.force_login(people[role])
         assert client.get(f"/reports/{export.pk}/download/").status_code == status, role
-    assert review.build_report(export.pk) is None  # done: a second run changes nothing
+    assert review_reports.build_report(export.pk) is None  # done: a second run changes nothing

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team
-from teams.review import selectors
+from teams.review import health, rollups
 from teams.review.models import Output
 from tests.conftest import make_user
 from tests.review_helpers import cards, columns, days
@@ -46,7 +46,7 @@ def cluster(people, make_team):
 
 @pytest.mark.django_db
 def test_rollup_per_goal_matches_the_hand_count(people, cluster):
-    review = selectors.review(people["advisor"])
+    review = rollups.review(people["advisor"])
     goal = next(r for r in review.goals if r.key == "3a")
     assert goal.team_count == 3
     assert (goal.tasks_done, goal.tasks_open, goal.tasks_total) == (13, 27, 40)
@@ -72,7 +72,7 @@ def test_rollup_per_goal_matches_the_hand_count(people, cluster):
 
 @pytest.mark.django_db
 def test_goals_nobody_works_on(people, cluster, client):
-    review = selectors.review(people["advisor"])
+    review = rollups.review(people["advisor"])
     unworked = {g.code for g in review.unworked_goals}
     assert {"3a", "3b", "5a"}.isdisjoint(unworked)
     assert len(unworked) == 29 - 3
@@ -86,16 +86,16 @@ def test_desk_flags_ending_silent_overdue_and_requests(people, make_team):
     ending = make_team(name="Ending", end_date=days(20))
     silent = make_team(name="Silent")
     Team.objects.filter(pk=silent.pk).update(last_activity_at=timezone.now() - datetime.timedelta(days=15))
-    from teams import services
-    services.request_to_join(make_user("keen"), ending, message="me!")
+    from teams import membership as membership_services
+    membership_services.request_to_join(make_user("keen"), ending, message="me!")
     todo, _done = columns(ending)
     cards(ending, todo, 3, due=days(-2))
-    desk = selectors.desk(people["field_manager"])
+    desk = health.desk(people["field_manager"])
     assert [t.name for t in desk.ending_soon] == ["Ending"]
     assert [t.name for t in desk.silent] == ["Silent"]
     assert [t.name for t in desk.with_requests] == ["Ending"]
     assert desk.overdue_total == 3
-    assert {t.name for t in selectors.desk(people["other_field_manager"]).teams} == set()
+    assert {t.name for t in health.desk(people["other_field_manager"]).teams} == set()
 
 
 def grow(n, people):

@@ -5,7 +5,7 @@ import pytest
 from teams.board import services as board_services
 from teams.board.models import Column
 from teams.discussion import services as discussion_services
-from teams.review import services as review_services
+from teams.review import meetings as review_meetings
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, 
     board_services.create_card(lead, team, column=column, title="Labelled card", labels=["urgent"])
     channel = general(team)
     discussion_services.post_message(lead, team, channel=channel, body="Hello **team**")
-    review_services.add_review_note(people["advisor"], team, body="Good progress.")
+    review_meetings.add_review_note(people["advisor"], team, body="Good progress.")
 
     page = login_page(people["manager"])
     page.add_init_script(RECORD_VIOLATIONS)

@@ -100,9 +100,9 @@ def test_bad_output_files_are_refused(client, people, team, name, content):
 
 
 def test_oversize_output_file_is_refused(client, people, team, monkeypatch):
-    from teams.review import services as review_services
+    from teams.review import outputs as review_outputs
 
-    monkeypatch.setattr(review_services, "MAX_OUTPUT_BYTES", 1024)
+    monkeypatch.setattr(review_outputs, "MAX_OUTPUT_BYTES", 1024)
     client.force_login(people["lead"])
     upload_output(client, team, "big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
     assert Output.objects.count() == 0

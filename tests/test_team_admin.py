@@ -7,6 +7,7 @@ delete or directly edit a team, membership or event that would bypass the event 
 import pytest
 from django.contrib.auth.models import Permission
 
+from teams import membership as membership_services
 from teams import services
 from teams.models import Event, Membership, Team, TeamUserObjectPermission
 from tests.conftest import make_user, team_data
@@ -159,7 +160,7 @@ def test_member_actions_call_the_membership_service(admin_client, people, team):
 
 def test_join_requests_are_answered_through_the_service(admin_client, people, team):
     asker = make_user("asker")
-    request = services.request_to_join(asker, team, message="hello")
+    request = membership_services.request_to_join(asker, team, message="hello")
     run_action(admin_client, "membership", "approve_requests", [request])
     assert Membership.objects.get(pk=request.pk).state == Membership.State.ACTIVE
     assert TeamUserObjectPermission.objects.filter(user=asker, content_object=team).exists()

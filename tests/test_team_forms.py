@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from teams import membership as membership_services
 from teams import services
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team
 from tests.conftest import make_user, team_data
@@ -27,10 +28,11 @@ def world(people, team):
     """A running team, a proposal, a join request, and a second team with its own members."""
     proposal = services.propose_team(people["expert"], **team_data(name="A proposal"))
     requester = make_user("requester")
-    join = services.request_to_join(requester, team, message="please")
+    join = membership_services.request_to_join(requester, team, message="please")
     other = services.launch_new_team(people["manager"], lead=people["outsider"], **team_data(name="Other team"))
-    other_member = services.invite_member(people["manager"], other, user=make_user("stranger"), role="expert")
-    other_request = services.request_to_join(make_user("asker"), other, message="me too")
+    other_member = membership_services.invite_member(people["manager"], other, user=make_user("stranger"),
+                                                     role="expert")
+    other_request = membership_services.request_to_join(make_user("asker"), other, message="me too")
     return {"team": team, "proposal": proposal, "join": join, "other": other, "other_member": other_member,
             "other_request": other_request, "newcomer": make_user("newcomer")}
 
@@ -273,7 +275,7 @@ def test_text_created_outside_the_forms_renders_escaped(client, people):
     person.profile.organisation = NASTY
     person.profile.save()
     team = services.launch_new_team(people["manager"], lead=person, **team_data(name=NASTY, purpose=NASTY))
-    services.request_to_join(people["outsider"], team, message=NASTY)
+    membership_services.request_to_join(people["outsider"], team, message=NASTY)
     pages = [f"/teams/{team.slug}/", "/teams/", "/teams/?q=bold", "/masterplan/", "/my/"]
     for who in ("manager", "nasty"):
         client.force_login(person if who == "nasty" else people[who])

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from teams import membership as membership_services
 from teams import services
 from teams.models import Event, Membership, Team
 from teams.permissions import READ_ONLY_MESSAGE, Action, can
@@ -88,12 +89,13 @@ def test_the_whole_lifecycle_writes_one_event_per_step(people):
 def test_valid_transition(people, status, action):
     team = team_in(status, people)
     events_before = Event.objects.filter(team=team).count()
-    SERVICE[action](people["manager"], team)
+    recorded = SERVICE[action](people["manager"], team)
     team.refresh_from_db()
     assert team.status == VALID[(status, action)]
     # (launching also sets up the board and channels, which write their own events)
     last = Event.objects.filter(team=team, kind__startswith="team.").order_by("-seq").first()
     assert last.kind == f"team.{PAST[action]}"
+    assert recorded == last, "a service returns the event it recorded (teams/services.py)"
     assert last.data["team"]["status"] == team.status
     assert Event.objects.filter(team=team).count() > events_before
 
@@ -255,7 +257,7 @@ def test_an_expired_team_refuses_invites_and_edits_for_everyone(people, team, wh
     newcomer = make_user("newcomer")
     before = db_state()
     with pytest.raises(PermissionDenied) as invite:
-        services.invite_member(actor, team, user=newcomer, role=Membership.Role.EXPERT)
+        membership_services.invite_member(actor, team, user=newcomer, role=Membership.Role.EXPERT)
     assert str(invite.value) == str(READ_ONLY_MESSAGE)
     with pytest.raises(PermissionDenied) as edit:
         services.update_team(actor, team, name="New name", purpose="New purpose", goals=list(team.goals.all()),
@@ -277,14 +279,14 @@ def test_an_expired_team_is_read_only_for_every_action(people, team, who):
 
 def test_an_expired_team_refuses_member_changes(people, team):
     requester = make_user("requester")
-    join = services.request_to_join(requester, team, message="please")
+    join = membership_services.request_to_join(requester, team, message="please")
     expert = Membership.objects.get(team=team, user=people["expert"])
     expire(team)
     before = db_state()
-    for attempt in (lambda: services.answer_join_request(people["lead"], join, approve=True),
-                    lambda: services.change_role(people["lead"], expert, role=Membership.Role.OBSERVER),
-                    lambda: services.remove_member(people["lead"], expert),
-                    lambda: services.request_to_join(people["outsider"], team, message="late")):
+    for attempt in (lambda: membership_services.answer_join_request(people["lead"], join, approve=True),
+                    lambda: membership_services.change_role(people["lead"], expert, role=Membership.Role.OBSERVER),
+                    lambda: membership_services.remove_member(people["lead"], expert),
+                    lambda: membership_services.request_to_join(people["outsider"], team, message="late")):
         with pytest.raises(PermissionDenied):
             attempt()
     assert db_state() == before
@@ -315,7 +317,7 @@ def test_extending_an_expired_team_makes_it_writable_again(people, team):
     team.refresh_from_db()
     assert team.status == Team.Status.EXTENDED and team.is_writable
     assert can(people["expert"], Action.CONTRIBUTE, team)
-    services.invite_member(people["lead"], team, user=newcomer, role=Membership.Role.EXPERT)
+    membership_services.invite_member(people["lead"], team, user=newcomer, role=Membership.Role.EXPERT)
     assert Membership.objects.filter(team=team, user=newcomer, state="active").exists()
 
 
@@ -360,10 +362,10 @@ def test_the_last_lead_cannot_be_removed_demoted_or_leave(people, team):
     lead = Membership.objects.get(team=team, user=people["lead"])
     before = db_state()
     message = "A team needs a lead: make someone else lead first."
-    for attempt in (lambda: services.remove_member(people["manager"], lead),
-                    lambda: services.remove_member(people["lead"], lead),  # leaving
-                    lambda: services.change_role(people["manager"], lead, role=Membership.Role.EXPERT),
-                    lambda: services.change_role(people["lead"], lead, role=Membership.Role.OBSERVER)):
+    for attempt in (lambda: membership_services.remove_member(people["manager"], lead),
+                    lambda: membership_services.remove_member(people["lead"], lead),  # leaving
+                    lambda: membership_services.change_role(people["manager"], lead, role=Membership.Role.EXPERT),
+                    lambda: membership_services.change_role(people["lead"], lead, role=Membership.Role.OBSERVER)):
         with pytest.raises(ValidationError) as refused:
             attempt()
         assert refused.value.messages == [message]
@@ -373,11 +375,11 @@ def test_the_last_lead_cannot_be_removed_demoted_or_leave(people, team):
 def test_a_lead_can_step_down_once_there_is_another(people, team):
     expert = Membership.objects.get(team=team, user=people["expert"])
     lead = Membership.objects.get(team=team, user=people["lead"])
-    services.change_role(people["lead"], expert, role=Membership.Role.LEAD)
-    services.change_role(people["lead"], lead, role=Membership.Role.EXPERT)
+    membership_services.change_role(people["lead"], expert, role=Membership.Role.LEAD)
+    membership_services.change_role(people["lead"], lead, role=Membership.Role.EXPERT)
     assert Membership.objects.get(pk=lead.pk).role == Membership.Role.EXPERT
     with pytest.raises(ValidationError):  # now the expert is the last lead
-        services.remove_member(people["manager"], Membership.objects.get(pk=expert.pk))
+        membership_services.remove_member(people["manager"], Membership.objects.get(pk=expert.pk))
 
 
 def test_last_lead_over_http(client, people, team):

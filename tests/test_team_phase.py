@@ -14,7 +14,8 @@ from teams import services as team_services
 from teams.board import services as board
 from teams.board.models import Column
 from teams.models import StrategicGoal, Team
-from teams.review import selectors as review_selectors
+from teams.review import health as review_health
+from teams.review import rollups as review_rollups
 from tests.test_report_language import report
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_review_and_the_desk_count_no_overdue_for_ended_and_concluded_teams(clie
     assert health_row(overview, three["active"])[:3] == ["100", "0", "1"]  # days left, done, overdue
     assert health_row(overview, three["ended"])[0] == "ended" and health_row(overview, three["ended"])[2] == "–"
     assert health_row(overview, three["concluded"])[0] == "–" and health_row(overview, three["concluded"])[2] == "–"
-    desk = review_selectors.desk(people["field_manager"])
+    desk = review_health.desk(people["field_manager"])
     assert desk.overdue_total == 1  # the active team's one task; the ended team's no longer counts
     client.force_login(people["field_manager"])
     assert '<strong id="overdue-count">1</strong>' in client.get("/desk/").content.decode()
@@ -147,7 +148,7 @@ def test_a_goal_only_an_ended_team_worked_on_is_a_goal_nobody_works_on(people, m
     Team.objects.filter(pk=ended.pk).update(start_date=TODAY - datetime.timedelta(days=90),
                                             end_date=TODAY - datetime.timedelta(days=1))
     make_team(name="Alpha", goals=list(StrategicGoal.objects.filter(code="2a")))
-    review = review_selectors.review(people["advisor"])
+    review = review_rollups.review(people["advisor"])
     unworked = {g.code for g in review.unworked_goals}
     assert "1a" in unworked and "2a" not in unworked
     (row,) = [r for r in review.goals if r.key == "1a"]

@@ -8,4 +8,10 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login receiver)
+        # Django's place for wiring (models are loaded only now); signals connects the login receiver.
+        from teams import events
+
+        from . import services, signals  # noqa: F401
+
+        # Notifications derive from the teams' recorded events; which event tells whom: rules.py.
+        events.on_recorded(services.notify_about)

@@ -4,6 +4,7 @@ person's e-mail preferences. A notification remembers whether it went out by mai
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,29 @@ class Kind(models.TextChoices):
     TEAM_ENDED = "team_ended", _("Your team has ended")
     JOIN_REQUEST = "join_request", _("Someone asks to join your team")
     REVIEW_NOTE = "review_note", _("A review note on your team")
+
+
+def describe(kind: str, data: dict) -> str:
+    """A notification in words, in the reader's language (the names in `data` were frozen by rules.details)."""
+    d = {key: data.get(key, "") for key in ("team", "actor", "card", "due_date", "end_date", "days", "note")}
+    someone = d["actor"] or gettext("Someone")
+    if kind == Kind.TASK_ASSIGNED:
+        if d["card"]:
+            return gettext("%(actor)s assigned you “%(card)s” in %(team)s") % {**d, "actor": someone}
+        return gettext("%(actor)s assigned you a task in %(team)s") % {**d, "actor": someone}
+    if kind == Kind.MENTION:
+        return gettext("%(actor)s mentioned you in %(team)s") % {**d, "actor": someone}
+    if kind == Kind.TASK_DUE:
+        return gettext("“%(card)s” in %(team)s is due on %(due_date)s") % d
+    if kind == Kind.TEAM_ENDING:
+        return gettext("%(team)s ends on %(end_date)s") % d
+    if kind == Kind.TEAM_ENDED:
+        return gettext("%(team)s has ended; it is now read-only") % d
+    if kind == Kind.JOIN_REQUEST:
+        return gettext("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
+    if kind == Kind.REVIEW_NOTE:
+        return gettext("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
+    return d["team"]
 
 
 class Notification(models.Model):
@@ -44,8 +68,6 @@ class Notification(models.Model):
     @property
     def text(self):
         """Plain text in the reader's language (escaped by templates and by the bell's textContent)."""
-        from .rules import describe
-
         return describe(self.kind, self.data)
 
     def as_frame(self):

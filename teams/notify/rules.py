@@ -2,34 +2,37 @@
 
 `RULES` maps an event kind to a function returning ``[(kind, recipient ids)]``. Each reads
 the event's data defensively (a missing key means nobody to tell). The actor is never told
-about their own doing. `describe` words a notification in the reader's language.
+about their own doing. (A notification's words: models.describe.)
 """
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from collections.abc import Callable
 
-from teams.models import Membership
+from django.urls import reverse
+
+from teams.models import Event, Membership, Team
 
 from .models import Kind
 
+Targets = list[tuple[str, list[int]]]  # [(notification kind, recipient ids)]
 
-def _ids(value):
+
+def _ids(value: object) -> list[int]:
     if not isinstance(value, (list, tuple)):
         return []
     return [int(v) for v in value if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
 
 
-def _members(team_id, roles=None):
+def _members(team_id: int, roles: list[str] | None = None) -> list[int]:
     queryset = Membership.objects.filter(team_id=team_id, state=Membership.State.ACTIVE)
     if roles:
         queryset = queryset.filter(role__in=roles)
     return list(queryset.values_list("user_id", flat=True))
 
 
-def task_assigned(event):
+def task_assigned(event: Event) -> Targets:
     return [(Kind.TASK_ASSIGNED, _ids(event.data.get("added_assignees")))]
 
 
-def mentioned(event):
+def mentioned(event: Event) -> Targets:
     data = event.data
     # An edit tells only the people it newly mentions, when the discussion says who they are.
     people = data.get("added_mentions") if event.kind == "message.edited" and "added_mentions" in data \
@@ -37,23 +40,23 @@ def mentioned(event):
     return [(Kind.MENTION, _ids(people))]
 
 
-def join_requested(event):
+def join_requested(event: Event) -> Targets:
     return [(Kind.JOIN_REQUEST, _members(event.team_id, [Membership.Role.LEAD, Membership.Role.SUPPORTER]))]
 
 
-def review_note_added(event):
+def review_note_added(event: Event) -> Targets:
     return [(Kind.REVIEW_NOTE, _members(event.team_id))]
 
 
-def task_due(event):
+def task_due(event: Event) -> Targets:
     return [(Kind.TASK_DUE, _ids(event.data.get("assignees")))]
 
 
-def team_ending(event):
+def team_ending(event: Event) -> Targets:
     return [(Kind.TEAM_ENDING, _members(event.team_id))]
 
 
-def team_ended(event):
+def team_ended(event: Event) -> Targets:
     return [(Kind.TEAM_ENDED, _members(event.team_id))]
 
 
@@ -69,7 +72,7 @@ RULES = {
 }
 
 
-def rule_for(kind):
+def rule_for(kind: str) -> Callable[[Event], Targets] | None:
     if kind in RULES:
         return RULES[kind]
     if kind.startswith("card."):  # card.created, card.updated, card.assigned …: whoever was added
@@ -77,7 +80,7 @@ def rule_for(kind):
     return None
 
 
-def applies(event):
+def applies(event: Event) -> bool:
     """Whether the event may notify anyone at all (no query: most events do not)."""
     rule = rule_for(event.kind)
     if rule is None or not isinstance(event.data, dict):
@@ -87,7 +90,7 @@ def applies(event):
     return True
 
 
-def recipients(event):
+def recipients(event: Event) -> Targets:
     """[(notification kind, [user ids])] for the event, the actor left out."""
     if not applies(event):
         return []
@@ -105,7 +108,7 @@ def recipients(event):
     return result
 
 
-def details(event, team):
+def details(event: Event, team: Team) -> dict:
     """The names a notification's text needs, frozen at the time of the event."""
     data = event.data if isinstance(event.data, dict) else {}
     actor = event.actor
@@ -121,7 +124,7 @@ def details(event, team):
     }
 
 
-def url_for(kind, event, team):
+def url_for(kind: str, event: Event, team: Team) -> str:
     """Where the notification leads: the card or the very message when the event names one."""
     data = event.data if isinstance(event.data, dict) else {}
     card, channel, message = (data.get(key) for key in ("card", "channel", "message"))
@@ -141,25 +144,3 @@ def url_for(kind, event, team):
         return reverse("teams:detail", args=[team.slug])
     except Exception:  # a part not mounted (yet): the team page is always there
         return f"/teams/{team.slug}/"
-
-
-def describe(kind, data):
-    d = {key: data.get(key, "") for key in ("team", "actor", "card", "due_date", "end_date", "days", "note")}
-    someone = d["actor"] or _("Someone")
-    if kind == Kind.TASK_ASSIGNED:
-        if d["card"]:
-            return _("%(actor)s assigned you “%(card)s” in %(team)s") % {**d, "actor": someone}
-        return _("%(actor)s assigned you a task in %(team)s") % {**d, "actor": someone}
-    if kind == Kind.MENTION:
-        return _("%(actor)s mentioned you in %(team)s") % {**d, "actor": someone}
-    if kind == Kind.TASK_DUE:
-        return _("“%(card)s” in %(team)s is due on %(due_date)s") % d
-    if kind == Kind.TEAM_ENDING:
-        return _("%(team)s ends on %(end_date)s") % d
-    if kind == Kind.TEAM_ENDED:
-        return _("%(team)s has ended; it is now read-only") % d
-    if kind == Kind.JOIN_REQUEST:
-        return _("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
-    if kind == Kind.REVIEW_NOTE:
-        return _("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
-    return d["team"]

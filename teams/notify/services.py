@@ -1,25 +1,30 @@
 """Every write to notifications and mail preferences, and the mail jobs' work.
 
-`notify_about(event)` is the one hook in teams.events.record: it runs inside the writing
-transaction (so a notification exists exactly when its event does), in a savepoint, so a
-fault here is logged and never breaks the team change. After commit, the bell of each
+`notify_about(event, team)` consumes every recorded event (registered with
+teams.events.on_recorded in apps.py): it runs inside the writing transaction (so a
+notification exists exactly when its event does), in a savepoint, so a fault here is
+logged and never breaks the team change. After commit, the bell of each
 recipient rings on the channel-layer group "user.<id>" (realtime/notifications.py).
 """
 import datetime
 import logging
+from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teams.forms import MAX_ID
+from teams.models import Event, Team
 
 from . import rules
 from .models import DigestSent, Kind, MailPreference, Notification
@@ -28,13 +33,13 @@ log = logging.getLogger(__name__)
 DEFAULT_DIGEST_HOURS = getattr(settings, "NOTIFY_DIGEST_HOURS", MailPreference.Interval.DAILY)
 
 
-def user_group(user_id):
+def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
 # Deriving notifications from events ----------------------------------------------------
 
-def notify_about(event, team):
+def notify_about(event: Event, team: Team) -> list[Notification]:
     try:
         if not rules.applies(event):
             return []  # most events notify nobody: no query at all
@@ -55,7 +60,7 @@ def notify_about(event, team):
     return created
 
 
-def ring(notifications):
+def ring(notifications: Iterable[Notification]) -> None:
     """Tell each recipient's open pages (the bell); they re-read the list on resume anyway."""
     layer = get_channel_layer()
     for notification in notifications:
@@ -71,7 +76,7 @@ def ring(notifications):
 # The reader's actions ----------------------------------------------------------------
 
 @transaction.atomic
-def mark_read(user, ids=None):
+def mark_read(user: User, *, ids: list[int] | None = None) -> int:
     """Mark the user's notifications read (all unread when ids is None). Returns how many."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -86,7 +91,7 @@ def mark_read(user, ids=None):
     return count
 
 
-def mail_preference(user):
+def mail_preference(user: User) -> MailPreference:
     preference = getattr(user, "_mail_preference", None)
     if preference is None:
         preference = MailPreference.objects.filter(user=user).first() or MailPreference(
@@ -95,7 +100,7 @@ def mail_preference(user):
 
 
 @transaction.atomic
-def set_mail_preferences(user, *, digest, digest_hours, mail_kinds):
+def set_mail_preferences(user: User, *, digest: bool, digest_hours: int, mail_kinds: Iterable[str]) -> MailPreference:
     if digest_hours not in MailPreference.Interval.values:
         raise ValidationError({"digest_hours": _("Choose one of the offered intervals.")})
     unknown = set(mail_kinds) - set(Kind.values)
@@ -108,7 +113,7 @@ def set_mail_preferences(user, *, digest, digest_hours, mail_kinds):
     return preference
 
 
-def remember_language(user, language, *, replace=True):
+def remember_language(user: User, *, language: str, replace: bool = True) -> MailPreference | None:
     """Keep the person's UI language for their mails. Called when they switch language (replace)
     or log in (only if none is known yet: a chosen language outlasts a browser's default), never on
     ordinary requests; writes only when the language changes."""
@@ -126,26 +131,26 @@ def remember_language(user, language, *, replace=True):
 
 # Mail jobs ---------------------------------------------------------------------------
 
-def _preferences(user_ids):
+def _preferences(user_ids: Iterable[int]) -> dict[int, MailPreference]:
     found = {p.user_id: p for p in MailPreference.objects.filter(user_id__in=user_ids)}
     return {uid: found.get(uid) or MailPreference(user_id=uid, digest_hours=DEFAULT_DIGEST_HOURS) for uid in user_ids}
 
 
-def _pending():
+def _pending() -> QuerySet[Notification]:
     return Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True).exclude(
         recipient__email="")
 
 
-def _mail_language(preference):
+def _mail_language(preference: MailPreference) -> str:
     return preference.language or settings.LANGUAGE_CODE
 
 
-def language_of(user):
+def language_of(user: User) -> str:
     """The language the person reads in: the one they chose or logged in with last (mails, reports)."""
     return _mail_language(mail_preference(user))
 
 
-def send_single_mails(now=None):
+def send_single_mails(*, now: datetime.datetime | None = None) -> int:
     """Mail each pending notification of people who chose single mails. Claim, then send:
     a claimed row is never sent again, even by a second worker running at the same time."""
     now = now or timezone.now()
@@ -173,13 +178,13 @@ def send_single_mails(now=None):
     return sent
 
 
-def _window_start(now, hours):
+def _window_start(now: datetime.datetime, hours: int) -> datetime.datetime:
     epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.timezone.utc)  # a Monday, midnight UTC
     span = datetime.timedelta(hours=hours)
     return epoch + ((now - epoch) // span) * span
 
 
-def send_digests(now=None):
+def send_digests(*, now: datetime.datetime | None = None) -> int:
     """One mail per person and interval window with everything not yet mailed. The window's
     DigestSent row is written in the same transaction that marks the notifications: a
     second run in the same window finds the marker and sends nothing."""
@@ -219,5 +224,5 @@ def send_digests(now=None):
     return sent
 
 
-def _site():
+def _site() -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")

@@ -10,4 +10,4 @@ def remember_login_language(sender, request, user, **kwargs):
     # without a real request (the test client's force_login): then nothing changes.
     language = getattr(request, "LANGUAGE_CODE", None)
     if language:
-        services.remember_language(user, language, replace=False)
+        services.remember_language(user, language=language, replace=False)

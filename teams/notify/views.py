@@ -32,7 +32,7 @@ def notifications(request):
 def open_notification(request, notification_id):
     """The notification's link: marks it read (the bell counts it no more), then goes where it points."""
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    services.mark_read(request.user, [notification.pk])
+    services.mark_read(request.user, ids=[notification.pk])
     if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):  # a path of this site
         return redirect(notification.url)
     return redirect("notify:list")
@@ -47,7 +47,7 @@ def mark_read(request):
             ids = [int(request.POST["id"])]
         except ValueError:
             ids = []
-    services.mark_read(request.user, ids)
+    services.mark_read(request.user, ids=ids)
     if request.htmx:
         return render(request, "notify/_empty.html")
     target = request.POST.get("next")
@@ -88,5 +88,5 @@ def switch_language(request):
     response = set_language(request)
     chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)  # set only for a supported language
     if chosen is not None and request.user.is_authenticated:
-        services.remember_language(request.user, chosen.value)
+        services.remember_language(request.user, language=chosen.value)
     return response

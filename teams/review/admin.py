@@ -1,4 +1,4 @@
-"""Read-only admin: every change goes through teams.review.services (deleting a job run would re-arm
+"""Read-only admin: every change goes through the review services (deleting a job run would re-arm
 its reminder, a review note or closing report would vanish from the event log's story)."""
 from django.contrib import admin
 

@@ -2,26 +2,32 @@
 import csv
 import io
 import os
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from fpdf import FPDF
 
 from teams.models import Team
 from teams.notify.services import language_of
+from teams.permissions import viewable_teams
 
-from . import selectors
+from .health import team_health
+from .models import ReportExport
 
+Progress = Callable[[float], None]  # told the percentage done
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 
 
-def _teams(export):
+def _teams(export: ReportExport) -> QuerySet[Team]:
     if export.team_id:
         return Team.objects.filter(pk=export.team_id)
-    return selectors.visible_teams(export.requested_by).exclude(status=Team.Status.PROPOSED)
+    return viewable_teams(export.requested_by).exclude(status=Team.Status.PROPOSED)
 
 
-def rows(export, progress):
-    teams = selectors.team_health(_teams(export))
+def rows(export: ReportExport, progress: Progress) -> tuple[list[str], list[list]]:
+    teams = team_health(_teams(export))
     progress(40)
     header = [_("Team"), _("Status"), _("Start"), _("End"), _("Days left"), _("Strategic goals"),
               _("Fields of action"), _("Members"), _("Tasks done"), _("Tasks open"), _("Tasks overdue"),
@@ -47,7 +53,7 @@ def _safe_cell(value):
     return value
 
 
-def build_csv(export, progress):
+def build_csv(export: ReportExport, progress: Progress) -> bytes:
     header, body = rows(export, progress)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -68,9 +74,7 @@ def _font(pdf):
     return "Helvetica", lambda text: str(text).encode("latin-1", "replace").decode("latin-1")
 
 
-def build_pdf(export, progress):
-    from fpdf import FPDF
-
+def build_pdf(export: ReportExport, progress: Progress) -> bytes:
     header, body = rows(export, progress)
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=12)
@@ -99,7 +103,7 @@ def build_pdf(export, progress):
     return bytes(pdf.output())
 
 
-def build(export, progress):
+def build(export: ReportExport, progress: Progress) -> bytes:
     with translation.override(language_of(export.requested_by)):
         if export.format == "csv":
             return build_csv(export, progress)

@@ -9,11 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.models import Team
-from teams.permissions import Action, can, require, team_abilities
+from teams.permissions import (Action, can, can_download_report, can_export_report, can_schedule_reviews, can_see_meeting,
+                               can_write_minutes, require, team_abilities, viewable_teams)
 from teams.uploads import protected_file_response
 from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
-from . import charts, selectors, services
+from . import charts, closing, reports, rollups, selectors
+from .health import desk as desk_of
+from .health import team_health
+from . import meetings as meeting_services
+from . import outputs as output_services
 from .forms import (ClosingReportForm, MeetingForm, MinutesForm, OutputForm, OutputStatusForm, ReportRequestForm,
                     ReviewNoteForm)
 from .models import ClosingReport, Output, ReportExport, ReviewMeeting
@@ -21,27 +26,27 @@ from .models import ClosingReport, Output, ReportExport, ReviewMeeting
 
 @login_required
 def desk(request):
-    return render(request, "review/desk.html", {"desk": selectors.desk(request.user)})
+    return render(request, "review/desk.html", {"desk": desk_of(request.user)})
 
 
 @login_required
 def overview(request):
-    review = selectors.review(request.user)
+    review = rollups.review(request.user)
     return render(request, "review/overview.html", {
         "review": review, "coverage_chart": charts.goal_coverage(review.goals),
-        "can_export": services.can_export(request.user),
+        "can_export": can_export_report(request.user),
     })
 
 
 @login_required
 def unworked_goals(request):
-    review = selectors.review(request.user)
+    review = rollups.review(request.user)
     return render(request, "review/unworked.html", {"review": review})
 
 
 def _team_page_context(request, team, note_form=None):
     notes, meetings, outputs = selectors.team_review(team)
-    health = selectors.team_health([team])[0]
+    health = team_health([team])[0]
     return {
         "team": team, "can": team_abilities(request.user, team), "section": "review", "health": health,
         "notes": notes, "meetings": meetings, "outputs": outputs,
@@ -49,7 +54,7 @@ def _team_page_context(request, team, note_form=None):
         .select_related("written_by").first(),
         "burn_up_chart": charts.burn_up(selectors.burn_up(team)),
         "note_form": note_form or ReviewNoteForm(team=team),
-        "can_export": services.can_export(request.user, team),
+        "can_export": can_export_report(request.user, team),
         "seq": team.last_seq,
     }
 
@@ -74,7 +79,7 @@ def add_note(request, slug):
     team = viewable_team_or_404(request.user, slug)
     require(request.user, Action.REVIEW, team)
     form = ReviewNoteForm(request.POST, team=team)
-    note = apply(form, lambda data: services.add_review_note(request.user, team, **data))
+    note = apply(form, lambda data: meeting_services.add_review_note(request.user, team, **data))
     if note:
         messages.success(request, _("Your review note is posted."))
         return redirect(reverse("review:team", args=[team.slug]) + "#notes")
@@ -88,7 +93,7 @@ def outputs(request, slug):
     form = OutputForm(posted(request), request.FILES or None, team=team)
     if request.method == "POST":
         require(request.user, Action.CONTRIBUTE, team)
-        if apply(form, lambda data: services.add_output(request.user, team, **data)):
+        if apply(form, lambda data: output_services.add_output(request.user, team, **data)):
             messages.success(request, _("Output recorded."))
             return redirect("review:outputs", slug=team.slug)
     return render(request, "review/outputs.html", {
@@ -103,7 +108,7 @@ def output_status(request, slug, output_id):
     require(request.user, Action.CONTRIBUTE, team)
     output = get_object_or_404(Output, pk=output_id, team=team)
     form = OutputStatusForm(request.POST)
-    if apply(form, lambda data: services.set_output_status(request.user, output, **data)):
+    if apply(form, lambda data: output_services.set_output_status(request.user, output, **data)):
         messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Unknown status."))
@@ -127,7 +132,7 @@ def conclude(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.CONCLUDE, team)
     form = ClosingReportForm(posted(request), team=team)
-    if request.method == "POST" and apply(form, lambda data: services.conclude_with_report(request.user, team, data)):
+    if request.method == "POST" and apply(form, lambda data: closing.conclude_with_report(request.user, team, **data)):
         messages.success(request, _("The team is concluded; its closing report is on its review page."))
         return redirect("teams:detail", slug=team.slug)
     return render(request, "review/conclude.html", {"team": team, "form": form,
@@ -136,13 +141,13 @@ def conclude(request, slug):
 
 @login_required
 def meetings(request):
-    teams = selectors.visible_teams(request.user).exclude(status=Team.Status.ARCHIVED).order_by("name")
-    may_schedule = selectors.is_reviewer(request.user)
+    teams = viewable_teams(request.user).exclude(status=Team.Status.ARCHIVED).order_by("name")
+    may_schedule = can_schedule_reviews(request.user)
     form = MeetingForm(posted(request), teams=teams) if may_schedule else None
     if request.method == "POST":
         if not may_schedule:
             raise PermissionDenied(_("Only the advisory board and cluster management schedule reviews."))
-        meeting = apply(form, lambda data: services.schedule_review(request.user, **data))
+        meeting = apply(form, lambda data: meeting_services.schedule_review(request.user, **data))
         if meeting:
             messages.success(request, _("The review is scheduled; the agenda is drawn from the teams' progress."))
             return redirect("review:meeting", meeting_id=meeting.pk)
@@ -154,7 +159,7 @@ def _meeting_or_404(user, meeting_id):
     meeting = get_object_or_404(ReviewMeeting.objects.prefetch_related("teams", "notes__author", "notes__team"),
                                 pk=meeting_id)
     teams = list(meeting.teams.all())
-    if not any(can(user, Action.VIEW, team) for team in teams):
+    if not can_see_meeting(user, teams):
         raise Http404
     return meeting, teams
 
@@ -162,12 +167,12 @@ def _meeting_or_404(user, meeting_id):
 @login_required
 def meeting(request, meeting_id):
     meeting, teams = _meeting_or_404(request.user, meeting_id)
-    may_write = all(can(request.user, Action.REVIEW, team) for team in teams)
+    may_write = can_write_minutes(request.user, teams)
     form = MinutesForm(posted(request), initial={"minutes": meeting.minutes}) if may_write else None
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied(_("Only the advisory board and cluster management record minutes."))
-        if apply(form, lambda data: services.record_minutes(request.user, meeting, **data)):
+        if apply(form, lambda data: meeting_services.record_minutes(request.user, meeting, **data)):
             messages.success(request, _("Minutes saved."))
             return redirect("review:meeting", meeting_id=meeting.pk)
     visible_notes = [n for n in meeting.notes.all() if can(request.user, Action.VIEW, n.team)]
@@ -186,13 +191,13 @@ def request_report(request):
     team = None
     if form.cleaned_data["team"]:
         team = viewable_team_or_404(request.user, form.cleaned_data["team"])
-    export = services.request_report(request.user, team=team, format=form.cleaned_data["format"])
+    export = reports.request_report(request.user, team=team, format=form.cleaned_data["format"])
     return redirect("review:report", export_id=export.pk)
 
 
 def _export_or_404(user, export_id):
     export = get_object_or_404(ReportExport.objects.select_related("team"), pk=export_id)
-    if not services.can_download(user, export):
+    if not can_download_report(user, export):
         raise Http404
     return export
 

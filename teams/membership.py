@@ -1,0 +1,128 @@
+"""Every write to a team's memberships: invitations, join requests, roles, leaving.
+
+Services follow the contract in teams/services.py. Each membership change grants the role's
+django-guardian object permissions in the same transaction (teams.permissions asks them).
+"""
+from django.contrib.auth.models import Permission, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import events
+from .models import Event, Membership, Team, TeamUserObjectPermission
+from .permissions import ROLE_PERMISSIONS, Action, can, lock_and_require, lock_team, require_removal
+
+
+def member_summary(membership: Membership) -> dict:
+    user = membership.user
+    return {"user": user.pk, "name": user.get_full_name() or user.username, "role": membership.role,
+            "state": membership.state}
+
+
+def _grant_role_permissions(membership: Membership) -> None:
+    """Make the user's guardian permissions on the team exactly those of the role."""
+    TeamUserObjectPermission.objects.filter(user=membership.user, content_object=membership.team).delete()
+    if membership.state != Membership.State.ACTIVE:
+        return
+    codenames = ROLE_PERMISSIONS[membership.role]
+    perms = Permission.objects.filter(content_type__app_label="teams", codename__in=codenames)
+    TeamUserObjectPermission.objects.bulk_create(
+        TeamUserObjectPermission(user=membership.user, content_object=membership.team, permission=perm)
+        for perm in perms
+    )
+
+
+def add_member(team: Team, user: User, *, role: str, state: str = Membership.State.ACTIVE) -> Membership:
+    """A membership with its permissions, inside a service that has checked and locked (no event:
+    the calling service records its own)."""
+    membership = Membership.objects.create(team=team, user=user, role=role, state=state)
+    _grant_role_permissions(membership)
+    return membership
+
+
+def _check_not_last_lead(membership: Membership, new_role: str | None = None) -> None:
+    if membership.role != Membership.Role.LEAD or new_role == Membership.Role.LEAD:
+        return
+    leads = Membership.objects.filter(team=membership.team, role=Membership.Role.LEAD,
+                                      state=Membership.State.ACTIVE).count()
+    if leads <= 1:
+        raise ValidationError(_("A team needs a lead: make someone else lead first."))
+
+
+@transaction.atomic
+def invite_member(actor: User, team: Team, *, user: User, role: str) -> Membership:
+    team = lock_and_require(actor, Action.INVITE, team)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == Membership.Role.LEAD and not can(actor, Action.CHANGE_ROLES, team):
+        raise PermissionDenied(_("Only a lead or cluster management can name a lead."))
+    existing = Membership.objects.filter(team=team, user=user).first()
+    if existing and existing.state == Membership.State.ACTIVE:
+        raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user.get_full_name() or user}})
+    if existing:  # an open join request: inviting answers it
+        existing.role, existing.state = role, Membership.State.ACTIVE
+        existing.save(update_fields=["role", "state"])
+        membership = existing
+        _grant_role_permissions(membership)
+    else:
+        membership = add_member(team, user, role=role)
+    events.record(team, "member.added", actor, member_summary(membership))
+    return membership
+
+
+@transaction.atomic
+def request_to_join(actor: User, team: Team, *, message: str = "") -> Membership:
+    team = lock_and_require(actor, Action.REQUEST_JOIN, team)
+    if Membership.objects.filter(team=team, user=actor).exists():
+        raise ValidationError(_("You have already asked to join this team."))
+    membership = Membership(team=team, user=actor, role=Membership.Role.EXPERT,
+                            state=Membership.State.REQUESTED, message=message)
+    membership.full_clean(exclude=["team", "user"])
+    membership.save()
+    events.record(team, "member.requested", actor, {**member_summary(membership), "message": message})
+    return membership
+
+
+@transaction.atomic
+def answer_join_request(actor: User, membership: Membership, *, approve: bool) -> Event:
+    team = lock_and_require(actor, Action.APPROVE_JOIN, membership.team)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.state != Membership.State.REQUESTED:
+        raise ValidationError(_("This join request has already been answered."))
+    if approve:
+        membership.state = Membership.State.ACTIVE
+        membership.save(update_fields=["state"])
+        _grant_role_permissions(membership)
+        return events.record(team, "member.added", actor, member_summary(membership))
+    summary = member_summary(membership)
+    membership.delete()
+    return events.record(team, "member.declined", actor, summary)
+
+
+@transaction.atomic
+def change_role(actor: User, membership: Membership, *, role: str) -> Event:
+    team = lock_and_require(actor, Action.CHANGE_ROLES, membership.team)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if membership.state != Membership.State.ACTIVE:
+        raise ValidationError(_("Answer the join request first."))
+    _check_not_last_lead(membership, role)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _grant_role_permissions(membership)
+    return events.record(team, "member.role_changed", actor, member_summary(membership))
+
+
+@transaction.atomic
+def remove_member(actor: User, membership: Membership) -> Event:
+    """Removing someone, or leaving (the rule: permissions.require_removal, so the lock is taken alone)."""
+    team = lock_team(membership.team)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    require_removal(actor, membership, team)
+    _check_not_last_lead(membership)
+    summary = member_summary(membership)
+    membership.state = Membership.State.REQUESTED  # revoke before delete: guardian rows go with the role
+    _grant_role_permissions(membership)
+    membership.delete()
+    return events.record(team, "member.removed", actor, summary)

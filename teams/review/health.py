@@ -1,0 +1,97 @@
+"""Each team's health for the desk, the review pages and the agenda, in a constant number of queries.
+
+`team_health` annotates each team with its task and output counts by correlated
+subqueries (no join fan-out) and decorates it with its time used, what is overdue and
+whether it has gone silent: the same few queries for 5 teams or 200.
+"""
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from teams.board.models import Card
+from teams.models import Membership, StrategicGoal, Team
+from teams.permissions import viewable_teams
+
+from .models import Output
+
+ENDING_WITHIN_DAYS = 30
+SILENT_AFTER_DAYS = 14
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) subquery for annotate()."""
+    return Coalesce(Subquery(queryset.order_by().values("team_id").annotate(n=Count("pk")).values("n")[:1],
+                             output_field=IntegerField()), Value(0))
+
+
+def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None) -> QuerySet[Team]:
+    today = today or timezone.localdate()
+    cards = Card.objects.filter(team_id=OuterRef("pk"), archived=False)
+    queryset = queryset.annotate(
+        tasks_done=_count(cards.filter(column__is_done=True)),
+        tasks_open=_count(cards.filter(column__is_done=False)),
+        tasks_overdue=_count(cards.filter(column__is_done=False, due_date__lt=today)),
+    )
+    outputs = Output.objects.filter(team_id=OuterRef("pk"))
+    requests = Membership.objects.filter(team_id=OuterRef("pk"), state=Membership.State.REQUESTED)
+    members = Membership.objects.filter(team_id=OuterRef("pk"), state=Membership.State.ACTIVE)
+    return queryset.annotate(
+        outputs_done=_count(outputs.filter(status=Output.Status.DONE)),
+        outputs_total=_count(outputs),
+        pending_requests=_count(requests),
+        member_total=_count(members),
+    ).prefetch_related(
+        Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
+
+
+def _decorate(team: Team, today: datetime.date) -> Team:
+    team.days_total = max((team.end_date - team.start_date).days, 1)
+    team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
+    active = team.phase == Team.Phase.ACTIVE
+    # An ended, concluded or proposed team has no days left and nothing overdue: its work is not running.
+    team.days_remaining = max((team.end_date - today).days, 0) if active else 0
+    if not active:
+        team.tasks_overdue = 0
+    team.time_used_percent = round(100 * team.days_used / team.days_total)
+    total = team.tasks_done + team.tasks_open
+    team.tasks_total = total
+    team.done_percent = round(100 * team.tasks_done / total) if total else 0
+    team.ending_soon = active and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
+    silent_since = timezone.now() - datetime.timedelta(days=SILENT_AFTER_DAYS)
+    team.silent = active and team.last_activity_at < silent_since
+    return team
+
+
+def team_health(teams: Iterable[Team] | QuerySet[Team], *, today: datetime.date | None = None) -> list[Team]:
+    today = today or timezone.localdate()
+    ids = [t.pk for t in teams] if not hasattr(teams, "query") else teams.values("pk")
+    queryset = with_health(Team.objects.filter(pk__in=ids), today=today).order_by("end_date", "name")
+    return [_decorate(team, today) for team in queryset]
+
+
+@dataclass
+class Desk:
+    teams: list
+    ending_soon: list
+    silent: list
+    with_requests: list
+    overdue_total: int
+
+
+def desk(user: User, *, today: datetime.date | None = None) -> Desk:
+    """The field-of-action manager's desk: their field's running (and proposed) teams."""
+    today = today or timezone.localdate()
+    base = viewable_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
+    teams = team_health(base, today=today)
+    return Desk(
+        teams=teams,
+        ending_soon=[t for t in teams if t.ending_soon],
+        silent=[t for t in teams if t.silent],
+        with_requests=[t for t in teams if t.pending_requests],
+        overdue_total=sum(t.tasks_overdue for t in teams),
+    )
