@@ -18,7 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from teams import services
-from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
+from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
+from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,18 +116,8 @@ def make_user(username, role=None, fields=(), **extra):
 
 @pytest.fixture
 def people(db):
-    """One person per role relevant to a team in the LST field."""
-    return {
-        "manager": make_user("manager", ClusterRole.CLUSTER_MANAGEMENT),
-        "lead": make_user("lead"),
-        "expert": make_user("expert"),
-        "observer": make_user("observer"),
-        "supporter": make_user("supporter", ClusterRole.FIELD_MANAGER, ["LST"]),
-        "field_manager": make_user("fieldmanager", ClusterRole.FIELD_MANAGER, ["LST"]),
-        "other_field_manager": make_user("othermanager", ClusterRole.FIELD_MANAGER, ["IC"]),
-        "advisor": make_user("advisor", ClusterRole.ADVISORY_BOARD),
-        "outsider": make_user("outsider"),
-    }
+    """One person per role relevant to a team in the LST field (tests/matrix.py: who they are, what they may do)."""
+    return {role: make_user(name, cluster_role, fields) for role, (name, cluster_role, fields) in PEOPLE.items()}
 
 
 def team_data(**overrides):

@@ -137,7 +137,8 @@ async def test_connecting_reads_one_cached_snapshot(people, team, monkeypatch):
     """Five people connect: the members are read from the database once, not once per connection,
     and each newcomer's snapshot still lists everyone already online."""
     from realtime import presence
-    from tests.discussion_helpers import clear_cache, connect
+    from tests.discussion_helpers import clear_cache
+    from tests.ws_client import connect
 
     await database_sync_to_async(clear_cache)()
     monkeypatch.setattr(presence, "SNAPSHOT_AGE", 3600.0)  # no recomputation during the test
