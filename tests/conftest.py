@@ -30,6 +30,19 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 def pytest_configure(config):
     config.addinivalue_line("markers", "server_log_allows(*patterns): records (regular expressions) a test "
                                        "expects in the logs of the servers it starts, e.g. after killing Redis")
+    config.addinivalue_line("markers", "live: starts a real server (daphne, chromium); set on every test that uses "
+                                       "one of LIVE_FIXTURES")
+    config.addinivalue_line("markers", "fuzz: hypothesis runs of many examples")
+
+
+LIVE_FIXTURES = {"daphne_server", "chromium", "strict_daphne", "two_daphnes", "celery_worker", "gated_worker"}
+
+
+def pytest_collection_modifyitems(items):
+    """`make test-fast` leaves out what starts real servers: marked here, so that no test can forget it."""
+    for item in items:
+        if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.live)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ from teams.models import Event, Team
 from tests.discussion_helpers import clear_cache, general
 from tests.ws_client import connect, open_socket, session_cookie, until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
 EXAMPLES = int(os.environ.get("FUZZ_FRAME_EXAMPLES", 40))  # per frame type (20 types)
 GARBAGE_EXAMPLES = 3 * EXAMPLES
