@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite bench messages clean
+.PHONY: run test test-fast test-sqlite bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(STAMP) $(NODE_STAMP)
 $(NODE_STAMP): package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the accessibility test (axe-core) will not run"; fi
+
+# The unit suites while working: no server started (tests/conftest.py marks those "live"), no browser,
+# no PostgreSQL/Redis, no fuzzing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not integration and not browser and not live and not fuzz"
 
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q

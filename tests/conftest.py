@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from teams import membership as membership_services
 from teams import services
-from teams.models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal
+from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
+from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,19 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 def pytest_configure(config):
     config.addinivalue_line("markers", "server_log_allows(*patterns): records (regular expressions) a test "
                                        "expects in the logs of the servers it starts, e.g. after killing Redis")
+    config.addinivalue_line("markers", "live: starts a real server (daphne, chromium); set on every test that uses "
+                                       "one of LIVE_FIXTURES")
+    config.addinivalue_line("markers", "fuzz: hypothesis runs of many examples")
+
+
+LIVE_FIXTURES = {"daphne_server", "chromium", "strict_daphne", "two_daphnes", "celery_worker", "gated_worker"}
+
+
+def pytest_collection_modifyitems(items):
+    """`make test-fast` leaves out what starts real servers: marked here, so that no test can forget it."""
+    for item in items:
+        if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.live)
 
 
 @pytest.fixture(scope="session")
@@ -116,18 +130,8 @@ def make_user(username, role=None, fields=(), **extra):
 
 @pytest.fixture
 def people(db):
-    """One person per role relevant to a team in the LST field."""
-    return {
-        "manager": make_user("manager", ClusterRole.CLUSTER_MANAGEMENT),
-        "lead": make_user("lead"),
-        "expert": make_user("expert"),
-        "observer": make_user("observer"),
-        "supporter": make_user("supporter", ClusterRole.FIELD_MANAGER, ["LST"]),
-        "field_manager": make_user("fieldmanager", ClusterRole.FIELD_MANAGER, ["LST"]),
-        "other_field_manager": make_user("othermanager", ClusterRole.FIELD_MANAGER, ["IC"]),
-        "advisor": make_user("advisor", ClusterRole.ADVISORY_BOARD),
-        "outsider": make_user("outsider"),
-    }
+    """One person per role relevant to a team in the LST field (tests/matrix.py: who they are, what they may do)."""
+    return {role: make_user(name, cluster_role, fields) for role, (name, cluster_role, fields) in PEOPLE.items()}
 
 
 def team_data(**overrides):

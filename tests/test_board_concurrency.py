@@ -11,13 +11,12 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from websockets.asyncio.client import connect
 
 from teams.board import services
 from teams.board.models import Card, Column
 from teams.models import Event
-from tests.board_helpers import session_cookie
 from tests.conftest import Daphne, missing
+from tests.ws_client import live_socket, next_event, request, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,15 +66,6 @@ def two_daphnes(transactional_db):
         server.stop()
 
 
-async def receive_until(socket, predicate, timeout=10):
-    skipped = []
-    while True:
-        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout))
-        if predicate(frame):
-            return frame, skipped
-        skipped.append(frame)
-
-
 @pytest.mark.integration
 def test_two_clients_on_two_daphnes_move_the_same_card_at_once(two_daphnes, people, team):
     cols = board_columns(team)
@@ -85,26 +75,24 @@ def test_two_clients_on_two_daphnes_move_the_same_card_at_once(two_daphnes, peop
     targets = [cols[2].pk, cols[3].pk]
 
     async def scenario():
-        sockets = [await connect(f"{server.ws_url}/ws/teams/{team.slug}/", open_timeout=10,
-                                 additional_headers={"Origin": server.url, "Cookie": cookie})
+        sockets = [await live_socket(server, f"/ws/teams/{team.slug}/", cookie)
                    for server, cookie in zip(two_daphnes, cookies)]
         try:
             for socket in sockets:
                 await socket.send(json.dumps({"type": "resume", "after": seen}))
-                await receive_until(socket, lambda f: f["type"] == "resumed")
+                await until(socket, lambda f: f["type"] == "resumed", timeout=10)
 
-            async def move(n):
-                await sockets[n].send(json.dumps({"type": "card.move", "id": f"m{n}", "card": card.pk,
-                                                  "column": targets[n], "after": None, "version": 1}))
-                return await receive_until(sockets[n], lambda f: f.get("id") == f"m{n}")
+            def move(n):
+                return request(sockets[n], {"type": "card.move", "id": f"m{n}", "card": card.pk, "column": targets[n],
+                                            "after": None, "version": 1}, timeout=10)
             answers = await asyncio.gather(move(0), move(1))
-            kinds = sorted(answer["type"] for answer, _ in answers)
+            kinds = sorted(answer["type"] for answer in answers)
             assert kinds == ["ack", "error"]
-            winner = next(n for n, (answer, _) in enumerate(answers) if answer["type"] == "ack")
-            # Each client, on its own daphne, converges on the one card.moved event (seen before or after the answer).
-            for n, socket in enumerate(sockets):
-                early = [f for f in answers[n][1] if f["type"] == "event"]
-                event = early[0] if early else (await receive_until(socket, lambda f: f["type"] == "event"))[0]
+            winner = next(n for n, answer in enumerate(answers) if answer["type"] == "ack")
+            # Each client, on its own daphne, converges on the one card.moved event (seen before or after the answer:
+            # request() holds an event that came first).
+            for socket in sockets:
+                event = await next_event(socket, timeout=10)
                 assert event["event"] == "card.moved" and event["data"]["column"] == targets[winner]
                 assert event["seq"] == seen + 1
             return targets[winner]

@@ -12,7 +12,8 @@ from channels.db import database_sync_to_async as sync_to_async  # closes its co
 from teams.board import services
 from teams.board.models import Card, Column
 from teams.models import Event
-from tests.board_helpers import connect, next_event, nothing_pending, open_socket, request
+from tests.matrix import VISITORS, may, roles_that
+from tests.ws_client import connect, next_event, nothing_pending, open_socket, request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,9 +53,9 @@ async def test_member_receives_live_events_and_the_sender_an_ack(people, board):
         await watcher.disconnect()
 
 
-@pytest.mark.parametrize("who", ["outsider", "other_field_manager", None])
+@pytest.mark.parametrize("who", roles_that("view", allowed=False, among=VISITORS))
 async def test_non_members_and_anonymous_are_refused(people, board, who):
-    connected, communicator = await open_socket(people[who] if who else None, board["team"])
+    connected, communicator = await open_socket(people.get(who), board["team"])
     try:
         assert not connected
     finally:
@@ -62,7 +63,7 @@ async def test_non_members_and_anonymous_are_refused(people, board, who):
 
 
 async def test_foreign_origin_is_refused(people, board):
-    connected, communicator = await open_socket(people["expert"], board["team"], origin=(b"origin", b"http://evil.example"))
+    connected, communicator = await open_socket(people["expert"], board["team"], origin="http://evil.example")
     try:
         assert not connected
     finally:
@@ -71,7 +72,7 @@ async def test_foreign_origin_is_refused(people, board):
 
 async def test_read_only_roles_get_forbidden_and_nothing_is_written(people, board):
     team, cols, (first, *_) = board["team"], board["columns"], board["cards"]
-    for role in ("observer", "advisor", "field_manager"):
+    for role in [role for role in roles_that("view") if not may(role, "contribute")]:
         client = await connect(people[role], team)
         try:
             before = await sync_to_async(Event.objects.count)()

@@ -1,15 +1,13 @@
 """The board against a running daphne: a real socket (websockets) and real Chromium (Playwright)."""
 import asyncio
 import json
-import time
 
 import pytest
-from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from teams.board import services
 from teams.board.models import Card, Column
-from tests.board_helpers import session_cookie
+from tests.ws_client import live_socket, poll, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,33 +20,10 @@ def new_card(people, team, column, title):
     return Card.objects.get(pk=services.create_card(people["lead"], team, column=column, title=title).data["card"])
 
 
-def poll(condition, timeout=10):
-    """Wait for a condition with a deadline (synchronisation, not a timed assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
-
 # A real socket -----------------------------------------------------------------------------
 
-async def ws_connect(server, team, cookie):
-    headers = {"Origin": server.url}
-    if cookie:
-        headers["Cookie"] = cookie
-    return await connect(f"{server.ws_url}/ws/teams/{team.slug}/", additional_headers=headers, open_timeout=10)
-
-
-async def receive_until(socket, predicate, timeout=10):
-    skipped = []
-    while True:
-        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout))
-        if predicate(frame):
-            return frame, skipped
-        skipped.append(frame)
+def ws_connect(server, team, cookie):
+    return live_socket(server, f"/ws/teams/{team.slug}/", cookie)
 
 
 def test_real_socket_live_events_refusal_and_resume(daphne_server, people, team):
@@ -68,16 +43,16 @@ def test_real_socket_live_events_refusal_and_resume(daphne_server, people, team)
         try:
             for socket in (watcher, mover):
                 await socket.send(json.dumps({"type": "resume", "after": seen}))
-                await receive_until(socket, lambda f: f["type"] == "resumed")
+                await until(socket, lambda f: f["type"] == "resumed", timeout=10)
             await mover.send(json.dumps({"type": "card.move", "id": "m", "card": card.pk, "column": cols[2].pk,
                                          "after": None, "version": 1}))
-            ack, _ = await receive_until(mover, lambda f: f.get("id") == "m")
+            ack = await until(mover, lambda f: f.get("id") == "m", timeout=10)
             assert ack["type"] == "ack"
-            event, _ = await receive_until(watcher, lambda f: f["type"] == "event")
+            event = await until(watcher, lambda f: f["type"] == "event", timeout=10)
             assert event["event"] == "card.moved" and event["seq"] == ack["seq"] and event["data"]["card"] == card.pk
             await mover.send(json.dumps({"type": "card.move", "id": "n", "card": card.pk, "column": cols[3].pk,
                                          "after": None, "version": 2}))
-            latest, _ = await receive_until(mover, lambda f: f.get("id") == "n")
+            latest = await until(mover, lambda f: f.get("id") == "n", timeout=10)
         finally:
             await watcher.close()
             await mover.close()
@@ -85,7 +60,8 @@ def test_real_socket_live_events_refusal_and_resume(daphne_server, people, team)
         late = await ws_connect(daphne_server, team, cookies["observer"])
         try:
             await late.send(json.dumps({"type": "resume", "after": seen}))
-            resumed, skipped = await receive_until(late, lambda f: f["type"] == "resumed")
+            skipped = []
+            resumed = await until(late, lambda f: f["type"] == "resumed", timeout=10, skipped=skipped)
             events = [f for f in skipped if f["type"] == "event"]
             assert [e["seq"] for e in events] == [ack["seq"], latest["seq"]] == [seen + 1, seen + 2]
             assert resumed["seq"] == latest["seq"]

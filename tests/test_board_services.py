@@ -11,6 +11,7 @@ from teams import services as team_services
 from teams.board import ranks, selectors, services
 from teams.board.models import Attachment, Card, Column
 from teams.models import Event, StrategicGoal
+from tests.matrix import roles_that
 
 pytestmark = pytest.mark.django_db
 
@@ -158,14 +159,14 @@ def test_assignees_must_be_members_and_goals_the_teams_own(people, team):
 
 def test_roles_who_may_change_cards_and_columns(people, team):
     backlog = columns(team)[0]
-    for role in ("expert", "lead", "supporter", "manager"):
+    for role in roles_that("contribute"):
         new_card(people[role], team, backlog, f"by {role}")
-    for role in ("observer", "advisor", "field_manager", "outsider", "other_field_manager"):
+    for role in roles_that("contribute", allowed=False):
         with pytest.raises(PermissionDenied):
             new_card(people[role], team, backlog, f"by {role}")
-    for role in ("lead", "supporter", "manager"):
+    for role in roles_that("edit"):
         services.create_column(people[role], team, name=f"col {role}")
-    for role in ("expert", "observer", "advisor", "field_manager", "outsider"):
+    for role in roles_that("edit", allowed=False):
         with pytest.raises(PermissionDenied):
             services.create_column(people[role], team, name="nope")
     assert not Column.objects.filter(name="nope").exists()

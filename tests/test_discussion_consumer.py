@@ -13,7 +13,8 @@ from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
 from teams import membership as membership_services
 from teams.models import Event, Membership, Team
-from tests.discussion_helpers import clear_cache, connect, general, request, until
+from tests.discussion_helpers import clear_cache, general
+from tests.ws_client import connect, next_event, request, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,26 +23,20 @@ def counts():
     return Message.objects.count(), Event.objects.count(), Reaction.objects.count()
 
 
-async def next_event(communicator):
-    frame, _skipped = await until(communicator, lambda f: f["type"] == "event")
-    return frame
-
-
 async def test_post_is_acked_and_broadcast(people, team):
     channel = await sync_to_async(general)(team)
     writer = await connect(people["expert"], team)
     reader = await connect(people["observer"], team)
     try:
-        ack, before = await request(writer, {"type": "message.post", "id": "r1", "channel": channel.pk,
-                                             "body": "Hello @lead, see **this**"})
+        ack = await request(writer, {"type": "message.post", "id": "r1", "channel": channel.pk,
+                                     "body": "Hello @lead, see **this**"})
         assert ack["type"] == "ack" and ack["id"] == "r1" and isinstance(ack["seq"], int)
         event = await next_event(reader)
         assert event["seq"] == ack["seq"] and event["event"] == "message.posted"
         data = event["data"]
         assert data["channel"] == channel.pk and data["thread"] is None
         assert data["mentions"] == [people["lead"].pk] and "<strong>this</strong>" in data["html"]
-        mine = [f for f in before if f["type"] == "event"] or [await next_event(writer)]
-        assert mine[0]["seq"] == ack["seq"]  # the writer sees its own event too, once
+        assert (await next_event(writer))["seq"] == ack["seq"]  # the writer sees its own event too, once
     finally:
         await writer.disconnect()
         await reader.disconnect()
@@ -120,15 +115,16 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
     try:
         before = await sync_to_async(counts)()
         await sender.send_to(text_data=frame)
-        error, _skipped = await until(sender, lambda f: f["type"] == "error")
+        error = await until(sender, lambda f: f["type"] == "error")
         assert error["code"] == code, error
         assert error["message"] and "Traceback" not in error["message"]
         assert await sync_to_async(counts)() == before, "nothing written"
         # the connection still works, and the bystander's next frame is the next real event
-        ack, _ = await request(sender, {"type": "message.post", "id": "ok", "channel": ids["GENERAL"],
-                                        "body": "still here"})
+        ack = await request(sender, {"type": "message.post", "id": "ok", "channel": ids["GENERAL"],
+                                     "body": "still here"})
         assert ack["type"] == "ack"
-        event, skipped = await until(bystander, lambda f: f["type"] in ("event", "typing", "error"))
+        skipped = []
+        event = await until(bystander, lambda f: f["type"] in ("event", "typing", "error"), skipped=skipped)
         assert event["type"] == "event" and event["seq"] == ack["seq"], (event, skipped)
     finally:
         await sender.disconnect()
@@ -139,8 +135,8 @@ async def test_html_and_script_are_inert_in_events(people, team):
     channel = await sync_to_async(general)(team)
     writer = await connect(people["expert"], team)
     try:
-        ack, _ = await request(writer, {"type": "message.post", "id": "1", "channel": channel.pk,
-                                        "body": "<script>alert(1)</script><img src=x onerror=alert(2)>ok"})
+        ack = await request(writer, {"type": "message.post", "id": "1", "channel": channel.pk,
+                                     "body": "<script>alert(1)</script><img src=x onerror=alert(2)>ok"})
         event = await next_event(writer)
         assert ack["type"] == "ack" and "<script" not in event["data"]["html"]
         assert "onerror" not in event["data"]["html"] and "ok" in event["data"]["html"]
@@ -152,9 +148,9 @@ async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
     channel = await sync_to_async(general)(team)
     observer = await connect(people["observer"], team)
     try:
-        error, _ = await request(observer, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "hi"})
+        error = await request(observer, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "hi"})
         assert error["code"] == "forbidden"
-        error, _ = await request(observer, {"type": "typing", "id": "t", "channel": channel.pk})
+        error = await request(observer, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
     finally:
         await observer.disconnect()
@@ -169,9 +165,9 @@ async def test_per_person_rate_limit_spans_connections(people, team, settings):
     tab2 = await connect(people["expert"], team)
     try:
         for n, tab in enumerate([tab1, tab2, tab1]):
-            ack, _ = await request(tab, {"type": "message.post", "id": f"m{n}", "channel": channel.pk, "body": "x"})
+            ack = await request(tab, {"type": "message.post", "id": f"m{n}", "channel": channel.pk, "body": "x"})
             assert ack["type"] == "ack"
-        error, _ = await request(tab2, {"type": "message.post", "id": "m9", "channel": channel.pk, "body": "x"})
+        error = await request(tab2, {"type": "message.post", "id": "m9", "channel": channel.pk, "body": "x"})
         assert error["code"] == "rate_limited" and "too fast" in error["message"]
         assert await sync_to_async(Message.objects.count)() == 3
     finally:
@@ -185,9 +181,9 @@ async def test_connection_token_bucket(people, team, settings):
     channel = await sync_to_async(general)(team)
     client = await connect(people["expert"], team)  # the resume frame took one token
     try:
-        first, _ = await request(client, {"type": "ping", "id": "p0"})
-        second, _ = await request(client, {"type": "ping", "id": "p1"})
-        refused, _ = await request(client, {"type": "message.post", "id": "p2", "channel": channel.pk, "body": "x"})
+        first = await request(client, {"type": "ping", "id": "p0"})
+        second = await request(client, {"type": "ping", "id": "p1"})
+        refused = await request(client, {"type": "message.post", "id": "p2", "channel": channel.pk, "body": "x"})
         assert (first["type"], second["type"]) == ("pong", "pong")
         assert refused["code"] == "rate_limited" and not await sync_to_async(Message.objects.exists)()
     finally:
@@ -199,43 +195,37 @@ async def test_every_command_round_trip(people, team):
     expert = await connect(people["expert"], team)
     lead = await connect(people["lead"], team)
     try:
-        ack, _ = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "root"})
+        ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "root"})
         root = (await sync_to_async(Message.objects.get)(body="root")).pk
-        ack, _ = await request(lead, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "reply",
-                                      "thread": root})
-        reply = await next_event_of(expert, "message.posted", lambda d: d["thread"] == root)
+        ack = await request(lead, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "reply",
+                                   "thread": root})
+        reply = (await next_event(expert, "message.posted", lambda d: d["thread"] == root))["data"]
         assert reply["followers"] == [people["expert"].pk]
-        ack, _ = await request(expert, {"type": "message.edit", "id": "3", "message": root, "body": "root v2"})
-        assert (await next_event_of(lead, "message.edited"))["body"] == "root v2"
-        ack, _ = await request(lead, {"type": "reaction.add", "id": "4", "message": root, "emoji": "🎉"})
-        assert (await next_event_of(expert, "reaction.added"))["count"] == 1
-        ack, _ = await request(lead, {"type": "reaction.remove", "id": "5", "message": root, "emoji": "🎉"})
-        assert (await next_event_of(expert, "reaction.removed"))["count"] == 0
+        ack = await request(expert, {"type": "message.edit", "id": "3", "message": root, "body": "root v2"})
+        assert (await next_event(lead, "message.edited"))["data"]["body"] == "root v2"
+        ack = await request(lead, {"type": "reaction.add", "id": "4", "message": root, "emoji": "🎉"})
+        assert (await next_event(expert, "reaction.added"))["data"]["count"] == 1
+        ack = await request(lead, {"type": "reaction.remove", "id": "5", "message": root, "emoji": "🎉"})
+        assert (await next_event(expert, "reaction.removed"))["data"]["count"] == 0
         reply_id = (await sync_to_async(Message.objects.get)(body="reply")).pk
-        ack, _ = await request(lead, {"type": "channel.read", "id": "6a", "channel": channel.pk, "message": root})
+        ack = await request(lead, {"type": "channel.read", "id": "6a", "channel": channel.pk, "message": root})
         assert ack["type"] == "ack" and ack["seq"] is None  # already read past it: nothing changes
-        ack, _ = await request(expert, {"type": "channel.read", "id": "6", "channel": channel.pk,
-                                        "message": reply_id})
-        read = await next_event_of(lead, "message.read")
+        ack = await request(expert, {"type": "channel.read", "id": "6", "channel": channel.pk,
+                                     "message": reply_id})
+        read = (await next_event(lead, "message.read"))["data"]
         assert read == {"channel": channel.pk, "user": people["expert"].pk, "message": reply_id}
-        ack, _ = await request(expert, {"type": "thread.follow", "id": "7", "message": root, "state": "mute"})
-        assert (await next_event_of(lead, "thread.subscription"))["state"] == "mute"
-        ack, _ = await request(expert, {"type": "channel.create", "id": "8", "name": "pilots", "topic": "t"})
-        created = await next_event_of(lead, "channel.created")
+        ack = await request(expert, {"type": "thread.follow", "id": "7", "message": root, "state": "mute"})
+        assert (await next_event(lead, "thread.subscription"))["data"]["state"] == "mute"
+        ack = await request(expert, {"type": "channel.create", "id": "8", "name": "pilots", "topic": "t"})
+        created = (await next_event(lead, "channel.created"))["data"]
         assert created["name"] == "pilots"
-        ack, _ = await request(lead, {"type": "message.delete", "id": "9", "message": root})  # leads moderate
-        assert (await next_event_of(expert, "message.deleted"))["by"] == people["lead"].pk
+        ack = await request(lead, {"type": "message.delete", "id": "9", "message": root})  # leads moderate
+        assert (await next_event(expert, "message.deleted"))["data"]["by"] == people["lead"].pk
         assert await sync_to_async(ReadMarker.objects.filter(user=people["expert"], last_read_id=reply_id).exists)()
         assert await sync_to_async(ThreadSubscription.objects.filter(state="mute").count)() == 1
     finally:
         await expert.disconnect()
         await lead.disconnect()
-
-
-async def next_event_of(communicator, kind, predicate=lambda data: True):
-    frame, _ = await until(communicator, lambda f: f["type"] == "event" and f["event"] == kind
-                           and predicate(f["data"]))
-    return frame["data"]
 
 
 async def test_typing_is_ephemeral_and_not_echoed(people, team):
@@ -245,12 +235,13 @@ async def test_typing_is_ephemeral_and_not_echoed(people, team):
     try:
         seq_before = await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)()
         await expert.send_json_to({"type": "typing", "channel": channel.pk})
-        typing, _ = await until(lead, lambda f: f["type"] == "typing")
+        typing = await until(lead, lambda f: f["type"] == "typing")
         assert typing == {"type": "typing", "user": people["expert"].pk, "name": "Expert Tester",
                           "channel": channel.pk, "thread": None}
         assert await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)() == seq_before
         # the typist gets no echo: its next frame is the ack of its next command
-        ack, skipped = await request(expert, {"type": "ping", "id": "p"})
+        skipped = []
+        ack = await request(expert, {"type": "ping", "id": "p"}, skipped=skipped)
         assert ack["type"] != "typing" and not [f for f in skipped if f["type"] == "typing"]
     finally:
         await expert.disconnect()
@@ -263,12 +254,13 @@ async def test_presence_join_and_leave(people, team):
         assert lead.presence["online"] == [people["lead"].pk]
         expert = await connect(people["expert"], team)
         assert sorted(expert.presence["online"]) == sorted([people["lead"].pk, people["expert"].pk])
-        joined, _ = await until(lead, lambda f: f["type"] == "presence")
+        joined = await until(lead, lambda f: f["type"] == "presence")
         assert joined == {"type": "presence", "user": people["expert"].pk, "state": "online"}
         second_tab = await connect(people["expert"], team)
         await second_tab.disconnect()  # the expert is still online in the other tab: no "offline"
         await expert.disconnect()
-        left, skipped = await until(lead, lambda f: f["type"] == "presence")
+        skipped = []
+        left = await until(lead, lambda f: f["type"] == "presence", skipped=skipped)
         assert left == {"type": "presence", "user": people["expert"].pk, "state": "offline"}
         assert not [f for f in skipped if f["type"] == "presence"]
     finally:
@@ -284,9 +276,8 @@ async def test_resume_replays_exactly_what_was_missed(people, team):
         await sync_to_async(services.post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
     again = await connect(people["lead"], team, after=seen)
     try:
-        replayed = [f for f in again.replayed if f["type"] == "event"]
-        assert [f["seq"] for f in replayed] == list(range(seen + 1, seen + 6))
-        assert [f["data"]["body"] for f in replayed] == [f"while away {n}" for n in range(5)]
+        assert [f["seq"] for f in again.replayed] == list(range(seen + 1, seen + 6))
+        assert [f["data"]["body"] for f in again.replayed] == [f"while away {n}" for n in range(5)]
     finally:
         await again.disconnect()
 
@@ -295,14 +286,14 @@ async def test_a_changed_role_applies_to_an_open_connection(people, team):
     channel = await sync_to_async(general)(team)
     expert = await connect(people["expert"], team)
     try:
-        ack, _ = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
+        ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
         assert ack["type"] == "ack"
         membership = await sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
         await sync_to_async(membership_services.change_role)(people["lead"], membership, role="observer")
-        await next_event_of(expert, "member.role_changed")
-        error, _ = await request(expert, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "after"})
+        await next_event(expert, "member.role_changed")
+        error = await request(expert, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "after"})
         assert error["code"] == "forbidden"
-        error, _ = await request(expert, {"type": "typing", "id": "t", "channel": channel.pk})
+        error = await request(expert, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
         assert not await sync_to_async(Message.objects.filter(body="after").exists)()
     finally:
@@ -364,17 +355,18 @@ async def test_random_frames(people, team, make_team, loose_rate):
             parsed = json.loads(text)
             if parsed["type"] in ("typing", "resume"):
                 await client.send_to(text_data=text)  # no reply when valid: follow with a ping
-                reply, _ = await request(client, {"type": "ping", "id": f"after{n}"})
+                reply = await request(client, {"type": "ping", "id": f"after{n}"})
             else:
-                reply, _ = await request(client, text)
+                reply = await request(client, text)
             if reply["type"] == "error":
                 assert reply["code"] in KNOWN, (text, reply)
                 codes[reply["code"]] = codes.get(reply["code"], 0) + 1
         # still alive and in order
-        reply, _ = await request(client, {"type": "ping", "id": "end"})
+        reply = await request(client, {"type": "ping", "id": "end"})
         assert reply == {"type": "pong", "id": "end"}
         assert await sync_to_async(Message.objects.filter(team=other).count)() == 1, "nothing reached the other team"
-        pong, before = await request(outsider_team_client, {"type": "ping", "id": "other"})
+        before = []
+        pong = await request(outsider_team_client, {"type": "ping", "id": "other"}, skipped=before)
         assert pong["type"] == "pong" and all(f["type"] == "presence" for f in before), before
         assert {"invalid", "unknown_type", "bad_frame"} <= set(codes), codes
     finally:

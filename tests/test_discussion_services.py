@@ -6,6 +6,7 @@ from teams.discussion import selectors, services
 from teams.discussion.models import Channel, Message, Reaction, ReadMarker, ThreadSubscription
 from teams.models import Event
 from tests.discussion_helpers import general
+from tests.matrix import roles_that
 
 
 def last_event(team):
@@ -61,7 +62,7 @@ def test_thread_replies_carry_followers_and_muted(people, team):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["observer", "advisor", "outsider", "field_manager"])
+@pytest.mark.parametrize("role", roles_that("contribute", allowed=False))
 def test_readers_and_outsiders_cannot_post(people, team, role):
     before = Event.objects.count()
     with pytest.raises(PermissionDenied):

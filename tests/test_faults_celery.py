@@ -13,7 +13,6 @@ stays unacknowledged in Redis until the broker's visibility_timeout (1 h by defa
 """
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -26,22 +25,10 @@ from teams.review import reports as review_reports
 from teams.review.models import ReportExport
 from teams.review.reports import queue_options
 from tests.conftest import ROOT, celery_worker_process
+from tests.ws_client import poll
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DEADLINE = 60
-
-
-def wait_for(predicate, what, worker=None):
-    """Poll a condition with a deadline (the worker must stay alive meanwhile)."""
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if worker is not None:
-            assert worker.poll() is None, "the worker's main process died"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -95,7 +82,8 @@ def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worke
 
     export = review_reports.request_report(people["advisor"], team=team, format="csv")  # enqueued after commit
 
-    first = wait_for(lambda: attempts(gate), "the first attempt to reach the gate", worker)
+    first = poll(lambda: attempts(gate), what="the first attempt to reach the gate", alive=worker,
+                 timeout=DEADLINE)
     (child, exported), = first.items()
     assert exported == export.pk
     assert parent_of(child) == worker.pid, "the job runs in a pool child of the worker"
@@ -103,8 +91,9 @@ def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worke
     assert export.status == ReportExport.Status.RUNNING and export.progress >= 5  # claimed, mid-run
 
     os.kill(child, signal.SIGKILL)  # the pool child dies mid-job; the main process stays
-    second = wait_for(lambda: {pid: e for pid, e in attempts(gate).items() if pid != child},
-                      "a second attempt (requeued at once by task_reject_on_worker_lost)", worker)
+    second = poll(lambda: {pid: e for pid, e in attempts(gate).items() if pid != child},
+                  what="a second attempt (requeued at once by task_reject_on_worker_lost)", alive=worker,
+                  timeout=DEADLINE)
     (replacement, exported_again), = second.items()
     assert exported_again == export.pk and replacement != child
     (gate / "release").write_text("go")
@@ -113,9 +102,10 @@ def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worke
         export.refresh_from_db()
         return export.status in (ReportExport.Status.DONE, ReportExport.Status.FAILED)
 
-    wait_for(finished, "the report to be built", worker)
+    poll(finished, what="the report to be built", alive=worker, timeout=DEADLINE)
     assert export.status == ReportExport.Status.DONE and export.progress == 100, (export.status, export.error)
-    wait_for(lambda: queue_drained(gated_worker["queue"]), "the broker to hold nothing more of the queue", worker)
+    poll(lambda: queue_drained(gated_worker["queue"]), what="the broker to hold nothing more of the queue", alive=worker,
+         timeout=DEADLINE)
 
     # Exactly once: one row, one file (the killed attempt saved none), no other writes, two attempts in all.
     assert ReportExport.objects.count() == 1

@@ -17,9 +17,10 @@ from channels.db import database_sync_to_async as sync_to_async  # closes its co
 
 from teams.discussion.models import Message
 from teams.models import Event
-from tests.discussion_helpers import general, session_cookie
+from tests.discussion_helpers import general
 from tests.scaleout_helpers import DISCONNECTS, post_all_once
 from tests.test_realtime_scaleout import DEADLINE, Client, own_redis, start_servers, team_seq  # noqa: F401
+from tests.ws_client import session_cookie
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

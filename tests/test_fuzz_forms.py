@@ -12,7 +12,7 @@ from teams.models import FieldOfAction, Membership, StrategicGoal
 from teams.review import meetings as review_meetings
 from tests.discussion_helpers import clear_cache, general
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",

@@ -34,10 +34,10 @@ from teams.board import services as board_services
 from teams.board.models import Card, ChecklistItem, Column
 from teams.discussion import services as discussion_services
 from teams.models import Event, Team
-from tests.board_helpers import connect, until
 from tests.discussion_helpers import clear_cache, general
+from tests.ws_client import connect, open_socket, session_cookie, until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
 EXAMPLES = int(os.environ.get("FUZZ_FRAME_EXAMPLES", 40))  # per frame type (20 types)
 GARBAGE_EXAMPLES = 3 * EXAMPLES
@@ -192,7 +192,7 @@ class Fuzz:
         await self.sender.input_queue.put({"type": "websocket.receive", "text": text})
         await self.sender.send_json_to({"type": "ping", "id": probe})
         frames = []
-        await until(self.sender, lambda f: f["type"] == "pong" and f.get("id") == probe, keep=frames)
+        await until(self.sender, lambda f: f["type"] == "pong" and f.get("id") == probe, skipped=frames)
         return [f for f in frames if f["type"] != "presence"]
 
     async def bystander_frames(self):
@@ -200,7 +200,7 @@ class Fuzz:
         probe = f"probe-{self.probes}"
         await self.bystander.send_json_to({"type": "ping", "id": probe})
         frames = []
-        await until(self.bystander, lambda f: f["type"] == "pong" and f.get("id") == probe, keep=frames)
+        await until(self.bystander, lambda f: f["type"] == "pong" and f.get("id") == probe, skipped=frames)
         return [f for f in frames if f["type"] != "presence"]
 
     async def wait_for(self, communicator, frames, done):
@@ -393,19 +393,13 @@ def test_out_of_range_ids_in_every_id_field_are_refused(fuzz_world):
 @pytest.fixture
 def bell(fuzz_world, people):
     """The lead's /ws/me/ socket, with notifications to resume and read, fuzzed like the team socket."""
-    from channels.testing import WebsocketCommunicator
-
     from teams.review import meetings as review_meetings
-    from tests.discussion_helpers import ORIGIN, session_cookie
-    from workspace.asgi import application
 
     fuzz, team, _other = fuzz_world
     for n in range(3):
         review_meetings.add_review_note(people["advisor"], team, body=f"Note {n}")
     fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))  # their events
-    headers = [ORIGIN, (b"host", b"127.0.0.1"), (b"cookie", session_cookie(people["lead"]).encode())]
-    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
-    connected, _code = fuzz.run(communicator.connect())
+    connected, communicator = fuzz.run(open_socket(None, path="/ws/me/", cookie=session_cookie(people["lead"])))
     assert connected
     team_socket, fuzz.sender = fuzz.sender, communicator
     try:

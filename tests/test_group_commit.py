@@ -15,7 +15,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from teams.discussion import services
 from teams.discussion.models import Message
 from teams.models import Event, Team
-from tests.discussion_helpers import connect, general, until
+from tests.discussion_helpers import general
+from tests.ws_client import connect, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,7 +138,7 @@ async def test_posts_from_many_sockets_are_all_answered_and_numbered_once(people
 
 
 async def until_answer(socket):
-    frame, _skipped = await until(socket, lambda f: f["type"] in ("ack", "error"))
+    frame = await until(socket, lambda f: f["type"] in ("ack", "error"))
     assert frame["type"] == "ack", frame
     return frame
 
@@ -203,7 +204,7 @@ async def test_no_failure_of_one_post_fails_another_in_its_batch(people, team, m
         answers = {}
         for socket in sockets:
             for _round in range(6):
-                frame, _skipped = await until(socket, lambda f: f["type"] in ("ack", "error"))
+                frame = await until(socket, lambda f: f["type"] in ("ack", "error"))
                 answers[frame["id"]] = frame
         assert answers["1-5"]["code"] == "invalid", answers["1-5"]
         assert answers["4-3"]["code"] == "server_error", answers["4-3"]

@@ -10,26 +10,10 @@ from teams import permissions, services
 from teams.models import Event, FieldOfAction, Membership, Team
 from teams.review.models import ReportExport
 from tests.conftest import make_user, team_data
+from tests.matrix import RULE_ALLOWED, RULES, VISITORS, may
 
-ROLES = ["anonymous", "outsider", "observer", "expert", "lead", "supporter", "field_manager",
-         "other_field_manager", "advisor", "manager"]
 ACTIONS = ["view", "edit", "propose", "launch", "extend", "conclude", "invite", "approve_join",
-           "change_roles", "remove_member"]
-
-Y, N = True, False
-# The design: rows are roles, columns follow ACTIONS.
-ALLOWED = {
-    "anonymous":           [N, N, N, N, N, N, N, N, N, N],
-    "outsider":            [N, N, Y, N, N, N, N, N, N, N],
-    "observer":            [Y, N, Y, N, N, N, N, N, N, N],
-    "expert":              [Y, N, Y, N, N, N, N, N, N, N],
-    "lead":                [Y, Y, Y, N, N, N, Y, Y, Y, Y],
-    "supporter":           [Y, Y, Y, N, N, N, Y, Y, N, N],
-    "field_manager":       [Y, N, Y, N, N, N, N, N, N, N],
-    "other_field_manager": [N, N, Y, N, N, N, N, N, N, N],
-    "advisor":             [Y, N, Y, N, N, N, N, N, N, N],
-    "manager":             [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-}
+           "change_roles", "remove_member"]  # the team's own actions (tests/matrix.py: who may)
 
 
 class Scenario:
@@ -89,14 +73,14 @@ class Scenario:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", ACTIONS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", VISITORS)
 def test_role_action(client, people, team, role, action):
     scenario = Scenario(people, team)
     if role != "anonymous":
         client.force_login(people[role])
     events_before = Event.objects.count()
     response, written = scenario.run(client, action)
-    if ALLOWED[role][ACTIONS.index(action)]:
+    if may(role, action):
         assert response.status_code in (200, 302), response.content[:500]
         assert written(), f"{role} may {action}, but nothing was written"
         if action != "view":
@@ -133,21 +117,6 @@ def test_membership_service_grants_and_revokes_guardian_permissions(people, team
     assert not fresh.has_perm("teams.view_team", team)
 
 
-# The rules of supervision, reports and members that are not one team Action (teams.permissions),
-# asked directly: role × rule. Columns follow RULES.
-RULES = ["viewable_teams", "schedule_reviews", "write_minutes", "see_meeting", "export_team", "export_all",
-         "download_team_report", "download_all_report", "remove_other", "leave"]
-RULE_ALLOWED = {
-    "outsider":            [N, N, N, N, N, N, N, N, N, Y],
-    "observer":            [Y, N, N, Y, Y, N, Y, N, N, Y],
-    "expert":              [Y, N, N, Y, Y, N, Y, N, N, Y],
-    "lead":                [Y, N, N, Y, Y, N, Y, N, Y, Y],
-    "supporter":           [Y, N, N, Y, Y, Y, Y, N, N, Y],  # also the LST field's manager
-    "field_manager":       [Y, N, N, Y, Y, Y, Y, N, N, Y],
-    "other_field_manager": [N, N, N, N, N, Y, N, N, N, Y],
-    "advisor":             [Y, Y, Y, Y, Y, Y, Y, Y, N, Y],
-    "manager":             [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-}
 
 
 def _allowed_by_rule(rule, user, team, other):

@@ -14,48 +14,23 @@ import urllib.request
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from teams import events, services
 from teams import membership as membership_services
 from teams.events import team_group
 from teams.models import Event, Membership
-from workspace.asgi import application
+from tests.matrix import VISITORS, roles_that
+from tests.ws_client import open_socket, send, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)  # keeps the master plan
 
-ORIGIN = "http://127.0.0.1"
 EPHEMERAL = {"presence", "typing"}
 WAIT = 10  # seconds: a deadline for a frame that must come, not a pause
 
 
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-async def open_socket(user, slug, origin=ORIGIN):
-    """A communicator for `user` (None: anonymous) on the team's socket; (communicator, connected, code)."""
-    headers = [(b"origin", origin.encode())] if origin else []
-    if user is not None:
-        headers.append((b"cookie", (await database_sync_to_async(session_cookie)(user)).encode()))
-    communicator = WebsocketCommunicator(application, f"/ws/teams/{slug}/", headers=headers)
-    connected, code = await communicator.connect(timeout=WAIT)
-    return communicator, connected, code
-
-
 async def next_frame(communicator):
     """The next durable frame (event, resumed, ack, error, pong), skipping presence and typing."""
-    while True:
-        frame = await communicator.receive_json_from(timeout=WAIT)
-        if frame.get("type") not in EPHEMERAL:
-            return frame
-
-
-async def send(communicator, frame):
-    await communicator.send_to(text_data=json.dumps(frame))
+    return await until(communicator, lambda f: f.get("type") not in EPHEMERAL, timeout=WAIT)
 
 
 async def resume(communicator, after):
@@ -107,29 +82,29 @@ def last_seq(team):
 # Handshake ----------------------------------------------------------------------------
 
 async def test_members_and_readers_connect_and_others_are_refused(people, team):
-    for who in ("lead", "expert", "observer", "supporter", "field_manager", "advisor", "manager"):
-        communicator, connected, _code = await open_socket(people[who], team.slug)
+    for who in roles_that("view"):
+        connected, communicator = await open_socket(people[who], team.slug)
         try:
             assert connected, who
             frames, resumed = await resume(communicator, 0)
             assert [f["seq"] for f in frames] == list(range(1, resumed["seq"] + 1))
         finally:
             await communicator.disconnect()
-    for who in (None, "outsider", "other_field_manager"):  # anonymous, non-member, other field's manager
-        communicator, connected, _code = await open_socket(people[who] if who else None, team.slug)
+    for who in roles_that("view", allowed=False, among=VISITORS):  # anonymous, non-member, other field's manager
+        connected, communicator = await open_socket(people.get(who), team.slug)
         await communicator.disconnect()
         assert not connected, who
 
 
 async def test_unknown_team_is_refused(people):
-    communicator, connected, _code = await open_socket(people["manager"], "no-such-team")
+    connected, communicator = await open_socket(people["manager"], "no-such-team")
     await communicator.disconnect()
     assert not connected
 
 
 async def test_a_wrong_or_missing_origin_is_refused(people, team):
     for origin in ("http://evil.example", "http://127.0.0.1.evil.example", "null", None):
-        communicator, connected, _code = await open_socket(people["lead"], team.slug, origin=origin)
+        connected, communicator = await open_socket(people["lead"], team.slug, origin=origin)
         await communicator.disconnect()
         assert not connected, origin
 
@@ -138,7 +113,7 @@ async def test_an_inactive_user_is_refused(people, team):
     expert = people["expert"]
     cookie_user = expert
     await database_sync_to_async(type(expert).objects.filter(pk=expert.pk).update)(is_active=False)
-    communicator, connected, _code = await open_socket(cookie_user, team.slug)
+    connected, communicator = await open_socket(cookie_user, team.slug)
     await communicator.disconnect()
     assert not connected
 
@@ -146,7 +121,7 @@ async def test_an_inactive_user_is_refused(people, team):
 # Live events and resume ---------------------------------------------------------------
 
 async def test_member_receives_live_events_caused_by_services(people, team):
-    communicator, connected, _ = await open_socket(people["expert"], team.slug)
+    connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         assert connected
         _frames, resumed = await resume(communicator, await last_seq(team))
@@ -168,7 +143,7 @@ async def test_resume_after_n_sends_exactly_the_later_events_in_order(people, te
     stored = await database_sync_to_async(lambda: list(
         Event.objects.filter(team=team).order_by("seq").values_list("seq", "kind")))()
     for after in (0, latest - 3, latest):
-        communicator, connected, _ = await open_socket(people["observer"], team.slug)
+        connected, communicator = await open_socket(people["observer"], team.slug)
         try:
             assert connected
             frames, resumed = await resume(communicator, after)
@@ -182,7 +157,7 @@ async def test_resume_after_n_sends_exactly_the_later_events_in_order(people, te
 async def test_resume_beyond_the_log_is_clamped_to_its_end_and_live_events_follow(people, team, beyond):
     """A claim past the log's end (here by 1,000, or past any database integer) would drop every later event:
     the server answers with its real last seq and streams from there."""
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         latest = await last_seq(team)
         frames, resumed = await resume(communicator, latest + beyond)
@@ -195,7 +170,7 @@ async def test_resume_beyond_the_log_is_clamped_to_its_end_and_live_events_follo
 
 async def test_events_before_resume_are_replayed_once_and_live_ones_follow(people, team):
     """An event rung before the client resumed comes once (from the log), never twice."""
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         start = await last_seq(team)
         await edit_team(people["lead"], team, "Rung before resume")  # the ring is ignored: not resumed yet
@@ -210,7 +185,7 @@ async def test_events_before_resume_are_replayed_once_and_live_ones_follow(peopl
 
 
 async def test_duplicate_rings_are_never_sent(people, team):
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         frames, resumed = await resume(communicator, 0)
         layer = get_channel_layer()
@@ -226,7 +201,7 @@ async def test_duplicate_rings_are_never_sent(people, team):
 
 
 async def test_lost_rings_are_filled_from_the_log_in_order(people, team, monkeypatch):
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         _frames, resumed = await resume(communicator, await last_seq(team))
         monkeypatch.setattr(events, "ring", lambda event: None)  # Redis restarted: two rings are lost
@@ -247,7 +222,7 @@ async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_
     (GAP_WAIT_SECONDS) instead of every socket reading the log."""
     from realtime import consumers
 
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         _frames, resumed = await resume(communicator, await last_seq(team))
         rings = []
@@ -273,23 +248,23 @@ async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_
 async def test_every_member_socket_gets_the_event(people, team):
     sockets = [await open_socket(people[who], team.slug) for who in ("expert", "observer", "lead")]
     try:
-        for communicator, connected, _ in sockets:
+        for connected, communicator in sockets:
             assert connected
             await resume(communicator, await last_seq(team))
         seq = await edit_team(people["manager"], team, "For everyone")
-        for communicator, _connected, _ in sockets:
+        for _connected, communicator in sockets:
             frame = await next_frame(communicator)
             assert frame["seq"] == seq and frame["event"] == "team.updated"
     finally:
-        for communicator, _connected, _ in sockets:
+        for _connected, communicator in sockets:
             await communicator.disconnect()
 
 
 # Losing access ------------------------------------------------------------------------
 
 async def test_removing_a_member_closes_their_live_socket(people, team):
-    removed, _connected, _ = await open_socket(people["expert"], team.slug)
-    staying, _connected2, _ = await open_socket(people["observer"], team.slug)
+    _connected, removed = await open_socket(people["expert"], team.slug)
+    _connected2, staying = await open_socket(people["observer"], team.slug)
     try:
         await resume(removed, await last_seq(team))
         await resume(staying, await last_seq(team))
@@ -312,13 +287,13 @@ async def test_removing_a_member_closes_their_live_socket(people, team):
 async def test_a_removed_member_cannot_reconnect(people, team):
     membership = await database_sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
     await database_sync_to_async(membership_services.remove_member)(people["lead"], membership)
-    communicator, connected, _ = await open_socket(people["expert"], team.slug)
+    connected, communicator = await open_socket(people["expert"], team.slug)
     await communicator.disconnect()
     assert not connected
 
 
 async def test_a_role_change_keeps_the_socket_open(people, team):
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         await resume(communicator, await last_seq(team))
         membership = await database_sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
@@ -353,8 +328,8 @@ BAD_FRAMES = [
 
 async def test_a_bad_frame_gets_an_error_to_that_client_only(people, team, settings):
     settings.WS_RATE_BURST = 1000  # many frames in a row: the rate limit is tested on its own
-    sender, _c1, _ = await open_socket(people["expert"], team.slug)
-    other, _c2, _ = await open_socket(people["observer"], team.slug)
+    _c1, sender = await open_socket(people["expert"], team.slug)
+    _c2, other = await open_socket(people["observer"], team.slug)
     try:
         await resume(sender, await last_seq(team))
         await resume(other, await last_seq(team))
@@ -380,7 +355,7 @@ async def test_a_bad_frame_gets_an_error_to_that_client_only(people, team, setti
 
 
 async def test_binary_frames_are_parsed_or_refused(people, team):
-    communicator, _connected, _ = await open_socket(people["expert"], team.slug)
+    _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
         await communicator.send_to(bytes_data=b"\xff\xfe not utf-8")
         error = await next_frame(communicator)
@@ -394,8 +369,8 @@ async def test_binary_frames_are_parsed_or_refused(people, team):
 async def test_rate_limit(people, team, settings):
     settings.WS_RATE_BURST = 4
     settings.WS_RATE_PER_SECOND = 0.001  # no refill within the test
-    flooder, _c1, _ = await open_socket(people["expert"], team.slug)
-    calm, _c2, _ = await open_socket(people["observer"], team.slug)
+    _c1, flooder = await open_socket(people["expert"], team.slug)
+    _c2, calm = await open_socket(people["observer"], team.slug)
     try:
         await resume(flooder, await last_seq(team))  # 1 token
         for i in range(3):  # 3 more: the burst is used up

@@ -13,7 +13,8 @@ from channels.db import database_sync_to_async
 from realtime.consumers import CLOSE_FLOOD, CLOSE_IDLE
 from realtime.server import daphne_limit_args
 from teams.discussion.models import Message
-from tests.discussion_helpers import connect, general, until
+from tests.discussion_helpers import general
+from tests.ws_client import connect, eventually, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +45,7 @@ async def test_pings_keep_a_socket_open(people, team, settings):
         pings = 0
         while not quiet_closed.done() or pings < 3:  # a client pinging well within the timeout ...
             await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
-            pong, _ = await until(pinging, lambda f: f["type"] == "pong")
+            pong = await until(pinging, lambda f: f["type"] == "pong")
             assert pong["id"] == f"p{pings}"
             pings += 1
             await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
@@ -64,15 +65,15 @@ async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team
         before = await database_sync_to_async(Message.objects.count)()
         await socket.send_to(text_data=json.dumps({"type": "message.post", "id": "big", "channel": channel.pk,
                                                    "body": "x" * 2000}))
-        error, _ = await until(socket, lambda f: f["type"] == "error")
+        error = await until(socket, lambda f: f["type"] == "error")
         assert error["code"] == "too_large" and error["message"]
         await socket.send_to(bytes_data=b"{" + b" " * 2000 + b"}")
-        error, _ = await until(socket, lambda f: f["type"] == "error")
+        error = await until(socket, lambda f: f["type"] == "error")
         assert error["code"] == "too_large"
         assert await database_sync_to_async(Message.objects.count)() == before
         # the connection still works
         await socket.send_json_to({"type": "message.post", "id": "ok", "channel": channel.pk, "body": "small"})
-        ack, _ = await until(socket, lambda f: f["type"] == "ack")
+        ack = await until(socket, lambda f: f["type"] == "ack")
         assert ack["id"] == "ok" and ack["seq"]
     finally:
         await socket.disconnect()
@@ -89,7 +90,7 @@ async def test_the_frame_limit_counts_bytes_as_sent_not_characters(people, team,
                               ensure_ascii=False)
             assert len(text) < 1024 < len(text.encode())
             await socket.send_to(text_data=text)
-            error, _ = await until(socket, lambda f: f["type"] == "error")
+            error = await until(socket, lambda f: f["type"] == "error")
             assert error["code"] == "too_large"
         assert await database_sync_to_async(Message.objects.count)() == before
     finally:
@@ -101,7 +102,7 @@ async def test_a_request_id_is_a_short_string_or_an_integer(people, team, reques
     socket = await connect(people["lead"], team)
     try:
         await socket.send_json_to({"type": "ping", "id": request_id})
-        error, _ = await until(socket, lambda f: f["type"] in ("error", "pong"))
+        error = await until(socket, lambda f: f["type"] in ("error", "pong"))
         assert error["type"] == "error" and error["code"] == "bad_frame" and error["id"] is None
     finally:
         await socket.disconnect()
@@ -116,7 +117,7 @@ async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
             await socket.send_json_to({"type": "ping", "id": f"f{i}"})
         replies = []
         while len(replies) < 20:
-            frame, _ = await until(socket, lambda f: f["type"] in ("pong", "error"))
+            frame = await until(socket, lambda f: f["type"] in ("pong", "error"))
             replies.append(frame)
         limited = [f for f in replies if f["type"] == "error"]
         assert all(f["code"] == "rate_limited" for f in limited)
@@ -150,7 +151,7 @@ async def test_a_flood_closes_the_socket_and_others_keep_working(people, team, s
         assert await flooder.receive_nothing()  # nothing is sent after the close
         assert len([f for f in replies if f["type"] == "ack"]) <= 6  # the burst, not the 200
         await other.send_json_to({"type": "message.post", "id": "me", "channel": channel.pk, "body": "still here"})
-        ack, _ = await until(other, lambda f: f["type"] == "ack" and f["id"] == "me")
+        ack = await until(other, lambda f: f["type"] == "ack" and f["id"] == "me")
         assert ack["seq"]
     finally:
         await flooder.disconnect()
@@ -170,15 +171,11 @@ async def test_a_live_daphne_refuses_a_large_frame_clearly_and_a_huge_one_with_1
     from websockets.asyncio.client import connect as ws_connect
     from websockets.exceptions import ConnectionClosed
 
-    from tests.discussion_helpers import session_cookie
-
     cookie = await database_sync_to_async(session_cookie)(people["lead"])
     channel = await database_sync_to_async(general)(team)
 
-    async def answer(socket, kind):
-        while (frame := json.loads(await asyncio.wait_for(socket.recv(), 10)))["type"] != kind:
-            pass
-        return frame
+    def answer(socket, kind):
+        return until(socket, lambda f: f["type"] == kind, timeout=10)
 
     async with ws_connect(f"{daphne_server.ws_url}/ws/teams/{team.slug}/", origin=daphne_server.url,
                           additional_headers={"Cookie": cookie}, open_timeout=10) as socket:
@@ -255,7 +252,6 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
     from websockets.exceptions import ConnectionClosed
 
     from tests.server_logs import log_problems
-    from tests.discussion_helpers import session_cookie
 
     names = ["manager", "lead", "expert", "observer", "supporter", "field_manager", "advisor"]
     cookies = {name: await database_sync_to_async(session_cookie)(people[name]) for name in names}
@@ -278,24 +274,18 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
         while True:
             await asyncio.wait_for(flooder.recv(), 10)
     assert closed.value.rcvd.code == CLOSE_FLOOD
-    stored = database_sync_to_async(Message.objects.filter(body__startswith="f").count)
-    await until_true(lambda: disconnects() == 1)
-    await until_true(stored, 20)  # the burst is written (the person's post rate allows 20) ...
+    async def burst_stored():
+        return await database_sync_to_async(Message.objects.filter(body__startswith="f").count)() == 20
+
+    await eventually(lambda: disconnects() == 1, what="the flooder's disconnect")
+    await eventually(burst_stored, what="the burst to be written")  # the burst is written (the person's post rate allows 20) ...
     # ... and, like every frame the flooder sent after it, none is answered.
 
     # Many sockets closing at once: each one's "offline" reaches the others while they close.
     sockets = [await open_as(name) for name in names * 3]
     await asyncio.gather(*(socket.close() for socket in sockets))
-    await until_true(lambda: disconnects() == 1 + len(sockets))
+    await eventually(lambda: disconnects() == 1 + len(sockets), what="every disconnect")
 
     strict_daphne.stop()
     assert log_problems(Path(log_path)) == []
 
-
-async def until_true(probe, expected=True, deadline=10):
-    """Poll the server's log or the database (`probe`, sync or async) until it gives `expected`."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + deadline
-    while (await probe() if asyncio.iscoroutinefunction(probe) else probe()) != expected:
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.05)

@@ -1,6 +1,6 @@
 """Cost of the hot write path and of the ring (issue 6): statement counts, not timings.
 
-post_message's SQL statements are counted with CaptureQueriesContext: a fixed small number,
+post_message's SQL statements are counted (tests/queries.py): within a small budget, and
 the same for a team of 5 and a team of 200 members with hundreds of messages. The behaviour
 kept: the author's read marker moves forward, the author follows the thread, a muted thread
 stays muted, mentions are marked, seqs stay gapless. The ring carries the frame serialised once.
@@ -11,23 +11,20 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from teams import events
 from teams.discussion import services as discussion
 from teams.discussion.models import Message, ReadMarker, ThreadSubscription
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import general
+from tests.queries import assert_constant, statements
 
 pytestmark = pytest.mark.django_db
 
 
 def _statements(fn):
     """Run fn; return (result, the SQL statements it sent, savepoints left out)."""
-    with CaptureQueriesContext(connection) as ctx:
-        result = fn()
-    sql = [q["sql"] for q in ctx.captured_queries]
+    result, sql = statements(fn)
     return result, [s for s in sql if "SAVEPOINT" not in s.upper()]
 
 
@@ -56,13 +53,11 @@ def test_post_message_takes_few_statements_whatever_the_team_size(people, team, 
     big_team = make_team(name="Big team")
     _grow(big_team)
     large = _post_costs(people, big_team)
-    counts = {kind: len(statements) for kind, (_m, statements) in small.items()}
-    assert counts == {kind: len(statements) for kind, (_m, statements) in large.items()}
-    # seq (UPDATE … RETURNING), channel, message, read-marker upsert, subscription, event:
-    assert counts["plain"] == 6, small["plain"][1]
-    # + the members by username, once (render_body reuses them), + the notification's recipients and insert:
-    assert counts["mention"] == 9
-    assert counts["reply"] == 8  # + the thread root, the followers (the follow is one insert-or-nothing)
+    # plain: seq (UPDATE … RETURNING), channel, message, read-marker upsert, subscription, event;
+    # mention: + the members by username, once (render_body reuses them), + the notification's recipients and insert;
+    # reply: + the thread root, the followers (the follow is one insert-or-nothing).
+    for kind, budget in {"plain": 6, "mention": 9, "reply": 8}.items():
+        assert_constant(len(small[kind][1]), len(large[kind][1]), budget, f"{kind} post")
     assert sum("last_seq" in s for s in small["plain"][1]) == 1  # one statement takes the number
 
 
@@ -117,14 +112,17 @@ def test_a_batch_of_posts_is_one_transaction_and_one_ring(people, team, monkeypa
     def post(count):
         posts = [discussion.Post(people[name], channel, f"hello {n}") for n in range(count)
                  for name in ("lead", "expert")]
-        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-            outcomes = discussion.post_messages(team, posts)
-        return outcomes, len(queries)
+        def run():
+            with django_capture_on_commit_callbacks(execute=True):
+                return discussion.post_messages(team, posts)
+        outcomes, sql = statements(run)
+        return outcomes, len(sql)
 
     post(1)  # the people's permissions are read once per connection, not per post
     small, small_queries = post(2)
     large, large_queries = post(20)
-    assert small_queries == large_queries == 8  # savepoint, channel, seq, 4 inserts (1 an upsert), release
+    # savepoint, channel, seq, 4 inserts (1 an upsert), release
+    assert_constant(small_queries, large_queries, 8, "a batch of posts")
     assert [m.event.seq for m in large] == list(range(large[0].event.seq, large[0].event.seq + 40))
     assert [m.pk for m in large] == sorted(m.pk for m in large)  # ids follow seq order
     assert [len(batch) for batch in rings] == [2, 4, 40]
@@ -137,7 +135,8 @@ async def test_connecting_reads_one_cached_snapshot(people, team, monkeypatch):
     """Five people connect: the members are read from the database once, not once per connection,
     and each newcomer's snapshot still lists everyone already online."""
     from realtime import presence
-    from tests.discussion_helpers import clear_cache, connect
+    from tests.discussion_helpers import clear_cache
+    from tests.ws_client import connect
 
     await database_sync_to_async(clear_cache)()
     monkeypatch.setattr(presence, "SNAPSHOT_AGE", 3600.0)  # no recomputation during the test

@@ -23,8 +23,9 @@ from django.db import connection
 from teams.discussion.models import Message
 from teams.models import Team
 from tests.conftest import ROOT, Daphne, free_port, missing, wait_for_port
-from tests.discussion_helpers import general, session_cookie
+from tests.discussion_helpers import general
 from tests.scaleout_helpers import DISCONNECTS, post_all_once
+from tests.ws_client import eventually, session_cookie
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DEADLINE = 60
@@ -136,14 +137,6 @@ class Client:
             await self.socket.close()
 
 
-async def wait_until(predicate, what):
-    deadline = time.monotonic() + DEADLINE
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 def team_seq(team):
     return Team.objects.get(pk=team.pk).last_seq
 
@@ -159,8 +152,9 @@ async def test_message_crosses_daphne_processes(two_daphnes, people, team):
         await reader.open()
         following = asyncio.ensure_future(reader.follow())
         # presence is shared across processes: the reader (on the other daphne) sees the writer online
-        await wait_until(lambda: any(people["expert"].pk in (f.get("online") or [f.get("user")])
-                                     for f in reader.presence), "the writer's presence on the other process")
+        await eventually(lambda: any(people["expert"].pk in (f.get("online") or [f.get("user")])
+                                     for f in reader.presence), what="the writer's presence on the other process",
+                         timeout=DEADLINE)
         await writer.socket.send(json.dumps({"type": "message.post", "id": "x1", "channel": channel.pk,
                                              "body": "across processes"}))
         while "x1" not in writer.acks:

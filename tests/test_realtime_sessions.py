@@ -8,7 +8,6 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -18,8 +17,9 @@ from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
 from teams.board.models import Card, Column
 from teams.models import ClusterRole
 from tests.conftest import make_user
-from tests.discussion_helpers import ORIGIN, connect, general, request, until
+from tests.discussion_helpers import general
 from tests.test_realtime_core import WAIT, live_login
+from tests.ws_client import connect, open_socket, receive, request, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,11 +32,7 @@ def logged_in(user):
 
 
 async def open_bell(cookie):
-    from workspace.asgi import application
-
-    bell = WebsocketCommunicator(application, "/ws/me/",
-                                 headers=[(b"cookie", cookie.encode()), ORIGIN, (b"host", b"127.0.0.1")])
-    connected, _code = await bell.connect()
+    connected, bell = await open_socket(None, path="/ws/me/", cookie=cookie)
     assert connected
     return bell
 
@@ -113,10 +109,10 @@ async def test_a_change_closes_the_persons_sockets_and_refuses_the_next_command(
             assert (await closed_with(bell))[0] == CLOSE_SIGNED_OUT
         else:
             await bell.send_json_to({"type": "ping", "id": "still"})
-            assert (await until(bell, lambda f: f["type"] == "pong"))[0]["id"] == "still"
+            assert (await until(bell, lambda f: f["type"] == "pong"))["id"] == "still"
 
         # Another person on the same team works on.
-        answer, _ = await request(other, {"type": "message.post", "id": "on", "channel": channel.pk, "body": "on"})
+        answer = await request(other, {"type": "message.post", "id": "on", "channel": channel.pk, "body": "on"})
         assert answer["type"] == "ack" and answer["seq"]
     finally:
         await socket.disconnect()
@@ -134,7 +130,7 @@ async def test_another_session_of_the_same_person_stays_open_after_a_logout(peop
         await database_sync_to_async(log_out)(leaving, user)
         assert (await closed_with(gone))[0] == CLOSE_SIGNED_OUT
         await kept.send_json_to({"type": "ping", "id": "kept"})
-        assert (await until(kept, lambda f: f["type"] == "pong"))[0]["id"] == "kept"
+        assert (await until(kept, lambda f: f["type"] == "pong"))["id"] == "kept"
     finally:
         await gone.disconnect()
         await kept.disconnect()
@@ -161,8 +157,6 @@ async def test_logging_out_on_a_live_daphne_closes_the_sockets_of_that_session(p
     from websockets.asyncio.client import connect as ws_connect
     from websockets.exceptions import ConnectionClosed
 
-    from tests.discussion_helpers import session_cookie
-
     opener, post, jar = await asyncio.to_thread(live_login, people["expert"], daphne_server.url)
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     other_cookie = await database_sync_to_async(session_cookie)(people["lead"])
@@ -175,7 +169,7 @@ async def test_logging_out_on_a_live_daphne_closes_the_sockets_of_that_session(p
         for each in (socket, other):
             await each.send(json.dumps({"type": "resume", "after": 0}))
         await bell.send(json.dumps({"type": "ping", "id": "open"}))
-        assert json.loads(await asyncio.wait_for(bell.recv(), WAIT))["type"] == "pong"
+        assert (await receive(bell, WAIT))["type"] == "pong"
 
         opener.open(daphne_server.url + "/my/", timeout=WAIT).read()  # a page with the logout form's token
         assert await asyncio.to_thread(post, "/logout/", {}) == 302
@@ -189,6 +183,5 @@ async def test_logging_out_on_a_live_daphne_closes_the_sockets_of_that_session(p
             await socket.send(json.dumps({"type": "message.post", "id": "x", "channel": channel.pk, "body": "x"}))
 
         await other.send(json.dumps({"type": "message.post", "id": "on", "channel": channel.pk, "body": "on"}))
-        while (frame := json.loads(await asyncio.wait_for(other.recv(), WAIT))).get("id") != "on":
-            pass
+        frame = await until(other, lambda f: f.get("id") == "on", timeout=WAIT)
         assert frame["type"] == "ack" and frame["seq"]

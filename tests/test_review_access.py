@@ -11,27 +11,13 @@ from teams.review import outputs as review_outputs
 from teams.review import reports as review_reports
 from teams.review.models import ClosingReport, Output, ReportExport, ReviewNote
 from tests.conftest import make_user
-
-ROLES = ["outsider", "observer", "expert", "lead", "supporter", "field_manager", "other_field_manager", "advisor",
-         "manager"]
-#                      review   view   contribute (outputs)
-EXPECTED = {
-    "outsider":            (False, False, False),
-    "observer":            (False, True, False),
-    "expert":              (False, True, True),
-    "lead":                (False, True, True),
-    "supporter":           (False, True, True),
-    "field_manager":       (False, True, False),
-    "other_field_manager": (False, False, False),
-    "advisor":             (True, True, False),
-    "manager":             (True, True, True),
-}
+from tests.matrix import ROLES, may
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_review_matrix_over_http(client, people, team, role):
-    may_review, may_view, may_contribute = EXPECTED[role]
+    may_review, may_view, may_contribute = (may(role, action) for action in ("review", "view", "contribute"))
     user = people[role]
     assert (can(user, Action.REVIEW, team), can(user, Action.VIEW, team)) == (may_review, may_view)
     client.force_login(user)

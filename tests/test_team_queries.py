@@ -8,8 +8,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from teams import selectors
@@ -17,6 +15,7 @@ from teams.models import FieldOfAction, Membership, StrategicGoal, Team, TeamUse
 from teams.permissions import ROLE_PERMISSIONS
 from teams.views import DIRECTORY_PAGE_SIZE
 from tests.conftest import make_user
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +58,9 @@ def add_teams(count, viewer, lead, start=0):
 
 
 def fetch(client, url, **headers):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **headers)
+    response, sql = statements(lambda: client.get(url, **headers))
     assert response.status_code == 200, url
-    return response, [q["sql"] for q in queries.captured_queries]
+    return response, sql
 
 
 def explain(small, large):

@@ -1,0 +1,66 @@
+"""The permission matrix of the design, stated once: who the `people` fixture (tests/conftest.py) is, and what
+each of them may do on the `team` fixture (a running LST team with a lead, an expert, an observer and a
+supporter). The per-area matrix tests (team actions over HTTP, the board's services, supervision, pages,
+sockets) parametrize from this table; none keeps its own copy.
+"""
+from teams.models import ClusterRole
+
+# role -> (username, cluster role, fields of action); made in this order (tests compare user ids).
+PEOPLE = {
+    "manager": ("manager", ClusterRole.CLUSTER_MANAGEMENT, ()),
+    "lead": ("lead", None, ()),
+    "expert": ("expert", None, ()),
+    "observer": ("observer", None, ()),
+    "supporter": ("supporter", ClusterRole.FIELD_MANAGER, ["LST"]),
+    "field_manager": ("fieldmanager", ClusterRole.FIELD_MANAGER, ["LST"]),
+    "other_field_manager": ("othermanager", ClusterRole.FIELD_MANAGER, ["IC"]),
+    "advisor": ("advisor", ClusterRole.ADVISORY_BOARD, ()),
+    "outsider": ("outsider", None, ()),
+}
+ROLES = ["outsider", "observer", "expert", "lead", "supporter", "field_manager", "other_field_manager", "advisor",
+         "manager"]
+VISITORS = ["anonymous", *ROLES]  # anonymous: not signed in
+
+# Actions of teams.permissions.Action, and "propose" (any signed-in person proposes a team).
+ACTIONS = ["view", "contribute", "edit", "review", "propose", "launch", "extend", "conclude", "invite",
+           "approve_join", "change_roles", "remove_member"]
+Y, N = True, False
+ALLOWED = {  # columns follow ACTIONS
+    #                      view contr edit review prop launch ext concl invite appr roles remove
+    "anonymous":           [N,   N,   N,   N,    N,   N,    N,   N,    N,    N,   N,    N],
+    "outsider":            [N,   N,   N,   N,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "observer":            [Y,   N,   N,   N,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "expert":              [Y,   Y,   N,   N,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "lead":                [Y,   Y,   Y,   N,    Y,   N,    N,   N,    Y,    Y,   Y,    Y],
+    "supporter":           [Y,   Y,   Y,   N,    Y,   N,    N,   N,    Y,    Y,   N,    N],
+    "field_manager":       [Y,   N,   N,   N,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "other_field_manager": [N,   N,   N,   N,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "advisor":             [Y,   N,   N,   Y,    Y,   N,    N,   N,    N,    N,   N,    N],
+    "manager":             [Y,   Y,   Y,   Y,    Y,   Y,    Y,   Y,    Y,    Y,   Y,    Y],
+}
+
+# The rules of supervision, reports and members that are not one team Action (teams.permissions),
+# asked directly: role × rule. Columns follow RULES.
+RULES = ["viewable_teams", "schedule_reviews", "write_minutes", "see_meeting", "export_team", "export_all",
+         "download_team_report", "download_all_report", "remove_other", "leave"]
+RULE_ALLOWED = {
+    "outsider":            [N, N, N, N, N, N, N, N, N, Y],
+    "observer":            [Y, N, N, Y, Y, N, Y, N, N, Y],
+    "expert":              [Y, N, N, Y, Y, N, Y, N, N, Y],
+    "lead":                [Y, N, N, Y, Y, N, Y, N, Y, Y],
+    "supporter":           [Y, N, N, Y, Y, Y, Y, N, N, Y],  # also the LST field's manager
+    "field_manager":       [Y, N, N, Y, Y, Y, Y, N, N, Y],
+    "other_field_manager": [N, N, N, N, N, Y, N, N, N, Y],
+    "advisor":             [Y, Y, Y, Y, Y, Y, Y, Y, N, Y],
+    "manager":             [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+}
+
+
+def may(role, action):
+    """Whether `role` (a key of VISITORS) may take `action` (one of ACTIONS) on the team."""
+    return ALLOWED[role][ACTIONS.index(action)]
+
+
+def roles_that(action, allowed=True, among=ROLES):
+    """The roles (of `among`) that may take `action` (or, allowed=False, may not)."""
+    return [role for role in among if may(role, action) == allowed]
