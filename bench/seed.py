@@ -107,7 +107,7 @@ def add_cards(team, count, actor):
     today = datetime.date.today()
     made = Card.objects.bulk_create(
         Card(team=team, column=columns[n % len(columns)], rank=keys[n], title=f"Task {n}: draft the FHIR profile",
-             description="Details *in Markdown* for task %d." % n, created_by=actor,
+             description=f"Details *in Markdown* for task {n}.", created_by=actor,
              due_date=today + datetime.timedelta(days=n % 40 - 10) if n % 3 == 0 else None)
         for n in range(count))
     Card.assignees.through.objects.bulk_create(
@@ -162,8 +162,8 @@ def cookie_for(user):
     """A logged-in session for `user`, as django.contrib.auth.login would make it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

@@ -267,7 +267,8 @@ def test_move_to_menu_on_a_phone_and_column_drag(closes_connections, login_page,
     phone.select_option("[data-move-to] select[name=column]", str(cols[4].pk))
     phone.select_option("[data-move-to] select[name=position]", "bottom")
     phone.click("[data-move-card]")
-    phone.wait_for_function(f"() => document.querySelector('#column-{cols[4].pk} li.tile:last-child')?.id === 'card-{card.pk}'")
+    phone.wait_for_function(
+        f"() => document.querySelector('#column-{cols[4].pk} li.tile:last-child')?.id === 'card-{card.pk}'")
     phone.wait_for_selector("#card-dialog[open] >> text=in Done")  # the dialog follows the move
     assert poll(lambda: Card.objects.get(pk=card.pk).column_id == cols[4].pk)
 

@@ -86,7 +86,8 @@ def ids_by_field(team):
             "item": list(ChecklistItem.objects.filter(card__team=team).values_list("pk", flat=True)),
             "message": list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
             # Mostly no thread: a new message is the common valid post (a fuzzed delete may remove roots).
-            "thread": [None, None, None] + list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
+            "thread": [None, None, None]
+            + list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
             "channel": list(Channel.objects.filter(team=team).values_list("pk", flat=True)),
             "version": [1, 2, 3]}
 
@@ -402,7 +403,8 @@ def bell(fuzz_world, people):
     fuzz, team, _other = fuzz_world
     for n in range(3):
         review.add_review_note(people["advisor"], team, body=f"Note {n}")
-    fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))  # their events
+    # their events
+    fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))
     headers = [ORIGIN, (b"host", b"127.0.0.1"), (b"cookie", session_cookie(people["lead"]).encode())]
     communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
     connected, _code = fuzz.run(communicator.connect())

@@ -221,8 +221,8 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
     from websockets.asyncio.client import connect as ws_connect
     from websockets.exceptions import ConnectionClosed
 
-    from tests.server_logs import log_problems
     from tests.discussion_helpers import session_cookie
+    from tests.server_logs import log_problems
 
     names = ["manager", "lead", "expert", "observer", "supporter", "field_manager", "advisor"]
     cookies = {name: await database_sync_to_async(session_cookie)(people[name]) for name in names}

@@ -174,7 +174,7 @@ def send_single_mails(now=None):
 
 
 def _window_start(now, hours):
-    epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.timezone.utc)  # a Monday, midnight UTC
+    epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.UTC)  # a Monday, midnight UTC
     span = datetime.timedelta(hours=hours)
     return epoch + ((now - epoch) // span) * span
 

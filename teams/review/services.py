@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams import events, services as team_services
+from teams import events
+from teams import services as team_services
 from teams.models import Membership, Team
 from teams.permissions import Action, can, managed_field_ids, reads_every_team, require
 

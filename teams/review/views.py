@@ -14,8 +14,15 @@ from teams.uploads import protected_file_response
 from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
 from . import charts, selectors, services
-from .forms import (ClosingReportForm, MeetingForm, MinutesForm, OutputForm, OutputStatusForm, ReportRequestForm,
-                    ReviewNoteForm)
+from .forms import (
+    ClosingReportForm,
+    MeetingForm,
+    MinutesForm,
+    OutputForm,
+    OutputStatusForm,
+    ReportRequestForm,
+    ReviewNoteForm,
+)
 from .models import ClosingReport, Output, ReportExport, ReviewMeeting
 
 
