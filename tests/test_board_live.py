@@ -230,7 +230,7 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
     assert page.evaluate("document.activeElement.id") != f"add-{cols[0].pk}"
     page.focus(f"#card-{card.pk}")
     page.keyboard.press("Alt+ArrowRight")  # refused locally: nothing is sent against a stale board
-    assert page.is_visible("#board-error") and column_order(page, cols[0].pk) == [str(card.pk)]
+    assert page.is_visible("#error-banner") and column_order(page, cols[0].pk) == [str(card.pk)]
 
     # Meanwhile others work on the board (the event log records it; no one rings this page).
     services.move_card(people["lead"], card, column=cols[3], after=None, version=1)
