@@ -72,6 +72,16 @@ def error_text(exc):
     return str(exc) or _("Not allowed.")
 
 
+def over_frame_limit(raw):
+    """Is the frame larger than WS_MAX_FRAME_BYTES as sent (UTF-8)? 40,000 "é" are 80,000 bytes."""
+    limit = settings.WS_MAX_FRAME_BYTES
+    if len(raw) > limit:
+        return True
+    if isinstance(raw, bytes) or len(raw) * 4 <= limit:  # no text this short can exceed it
+        return False
+    return len(raw.encode("utf-8", "surrogatepass")) > limit
+
+
 class TokenBucket:
     """Per-connection rate limit: `rate` frames a second, bursts up to `burst`."""
 
@@ -243,7 +253,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
         try:
             frame = self.parse(text_data, bytes_data)
             request_id = frame.get("id")
-            if not isinstance(request_id, (str, int, type(None))) or len(str(request_id)) > 64:
+            if type(request_id) not in (str, int, type(None)) or len(str(request_id)) > 64:  # not bool
                 request_id = None
                 raise ProtocolError("bad_frame", _("The request id must be a short string."))
             if not self.bucket.take():
@@ -263,7 +273,7 @@ class TeamConsumer(AsyncWebsocketConsumer):
 
     def parse(self, text_data, bytes_data):
         raw = text_data if text_data is not None else bytes_data
-        if raw is None or len(raw) > settings.WS_MAX_FRAME_BYTES:
+        if raw is None or over_frame_limit(raw):
             raise ProtocolError("too_large", _("The frame is too large."))
         try:
             frame = json.loads(raw)

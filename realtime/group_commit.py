@@ -18,6 +18,7 @@ import weakref
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 
 from teams.models import Team
 
@@ -68,8 +69,10 @@ async def _outcomes(command, team_id, requests):
     try:
         return await run_batch(command, team_id, requests)
     except Exception as exc:
-        if len(requests) == 1:
-            return [exc]  # its sender is told (and the consumer logs it)
+        if len(requests) == 1 or isinstance(exc, (OperationalError, InterfaceError)):
+            # Its sender is told (and the consumer logs it); all senders at once when the database is
+            # unreachable: writing each post alone would only wait for it once per post.
+            return [exc] * len(requests)
         # Nothing of the batch was written (one transaction). The cause is told to its own sender.
         log.warning("a batch of %d %s failed (%r): writing them one by one", len(requests), command.name, exc)
         return [outcome for request in requests for outcome in await _outcomes(command, team_id, [request])]

@@ -283,3 +283,23 @@ def test_move_to_menu_on_a_phone_and_column_drag(closes_connections, login_page,
     phone.wait_for_function(first)  # the other viewer's columns follow
     assert poll(lambda: [c.pk for c in board_columns(team)] == [cols[3].pk, cols[0].pk, cols[1].pk, cols[2].pk,
                                                                   cols[4].pk])
+
+
+@pytest.mark.browser
+def test_a_client_that_claims_more_than_the_log_takes_the_servers_position_and_hears_new_events(
+        closes_connections, login_page, daphne_server, people, team):
+    """LiveTeam resumed with a seq past the log's end (a restored server) adopts resumed.seq, or it would skip
+    the next events; the server clamps it (docs/realtime.md, Resume)."""
+    cols = board_columns(team)
+    page = login_page(people["expert"])
+    page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
+    page.wait_for_selector("html.is-live")
+    ahead = type(team).objects.get(pk=team.pk).last_seq + 1000
+    page.evaluate("""([slug, seq]) => {
+        window.heard = [];
+        window.ahead = LiveTeam.connect(slug, seq).on("card.created", (data) => window.heard.push(data.title));
+    }""", [team.slug, ahead])
+    page.wait_for_function("() => window.ahead.state === 'live'")
+    page.evaluate("([column]) => window.ahead.send('card.create', {column: column, title: 'Heard after all'})",
+                  [cols[0].pk])
+    page.wait_for_function("() => window.heard.includes('Heard after all')")

@@ -27,11 +27,10 @@ def test_card_url_is_a_full_page_and_the_fragment_for_htmx(client, people, team)
     assert fragment.lstrip().startswith('<article class="card-detail"') and "topbar" not in fragment
     # The dialog's forms answer the page in its own shape: no board-only controls there.
     edited = client.post(f"{url}comments/", {"body": "On the page"}, HTTP_HX_REQUEST="true",
-                         HTTP_HX_CURRENT_URL=f"http://testserver{url}").content.decode()
+                         HTTP_X_CARD_PAGE="1").content.decode()
     assert "On the page" in edited and "data-move-card" not in edited
-    in_dialog = client.get(url, HTTP_HX_REQUEST="true",
-                           HTTP_HX_CURRENT_URL=f"http://testserver/teams/{team.slug}/board/").content.decode()
-    assert "data-move-card" in in_dialog
+    in_dialog = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-move-card" in in_dialog and "On the page" in in_dialog
 
 
 @pytest.mark.browser
@@ -41,8 +40,9 @@ def test_card_opened_directly_and_from_the_board(closes_connections, login_page,
     board = f"{daphne_server.url}/teams/{team.slug}/board/"
     card_url = f"{board}cards/{card.pk}/"
     page = login_page(people["expert"], language="de")
-    errors = []
+    errors, native = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
 
     # Opened directly (a new tab, a shared link): the site's layout around the card, live.
     page.goto(card_url)
@@ -53,6 +53,10 @@ def test_card_opened_directly_and_from_the_board(closes_connections, login_page,
     page.check(f"[data-check-item='{ChecklistItem.objects.get(card=card).pk}']")
     page.wait_for_function("() => document.querySelector('.card-detail h3 .muted')?.textContent.trim() === '1/1'")
     assert ChecklistItem.objects.get(card=card).done and item is not None
+    page.fill(".card-detail textarea[name=body]", "Seen on the page")  # the page's forms get the page's shape back
+    page.click(".card-detail form[hx-post$='/comments/'] button")
+    page.wait_for_selector(".comments >> text=Seen on the page")
+    assert page.locator("[data-move-card]").count() == 0 and page.locator("h1#card-dialog-title").count() == 1
 
     # From the board: a dialog, and the address is the card's; Back closes it.
     page.goto(board)
@@ -74,4 +78,17 @@ def test_card_opened_directly_and_from_the_board(closes_connections, login_page,
     page.go_forward()
     page.wait_for_selector("#card-dialog[open] #card-dialog-title")
     assert page.url == card_url
-    assert errors == []
+
+    # Archiving asks in the page's own dialog (not window.confirm): cancelled, the card stays;
+    # confirmed, it goes, and the address is the board's again.
+    page.click("[data-archive-card]")
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.click("#confirm-dialog button[value=cancel]")
+    page.wait_for_selector("#confirm-dialog:not([open])", state="attached")
+    assert not Card.objects.get(pk=card.pk).archived
+    page.click("[data-archive-card]")
+    page.click("#confirm-dialog button[value=confirm]")
+    page.wait_for_selector(f"#card-{card.pk}", state="detached")
+    page.wait_for_function(f"() => location.href === {board!r}")
+    assert Card.objects.get(pk=card.pk).archived
+    assert errors == [] and native == []

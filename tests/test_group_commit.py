@@ -221,3 +221,21 @@ async def test_no_failure_of_one_post_fails_another_in_its_batch(people, team, m
         logging.getLogger("realtime").removeHandler(recorder)
         for socket in sockets:
             await socket.disconnect()
+
+
+async def test_an_unreachable_database_fails_a_batch_at_once(people, team, monkeypatch):
+    """Not post by post: each alone would wait for the database again (a fault injected where it would arise)."""
+    from django.db import OperationalError
+
+    from realtime import group_commit
+    from realtime.protocol import COMMANDS
+
+    calls = []
+
+    async def database_down(command, team_id, requests):
+        calls.append(len(requests))
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(group_commit, "run_batch", database_down)
+    outcomes = await group_commit._outcomes(COMMANDS["message.post"], team.pk, [(people["lead"], {})] * 3)
+    assert calls == [3] and [type(o) for o in outcomes] == [OperationalError] * 3

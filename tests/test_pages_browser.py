@@ -64,7 +64,9 @@ def main_pages(demo):
         ("anna", f"/teams/{team}/board/"), ("anna", f"/teams/{team}/channels/{demo['channel'].pk}/"),
         ("anna", f"/teams/{team}/review/"), ("anna", "/notifications/"),
         ("anna", f"/teams/{team}/board/cards/{card.pk}/"), ("anna", "/teams/launch/"),
+        ("anna", f"/teams/{team}/outputs/"), ("anna", "/teams/pandemic-preparedness-network/"),
         ("david", f"/teams/{team}/channels/{demo['channel'].pk}/"), ("lena", "/desk/"), ("petra", "/review/"),
+        ("petra", "/review/meetings/"), ("petra", "/review/unworked-goals/"),
     ]
 
 
@@ -162,7 +164,9 @@ OVERFLOWING = """() => {
     const scrolls = ["auto", "scroll"].includes(style.overflowX);
     const name = `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")} ` +
                  `«${(e.textContent || "").trim().slice(0, 30)}»`;
-    if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && (!scrolls || (laptop && e.matches(".table-wrap"))))
+    const field = ["INPUT", "TEXTAREA"].includes(e.tagName);  // their text scrolls inside them by nature
+    const overflows = e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+    if (!field && overflows && (!scrolls || (laptop && e.matches(".table-wrap"))))
       out.push(`${name} ${e.scrollWidth}>${e.clientWidth}`);
     if (e.tagName === "SELECT" && e.selectedOptions.length) {
       probe.style.font = style.font;
@@ -207,6 +211,12 @@ def test_german_pages_fit_their_boxes(demo, login_page, daphne_server, width, he
             found.append("the header has more than one row")
         if found:
             problems[f"{who} {path}"] = found
+    page = pages["anna"]  # the card dialog, with its edit form open
+    open_page(page, f"{base}/teams/{TEAM}/board/")
+    page.click(f"#card-{demo['card'].pk} .tile-title")
+    page.click("#card-dialog[open] .edit-card summary")
+    if found := page.evaluate(OVERFLOWING):
+        problems["card dialog"] = found
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
 
 

@@ -36,18 +36,22 @@ async def test_a_silent_socket_is_closed_after_the_idle_timeout(people, team, se
 
 
 async def test_pings_keep_a_socket_open(people, team, settings):
-    settings.WS_IDLE_SECONDS = 0.5
+    settings.WS_IDLE_SECONDS = 1
     quiet = await connect(people["lead"], team)
     pinging = await connect(people["expert"], team)
+    quiet_closed = asyncio.ensure_future(closed_with(quiet))
     try:
-        assert await closed_with(quiet) == CLOSE_IDLE  # the quiet one is closed ...
-        for i in range(3):  # ... the pinging one answers: it was not
-            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
+        pings = 0
+        while not quiet_closed.done() or pings < 3:  # a client pinging well within the timeout ...
+            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
             pong, _ = await until(pinging, lambda f: f["type"] == "pong")
-            assert pong["id"] == f"p{i}"
-        # and once it falls silent it is closed as well
-        assert await closed_with(pinging) == CLOSE_IDLE
+            assert pong["id"] == f"p{pings}"
+            pings += 1
+            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
+        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
+        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
     finally:
+        quiet_closed.cancel()
         await quiet.disconnect()
         await pinging.disconnect()
 
@@ -70,6 +74,35 @@ async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team
         await socket.send_json_to({"type": "message.post", "id": "ok", "channel": channel.pk, "body": "small"})
         ack, _ = await until(socket, lambda f: f["type"] == "ack")
         assert ack["id"] == "ok" and ack["seq"]
+    finally:
+        await socket.disconnect()
+
+
+async def test_the_frame_limit_counts_bytes_as_sent_not_characters(people, team, settings):
+    settings.WS_MAX_FRAME_BYTES = 1024
+    channel = await database_sync_to_async(general)(team)
+    socket = await connect(people["lead"], team)
+    try:
+        before = await database_sync_to_async(Message.objects.count)()
+        for body in ("é" * 600, "😄" * 300):  # under 1,024 characters, over 1,024 bytes in UTF-8
+            text = json.dumps({"type": "message.post", "id": "wide", "channel": channel.pk, "body": body},
+                              ensure_ascii=False)
+            assert len(text) < 1024 < len(text.encode())
+            await socket.send_to(text_data=text)
+            error, _ = await until(socket, lambda f: f["type"] == "error")
+            assert error["code"] == "too_large"
+        assert await database_sync_to_async(Message.objects.count)() == before
+    finally:
+        await socket.disconnect()
+
+
+@pytest.mark.parametrize("request_id", [True, False, 1.5, ["a"], "x" * 65])
+async def test_a_request_id_is_a_short_string_or_an_integer(people, team, request_id):
+    socket = await connect(people["lead"], team)
+    try:
+        await socket.send_json_to({"type": "ping", "id": request_id})
+        error, _ = await until(socket, lambda f: f["type"] in ("error", "pong"))
+        assert error["type"] == "error" and error["code"] == "bad_frame" and error["id"] is None
     finally:
         await socket.disconnect()
 

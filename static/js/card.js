@@ -12,7 +12,7 @@
   function refresh() {
     const active = document.activeElement;
     if (body.contains(active) && active.matches("input[type=text], input[type=date], textarea, input[type=file]")) return;
-    window.htmx.ajax("GET", location.pathname, {target: "#card-dialog-body", swap: "innerHTML"});
+    window.htmx.ajax("GET", location.pathname, {source: body, target: body, swap: "innerHTML"});
   }
   live.on("*", (data) => { if (data && Number(data.card) === config.card) refresh(); });
 

@@ -6,7 +6,6 @@ partial (htmx); its forms post here and get the fresh dialog back. The same card
 opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
 import functools
-from urllib.parse import urlparse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -124,10 +123,9 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=services.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(services.ATTACHMENT_TYPES)))
-    # On the card's own page (and in what its forms get back) moving and archiving are left
-    # to the board, which knows the columns' order.
-    context["standalone"] = page or (request.htmx and urlparse(request.htmx.current_url or "").path ==
-                                     reverse("board:card", args=[team.slug, card.pk]))
+    # On the card's own page (and in what its requests get back: they say X-Card-Page) moving
+    # and archiving are left to the board, which knows the columns' order.
+    context["standalone"] = page or request.headers.get("X-Card-Page") == "1"
     if not page:
         return render(request, "board/_card_dialog.html", context, status=status)
     context.update(section="board", can=team_abilities(request.user, team),
@@ -140,7 +138,7 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
 def card(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
     response = _card_dialog(request, team, card_id, page=not request.htmx)
-    patch_vary_headers(response, ["HX-Request"])  # one URL, two renderings: caches must keep them apart
+    patch_vary_headers(response, ["HX-Request", "X-Card-Page"])  # one URL, three renderings: caches keep them apart
     return response
 
 
