@@ -1,19 +1,31 @@
-# The two commands: `make run` (the product, embedded) and `make test` (every suite).
+# The two commands: `make run` (the product, embedded) and `make test` (every suite); `make lint` (ruff, mypy).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := requirements.lock
+# The venv is what the lock file says: a changed lock (or pyproject) names a new stamp, so it is installed again.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-sqlite bench messages clean
+.PHONY: venv run test test-fast lint lock test-sqlite bench messages clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions CI tested (hashes checked, nothing resolved here), then the project itself,
+# built with the locked setuptools (no isolated build env fetched unchecked).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+# The lock file from pyproject.toml (runtime + test + lint extras), hashes for every file of each pin.
+# Pins already in it are kept; `make lock ARGS=--upgrade` (or ARGS="--upgrade-package django") moves them.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --extra test --extra lint $(ARGS) -o $(LOCK) pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -35,6 +47,11 @@ $(NODE_STAMP): package-lock.json
 # no PostgreSQL/Redis, no fuzzing.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not integration and not browser and not live and not fuzz"
+
+# Style and import order (ruff), types (mypy with django-stubs): configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -47,8 +47,9 @@ def _ms(text):
 
 
 def _run_wrk(port, path, cookie, duration, connections):
-    out = subprocess.run([wrk(), "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency", "-H", f"Cookie: {cookie}",
-                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([wrk(), "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency",
+                          "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+                         capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)

@@ -107,7 +107,7 @@ def add_cards(team, count, actor):
     today = datetime.date.today()
     made = Card.objects.bulk_create(
         Card(team=team, column=columns[n % len(columns)], rank=keys[n], title=f"Task {n}: draft the FHIR profile",
-             description="Details *in Markdown* for task %d." % n, created_by=actor,
+             description=f"Details *in Markdown* for task {n}.", created_by=actor,
              due_date=today + datetime.timedelta(days=n % 40 - 10) if n % 3 == 0 else None)
         for n in range(count))
     Card.assignees.through.objects.bulk_create(

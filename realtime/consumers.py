@@ -103,7 +103,8 @@ class TeamConsumer(AsyncWebsocketConsumer):
     # Flood bookkeeping, per connection (class defaults so subclasses with their own connect share it).
     refused = 0  # frames refused in a row by the rate limit
     closing = False  # the server closed the socket (or found it closed): frames still queued are dropped
-    in_flight = frozenset()  # answers of queued posts (a set per connection once connected)
+    # answers of queued posts (a set per connection once connected)
+    in_flight: set[asyncio.Task] | frozenset[asyncio.Task] = frozenset()
 
     async def __call__(self, scope, receive, send):
         try:

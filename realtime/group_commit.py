@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 # Per event loop (tests run many): (command name, team id) → requests waiting for the next batch.
 # A key is present while a writer task is draining it.
-_waiting = weakref.WeakKeyDictionary()
-_writers = set()
+_waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = weakref.WeakKeyDictionary()
+_writers: set[asyncio.Task] = set()
 
 
 def submit(command, team_id, user, data):

@@ -121,7 +121,8 @@ def finish_lifecycles(teams: list[Team], people: dict[str, User]) -> None:
     for team in teams:
         _name, _purpose, _goals, _fields, start, duration, target, *_people = specs[team.name]
         real_end = today + datetime.timedelta(days=start + duration)
-        if real_end < today and target != "extended":  # demo history only: the services refuse to move an end date backwards
+        # demo history only: the services refuse to move an end date backwards
+        if real_end < today and target != "extended":
             Team.objects.filter(pk=team.pk).update(end_date=real_end)
             team.refresh_from_db()
         if target in ("concluded", "archived"):

@@ -21,7 +21,7 @@ class TeamDirectoryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Team
-        fields = []
+        fields: list[str] = []
 
     def in_phase(self, queryset, name, value):
         return queryset.in_phase(value)  # what the badge says: an ended team is not "Active"

@@ -14,7 +14,7 @@ ID_MESSAGE = _("Give an id (a whole number).")
 
 
 class JsonTypeMixin:
-    json_type = str
+    json_type: type = str
     type_message = _("Give text.")
 
     def to_python(self, value):

@@ -13,8 +13,16 @@ from . import selectors, services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
-from .forms import (ExtendForm, InviteForm, JoinRequestForm, LaunchProposedForm, LaunchTeamForm,
-                    ProposeTeamForm, RoleForm, TeamForm)
+from .forms import (
+    ExtendForm,
+    InviteForm,
+    JoinRequestForm,
+    LaunchProposedForm,
+    LaunchTeamForm,
+    ProposeTeamForm,
+    RoleForm,
+    TeamForm,
+)
 from .models import Membership, Team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 

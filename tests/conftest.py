@@ -313,8 +313,8 @@ def login_page(chromium, daphne_server):
 
     def login(user, language="en", password="pw", timezone_id=None, **context_options):
         # timezone_id: the browser's zone (default: the machine's)
-        context = chromium.new_context(locale=language, timezone_id=timezone_id, viewport={"width": 1280, "height": 900},
-                                       **context_options)
+        context = chromium.new_context(locale=language, timezone_id=timezone_id,
+                                       viewport={"width": 1280, "height": 900}, **context_options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -25,7 +25,7 @@ def team_patterns(patterns=None, namespace=""):
                                      f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
 
 
-def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people, team, make_team, media):
+def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people, team, make_team, media):  # noqa: F811
     other = make_team(name="Other")
     lead = people["lead"]  # leads both teams: every refusal below is the team check, not a permission
     theirs = {**card_with_parts(other, lead, "Theirs"),

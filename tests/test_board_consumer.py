@@ -176,7 +176,7 @@ def bad_frames(board, foreign_card, foreign_column):
         ("wip limit a float", {"type": "column.create", "id": "x", "name": "c", "wip_limit": 2.0}, "invalid"),
         ("position a list", {"type": "card.create", "id": "x", "column": cols[0].pk, "title": "t",
                              "position": ["top"]}, "invalid"),
-        ("surrogate in a title", '{"type": "card.create", "column": %d, "title": "\\ud800"}' % cols[0].pk,
+        ("surrogate in a title", f'{{"type": "card.create", "column": {cols[0].pk}, "title": "\\ud800"}}',
          "invalid"),
         ("surrogate in a column", '{"type": "column.create", "name": "\\udc00"}', "invalid"),
     ]
@@ -224,7 +224,8 @@ async def test_column_commands_and_card_create_over_the_socket(people, board):
         assert created["type"] == "ack"
         column = await sync_to_async(Column.objects.get)(team=team, name="Blocked")
         assert column.wip_limit == 2
-        assert (await request(lead, {"type": "column.move", "id": "2", "column": column.pk, "after": None}))["type"] == "ack"
+        move = {"type": "column.move", "id": "2", "column": column.pk, "after": None}
+        assert (await request(lead, move))["type"] == "ack"
         names = await sync_to_async(lambda: [c.name for c in board_columns(team)])()
         assert names[0] == "Blocked"
         ack = await request(lead, {"type": "card.create", "id": "3", "column": column.pk, "title": "Waiting"})
@@ -232,7 +233,8 @@ async def test_column_commands_and_card_create_over_the_socket(people, board):
         card = await sync_to_async(Card.objects.get)(title="Waiting")
         assert (await request(lead, {"type": "card.rename", "id": "4", "card": card.pk, "title": "Still waiting",
                                      "version": 1}))["type"] == "ack"
-        assert (await request(lead, {"type": "card.archive", "id": "5", "card": card.pk, "version": 2}))["type"] == "ack"
+        archive = {"type": "card.archive", "id": "5", "card": card.pk, "version": 2}
+        assert (await request(lead, archive))["type"] == "ack"
         assert (await request(lead, {"type": "column.archive", "id": "6", "column": column.pk}))["type"] == "ack"
         kinds = await sync_to_async(lambda: list(Event.objects.filter(team=team).order_by("-seq")
                                                  .values_list("kind", flat=True)[:6]))()

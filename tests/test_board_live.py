@@ -206,7 +206,7 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
     assert page.evaluate("document.activeElement.id") != f"add-{cols[0].pk}"
     page.focus(f"#card-{card.pk}")
     page.keyboard.press("Alt+ArrowRight")  # refused locally: nothing is sent against a stale board
-    assert page.is_visible("#board-error") and column_order(page, cols[0].pk) == [str(card.pk)]
+    assert page.is_visible("#error-banner") and column_order(page, cols[0].pk) == [str(card.pk)]
 
     # Meanwhile others work on the board (the event log records it; no one rings this page).
     services.move_card(people["lead"], card, column=cols[3], after=None, version=1)
@@ -243,7 +243,8 @@ def test_move_to_menu_on_a_phone_and_column_drag(closes_connections, login_page,
     phone.select_option("[data-move-to] select[name=column]", str(cols[4].pk))
     phone.select_option("[data-move-to] select[name=position]", "bottom")
     phone.click("[data-move-card]")
-    phone.wait_for_function(f"() => document.querySelector('#column-{cols[4].pk} li.tile:last-child')?.id === 'card-{card.pk}'")
+    phone.wait_for_function(
+        f"() => document.querySelector('#column-{cols[4].pk} li.tile:last-child')?.id === 'card-{card.pk}'")
     phone.wait_for_selector("#card-dialog[open] >> text=in Done")  # the dialog follows the move
     assert poll(lambda: Card.objects.get(pk=card.pk).column_id == cols[4].pk)
 

@@ -9,6 +9,7 @@ import random
 import pytest
 from asgiref.sync import sync_to_async
 
+from teams import services as services_core
 from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
 from teams import membership as membership_services

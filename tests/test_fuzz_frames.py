@@ -86,7 +86,8 @@ def ids_by_field(team):
             "item": list(ChecklistItem.objects.filter(card__team=team).values_list("pk", flat=True)),
             "message": list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
             # Mostly no thread: a new message is the common valid post (a fuzzed delete may remove roots).
-            "thread": [None, None, None] + list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
+            "thread": [None, None, None]
+            + list(Message.objects.filter(channel__team=team).values_list("pk", flat=True)),
             "channel": list(Channel.objects.filter(team=team).values_list("pk", flat=True)),
             "version": [1, 2, 3]}
 

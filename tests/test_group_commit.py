@@ -116,7 +116,7 @@ async def test_posts_from_many_sockets_are_all_answered_and_numbered_once(people
                 await asyncio.sleep(0.01)
         gate.set()
         acks = {}
-        for name, socket in zip(names, sockets):
+        for socket in sockets:
             for _ in range(4):
                 ack = await until_answer(socket)
                 acks[ack["id"]] = ack["seq"]

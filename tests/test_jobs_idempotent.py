@@ -134,7 +134,7 @@ def test_a_digest_per_configured_interval(people, team):
     MailPreference.objects.create(user=people["lead"], digest=True, digest_hours=1)
     review_meetings.add_review_note(people["advisor"], team, body="One")
     from teams.notify import services as notify
-    now = datetime.datetime(2099, 1, 5, 10, 0, tzinfo=datetime.timezone.utc)  # mid-window for daily digests
+    now = datetime.datetime(2099, 1, 5, 10, 0, tzinfo=datetime.UTC)  # mid-window for daily digests
     assert notify.send_digests(now=now) == 4
     review_meetings.add_review_note(people["advisor"], team, body="Two")
     in_an_hour = now + datetime.timedelta(hours=1, minutes=1)

@@ -1,7 +1,7 @@
 """Times read the same live and after a reload (11.18), in each language, whatever the browser's zone.
 
-The browser runs in New York (in English, Chromium writes US style); the cluster's zone is Europe/Berlin. A message posted
-live shows the time the server's |date filter writes for it after a reload, and "Offline since" uses
+The browser runs in New York (in English, Chromium writes US style); the cluster's zone is Europe/Berlin.
+A message posted live shows the time the server's |date filter writes for it after a reload, and "Offline since" uses
 the same clock and format.
 """
 import datetime

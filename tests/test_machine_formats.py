@@ -20,7 +20,6 @@ from teams import widgets
 from teams.board import services as board
 from teams.board.models import Card, Column
 from teams.models import Team
-from teams.review.models import Output
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,9 @@ def project_forms():
                 yield cls
 
 
-SAMPLES = [(forms.DateTimeField, datetime.datetime(2026, 11, 29, 23, 15)), (forms.DateField, datetime.date(2026, 11, 29)),
-           (forms.IntegerField, 12345), (forms.FloatField, 2.5), (forms.DecimalField, 2.5)]
+SAMPLES = [(forms.DateTimeField, datetime.datetime(2026, 11, 29, 23, 15)),
+           (forms.DateField, datetime.date(2026, 11, 29)), (forms.IntegerField, 12345), (forms.FloatField, 2.5),
+           (forms.DecimalField, 2.5)]
 
 
 def test_every_form_field_renders_date_time_and_number_inputs_in_machine_format_in_german():
@@ -135,7 +135,8 @@ def test_saving_a_card_in_german_with_its_due_date_as_rendered_keeps_it(client, 
     card = Card.objects.get(pk=board.create_card(people["lead"], team, column=column, title="Due",
                                                  due_date=datetime.date(2026, 11, 29)).data["card"])
     html = german(client, people["lead"], reverse("board:card", args=[team.slug, card.pk]))
-    posted = {name: value if re.fullmatch(MACHINE[kind], value or "") else "" for name, kind, value in machine_inputs(html)}
+    posted = {name: value if re.fullmatch(MACHINE[kind], value or "") else ""
+              for name, kind, value in machine_inputs(html)}
     response = client.post(reverse("board:card_edit", args=[team.slug, card.pk]), {
         "version": card.version, "title": card.title, "priority": Card.Priority.HIGH,
         "due_date": posted["due_date"]}, HTTP_ACCEPT_LANGUAGE="de")

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from teams.board import services as board_services
-from teams.board.models import Card, Column
+from teams.board.models import Card
 from teams.demo import DEMO_PASSWORD
 from teams.discussion.models import Channel
 from teams.models import Team
@@ -29,7 +29,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TEAM = "interoperable-patient-data"
 SERIOUS = """() => axe.run(document, {resultTypes: ["violations"]}).then((result) => result.violations
   .filter((violation) => ["serious", "critical"].includes(violation.impact))
-  .map((violation) => `${violation.id}: ${violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(" | ")}`))"""
+  .map((violation) => `${violation.id}: ` +
+       violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(" | ")))"""
 
 
 def load_demo():
@@ -164,17 +165,21 @@ OVERFLOWING = """() => {
     const name = `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")} ` +
                  `«${(e.textContent || "").trim().slice(0, 30)}»`;
     const field = ["INPUT", "TEXTAREA"].includes(e.tagName);  // their text scrolls inside them by nature
-    if (!field && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && (!scrolls || (laptop && e.matches(".table-wrap"))))
+    const overflows = e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+    if (!field && overflows && (!scrolls || (laptop && e.matches(".table-wrap"))))
       out.push(`${name} ${e.scrollWidth}>${e.clientWidth}`);
     if (e.tagName === "SELECT" && e.selectedOptions.length) {
       probe.style.font = style.font;
       probe.textContent = e.selectedOptions[0].textContent;
       const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;  // the arrow
-      if (probe.offsetWidth > room) out.push(`select «${probe.textContent}» shows ${Math.round(room)} of ${probe.offsetWidth}px`);
+      if (probe.offsetWidth > room) {
+        out.push(`select «${probe.textContent}» shows ${Math.round(room)} of ${probe.offsetWidth}px`);
+      }
     }
   }
   probe.remove();
-  if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push("the page scrolls sideways");
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) out.push("the page scrolls sideways");
   return out;
 }"""
 

@@ -125,7 +125,7 @@ class Client:
                     await self.open()
                 frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout=0.5))
                 self.take(frame)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             except DISCONNECTS:
                 self.socket = None
@@ -247,7 +247,7 @@ async def test_presence_heals_when_a_daphne_process_dies(two_fast_daphnes, peopl
             assert time.monotonic() < deadline, f"timed out waiting for {what}"
             try:
                 lead.take(json.loads(await asyncio.wait_for(lead.socket.recv(), timeout=0.5)))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     await pump(lambda: people["expert"].pk in online_now(), "the expert online on the other process")

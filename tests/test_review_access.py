@@ -24,7 +24,7 @@ def test_review_matrix_over_http(client, people, team, role):
     page = client.get(f"/teams/{team.slug}/review/")
     assert page.status_code == (200 if may_view else 404)
     if may_view:
-        assert ('action="/teams/%s/review/notes/add/"' % team.slug in page.content.decode()) == may_review
+        assert (f'action="/teams/{team.slug}/review/notes/add/"' in page.content.decode()) == may_review
     before = Event.objects.count()
     response = client.post(f"/teams/{team.slug}/review/notes/add/", {"body": f"note by {role}"})
     assert ReviewNote.objects.filter(body=f"note by {role}").exists() == may_review
@@ -39,7 +39,8 @@ def test_review_matrix_over_http(client, people, team, role):
 @pytest.mark.django_db
 def test_advisory_board_writes_nothing_but_notes(client, people, team):
     advisor = people["advisor"]
-    assert not any(can(advisor, action, team) for action in Action if action not in (Action.VIEW, Action.REVIEW, Action.REQUEST_JOIN))
+    allowed = (Action.VIEW, Action.REVIEW, Action.REQUEST_JOIN)
+    assert not any(can(advisor, action, team) for action in Action if action not in allowed)
     with pytest.raises(PermissionDenied):
         review_outputs.add_output(advisor, team, title="x", kind="concept")
     with pytest.raises(PermissionDenied):

@@ -56,7 +56,8 @@ def test_rollup_per_goal_matches_the_hand_count(people, cluster):
     assert (five_a.team_count, five_a.tasks_done, five_a.outputs_done) == (1, 7, 1)
     # Per team.
     rows = {t.name: t for t in review.teams}
-    assert (rows["A"].tasks_done, rows["A"].tasks_open, rows["A"].tasks_overdue, rows["A"].outputs_done) == (5, 10, 2, 2)
+    a = rows["A"]
+    assert (a.tasks_done, a.tasks_open, a.tasks_overdue, a.outputs_done) == (5, 10, 2, 2)
     assert (rows["C"].tasks_overdue, rows["C"].outputs_total) == (1, 3)
     # Per focal area 3 (goals 3a, 3b): teams A, B, C once each.
     area = next(r for r in review.areas if r.key == "3")

@@ -28,7 +28,8 @@ def add_teams(count, viewer, lead, start=0):
     goals = list(StrategicGoal.objects.all())
     fields = list(FieldOfAction.objects.all())
     teams = Team.objects.bulk_create([
-        Team(slug=f"bulk-{i}", name=f"Bulk team {i}", purpose=f"Purpose of bulk team {i}", status=STATUSES[i % len(STATUSES)],
+        Team(slug=f"bulk-{i}", name=f"Bulk team {i}", purpose=f"Purpose of bulk team {i}",
+             status=STATUSES[i % len(STATUSES)],
              start_date=today - datetime.timedelta(days=60 + i % 50),
              end_date=today + datetime.timedelta(days=((i + 10) % 70) - 5))  # some expired, not team 0
         for i in range(start, start + count)

@@ -5,9 +5,17 @@ finds nothing ("not_found"); permissions, versions and validation are the servic
 Frames are documented in docs/board.md.
 """
 from teams.board import services
-from teams.board.forms import (CardArchiveFrame, CardCreateFrame, CardMoveFrame, CardRenameFrame,
-                               ChecklistCheckFrame, ColumnArchiveFrame, ColumnCreateFrame, ColumnMoveFrame,
-                               ColumnUpdateFrame)
+from teams.board.forms import (
+    CardArchiveFrame,
+    CardCreateFrame,
+    CardMoveFrame,
+    CardRenameFrame,
+    ChecklistCheckFrame,
+    ColumnArchiveFrame,
+    ColumnCreateFrame,
+    ColumnMoveFrame,
+    ColumnUpdateFrame,
+)
 from teams.board.models import Card, ChecklistItem, Column
 
 from ..protocol import command

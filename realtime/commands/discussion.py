@@ -5,8 +5,15 @@ the consumer acknowledges with its seq. `typing` is not a command: it is ephemer
 handled by the consumer (never stored, never replayed).
 """
 from teams.discussion import services
-from teams.discussion.forms import (ChannelFrame, EditFrame, FollowFrame, MessageRefFrame, PostFrame, ReactionFrame,
-                                    ReadFrame)
+from teams.discussion.forms import (
+    ChannelFrame,
+    EditFrame,
+    FollowFrame,
+    MessageRefFrame,
+    PostFrame,
+    ReactionFrame,
+    ReadFrame,
+)
 
 from ..protocol import command
 

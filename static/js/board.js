@@ -9,18 +9,18 @@
  */
 (function () {
   "use strict";
-  const config = JSON.parse(document.getElementById("board-config").textContent);
+  const config = dom.parseJSON(document.getElementById("board-config").textContent, null);
+  if (!config) return;
   const T = config.text;
+  const el = dom.el;
   const boardEl = document.getElementById("board");
   const dialog = document.getElementById("card-dialog");
   const dialogBody = document.getElementById("card-dialog-body");
   const announcer = document.getElementById("board-announce");
-  const errorBox = document.getElementById("board-error");
   const filterForm = document.getElementById("board-filters");
   const live = window.LiveTeam.connect(config.slug, config.seq);
   window.boardLive = live;  // for tests and debugging
   let openCard = null;
-  let errorTimer = null;
 
   // Helpers ---------------------------------------------------------------------------------
   const tileOf = (id) => document.getElementById(`card-${id}`);
@@ -39,12 +39,7 @@
 
   function announce(text) { announcer.textContent = ""; announcer.textContent = text; }
 
-  function showError(message) {
-    errorBox.textContent = `${T.error} ${message}`;
-    errorBox.hidden = false;
-    clearTimeout(errorTimer);
-    errorTimer = setTimeout(() => { errorBox.hidden = true; }, 8000);
-  }
+  const showError = dom.showError;
 
   function fail(error) {
     showError(error && error.message ? error.message : String(error));
@@ -77,13 +72,6 @@
   }
 
   // Tiles -----------------------------------------------------------------------------------
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
   function renderTile(state) {
     const overdue = state.due_date && state.due_date < config.today && !isDoneColumn(state.column);
     const tile = el("li", `tile prio-${state.priority}${overdue ? " overdue" : ""}`);
@@ -103,7 +91,7 @@
     const meta = el("div", "tile-meta");
     state.label_info.forEach((label) => {
       const chip = el("span", "label", label.name);
-      chip.style.setProperty("--label", /^#[0-9a-fA-F]{6}$/.test(label.color) ? label.color : "#667085");
+      dom.paintLabel(chip, label.color);
       meta.appendChild(chip);
     });
     state.goal_codes.forEach((code) => meta.appendChild(el("span", "goal", code)));
@@ -111,7 +99,7 @@
     if (state.due_date) {
       const due = el("span", "due");
       due.appendChild(el("span", "sr", overdue ? T.overdue : T.due));
-      due.appendChild(document.createTextNode(` ${dateText(state.due_date)}`));
+      due.appendChild(document.createTextNode(` ${dom.isoDateText(state.due_date, config.dateFormat)}`));
       meta.appendChild(due);
     }
     if (state.checklist_total) meta.appendChild(el("span", "check", `☑ ${state.checklist_done}/${state.checklist_total}`));
@@ -128,15 +116,6 @@
     meta.appendChild(people);
     tile.appendChild(meta);
     return tile;
-  }
-
-  /* "2026-12-18" as Django's date filter writes it with the page's DATE_FORMAT (as the dialog does). */
-  function dateText(iso) {
-    const [year, month, day] = iso.split("-").map(Number);
-    const f = config.dateFormat;
-    const parts = {j: day, d: String(day).padStart(2, "0"), n: month, m: String(month).padStart(2, "0"),
-                   M: f.monthsShort[month - 1], F: f.months[month - 1], Y: year};
-    return f.format.replace(/\\?./g, (c) => (c.length === 2 ? c[1] : (c in parts ? parts[c] : c)));
   }
 
   function isDoneColumn(id) { const column = columnOf(id); return column && column.dataset.done === "1"; }

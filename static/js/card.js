@@ -4,9 +4,9 @@
  */
 (function () {
   "use strict";
-  const config = JSON.parse(document.getElementById("card-config").textContent);
+  const config = dom.parseJSON(document.getElementById("card-config").textContent, null);
+  if (!config) return;
   const body = document.getElementById("card-dialog-body");
-  const errorBox = document.getElementById("board-error");
   const live = window.LiveTeam.connect(config.slug, config.seq);
 
   function refresh() {
@@ -21,8 +21,7 @@
     if (!box) return;
     live.send("checklist.check", {item: Number(box.dataset.checkItem), done: box.checked}).catch((error) => {
       box.checked = !box.checked;
-      errorBox.textContent = error && error.message ? error.message : String(error);
-      errorBox.hidden = false;
+      dom.showError(error && error.message ? error.message : String(error));
     });
   });
 })();

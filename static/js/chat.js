@@ -8,8 +8,10 @@
   "use strict";
   const configElement = document.getElementById("chat-config");
   if (!configElement) return;
-  const config = JSON.parse(configElement.textContent);
+  const config = dom.parseJSON(configElement.textContent, null);
+  if (!config) return;
   const S = config.strings;
+  const el = dom.el;
   const $ = (selector, root) => (root || document).querySelector(selector);
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
   const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
@@ -23,13 +25,6 @@
   let readTimer = null;
 
   // Building a message like templates/discussion/_message.html ------------------------------
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
   function button(className, text, data) {
     const node = el("button", className, text);
     node.type = "button";
@@ -47,7 +42,7 @@
     if (mine) li.dataset.body = data.body;
     const head = el("div", "msg-head");
     head.append(el("strong", "author", data.author_name || config.members[data.author] || ""), " ");
-    const time = el("time", "", clusterTime(new Date(data.created_at), "datetime"));  // as the server writes it
+    const time = el("time", "", dom.clusterTime(new Date(data.created_at), "datetime"));  // as the server writes it
     time.dateTime = data.created_at;
     const edited = el("span", "edited muted", `(${S.edited})`);
     edited.hidden = !data.edited_at;
@@ -284,12 +279,11 @@
   // Writing -----------------------------------------------------------------------------------------
   function composer(form, thread) {
     if (!form) return;
-    const textarea = $("textarea", form), error = $(".error", form);
+    const textarea = $("textarea", form);
     const submit = (event) => {
       event.preventDefault();
       const body = textarea.value.trim();
       if (!body) return;
-      error.hidden = true;
       const data = {channel: config.channel, body: body};
       const threadId = thread();
       if (threadId) data.thread = threadId;
@@ -297,10 +291,7 @@
       live.send("message.post", data).then(() => {
         textarea.value = "";
         lastTyping = 0;
-      }).catch((frame) => {
-        error.textContent = frame.message;
-        error.hidden = false;
-      }).finally(() => { textarea.disabled = false; textarea.focus(); });
+      }).catch(showError).finally(() => { textarea.disabled = false; textarea.focus(); });
     };
     form.addEventListener("submit", submit);
     textarea.addEventListener("keydown", (event) => {
@@ -311,7 +302,7 @@
   composer($("#composer"), () => null);
   composer($("#reply-composer"), () => openThread);
 
-  function showError(frame) { window.alert(frame.message); }
+  function showError(frame) { dom.showError(frame.message); }
 
   document.addEventListener("click", (event) => {
     const target = event.target.closest("button");
@@ -342,9 +333,6 @@
     form.append(textarea, button("link cancel", S.cancel));
     const save = el("button", "primary", S.save);
     form.append(save);
-    const error = el("p", "error");
-    error.hidden = true;
-    form.append(error);
     body.hidden = true;
     li.insertBefore(form, body.nextSibling);
     textarea.value = li.dataset.body !== undefined ? li.dataset.body : body.innerText.trim();
@@ -352,10 +340,7 @@
     $(".cancel", form).addEventListener("click", close);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      live.send("message.edit", {message: id, body: textarea.value}).then(close).catch((frame) => {
-        error.textContent = frame.message;
-        error.hidden = false;
-      });
+      live.send("message.edit", {message: id, body: textarea.value}).then(close).catch(showError);
     });
     textarea.focus();
     save.scrollIntoView({block: "nearest"});  // the form is taller than the message: keep Save in sight

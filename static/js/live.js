@@ -1,14 +1,16 @@
-/* The team page's one live connection (protocol: docs/realtime.md).
+/* The page's live connections (protocol: docs/realtime.md; /ws/me/: realtime/notifications.py).
  *
- *   const live = LiveTeam.connect(slug, seqRenderedByServer);
+ *   const live = LiveTeam.connect(slug, seqRenderedByServer);   // the team socket
+ *   const me = LiveTeam.personal(lastNotificationId);           // the bell's socket (static/js/notify.js)
  *   live.on("card.moved", (data, frame) => ...);   // durable events, in seq order, exactly once
  *   live.onFrame("typing", frame => ...);          // ephemeral frames (no seq)
  *   live.send("card.move", {card: 7, ...})         // Promise: resolves on ack, rejects on error
  *
  * It resumes from the last sequence number it holds after every reconnect, so a dropped
  * socket or a restarted server loses nothing. Commands sent while disconnected wait in
- * a queue and go out after the resume. Elements with [data-live-state] show the state;
- * [data-needs-live] controls are disabled while not live.
+ * a queue and go out after the resume. For the team socket, elements with [data-live-state] show
+ * the state and [data-needs-live] controls are disabled while not live; the personal socket shows
+ * nothing of its own state.
  */
 (function () {
   "use strict";
@@ -16,9 +18,14 @@
   const PING_MS = 25000;  // the server closes a socket silent for WS_IDLE_SECONDS (default 120 s)
 
   class LiveTeam {
-    constructor(url, seq) {
+    /* seq: the position to resume after (a team's event seq, or the last notification id);
+     * showState: this socket's state is the page's ([data-live-state], [data-needs-live]);
+     * resumeEveryMs: ask again that often (what a worker could not ring still shows up). */
+    constructor(url, seq, {showState = true, resumeEveryMs = 0} = {}) {
       this.url = url;
       this.seq = seq || 0;
+      this.showState = showState;
+      this.resumeEveryMs = resumeEveryMs;
       this.handlers = {};
       this.frameHandlers = {};
       this.pending = new Map();   // request id -> {resolve, reject, frame}
@@ -26,15 +33,22 @@
       this.attempt = 0;
       this.nextId = 1;
       this.offlineSince = null;
+      if (showState) document.addEventListener("htmx:afterSwap", (event) => LiveTeam.disableControls(event.target));
       this.setState("connecting");
       this.open();
     }
 
-    static connect(slug, seq) {
+    static open(path, seq, options) {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
-      const live = new LiveTeam(`${scheme}://${location.host}/ws/teams/${slug}/`, seq);
+      const live = new LiveTeam(`${scheme}://${location.host}${path}`, seq, options);
       window.addEventListener("online", () => live.retryNow());
       return live;
+    }
+
+    static connect(slug, seq) { return LiveTeam.open(`/ws/teams/${slug}/`, seq); }
+
+    static personal(after) {
+      return LiveTeam.open("/ws/me/", after, {showState: false, resumeEveryMs: 60000});
     }
 
     on(kind, handler) { (this.handlers[kind] = this.handlers[kind] || []).push(handler); return this; }
@@ -58,16 +72,28 @@
     open() {
       this.socket = new WebSocket(this.url);
       const socket = this.socket;
+      const resume = () => socket.send(JSON.stringify({type: "resume", after: this.seq}));
       socket.onopen = () => {
         this.attempt = 0;
-        socket.send(JSON.stringify({type: "resume", after: this.seq}));
-        clearInterval(this.pinger);
+        resume();
+        this.stopTimers();
         this.pinger = setInterval(() => {
           if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({type: "ping"}));
         }, PING_MS);
+        if (this.resumeEveryMs) {
+          this.resumer = setInterval(() => { if (socket.readyState === WebSocket.OPEN) resume(); }, this.resumeEveryMs);
+        }
       };
-      socket.onmessage = (message) => this.receive(JSON.parse(message.data));
-      socket.onclose = (close) => { clearInterval(this.pinger); this.closed(close); };
+      socket.onmessage = (message) => {
+        const frame = dom.parseJSON(message.data, null);  // bad data: the banner, the socket goes on
+        if (frame) this.receive(frame);
+      };
+      socket.onclose = (close) => { this.stopTimers(); this.closed(close); };
+    }
+
+    stopTimers() {
+      clearInterval(this.pinger);
+      clearInterval(this.resumer);
     }
 
     receive(frame) {
@@ -78,10 +104,11 @@
         this.emit("*", frame.data, frame);
       } else if (frame.type === "resumed") {
         // The log's end, if we claimed more (e.g. a restored server): take it, or later events would be skipped.
-        this.seq = Math.min(this.seq, frame.seq);
+        if (typeof frame.seq === "number") this.seq = Math.min(this.seq, frame.seq);
         this.setState("live");
         const waiting = this.queue.splice(0);
         waiting.forEach((queued) => this.socket.send(JSON.stringify(queued)));
+        this.emitFrame("resumed", frame);
       } else if (frame.type === "ack" || frame.type === "error") {
         const request = frame.id && this.pending.get(frame.id);
         if (request) {
@@ -127,13 +154,19 @@
     /* Translated texts come from the page ([data-live-state] data-labels). */
     label(key) {
       const element = document.querySelector("[data-live-state]");
-      const labels = element ? JSON.parse(element.dataset.labels || "{}") : {};
+      const labels = element ? dom.parseJSON(element.dataset.labels || "{}", {}) : {};
       return labels[key] || key;
     }
 
+    /* Now, not after the back-off: the socket still connecting (or a dead one) is closed first, so
+     * there is never a second socket resuming alongside it. */
     retryNow() {
       if (this.state === "live") return;
       clearTimeout(this.timer);
+      const old = this.socket;
+      old.onopen = old.onmessage = old.onclose = null;
+      this.stopTimers();
+      old.close();
       this.open();
     }
 
@@ -141,13 +174,13 @@
       if (state !== "live" && !this.offlineSince) this.offlineSince = new Date();
       if (state === "live") this.offlineSince = null;
       this.state = state;
+      if (!this.showState) return;
       document.querySelectorAll("[data-live-state]").forEach((element) => {
         element.dataset.liveState = state;
         element.className = `conn ${state}`;
-        const labels = JSON.parse(element.dataset.labels || "{}");
-        let text = labels[state] || state;
+        let text = this.label(state);
         if (state === "offline" && this.offlineSince) {
-          text += " " + clusterTime(this.offlineSince, "time");
+          text += " " + dom.clusterTime(this.offlineSince, "time");
         }
         element.textContent = text;
       });
@@ -157,41 +190,12 @@
     }
   }
 
-  /* A time as the server's |date filter writes it: the cluster's zone, the page language's format
-   * ("datetime": SHORT_DATETIME_FORMAT, "time": TIME_FORMAT) and month names, from [data-time]
-   * (teams/_live_state.html). Never the browser's zone or format, so a live message and the same
-   * message after a reload read alike. Knows the format letters the project's formats use. */
-  function clusterTime(date, kind) {
-    const element = document.querySelector("[data-time]");
-    const config = JSON.parse(element.dataset.time);
-    const parts = {};
-    new Intl.DateTimeFormat("en-US", {timeZone: config.zone, year: "numeric", month: "numeric", day: "numeric",
-                                      hour: "numeric", minute: "numeric", hourCycle: "h23"})
-      .formatToParts(date).forEach((part) => { parts[part.type] = part.value; });
-    const two = (value) => String(value).padStart(2, "0");
-    const letters = {
-      d: two(parts.day), j: String(Number(parts.day)), m: two(parts.month), n: String(Number(parts.month)),
-      M: config.months[Number(parts.month) - 1], Y: parts.year, y: parts.year.slice(-2),
-      H: two(parts.hour), G: String(Number(parts.hour)), i: two(parts.minute),
-    };
-    let out = "";
-    const format = config[kind];
-    for (let index = 0; index < format.length; index++) {
-      const letter = format[index];
-      if (letter === "\\") out += format[++index] || "";
-      else out += letter in letters ? letters[letter] : letter;
-    }
-    return out;
-  }
-
   /* [data-needs-live] controls write: while not live they are disabled (not only greyed), for
    * the keyboard too; also those that htmx brings in later (the card dialog). */
   LiveTeam.disableControls = (root) => {
     const off = !document.documentElement.classList.contains("is-live");
     root.querySelectorAll("[data-needs-live]").forEach((control) => { control.disabled = off; });
   };
-  document.addEventListener("htmx:afterSwap", (event) => LiveTeam.disableControls(event.target));
 
   window.LiveTeam = LiveTeam;
-  window.clusterTime = clusterTime;
 })();

@@ -6,16 +6,11 @@
 //   also for content that htmx or the page scripts insert later.
 (function () {
   "use strict";
-  const HEX = /^#[0-9a-fA-F]{6}$/;
-
   function paint(root) {
     if (!root || !root.querySelectorAll) return;
     const nodes = root.matches && root.matches("[data-label-color]") ? [root] : [];
     root.querySelectorAll("[data-label-color]").forEach((node) => nodes.push(node));
-    nodes.forEach((node) => {
-      const color = node.dataset.labelColor;
-      node.style.setProperty("--label", HEX.test(color) ? color : "#667085");
-    });
+    nodes.forEach((node) => dom.paintLabel(node, node.dataset.labelColor));
   }
 
   function confirmDialog(question, answer) {

@@ -6,12 +6,12 @@
   const script = document.getElementById("review-script");
   const notes = document.querySelector("[data-notes-url]");
   if (script && notes && window.LiveTeam) {
-    const seq = JSON.parse(document.getElementById("review-seq").textContent);
+    const seq = dom.parseJSON(document.getElementById("review-seq").textContent, 0);
     const live = LiveTeam.connect(script.dataset.team, seq);
     const reload = () => fetch(notes.dataset.notesUrl, {credentials: "same-origin"})
       .then((response) => response.ok ? response.text() : Promise.reject(response.status))
       .then((html) => { document.getElementById("notes-body").innerHTML = html; })
-      .catch((error) => console.warn("notes reload failed", error));
+      .catch(() => dom.showError(dom.text("loadFailed")));
     live.on("review_note.added", reload);
   }
 
@@ -24,8 +24,10 @@
     const error = document.getElementById("report-error");
     let delay = 500;
     const tick = () => fetch(report.dataset.statusUrl, {credentials: "same-origin"})
-      .then((response) => response.json())
-      .then((status) => {
+      .then((response) => response.ok ? response.text() : Promise.reject(response.status))
+      .then((text) => {
+        const status = dom.parseJSON(text, null);
+        if (!status) return;  // an answer, but unreadable: the banner says so; asking again would not help
         bar.value = status.progress;
         percent.textContent = status.progress;
         label.textContent = status.label;
@@ -35,7 +37,7 @@
           return;
         }
         if (status.status === "failed") {
-          error.textContent = status.error || JSON.parse(report.dataset.labels).failed;
+          error.textContent = status.error || dom.parseJSON(report.dataset.labels, {}).failed;
           error.hidden = false;
           return;
         }

@@ -51,7 +51,8 @@ SPECIFIC = {
         ("Recruitment dashboard prototype", 2, "high", 20, ["digital"], [], ""),
     ],
     "Start-up Meets Hospital": [
-        ("Matchmaking event in Adlershof", 1, "high", 25, ["event"], [("Find a venue", True), ("Call for start-ups", False)], ""),
+        ("Matchmaking event in Adlershof", 1, "high", 25, ["event"],
+         [("Find a venue", True), ("Call for start-ups", False)], ""),
         ("Regulatory coaching: MDR checklist", 2, "normal", 10, ["legal"], [], ""),
     ],
     "Healthcare Tourism Berlin-Brandenburg": [

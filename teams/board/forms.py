@@ -8,6 +8,7 @@ from teams.widgets import DateInput, NumberInput
 
 from .models import Card
 
+
 def person_label(user):
     return user.get_full_name() or user.username
 
@@ -18,14 +19,14 @@ class CardForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, max_length=20000,
                                   widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("Markdown: **bold**, _italic_, lists, links."))
-    assignees = forms.ModelMultipleChoiceField(label=_("Assignees"), queryset=None, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    assignees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Assignees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
     labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
                              help_text=_("Separate labels with commas."))
-    goals = forms.ModelMultipleChoiceField(label=_("Strategic goals"), queryset=None, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Strategic goals"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, members=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)

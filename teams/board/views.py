@@ -74,7 +74,6 @@ def board(request, slug):
             "checklist": _("Checklist"),
             "comments": _("Comments"),
             "attachments": _("Attachments"),
-            "error": _("That did not work:"),
             "top": _("top"),
             "priority": {value: str(label) for value, label in Card.Priority.choices},
             "confirmArchive": _("Archive this card? It disappears from the board."),

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,8 +29,7 @@ from teams.markup import render_markdown
 from teams.models import Membership
 from teams.permissions import Action, can, require
 
-from .models import (MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker,
-                     ThreadSubscription)
+from .models import MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
 
 log = logging.getLogger(__name__)
 

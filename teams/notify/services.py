@@ -179,7 +179,7 @@ def send_single_mails(*, now: datetime.datetime | None = None) -> int:
 
 
 def _window_start(now: datetime.datetime, hours: int) -> datetime.datetime:
-    epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.timezone.utc)  # a Monday, midnight UTC
+    epoch = datetime.datetime(2000, 1, 3, tzinfo=datetime.UTC)  # a Monday, midnight UTC
     span = datetime.timedelta(hours=hours)
     return epoch + ((now - epoch) // span) * span
 

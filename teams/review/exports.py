@@ -39,7 +39,8 @@ def rows(export: ReportExport, progress: Progress) -> tuple[list[str], list[list
             team.name, team.phase_label, team.start_date.isoformat(), team.end_date.isoformat(),
             team.days_remaining if active else "", " ".join(g.code for g in team.goals.all()),
             " / ".join(f.code for f in team.fields_of_action.all()), team.member_total, team.tasks_done,
-            team.tasks_open, team.tasks_overdue if active else "", team.outputs_done, team.outputs_total - team.outputs_done,
+            team.tasks_open, team.tasks_overdue if active else "", team.outputs_done,
+            team.outputs_total - team.outputs_done,
             team.pending_requests, timezone.localtime(team.last_activity_at).strftime("%Y-%m-%d %H:%M"),
         ])
     progress(70)

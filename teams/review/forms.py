@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.widgets import DateInput, DateTimeInput
 from teams.forms import BoundedChoiceField, BoundedIdsMixin, BoundedMultipleChoiceField, GoalChoiceField, PlainTextField
 from teams.models import StrategicGoal, Team
+from teams.widgets import DateInput, DateTimeInput
 
 from .models import Output, ReportExport, ReviewMeeting
 

@@ -13,5 +13,5 @@ class Command(BaseCommand):
         _, teams = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready ({len(teams)} new teams)."))
         self.stdout.write(f"Log in at {url} with password '{DEMO_PASSWORD}' as:")
-        for username, first, last, organisation, role, _fields in PEOPLE:
+        for username, first, last, _organisation, role, _fields in PEOPLE:
             self.stdout.write(f"  {username:<8} {first + ' ' + last:<18} {role.label if role else 'Expert'}")
