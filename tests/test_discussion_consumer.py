@@ -9,10 +9,9 @@ import random
 import pytest
 from asgiref.sync import sync_to_async
 
-from teams import services as services_core
+from teams import membership as membership_services
 from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
-from teams import membership as membership_services
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, general
 from tests.ws_client import connect, next_event, request, until

@@ -104,7 +104,8 @@ def test_killed_pool_child_job_runs_again_and_its_result_exists_once(gated_worke
 
     poll(finished, what="the report to be built", alive=worker, timeout=DEADLINE)
     assert export.status == ReportExport.Status.DONE and export.progress == 100, (export.status, export.error)
-    poll(lambda: queue_drained(gated_worker["queue"]), what="the broker to hold nothing more of the queue", alive=worker,
+    poll(lambda: queue_drained(gated_worker["queue"]), what="the broker to hold nothing more of the queue",
+         alive=worker,
          timeout=DEADLINE)
 
     # Exactly once: one row, one file (the killed attempt saved none), no other writes, two attempts in all.

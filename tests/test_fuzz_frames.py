@@ -399,7 +399,8 @@ def bell(fuzz_world, people):
     fuzz, team, _other = fuzz_world
     for n in range(3):
         review_meetings.add_review_note(people["advisor"], team, body=f"Note {n}")
-    fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))  # their events
+    # their events
+    fuzz.run(fuzz.wait_for(fuzz.bystander, fuzz.run(fuzz.bystander_frames()), lambda got: len(got) >= 3))
     connected, communicator = fuzz.run(open_socket(None, path="/ws/me/", cookie=session_cookie(people["lead"])))
     assert connected
     team_socket, fuzz.sender = fuzz.sender, communicator

@@ -278,7 +278,8 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
         return await database_sync_to_async(Message.objects.filter(body__startswith="f").count)() == 20
 
     await eventually(lambda: disconnects() == 1, what="the flooder's disconnect")
-    await eventually(burst_stored, what="the burst to be written")  # the burst is written (the person's post rate allows 20) ...
+    # the burst is written (the person's post rate allows 20) ...
+    await eventually(burst_stored, what="the burst to be written")
     # ... and, like every frame the flooder sent after it, none is answered.
 
     # Many sockets closing at once: each one's "offline" reaches the others while they close.

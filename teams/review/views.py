@@ -9,18 +9,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.models import Team
-from teams.permissions import (Action, can, can_download_report, can_export_report, can_schedule_reviews, can_see_meeting,
-                               can_write_minutes, require, team_abilities, viewable_teams)
+from teams.permissions import (
+    Action,
+    can,
+    can_download_report,
+    can_export_report,
+    can_schedule_reviews,
+    can_see_meeting,
+    can_write_minutes,
+    require,
+    team_abilities,
+    viewable_teams,
+)
 from teams.uploads import protected_file_response
 from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
 from . import charts, closing, reports, rollups, selectors
-from .health import desk as desk_of
-from .health import team_health
 from . import meetings as meeting_services
 from . import outputs as output_services
-from .forms import (ClosingReportForm, MeetingForm, MinutesForm, OutputForm, OutputStatusForm, ReportRequestForm,
-                    ReviewNoteForm)
+from .forms import (
+    ClosingReportForm,
+    MeetingForm,
+    MinutesForm,
+    OutputForm,
+    OutputStatusForm,
+    ReportRequestForm,
+    ReviewNoteForm,
+)
+from .health import desk as desk_of
+from .health import team_health
 from .models import ClosingReport, Output, ReportExport, ReviewMeeting
 
 
