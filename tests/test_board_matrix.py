@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from teams.board import services
 from teams.board.models import Card, Column
-from teams.models import Event
+from teams.models import Event, Team
+from teams.permissions import READ_ONLY_MESSAGE, Action, can, can_change_board
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,19 @@ def test_board_permissions_matrix(client, people, team, media, role):
         Card.objects.filter(team=team, title="Edited").update(title="Target")
         Card.objects.filter(team=team, title="Target").update(archived=False)
     assert [results[action] for action in ACTIONS] == ALLOWED[role], results
+
+
+def test_a_board_changes_only_while_its_team_runs(people, team):
+    """EDIT is open while a proposal waits (team details, members); the board is not (teams.permissions)."""
+    Team.objects.filter(pk=team.pk).update(status=Team.Status.PROPOSED)
+    team.refresh_from_db()
+    lead, column = people["lead"], Column.objects.filter(team=team).first()
+    assert can(lead, Action.EDIT, team) and not can_change_board(lead, Action.EDIT, team)
+    assert not can_change_board(people["manager"], Action.CONTRIBUTE, team)
+    before = Event.objects.count()
+    for call in (lambda: services.create_column(lead, team, name="Blocked"),
+                 lambda: services.update_column(lead, column, name="Next"),
+                 lambda: services.create_card(people["manager"], team, column=column, title="New")):
+        with pytest.raises(PermissionDenied, match=str(READ_ONLY_MESSAGE)):
+            call()
+    assert Event.objects.count() == before

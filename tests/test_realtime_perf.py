@@ -58,12 +58,13 @@ def test_post_message_takes_few_statements_whatever_the_team_size(people, team, 
     large = _post_costs(people, big_team)
     counts = {kind: len(statements) for kind, (_m, statements) in small.items()}
     assert counts == {kind: len(statements) for kind, (_m, statements) in large.items()}
-    # seq (UPDATE … RETURNING), channel, message, read-marker upsert, subscription, event:
-    assert counts["plain"] == 6, small["plain"][1]
+    # team lock (before the permission check), seq (UPDATE … RETURNING), channel, message, read-marker
+    # upsert, subscription, event:
+    assert counts["plain"] == 7, small["plain"][1]
     # + the members by username, once (render_body reuses them), + the notification's recipients and insert:
-    assert counts["mention"] == 9
-    assert counts["reply"] == 8  # + the thread root, the followers (the follow is one insert-or-nothing)
-    assert sum("last_seq" in s for s in small["plain"][1]) == 1  # one statement takes the number
+    assert counts["mention"] == 10
+    assert counts["reply"] == 9  # + the thread root, the followers (the follow is one insert-or-nothing)
+    assert sum(s.startswith("UPDATE") and "last_seq" in s for s in small["plain"][1]) == 1  # one statement takes the number
 
 
 def test_post_keeps_its_behaviour(people, team):
@@ -124,7 +125,7 @@ def test_a_batch_of_posts_is_one_transaction_and_one_ring(people, team, monkeypa
     post(1)  # the people's permissions are read once per connection, not per post
     small, small_queries = post(2)
     large, large_queries = post(20)
-    assert small_queries == large_queries == 8  # savepoint, channel, seq, 4 inserts (1 an upsert), release
+    assert small_queries == large_queries == 9  # savepoint, team lock, channel, seq, 4 inserts (1 an upsert), release
     assert [m.event.seq for m in large] == list(range(large[0].event.seq, large[0].event.seq + 40))
     assert [m.pk for m in large] == sorted(m.pk for m in large)  # ids follow seq order
     assert [len(batch) for batch in rings] == [2, 4, 40]

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from teams.models import Membership
+from teams.permissions import Action, can_change_board
 
 from . import services
 from .models import Card, Column
@@ -80,7 +81,7 @@ def populate_board(team, people):
     goals = list(team.goals.all())
     lead = workers[0]
     today = timezone.localdate()
-    services.update_column(lead if _can_edit(team, lead) else people["anna"], columns[2],
+    services.update_column(lead if can_change_board(lead, Action.EDIT, team) else people["anna"], columns[2],
                            name=columns[2].name, wip_limit=3)
     specs = SPECIFIC.get(team.name, []) + COMMON
     finished = _final_status(team) in ("concluded", "archived")
@@ -118,9 +119,3 @@ def _final_status(team):
     from teams.demo import TEAMS
 
     return next((spec[6] for spec in TEAMS if spec[0] == team.name), team.status)
-
-
-def _can_edit(team, user):
-    from teams.permissions import Action, can
-
-    return can(user, Action.EDIT, team)

@@ -159,15 +159,3 @@ def card_history(team, card_id, limit=100):
 def team_goals(team):
     return list(team.goals.all())
 
-
-def overdue_cards(team):
-    """Open cards past their due date (for supervision)."""
-    return Card.objects.filter(team=team, archived=False, due_date__lt=timezone.localdate(),
-                               column__is_done=False)
-
-
-def progress(team):
-    """Done vs open cards of a team, in one query."""
-    return Card.objects.filter(team=team, archived=False).aggregate(
-        done=Count("pk", filter=Q(column__is_done=True)), open=Count("pk", filter=Q(column__is_done=False)),
-        overdue=Count("pk", filter=Q(column__is_done=False, due_date__lt=timezone.localdate())))

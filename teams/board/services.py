@@ -15,7 +15,7 @@ redraw it from the event alone; "card" is the card's id, "assignees" user ids.
 import mimetypes
 import os
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from teams import events, mentions
-from teams.models import Membership, Team
-from teams.permissions import READ_ONLY_MESSAGE, Action, require
+from teams.models import Membership
+from teams.permissions import Action, lock_and_require_board
 
 from . import ranks
 from .models import Attachment, Card, ChecklistItem, Column, Comment, Label
@@ -65,19 +65,6 @@ class StaleVersion(ValidationError):
 
 
 # Helpers -------------------------------------------------------------------------------
-
-def _lock(team):
-    """Lock the team row (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds the write lock)."""
-    return Team.objects.select_for_update().get(pk=team.pk)
-
-
-def _require_board(actor, action, team):
-    team = _lock(team)
-    require(actor, action, team)
-    if not team.is_writable:  # EDIT is open for proposals; a board exists only while the team runs
-        raise PermissionDenied(READ_ONLY_MESSAGE)
-    return team
-
 
 def _fresh_card(card, team):
     return Card.objects.select_related("column").get(pk=card.pk, team=team, archived=False)
@@ -238,7 +225,7 @@ def _clean_column(name, wip_limit):
 
 @transaction.atomic
 def create_column(actor, team, *, name, wip_limit=None, is_done=False, after=None):
-    team = _require_board(actor, Action.EDIT, team)
+    team = lock_and_require_board(actor, Action.EDIT, team)
     name, wip_limit = _clean_column(name, wip_limit)
     columns = _live_columns(team)
     if columns.count() >= MAX_COLUMNS:
@@ -256,7 +243,7 @@ def create_column(actor, team, *, name, wip_limit=None, is_done=False, after=Non
 
 @transaction.atomic
 def update_column(actor, column, *, name, wip_limit=None, is_done=None):
-    team = _require_board(actor, Action.EDIT, column.team)
+    team = lock_and_require_board(actor, Action.EDIT, column.team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
     name, wip_limit = _clean_column(name, wip_limit)
     changes = [field for field, value in (("name", name), ("wip_limit", wip_limit)) if getattr(column, field) != value]
@@ -274,7 +261,7 @@ def update_column(actor, column, *, name, wip_limit=None, is_done=None):
 @transaction.atomic
 def move_column(actor, column, *, after=None):
     """Place the column right of `after` (None: first)."""
-    team = _require_board(actor, Action.EDIT, column.team)
+    team = lock_and_require_board(actor, Action.EDIT, column.team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
     if after is not None:
         after = Column.objects.get(pk=after.pk, team=team, archived=False)
@@ -291,7 +278,7 @@ def move_column(actor, column, *, after=None):
 
 @transaction.atomic
 def archive_column(actor, column):
-    team = _require_board(actor, Action.EDIT, column.team)
+    team = lock_and_require_board(actor, Action.EDIT, column.team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
     if _live_cards(column).exists():
         raise ValidationError(_("Move or archive the column's cards first."))
@@ -307,7 +294,7 @@ def archive_column(actor, column):
 @transaction.atomic
 def create_card(actor, team, *, column, title, description="", assignees=(), due_date=None,
                 priority=Card.Priority.NORMAL, labels=(), goals=(), position="bottom"):
-    team = _require_board(actor, Action.CONTRIBUTE, team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
     title = _clean_title(title)
     if priority not in Card.Priority.values:
@@ -347,7 +334,7 @@ def update_card(actor, card, *, version, **fields):
     unknown = set(fields) - set(CARD_FIELDS)
     if unknown:
         raise ValueError(f"unknown card fields: {sorted(unknown)}")
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     _check_version(card, version)
     changes = []
@@ -403,7 +390,7 @@ def move_card(actor, card, *, column, after=None, version):
     column is spread again and a "column.reranked" event says so). A stale version is
     refused; a move to where the card already is writes nothing and returns None.
     """
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     _check_version(card, version)
     target = Column.objects.get(pk=column.pk, team=team, archived=False)
@@ -433,7 +420,7 @@ def move_card(actor, card, *, column, after=None, version):
 
 @transaction.atomic
 def archive_card(actor, card, *, version=None):
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     _check_version(card, version)
     card.archived = True
@@ -453,7 +440,7 @@ def _touch(card, team, actor, kind, extra):
 
 @transaction.atomic
 def add_checklist_item(actor, card, *, text):
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     text = (text or "").strip()
     if not text or len(text) > 200:
@@ -468,7 +455,7 @@ def add_checklist_item(actor, card, *, text):
 
 @transaction.atomic
 def set_checklist_item(actor, item, *, done):
-    team = _require_board(actor, Action.CONTRIBUTE, item.card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, item.card.team)
     item = ChecklistItem.objects.select_related("card").get(pk=item.pk, card__team=team, card__archived=False)
     if item.done == bool(done):
         return None
@@ -480,7 +467,7 @@ def set_checklist_item(actor, item, *, done):
 
 @transaction.atomic
 def remove_checklist_item(actor, item):
-    team = _require_board(actor, Action.CONTRIBUTE, item.card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, item.card.team)
     item = ChecklistItem.objects.select_related("card").get(pk=item.pk, card__team=team, card__archived=False)
     card, pk, text = item.card, item.pk, item.text
     item.delete()
@@ -500,7 +487,7 @@ def mentioned_users(team, body):
 
 @transaction.atomic
 def add_comment(actor, card, *, body):
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     body = (body or "").strip()
     if not body:
@@ -538,7 +525,7 @@ def check_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES):
 
 @transaction.atomic
 def add_attachment(actor, card, *, upload):
-    team = _require_board(actor, Action.CONTRIBUTE, card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
     card = _fresh_card(card, team)
     name, content_type = check_upload(upload)
     if card.attachments.count() >= 50:
@@ -557,7 +544,7 @@ def add_attachment(actor, card, *, upload):
 
 @transaction.atomic
 def remove_attachment(actor, attachment):
-    team = _require_board(actor, Action.CONTRIBUTE, attachment.card.team)
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, attachment.card.team)
     attachment = Attachment.objects.select_related("card").get(pk=attachment.pk, card__team=team,
                                                                card__archived=False)
     card, pk, name, stored = attachment.card, attachment.pk, attachment.name, attachment.file.name

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams.activity import describe_card_event
 from teams.models import Team
-from teams.permissions import Action, can, can_view, team_abilities
+from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
@@ -55,7 +55,7 @@ def board(request, slug):
     goals = selectors.team_goals(team)
     config = {
         "slug": team.slug, "seq": seq, "me": request.user.pk,
-        "canContribute": abilities["contribute"], "canEdit": abilities["edit"] and team.is_writable,
+        "canContribute": abilities["contribute"], "canEdit": can_change_board(request.user, Action.EDIT, team),
         "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": selectors.initials(user)}
                    for user in data.members},
         "goals": {str(goal.pk): goal.code for goal in goals},

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from teams.board.models import Card
 from teams.models import Membership
 
 from . import services
@@ -11,9 +12,6 @@ from .models import Channel, Message
 
 
 def _card(team, n=0):
-    Card = services._card_model()
-    if Card is None:
-        return None
     try:
         return Card.objects.filter(team=team).order_by("id").values_list("pk", flat=True)[n]
     except IndexError:

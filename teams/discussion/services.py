@@ -19,7 +19,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,9 @@ from teams import events
 from teams import mentions as mention_parser
 from teams.markup import render_markdown
 from teams.models import Membership
-from teams.permissions import Action, can, require
+from teams.board.models import Card
+from teams.permissions import (Action, lock_and_require, lock_and_require_each, may_edit_message, may_mention_team,
+                               may_remove_message)
 
 from .models import (MAX_MESSAGE_LENGTH, Channel, DiscussionSettings, Message, Reaction, ReadMarker,
                      ThreadSubscription)
@@ -79,12 +81,7 @@ def _clean_body(body):
 
 def may_notify_team(user, team):
     """Whether @team from this person notifies everyone: the team's setting decides."""
-    policy = settings_for(team).team_mention
-    if policy == DiscussionSettings.TeamMention.MEMBERS:
-        return can(user, Action.CONTRIBUTE, team)
-    if policy == DiscussionSettings.TeamMention.LEADS_AND_SUPPORTERS:
-        return can(user, Action.EDIT, team)
-    return can(user, Action.CHANGE_ROLES, team)  # leads (and cluster management)
+    return may_mention_team(user, team, policy=settings_for(team).team_mention)
 
 
 def _members_by_username(team):
@@ -114,33 +111,15 @@ def resolve_mentions(actor, team, body, names=None):
     return ids, team_mention
 
 
-def _card_model():
-    from django.apps import apps
-
-    try:
-        return apps.get_model("board", "Card")
-    except LookupError:
-        return None
-
-
 def existing_cards(team, ids):
-    """Which of these board card ids exist in the team (empty if the board has no cards yet)."""
-    Card = _card_model()
-    if Card is None or not ids:
+    """Which of these board card ids exist in the team."""
+    if not ids:
         return set()
-    names = {field.name for field in Card._meta.get_fields()}
-    queryset = Card.objects.filter(pk__in=ids)
-    for path in ("team", "board__team", "column__board__team"):
-        if path.split("__")[0] in names:
-            return set(queryset.filter(**{path: team}).values_list("pk", flat=True))
-    return set()
+    return set(Card.objects.filter(pk__in=ids, team=team).values_list("pk", flat=True))
 
 
 def card_url(team, card_id):
-    try:
-        return reverse("board:card", args=[team.slug, card_id])
-    except NoReverseMatch:
-        return reverse("board:board", args=[team.slug]) + f"#card-{card_id}"
+    return reverse("board:card", args=[team.slug, card_id])
 
 
 def render_body(team, body, mention_ids, usernames=None):
@@ -264,7 +243,7 @@ def channel_data(channel):
 
 @transaction.atomic
 def create_channel(actor, team, *, name, topic="", card=None):
-    require(actor, Action.CONTRIBUTE, team)
+    team = lock_and_require(actor, Action.CONTRIBUTE, team)
     name = " ".join((name or "").split()).lstrip("#")
     if not name:
         raise ValidationError({"name": _("Give the channel a name.")})
@@ -283,7 +262,7 @@ def create_channel(actor, team, *, name, topic="", card=None):
 
 @transaction.atomic
 def update_settings(actor, team, *, team_mention):
-    require(actor, Action.EDIT, team)
+    team = lock_and_require(actor, Action.EDIT, team)
     if team_mention not in DiscussionSettings.TeamMention.values:
         raise ValidationError({"team_mention": _("Unknown choice.")})
     obj = settings_for(team)
@@ -318,8 +297,12 @@ def post_messages(team, posts):
     `.event`) or the refusal (PermissionDenied, ValidationError, ObjectDoesNotExist): a refused
     post writes nothing and does not stop the others."""
     outcomes, accepted = [None] * len(posts), []
+    team, refusals = lock_and_require_each([post.actor for post in posts], Action.CONTRIBUTE, team)
     channels = {}  # id → Channel, read once per batch
-    for index, post in enumerate(posts):
+    for index, (post, refusal) in enumerate(zip(posts, refusals)):
+        if refusal is not None:
+            outcomes[index] = refusal
+            continue
         try:
             accepted.append((index, _checked_message(team, post, channels)))
         except (PermissionDenied, ValidationError, ObjectDoesNotExist) as exc:
@@ -327,8 +310,8 @@ def post_messages(team, posts):
     accepted = _within_post_rate(accepted, outcomes)
     if not accepted:
         return outcomes
-    # The numbers are taken before the rows are written: the UPDATE locks the team row, so
-    # message ids follow seq order across transactions.
+    # The numbers are taken before the rows are written (the team row is locked since the start),
+    # so message ids follow seq order across transactions.
     last_seq = events.allocate(team, "message.posted", count=len(accepted))
     messages = Message.objects.bulk_create([message for _index, message in accepted])
     # The author has read up to their own message: one upsert per channel and person.
@@ -383,7 +366,6 @@ def _within_post_rate(accepted, outcomes):
 def _checked_message(team, post, channels):
     """The unsaved Message for a post, or the refusal. Reads only (`channels`: a cache by id)."""
     actor = post.actor
-    require(actor, Action.CONTRIBUTE, team)
     body = _clean_body(post.body)
     channel_id = _id(post.channel)
     if channel_id not in channels:
@@ -406,9 +388,9 @@ def _checked_message(team, post, channels):
 
 @transaction.atomic
 def edit_message(actor, team, *, message, body):
-    require(actor, Action.CONTRIBUTE, team)
+    team = lock_and_require(actor, Action.CONTRIBUTE, team)
     message = _message(team, message, lock=True)
-    if message.author_id != actor.pk:
+    if not may_edit_message(actor, author_id=message.author_id):
         raise PermissionDenied(_("You can edit only your own messages."))
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
@@ -427,9 +409,9 @@ def edit_message(actor, team, *, message, body):
 @transaction.atomic
 def delete_message(actor, team, *, message):
     """Your own messages; leads and supporters (and cluster management) remove others'."""
-    require(actor, Action.CONTRIBUTE, team)
+    team = lock_and_require(actor, Action.CONTRIBUTE, team)
     message = _message(team, message, lock=True)
-    if message.author_id != actor.pk and not can(actor, Action.EDIT, team):
+    if not may_remove_message(actor, team, author_id=message.author_id):
         raise PermissionDenied(_("Only leads and supporters can remove other people's messages."))
     if message.is_deleted:
         raise ValidationError(_("This message was already deleted."))
@@ -443,8 +425,7 @@ def delete_message(actor, team, *, message):
     return message
 
 
-def _reaction_target(actor, team, message, emoji):
-    require(actor, Action.CONTRIBUTE, team)
+def _reaction_target(team, message, emoji):
     if emoji not in REACTIONS:
         raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
     message = _message(team, message)
@@ -461,7 +442,8 @@ def _reaction_data(message, emoji, actor):
 
 @transaction.atomic
 def add_reaction(actor, team, *, message, emoji):
-    message = _reaction_target(actor, team, message, emoji)
+    team = lock_and_require(actor, Action.CONTRIBUTE, team)
+    message = _reaction_target(team, message, emoji)
     _reaction, created = Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
     if not created:
         return None  # already there: nothing changed
@@ -470,7 +452,8 @@ def add_reaction(actor, team, *, message, emoji):
 
 @transaction.atomic
 def remove_reaction(actor, team, *, message, emoji):
-    message = _reaction_target(actor, team, message, emoji)
+    team = lock_and_require(actor, Action.CONTRIBUTE, team)
+    message = _reaction_target(team, message, emoji)
     deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
     if not deleted:
         return None
@@ -482,7 +465,7 @@ def remove_reaction(actor, team, *, message, emoji):
 @transaction.atomic
 def mark_read(actor, team, *, channel, message):
     """Everyone who may see the team has read markers (observers too). Returns the event or None."""
-    require(actor, Action.VIEW, team)
+    team = lock_and_require(actor, Action.VIEW, team)
     channel = _channel(team, channel)
     message = Message.objects.only("pk").get(pk=_id(message), channel=channel)
     if not _advance_marker(channel, actor, message.pk):
@@ -494,7 +477,7 @@ def mark_read(actor, team, *, channel, message):
 @transaction.atomic
 def set_thread_subscription(actor, team, *, message, state):
     """Follow or mute a thread ("" returns to the default: following threads you took part in)."""
-    require(actor, Action.VIEW, team)
+    team = lock_and_require(actor, Action.VIEW, team)
     if state not in ("", *ThreadSubscription.State.values):
         raise ValidationError({"state": _("Choose follow, mute or neither.")})
     root = _message(team, message)
