@@ -202,12 +202,12 @@ def test_channel_create_rules(people, team):
 
 @pytest.mark.django_db
 def test_task_links_and_task_channels_with_board_cards(people, team, make_team):
-    from teams.board import services as board
+    from teams.board.cards import create_card
     from teams.board.models import Column
 
     def card_in(a_team):
         column = Column.objects.filter(team=a_team).order_by("rank").first()
-        event = board.create_card(people["lead"], a_team, column=column, title="Pilot")
+        event = create_card(people["lead"], a_team, column=column, title="Pilot")
         return event.data["card"]
 
     card = card_in(team)

@@ -3,7 +3,8 @@ message (paged in when it is old, highlighted, its thread open for a reply) or t
 takes it off the bell's count on every open page."""
 import pytest
 
-from teams.board import services as board
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, Column
 from teams.discussion import services as discussion
 from teams.notify.models import Kind, Notification
@@ -23,7 +24,7 @@ def test_notification_links_land_on_the_message_or_card_and_clear_the_badge(logi
             root = discussion.post_message(lead, team, channel=channel, body=f"Update {n}")
         reply = discussion.post_message(lead, team, channel=channel, body="(@expert) in the thread", thread=root.pk)
     column = Column.objects.filter(team=team).order_by("rank").first()
-    card = board.create_card(lead, team, column=column, title="Ethikvotum", assignees=[expert]).data["card"]
+    card = create_card(lead, team, column=column, title="Ethikvotum", assignees=[expert]).data["card"]
     mention_old, mention_reply = (
         Notification.objects.get(recipient=expert, kind=Kind.MENTION, event__data__message=m.pk) for m in (old, reply))
 
@@ -74,8 +75,8 @@ def test_recent_activity_reads_in_german_with_chat_summarised(login_page, daphne
             message = discussion.post_message(lead, team, channel=general(team), body=f"Stand {n}")
     discussion.add_reaction(people["expert"], team, message=message, emoji="👍")
     column = Column.objects.filter(team=team).order_by("rank").first()
-    card = board.create_card(lead, team, column=column, title="Ethikvotum").data["card"]
-    board.add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")
+    card = create_card(lead, team, column=column, title="Ethikvotum").data["card"]
+    add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")
     review.add_review_note(people["advisor"], team, body="Guter Start")
     page = login_page(people["expert"], language="de")
     page.goto(f"{daphne_server.url}/teams/{team.slug}/")

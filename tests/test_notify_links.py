@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from teams.board import services as board
+from teams.board.cards import create_card
+from teams.board.comments import add_comment
 from teams.board.models import Card, Column
 from teams.discussion import services as discussion
 from teams.notify.models import Kind, Notification
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def new_card(team, actor, **fields):
     column = Column.objects.filter(team=team).order_by("rank").first()
-    created = board.create_card(actor, team, column=column, title="Ethics vote", **fields)
+    created = create_card(actor, team, column=column, title="Ethics vote", **fields)
     return Card.objects.get(pk=created.data["card"])
 
 
@@ -40,7 +41,7 @@ def test_a_task_or_a_comment_mention_leads_to_the_card(people, team):
     card = new_card(team, people["lead"], assignees=[people["expert"]])
     card_url = reverse("board:card", args=[team.slug, card.pk])
     assert only(people["expert"], Kind.TASK_ASSIGNED).url == card_url
-    board.add_comment(people["lead"], Card.objects.get(pk=card.pk), body="What do you think, @observer?")
+    add_comment(people["lead"], Card.objects.get(pk=card.pk), body="What do you think, @observer?")
     assert only(people["observer"], Kind.MENTION).url == card_url
     Card.objects.filter(pk=card.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=1))
     review.remind_due_tasks()

@@ -8,6 +8,8 @@ Plain byte order is used: JavaScript's `<` on these strings agrees with the data
 """
 import math
 
+from django.db.models import Q, QuerySet
+
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE = len(DIGITS)
 MAX_LENGTH = 24
@@ -72,3 +74,35 @@ def spread(count):
 
 def too_long(key):
     return len(key) > MAX_LENGTH
+
+
+def rank_after(siblings: QuerySet, after, exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
+    """A rank just below the sibling `after` (None: first place), shortening keys when needed.
+
+    Returns (rank, reranked) where reranked maps pk → new rank when the siblings were spread again.
+    """
+    siblings = siblings.exclude(pk=exclude_pk) if exclude_pk else siblings
+    ordered = siblings.order_by("rank", "id")
+    if after is None:
+        lo = None
+        nxt = ordered.values_list("rank", flat=True).first()
+    else:
+        lo = after.rank
+        nxt = ordered.filter(Q(rank__gt=after.rank) | Q(rank=after.rank, id__gt=after.pk)) \
+            .values_list("rank", flat=True).first()
+    try:
+        rank = between(lo, nxt)
+    except ValueError:  # equal neighbours (never written by us, but heal rather than fail)
+        rank = None
+    if rank is not None and not too_long(rank):
+        return rank, {}
+    # Spread this one list again and retry: rare, and the only write beyond the moved item.
+    items = list(ordered)
+    keys = spread(len(items) + 1)
+    position = 0 if after is None else next(i for i, item in enumerate(items) if item.pk == after.pk) + 1
+    reranked = {}
+    for i, item in enumerate(items):
+        item.rank = keys[i if i < position else i + 1]
+        reranked[item.pk] = item.rank
+    siblings.model.objects.bulk_update(items, ["rank"])
+    return keys[position], reranked

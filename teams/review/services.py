@@ -69,7 +69,7 @@ def add_output(actor, team, *, title, kind, status=Output.Status.PLANNED, date=N
                     created_by=actor)
     if file:
         # Same accepted types and content signatures as board attachments (no HTML, no scripts).
-        from teams.board.services import check_upload
+        from teams.board.attachments import check_upload
 
         output.file_name, output.file_content_type = check_upload(file, max_bytes=MAX_OUTPUT_BYTES)
         output.file = file
