@@ -4,7 +4,7 @@ A daphne process runs all its sockets' database work in one thread (channels'
 database_sync_to_async), so under load posts queue behind each other, each paying for its own
 transaction, thread hop and statements. Here the first post to a team is written at once; posts
 to that team arriving meanwhile wait and are then written together, up to MAX_BATCH at a time:
-one hop, one transaction, one INSERT per table (teams.discussion.services.post_messages). An
+one hop, one transaction, one INSERT per table (teams.discussion.posting.post_messages). An
 idle server writes every post alone and at once, so batching adds no latency; a busy one
 amortises the fixed costs (docs/benchmarks.md).
 

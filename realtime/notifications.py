@@ -16,14 +16,14 @@ server → client: {"type": "notification", "id", "kind", "text", "url", "team",
 import asyncio
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from teams.notify import services
 from teams.notify.models import Notification
 
-from .consumers import TeamConsumer, TokenBucket
+from .consumers import TeamConsumer
+from .limits import RateLimit
 from .protocol import ProtocolError
 
 RESUME_LIMIT = 20
@@ -65,7 +65,7 @@ class NotificationConsumer(TeamConsumer):
             await self.close()
             return
         self.group = services.user_group(self.user.pk)  # rings of the bell and of realtime/sessions.py
-        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.limit = RateLimit()
         self.joined = True
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

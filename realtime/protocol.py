@@ -33,6 +33,13 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
+def error_text(exc: Exception) -> str:
+    """What a refused frame's sender is told."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("Not allowed.")
+
+
 def command(name, form, batched=False):
     def register(handler):
         if name in COMMANDS:

@@ -97,7 +97,7 @@ _VERB = {Action.LAUNCH: gettext_lazy("launched"), Action.EXTEND: gettext_lazy("e
 def _on_launch(team, actor):
     # Each workspace part sets itself up for a newly running team.
     from teams.board.columns import set_up_board
-    from teams.discussion.services import set_up_channels
+    from teams.discussion.channels import set_up_channels
 
     set_up_board(team, actor)
     set_up_channels(team, actor)

@@ -11,7 +11,8 @@ from teams.activity import TEXT, describe
 from teams.board.cards import create_card
 from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
+from teams.discussion.reactions import add_reaction
 from teams.models import Event
 from teams.review import services as review_services
 from tests.discussion_helpers import general
@@ -55,8 +56,8 @@ def test_every_recordable_kind_has_a_sentence_in_both_languages(kind):
 def test_recent_activity_is_sentences_and_chat_is_summarised(client, people, team):
     channel = general(team)
     for n in range(12):
-        message = discussion_services.post_message(people["expert"], team, channel=channel, body=f"Hi {n}")
-    discussion_services.add_reaction(people["lead"], team, message=message, emoji="👍")
+        message = post_message(people["expert"], team, channel=channel, body=f"Hi {n}")
+    add_reaction(people["lead"], team, message=message, emoji="👍")
     column = Column.objects.filter(team=team).order_by("rank").first()
     created = create_card(people["lead"], team, column=column, title="Plan")
     card = Card.objects.get(pk=created.data["card"])

@@ -34,7 +34,7 @@ from teams.board.cards import create_card
 from teams.board.checklists import add_checklist_item
 from teams.board.columns import set_up_board
 from teams.board.models import Card, ChecklistItem, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.models import Event, Team
 from tests.board_helpers import connect, until
 from tests.discussion_helpers import clear_cache, general
@@ -265,7 +265,7 @@ def fuzz_world(people, team, make_team, settings):
             event = create_card(people["lead"], t, column=column, title=title)
             card = Card.objects.get(pk=event.data["card"])
             add_checklist_item(people["lead"], card, text="Step")
-        discussion_services.post_message(people["lead"], t, channel=general(t).pk, body="hello", thread=None)
+        post_message(people["lead"], t, channel=general(t).pk, body="hello", thread=None)
     # The loop runs all the time in its own thread (channels_redis' blocking reads time out in a paused loop);
     # the test thread submits to it and keeps the ORM calls (fingerprints) outside any event loop.
     loop = asyncio.new_event_loop()

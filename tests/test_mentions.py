@@ -5,7 +5,7 @@ from teams import services as team_services
 from teams.board.cards import create_card
 from teams.board.comments import add_comment
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.models import Membership
 from tests.conftest import make_user
 from tests.discussion_helpers import general
@@ -35,7 +35,7 @@ def members(people, team):
 
 
 def chat_mentions(team, actor, body):
-    message = discussion_services.post_message(actor, team, channel=general(team), body=body)
+    message = post_message(actor, team, channel=general(team), body=body)
     return message.mentions, message.html
 
 

@@ -6,7 +6,9 @@ import pytest
 from teams.board.cards import create_card
 from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion
+from teams.discussion.posting import post_message
+from teams.discussion.rate_limit import rate_limit_suspended
+from teams.discussion.reactions import add_reaction
 from teams.notify.models import Kind, Notification
 from tests.discussion_helpers import clear_cache, general
 
@@ -18,11 +20,11 @@ def test_notification_links_land_on_the_message_or_card_and_clear_the_badge(logi
 
     clear_cache()
     lead, expert, channel = people["lead"], people["expert"], general(team)
-    with discussion.rate_limit_suspended():
-        old = discussion.post_message(lead, team, channel=channel, body="@expert, the early question")
+    with rate_limit_suspended():
+        old = post_message(lead, team, channel=channel, body="@expert, the early question")
         for n in range(60):  # more than a page: the mentioned message is not on the first one
-            root = discussion.post_message(lead, team, channel=channel, body=f"Update {n}")
-        reply = discussion.post_message(lead, team, channel=channel, body="(@expert) in the thread", thread=root.pk)
+            root = post_message(lead, team, channel=channel, body=f"Update {n}")
+        reply = post_message(lead, team, channel=channel, body="(@expert) in the thread", thread=root.pk)
     column = Column.objects.filter(team=team).order_by("rank").first()
     card = create_card(lead, team, column=column, title="Ethikvotum", assignees=[expert]).data["card"]
     mention_old, mention_reply = (
@@ -70,10 +72,10 @@ def test_recent_activity_reads_in_german_with_chat_summarised(login_page, daphne
     from teams.review import services as review
 
     lead = people["lead"]
-    with discussion.rate_limit_suspended():
+    with rate_limit_suspended():
         for n in range(12):
-            message = discussion.post_message(lead, team, channel=general(team), body=f"Stand {n}")
-    discussion.add_reaction(people["expert"], team, message=message, emoji="👍")
+            message = post_message(lead, team, channel=general(team), body=f"Stand {n}")
+    add_reaction(people["expert"], team, message=message, emoji="👍")
     column = Column.objects.filter(team=team).order_by("rank").first()
     card = create_card(lead, team, column=column, title="Ethikvotum").data["card"]
     add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")

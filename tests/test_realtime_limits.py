@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 
-from realtime.consumers import CLOSE_FLOOD, CLOSE_IDLE
+from realtime.limits import CLOSE_FLOOD
+from realtime.sessions import CLOSE_IDLE
 from realtime.server import daphne_limit_args
 from teams.discussion.models import Message
 from tests.discussion_helpers import connect, general, until

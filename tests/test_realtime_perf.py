@@ -15,7 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from teams import events
-from teams.discussion import services as discussion
+from teams.discussion.posting import Post, post_message, post_messages
+from teams.discussion.reading import set_thread_subscription
 from teams.discussion.models import Message, ReadMarker, ThreadSubscription
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import general
@@ -44,10 +45,10 @@ def _grow(team, members=200, messages=300):
 
 def _post_costs(people, team):
     lead, channel = people["lead"], general(team)
-    discussion.post_message(lead, team, channel=channel, body="warm up")
-    plain = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="hello"))
-    mention = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="hi @expert"))
-    reply = _statements(lambda: discussion.post_message(lead, team, channel=channel, body="re", thread=plain[0]))
+    post_message(lead, team, channel=channel, body="warm up")
+    plain = _statements(lambda: post_message(lead, team, channel=channel, body="hello"))
+    mention = _statements(lambda: post_message(lead, team, channel=channel, body="hi @expert"))
+    reply = _statements(lambda: post_message(lead, team, channel=channel, body="re", thread=plain[0]))
     return {"plain": plain, "mention": mention, "reply": reply}
 
 
@@ -64,25 +65,26 @@ def test_post_message_takes_few_statements_whatever_the_team_size(people, team, 
     # + the members by username, once (render_body reuses them), + the notification's recipients and insert:
     assert counts["mention"] == 10
     assert counts["reply"] == 9  # + the thread root, the followers (the follow is one insert-or-nothing)
-    assert sum(s.startswith("UPDATE") and "last_seq" in s for s in small["plain"][1]) == 1  # one statement takes the number
+    # one statement takes the number
+    assert sum(s.startswith("UPDATE") and "last_seq" in s for s in small["plain"][1]) == 1
 
 
 def test_post_keeps_its_behaviour(people, team):
     lead, expert, channel = people["lead"], people["expert"], general(team)
-    first = discussion.post_message(lead, team, channel=channel, body="hi @expert and @nobody")
+    first = post_message(lead, team, channel=channel, body="hi @expert and @nobody")
     assert first.mentions == [expert.pk]
     assert '<span class="mention">@expert</span>' in first.html and "@nobody" in first.html
     assert '<span class="mention">@nobody' not in first.html
     assert ReadMarker.objects.get(channel=channel, user=lead).last_read_id == first.pk
     assert ThreadSubscription.objects.get(root=first, user=lead).state == ThreadSubscription.State.FOLLOW
-    second = discussion.post_message(lead, team, channel=channel, body="again")
+    second = post_message(lead, team, channel=channel, body="again")
     assert ReadMarker.objects.get(channel=channel, user=lead).last_read_id == second.pk  # moved forward
 
-    discussion.set_thread_subscription(expert, team, message=first, state=ThreadSubscription.State.MUTE)
-    reply = discussion.post_message(expert, team, channel=channel, body="quiet reply", thread=first)
+    set_thread_subscription(expert, team, message=first, state=ThreadSubscription.State.MUTE)
+    reply = post_message(expert, team, channel=channel, body="quiet reply", thread=first)
     assert ThreadSubscription.objects.get(root=first, user=expert).state == ThreadSubscription.State.MUTE
     assert reply.event.data["followers"] == [lead.pk]
-    reply2 = discussion.post_message(lead, team, channel=channel, body="r", thread=reply)
+    reply2 = post_message(lead, team, channel=channel, body="r", thread=reply)
     assert reply2.thread_id == first.pk and reply2.event.data["muted"] == [expert.pk]
 
     seqs = list(Event.objects.filter(team=team).order_by("seq").values_list("seq", flat=True))
@@ -93,13 +95,13 @@ def test_post_keeps_its_behaviour(people, team):
 def test_a_refused_post_takes_no_number(people, team):
     before = Team.objects.get(pk=team.pk).last_seq
     with pytest.raises(ValidationError):
-        discussion.post_message(people["lead"], team, channel=general(team), body="x", thread=999999)
+        post_message(people["lead"], team, channel=general(team), body="x", thread=999999)
     assert Team.objects.get(pk=team.pk).last_seq == before
-    assert discussion.post_message(people["lead"], team, channel=general(team), body="ok").event.seq == before + 1
+    assert post_message(people["lead"], team, channel=general(team), body="ok").event.seq == before + 1
 
 
 def test_the_ring_carries_the_frame_serialised_once(people, team):
-    message = discussion.post_message(people["lead"], team, channel=general(team), body="ring <b>me</b>")
+    message = post_message(people["lead"], team, channel=general(team), body="ring <b>me</b>")
     ring = events.ring_message([message.event])
     assert ring["type"] == "team.events"
     [(seq, kind, text)] = ring["events"]
@@ -116,10 +118,10 @@ def test_a_batch_of_posts_is_one_transaction_and_one_ring(people, team, monkeypa
     channel = general(team)
 
     def post(count):
-        posts = [discussion.Post(people[name], channel, f"hello {n}") for n in range(count)
+        posts = [Post(people[name], channel, f"hello {n}") for n in range(count)
                  for name in ("lead", "expert")]
         with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-            outcomes = discussion.post_messages(team, posts)
+            outcomes = post_messages(team, posts)
         return outcomes, len(queries)
 
     post(1)  # the people's permissions are read once per connection, not per post

@@ -6,7 +6,7 @@ from teams.board.cards import create_card
 from teams.board.columns import set_up_board
 from teams.board.labels import label_color
 from teams.board.models import Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.review import services as review_services
 from tests.discussion_helpers import clear_cache, general
 
@@ -33,7 +33,7 @@ def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, 
         column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     create_card(lead, team, column=column, title="Labelled card", labels=["urgent"])
     channel = general(team)
-    discussion_services.post_message(lead, team, channel=channel, body="Hello **team**")
+    post_message(lead, team, channel=channel, body="Hello **team**")
     review_services.add_review_note(people["advisor"], team, body="Good progress.")
 
     page = login_page(people["manager"])
