@@ -109,7 +109,7 @@ def populate_workspaces(teams, people):
     for team in teams:
         team.refresh_from_db()
         if team.is_running:
-            populate_board(team, people)
+            populate_board(team, people, final_status=next(spec[6] for spec in TEAMS if spec[0] == team.name))
             populate_channels(team, people)
 
 

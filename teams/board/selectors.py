@@ -8,6 +8,7 @@ card_detail(): card 1 + 3 relations + checklist 1 + comments 1 + attachments 1 +
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,8 +25,6 @@ def _count(model, **filters):
 
 
 def cards_with_tile_data(queryset):
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     return (
         queryset.annotate(
