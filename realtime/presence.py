@@ -37,15 +37,15 @@ TTL = HEARTBEAT * 3
 SNAPSHOT_AGE = float(os.environ.get("WS_PRESENCE_SNAPSHOT_SECONDS", min(5.0, HEARTBEAT / 2)))
 
 
-def _key(team_id, user_id):
+def _key(team_id: int, user_id: int) -> str:
     return f"presence:{team_id}:{user_id}"
 
 
-def _live(entries, now):
+def _live(entries: dict | None, now: float) -> dict[str, float]:
     return {name: expiry for name, expiry in (entries or {}).items() if expiry > now}
 
 
-def join(team_id, user_id, channel_name):
+def join(team_id: int, user_id: int, channel_name: str) -> bool:
     """Add or refresh this connection; True if the person was not online before."""
     try:
         now = time.time()
@@ -61,7 +61,7 @@ def join(team_id, user_id, channel_name):
         return False
 
 
-def leave(team_id, user_id, channel_name):
+def leave(team_id: int, user_id: int, channel_name: str) -> bool:
     """Remove this connection; True if the person has no connection left."""
     try:
         now = time.time()
@@ -78,12 +78,12 @@ def leave(team_id, user_id, channel_name):
         return False
 
 
-def member_ids(team_id):
+def member_ids(team_id: int) -> list[int]:
     return list(Membership.objects.filter(team_id=team_id, state=Membership.State.ACTIVE)
                 .values_list("user_id", flat=True))
 
 
-def online(team_id, user_ids):
+def online(team_id: int, user_ids: list[int]) -> list[int]:
     """The ids among `user_ids` with a live connection to the team, sorted."""
     try:
         found = cache.get_many([_key(team_id, user_id) for user_id in user_ids])
@@ -94,11 +94,11 @@ def online(team_id, user_ids):
     return sorted(user_id for user_id in user_ids if _live(found.get(_key(team_id, user_id)), now))
 
 
-def _snapshot_key(team_id):
+def _snapshot_key(team_id: int) -> str:
     return f"presence:{team_id}:snapshot"
 
 
-def _patch_snapshot(team_id, user_id, is_online):
+def _patch_snapshot(team_id: int, user_id: int, is_online: bool) -> None:
     """Keep a cached snapshot current for people who connect after a change (two cache calls).
 
     Not atomic across processes: a lost patch heals when the snapshot is next computed."""
@@ -110,7 +110,7 @@ def _patch_snapshot(team_id, user_id, is_online):
     cache.set(_snapshot_key(team_id), (at, ids), timeout=max(1, int(SNAPSHOT_AGE) + 1))
 
 
-def snapshot(team_id):
+def snapshot(team_id: int) -> tuple[float, list[int]]:
     """(computed at, sorted online ids) of the team, at most SNAPSHOT_AGE old: one cache read."""
     now = time.time()
     try:

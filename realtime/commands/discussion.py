@@ -32,12 +32,12 @@ def post(team: Team, requests: list[tuple[User, dict]]) -> list[Event | Exceptio
 
 @command("message.edit", EditFrame)
 def edit(user: User, team: Team, data: dict) -> Event:
-    return edit_message(user, team, message=data["message"], body=data["body"]).event
+    return edit_message(user, team, message=data["message"], body=data["body"])
 
 
 @command("message.delete", MessageRefFrame)
 def delete(user: User, team: Team, data: dict) -> Event:
-    return delete_message(user, team, message=data["message"]).event
+    return delete_message(user, team, message=data["message"])
 
 
 @command("reaction.add", ReactionFrame)

@@ -28,17 +28,15 @@ DEFAULT_COLUMNS = [  # name, is_done
 MAX_COLUMNS = 20
 
 
-def set_up_board(team: Team, actor: User | None) -> list[Column] | None:
+def set_up_board(team: Team, actor: User | None) -> Event | None:
     """Called when a team is launched (inside its transaction): the default columns."""
     if Column.objects.filter(team=team).exists():
-        return
+        return None
     keys = ranks.spread(len(DEFAULT_COLUMNS))
-    columns = Column.objects.bulk_create(
-        Column(team=team, name=str(name), rank=key, is_done=is_done)
-        for (name, is_done), key in zip(DEFAULT_COLUMNS, keys))
-    columns = list(Column.objects.filter(team=team).order_by("rank"))
-    events.record(team, "board.created", actor, {"columns": [column_state(column) for column in columns]})
-    return columns
+    Column.objects.bulk_create(Column(team=team, name=str(name), rank=key, is_done=is_done)
+                               for (name, is_done), key in zip(DEFAULT_COLUMNS, keys))
+    columns = Column.objects.filter(team=team).order_by("rank")
+    return events.record(team, "board.created", actor, {"columns": [column_state(column) for column in columns]})
 
 
 def _clean_column(name: str, wip_limit: int | str | None) -> tuple[str, int | None]:

@@ -8,18 +8,18 @@ Plain byte order is used: JavaScript's `<` on these strings agrees with the data
 """
 import math
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE = len(DIGITS)
 MAX_LENGTH = 24
 
 
-def _digit(key, i, default):
+def _digit(key: str, i: int, default: int) -> int:
     return DIGITS.index(key[i]) if i < len(key) else default
 
 
-def between(lo=None, hi=None):
+def between(lo: str | None = None, hi: str | None = None) -> str:
     """A key with lo < key < hi; None means no bound on that side."""
     lo, hi = lo or "", hi or ""
     if hi and lo >= hi:
@@ -54,7 +54,7 @@ def between(lo=None, hi=None):
         bounded = False
 
 
-def spread(count):
+def spread(count: int) -> list[str]:
     """`count` evenly spaced keys of equal length (a column's fresh start)."""
     if count <= 0:
         return []
@@ -72,11 +72,11 @@ def spread(count):
     return keys
 
 
-def too_long(key):
+def too_long(key: str) -> bool:
     return len(key) > MAX_LENGTH
 
 
-def rank_after(siblings: QuerySet, after, exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
+def rank_after(siblings: QuerySet, after: Model | None, exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
     """A rank just below the sibling `after` (None: first place), shortening keys when needed.
 
     Returns (rank, reranked) where reranked maps pk → new rank when the siblings were spread again.

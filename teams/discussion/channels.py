@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teams import events
-from teams.models import Team
+from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require
 
 from .models import Channel
@@ -19,13 +19,14 @@ from .team_settings import settings_for
 GENERAL = "general"
 
 
-def set_up_channels(team: Team, actor: User | None) -> None:
+def set_up_channels(team: Team, actor: User | None) -> Event | None:
     """Called (inside the launch transaction) when a team is launched: its "general" channel."""
     settings_for(team)
-    if not Channel.objects.filter(team=team, name=GENERAL).exists():
-        channel = Channel.objects.create(team=team, name=GENERAL, topic=_("Everything the team talks about"),
-                                         created_by=actor if actor and actor.pk else None)
-        events.record(team, "channel.created", actor, channel_data(channel))
+    if Channel.objects.filter(team=team, name=GENERAL).exists():
+        return None
+    channel = Channel.objects.create(team=team, name=GENERAL, topic=_("Everything the team talks about"),
+                                     created_by=actor if actor and actor.pk else None)
+    return events.record(team, "channel.created", actor, channel_data(channel))
 
 
 def channel_data(channel: Channel) -> dict:

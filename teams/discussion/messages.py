@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams import events
-from teams.models import Team
+from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require, may_edit_message, may_remove_message
 
 from .models import MAX_MESSAGE_LENGTH, Channel, Message
@@ -61,7 +61,7 @@ def message_data(message: Message, **extra) -> dict:
 
 
 @transaction.atomic
-def edit_message(actor: User, team: Team, *, message: Message | int, body: str) -> Message:
+def edit_message(actor: User, team: Team, *, message: Message | int, body: str) -> Event:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
     message = get_message(team, message, lock=True)
     if not may_edit_message(actor, author_id=message.author_id):
@@ -76,12 +76,11 @@ def edit_message(actor: User, team: Team, *, message: Message | int, body: str) 
     message.html = render_body(team, body, mentions, usernames=names.values())
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "html", "mentions", "team_mention", "edited_at"])
-    message.event = events.record(team, "message.edited", actor, message_data(message, added_mentions=added))
-    return message
+    return events.record(team, "message.edited", actor, message_data(message, added_mentions=added))
 
 
 @transaction.atomic
-def delete_message(actor: User, team: Team, *, message: Message | int) -> Message:
+def delete_message(actor: User, team: Team, *, message: Message | int) -> Event:
     """Your own messages; leads and supporters (and cluster management) remove others'."""
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
     message = get_message(team, message, lock=True)
@@ -93,7 +92,6 @@ def delete_message(actor: User, team: Team, *, message: Message | int) -> Messag
     message.deleted_at, message.deleted_by = timezone.now(), actor
     message.save(update_fields=["body", "html", "mentions", "team_mention", "deleted_at", "deleted_by"])
     message.reactions.all().delete()
-    message.event = events.record(team, "message.deleted", actor, {
+    return events.record(team, "message.deleted", actor, {
         "channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
         "author": message.author_id, "by": actor.pk})
-    return message

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teams import events
-from teams.models import Team
+from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require, may_mention_team
 
 from .models import DiscussionSettings
@@ -22,12 +22,11 @@ def may_notify_team(user: User, team: Team) -> bool:
 
 
 @transaction.atomic
-def update_settings(actor: User, team: Team, *, team_mention: str) -> DiscussionSettings:
+def update_settings(actor: User, team: Team, *, team_mention: str) -> Event:
     team = lock_and_require(actor, Action.EDIT, team)
     if team_mention not in DiscussionSettings.TeamMention.values:
         raise ValidationError({"team_mention": _("Unknown choice.")})
     obj = settings_for(team)
     obj.team_mention = team_mention
     obj.save(update_fields=["team_mention"])
-    obj.event = events.record(team, "discussion.settings_changed", actor, {"team_mention": team_mention})
-    return obj
+    return events.record(team, "discussion.settings_changed", actor, {"team_mention": team_mention})
