@@ -10,6 +10,7 @@ for by the sockets' heartbeat, which checks the sign-in (not the team: that cost
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from importlib import import_module
 
 from asgiref.sync import async_to_sync
@@ -35,11 +36,11 @@ log = logging.getLogger(__name__)
 User = get_user_model()
 
 
-def ring(user_ids, ended_session=None):
+def ring(user_ids: Iterable[int | None], ended_session: str | None = None) -> None:
     """After commit, tell each person's sockets to check their access again (`ended_session`: closed at once)."""
     user_ids = [user_id for user_id in user_ids if user_id is not None]
 
-    def send():
+    def send() -> None:
         layer = get_channel_layer()
         for user_id in user_ids:
             try:
@@ -50,7 +51,7 @@ def ring(user_ids, ended_session=None):
     transaction.on_commit(send)
 
 
-def signed_in(user_id, session_key):
+def signed_in(user_id: int, session_key: str | None) -> User | None:
     """The person, fresh from the database, if the session their socket opened with still signs them in.
 
     The check django.contrib.auth.get_user makes on every request (the session names the user, the user is
