@@ -15,7 +15,7 @@ of the process that arrived while the previous batch was written (realtime/group
 """
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -9,9 +9,9 @@ import random
 import pytest
 from asgiref.sync import sync_to_async
 
-from teams.discussion.posting import post_message
-from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
 from teams import services as services_core
+from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
+from teams.discussion.posting import post_message
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, connect, general, request, until
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from teams.discussion.channels import create_channel
-from teams.discussion.posting import post_message
 from teams.discussion.models import Message, Reaction, ReadMarker
+from teams.discussion.posting import post_message
 from tests.discussion_helpers import general
 
 

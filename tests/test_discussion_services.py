@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from teams.discussion import selectors
 from teams.discussion.channels import create_channel
 from teams.discussion.messages import delete_message, edit_message
+from teams.discussion.models import Channel, Message, Reaction, ReadMarker, ThreadSubscription
 from teams.discussion.posting import post_message
 from teams.discussion.rate_limit import add_to_counter
 from teams.discussion.reactions import add_reaction, remove_reaction
 from teams.discussion.reading import mark_read, set_thread_subscription
 from teams.discussion.team_settings import update_settings
-from teams.discussion.models import Channel, Message, Reaction, ReadMarker, ThreadSubscription
 from teams.models import Event
 from tests.discussion_helpers import general
 

@@ -13,9 +13,9 @@ from asgiref.sync import sync_to_async
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from teams.discussion import posting
+from teams.discussion.models import Message
 from teams.discussion.posting import Post, post_messages
 from teams.discussion.rendering import render_body
-from teams.discussion.models import Message
 from teams.models import Event, Team
 from tests.discussion_helpers import connect, general, until
 

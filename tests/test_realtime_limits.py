@@ -11,8 +11,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from realtime.limits import CLOSE_FLOOD
-from realtime.sessions import CLOSE_IDLE
 from realtime.server import daphne_limit_args
+from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import connect, general, until
 
@@ -226,8 +226,8 @@ async def test_clients_going_away_put_no_traceback_in_the_log(people, team, stri
     from websockets.asyncio.client import connect as ws_connect
     from websockets.exceptions import ConnectionClosed
 
-    from tests.server_logs import log_problems
     from tests.discussion_helpers import session_cookie
+    from tests.server_logs import log_problems
 
     names = ["manager", "lead", "expert", "observer", "supporter", "field_manager", "advisor"]
     cookies = {name: await database_sync_to_async(session_cookie)(people[name]) for name in names}

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from teams import events
+from teams.discussion.models import Message, ReadMarker, ThreadSubscription
 from teams.discussion.posting import Post, post_message, post_messages
 from teams.discussion.reading import set_thread_subscription
-from teams.discussion.models import Message, ReadMarker, ThreadSubscription
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import general
 

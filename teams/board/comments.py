@@ -12,6 +12,7 @@ from teams.permissions import Action, lock_and_require_board
 from .models import Card, Comment
 from .state import fresh_card, touch
 
+
 def mentioned_users(team: Team, body: str) -> list[int]:
     """@username mentions of the team's members (ids), for notifications."""
     tokens = mentions.tokens(body)

@@ -10,6 +10,7 @@ from teams.widgets import DateInput, NumberInput
 
 from .models import Card
 
+
 def person_label(user):
     return user.get_full_name() or user.username
 

@@ -8,11 +8,11 @@ from teams.board.models import Card
 from teams.models import Membership
 
 from .channels import GENERAL, create_channel, set_up_channels
+from .models import Channel, Message
 from .posting import post_message
 from .rate_limit import rate_limit_suspended
 from .reactions import add_reaction
 from .reading import mark_read, set_thread_subscription
-from .models import Channel, Message
 
 
 def _card(team, n=0):
