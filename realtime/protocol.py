@@ -14,8 +14,8 @@ cleaned_data)]) -> [Event | refusal] — and the consumer sends it the requests 
 of the process that arrived while the previous batch was written (realtime/group_commit.py).
 """
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
