@@ -65,7 +65,7 @@ def query_counts():
     return json.loads(out.strip().splitlines()[-1])
 
 
-CEILING_WINDOW = 32  # posts in flight per sender socket: realtime.consumers.MAX_IN_FLIGHT
+CEILING_WINDOW = 32  # posts in flight per sender socket: realtime.limits.MAX_IN_FLIGHT
 
 
 def ceiling(env, info, ports, pids, runs, label, results):

@@ -179,7 +179,7 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
     """The benchmark world: one big team (`name`) with `members` people and `teams` others."""
     from django.conf import settings
 
-    from teams.discussion.services import rate_limit_suspended
+    from teams.discussion.rate_limit import rate_limit_suspended
     from teams.models import Team
 
     boss = manager()

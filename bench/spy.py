@@ -24,9 +24,9 @@ def record(pid, seconds, out):
 # Inclusive shares worth naming: our code and the layers a fan-out goes through.
 WATCH = [
     ("run_batch (realtime/group_commit.py", "group commit: a batch of posts in the database thread"),
-    ("post_messages (teams/discussion/services.py", "post_messages: the service (validate, write, events)"),
+    ("post_messages (teams/discussion/posting.py", "post_messages: the service (validate, write, events)"),
     ("render_markdown (teams/markup.py", "Markdown + sanitising"),
-    ("take_post_quota (teams/discussion/services.py", "per-person post rate limit (cache)"),
+    ("take_post_quota (teams/discussion/rate_limit.py", "per-person post rate limit (cache)"),
     ("record_many (teams/events.py", "events.record_many: event rows"),
     ("ring (teams/events.py", "events.ring: group_send after commit (in the DB thread)"),
     ("TeamConsumer.team_events", "TeamConsumer.team_events: a ring's events to one socket"),

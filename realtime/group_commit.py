@@ -4,7 +4,7 @@ A daphne process runs all its sockets' database work in one thread (channels'
 database_sync_to_async), so under load posts queue behind each other, each paying for its own
 transaction, thread hop and statements. Here the first post to a team is written at once; posts
 to that team arriving meanwhile wait and are then written together, up to MAX_BATCH at a time:
-one hop, one transaction, one INSERT per table (teams.discussion.services.post_messages). An
+one hop, one transaction, one INSERT per table (teams.discussion.posting.post_messages). An
 idle server writes every post alone and at once, so batching adds no latency; a busy one
 amortises the fixed costs (docs/benchmarks.md).
 
@@ -17,12 +17,13 @@ import logging
 import weakref
 
 from channels.db import database_sync_to_async
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 
 from teams.models import Team
 
-from .protocol import validated
+from .protocol import Command, validated
 
 MAX_BATCH = 100
 
@@ -34,7 +35,7 @@ _waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = weakref.W
 _writers: set[asyncio.Task] = set()
 
 
-def submit(command, team_id, user, data):
+def submit(command: Command, team_id: int, user: User, data: dict) -> asyncio.Future:
     """Queue one request of a batched command; returns a future of its Event (or its refusal).
 
     Queued at once, in call order: a socket's posts are written in the order it sent them."""
@@ -78,7 +79,7 @@ async def _outcomes(command, team_id, requests):
         return [outcome for request in requests for outcome in await _outcomes(command, team_id, [request])]
 
 
-def _settle(requests, outcomes):
+def _settle(requests: list[tuple[User, dict, asyncio.Future]], outcomes: list) -> None:
     for (_user, _data, future), outcome in zip(requests, outcomes):
         if future.done():
             continue  # the socket went away meanwhile
@@ -89,7 +90,7 @@ def _settle(requests, outcomes):
 
 
 @database_sync_to_async
-def run_batch(command, team_id, requests):
+def run_batch(command: Command, team_id: int, requests: list[tuple[User, dict]]) -> list:
     """Each request checked against the command's schema first; the valid ones handled together."""
     outcomes, valid = [None] * len(requests), []
     for index, (user, data) in enumerate(requests):

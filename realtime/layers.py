@@ -2,7 +2,7 @@
 
 channels' InMemoryChannelLayer runs `_clean_expired()` — a walk over every channel and every
 group member — on every `receive` and `group_send`: O(N) per delivered message, O(N²) per
-event at N sockets (14.6 % of a daphne's samples at 200 clients, docs/benchmarks.md). It also
+event at N sockets (a large share of a daphne's time at a few hundred clients: docs/benchmarks.md). It also
 deep-copies the message once per channel and starts one task per channel in `group_send`.
 
 This subclass scans for expired messages at most once per CLEAN_INTERVAL seconds, and

@@ -16,32 +16,33 @@ server → client: {"type": "notification", "id", "kind", "text", "url", "team",
 import asyncio
 
 from channels.db import database_sync_to_async
-from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from teams.notify import services
 from teams.notify.models import Notification
 
-from .consumers import TeamConsumer, TokenBucket
+from .consumers import TeamConsumer
+from .limits import RateLimit
 from .protocol import ProtocolError
 
 RESUME_LIMIT = 20
 
 
-def unread_count(user_id):
+def unread_count(user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
 
 
 @database_sync_to_async
-def load_after(user_id, after):
+def load_after(user_id: int, after: int) -> tuple[list[dict], int, int]:
     items = list(Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("-pk")[:RESUME_LIMIT])
     last = Notification.objects.filter(recipient_id=user_id).order_by("-pk").values_list("pk", flat=True).first()
     return [n.as_frame() for n in reversed(items)], last or 0, unread_count(user_id)
 
 
 @database_sync_to_async
-def load_one(user_id, notification_id):
+def load_one(user_id: int, notification_id: int | None) -> dict | None:
     notification = Notification.objects.filter(pk=notification_id, recipient_id=user_id).first()
     if notification is None:
         return None
@@ -49,7 +50,7 @@ def load_one(user_id, notification_id):
 
 
 @database_sync_to_async
-def mark_read(user, ids):
+def mark_read(user: User, ids: list[int] | None) -> int:
     services.mark_read(user, ids=ids)
     return unread_count(user.pk)
 
@@ -65,7 +66,7 @@ class NotificationConsumer(TeamConsumer):
             await self.close()
             return
         self.group = services.user_group(self.user.pk)  # rings of the bell and of realtime/sessions.py
-        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.limit = RateLimit()
         self.joined = True
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

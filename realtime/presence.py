@@ -19,13 +19,16 @@ import logging
 import os
 import time
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from teams.models import Membership, Team
-from teams.permissions import Action, can
+from teams.models import Membership
+
+from .commands.discussion import typing_frame
+from .protocol import ProtocolError, error_text
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +37,15 @@ TTL = HEARTBEAT * 3
 SNAPSHOT_AGE = float(os.environ.get("WS_PRESENCE_SNAPSHOT_SECONDS", min(5.0, HEARTBEAT / 2)))
 
 
-def _key(team_id, user_id):
+def _key(team_id: int, user_id: int) -> str:
     return f"presence:{team_id}:{user_id}"
 
 
-def _live(entries, now):
+def _live(entries: dict | None, now: float) -> dict[str, float]:
     return {name: expiry for name, expiry in (entries or {}).items() if expiry > now}
 
 
-def join(team_id, user_id, channel_name):
+def join(team_id: int, user_id: int, channel_name: str) -> bool:
     """Add or refresh this connection; True if the person was not online before."""
     try:
         now = time.time()
@@ -58,7 +61,7 @@ def join(team_id, user_id, channel_name):
         return False
 
 
-def leave(team_id, user_id, channel_name):
+def leave(team_id: int, user_id: int, channel_name: str) -> bool:
     """Remove this connection; True if the person has no connection left."""
     try:
         now = time.time()
@@ -75,12 +78,12 @@ def leave(team_id, user_id, channel_name):
         return False
 
 
-def member_ids(team_id):
+def member_ids(team_id: int) -> list[int]:
     return list(Membership.objects.filter(team_id=team_id, state=Membership.State.ACTIVE)
                 .values_list("user_id", flat=True))
 
 
-def online(team_id, user_ids):
+def online(team_id: int, user_ids: list[int]) -> list[int]:
     """The ids among `user_ids` with a live connection to the team, sorted."""
     try:
         found = cache.get_many([_key(team_id, user_id) for user_id in user_ids])
@@ -91,11 +94,11 @@ def online(team_id, user_ids):
     return sorted(user_id for user_id in user_ids if _live(found.get(_key(team_id, user_id)), now))
 
 
-def _snapshot_key(team_id):
+def _snapshot_key(team_id: int) -> str:
     return f"presence:{team_id}:snapshot"
 
 
-def _patch_snapshot(team_id, user_id, is_online):
+def _patch_snapshot(team_id: int, user_id: int, is_online: bool) -> None:
     """Keep a cached snapshot current for people who connect after a change (two cache calls).
 
     Not atomic across processes: a lost patch heals when the snapshot is next computed."""
@@ -107,7 +110,7 @@ def _patch_snapshot(team_id, user_id, is_online):
     cache.set(_snapshot_key(team_id), (at, ids), timeout=max(1, int(SNAPSHOT_AGE) + 1))
 
 
-def snapshot(team_id):
+def snapshot(team_id: int) -> tuple[float, list[int]]:
     """(computed at, sorted online ids) of the team, at most SNAPSHOT_AGE old: one cache read."""
     now = time.time()
     try:
@@ -125,22 +128,64 @@ def snapshot(team_id):
     return now, ids
 
 
-def typing_frame(user, team_id, data):
-    """Validate a typing frame: the person may write, the channel (and thread) are the team's."""
-    from teams.discussion.forms import TypingFrame
-    from teams.discussion.models import Channel, Message
 
-    form = TypingFrame(data)
-    if not form.is_valid():
-        raise ValidationError(" ".join(" ".join(errors) for errors in form.errors.values()))
-    team = Team.objects.get(pk=team_id)
-    if not can(user, Action.CONTRIBUTE, team):
-        from django.core.exceptions import PermissionDenied
+class PresenceSocket:
+    """Mixin of the team consumer: presence and typing, ephemeral (no seq, never replayed)."""
 
-        raise PermissionDenied(_("You may not write in this team."))
-    channel = Channel.objects.get(pk=form.cleaned_data["channel"], team_id=team_id)
-    thread = form.cleaned_data["thread"]
-    if thread:
-        Message.objects.only("pk").get(pk=thread, channel=channel)
-    return {"type": "typing", "user": user.pk, "name": user.get_full_name() or user.username,
-            "channel": channel.pk, "thread": thread}
+    async def announce_presence(self) -> None:
+        self.announced = {}  # user id -> (presence state, time.time()) from announcements
+        if await database_sync_to_async(join)(self.team.pk, self.user.pk, self.channel_name):
+            await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "online"})
+        self.online = await self.online_now()
+        await self.send_json({"type": "presence", "online": self.online})
+
+    async def refresh_presence(self) -> None:
+        """The heartbeat's part: renew this connection's entry, send the online set if it changed."""
+        await database_sync_to_async(join)(self.team.pk, self.user.pk, self.channel_name)
+        online = await self.online_now()
+        if online != self.online:
+            self.online = online
+            await self.send_json({"type": "presence", "online": online})
+
+    async def leave_presence(self) -> None:
+        if await database_sync_to_async(leave)(self.team.pk, self.user.pk, self.channel_name):
+            await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "offline"})
+
+    async def online_now(self) -> list[int]:
+        """The team's cached online snapshot (one cache read), with this person and newer announcements."""
+        at, ids = await database_sync_to_async(snapshot)(self.team.pk)
+        ids = set(ids) | {self.user.pk}
+        for user_id, (state, stamp) in list(self.announced.items()):
+            if stamp < at - SNAPSHOT_AGE:
+                del self.announced[user_id]  # long covered by snapshots
+            elif stamp >= at:
+                (ids.add if state == "online" else ids.discard)(user_id)
+        return sorted(ids)
+
+    async def ephemeral(self, frame: dict) -> None:
+        try:
+            await self.channel_layer.group_send(self.group, {"type": "team.ephemeral", "frame": frame,
+                                                             "sender": self.channel_name})
+        except Exception:  # ephemeral frames may be lost; presence heals at the next heartbeat
+            log.warning("could not send %s", frame.get("type"), exc_info=True)
+
+    async def typing(self, frame: dict) -> None:
+        data = frame.get("data", frame)
+        if not isinstance(data, dict):
+            raise ProtocolError("bad_frame", _("The frame's data must be an object."))
+        try:
+            typing = await database_sync_to_async(typing_frame)(self.user, self.team.pk, data)
+        except ValidationError as exc:
+            raise ProtocolError("invalid", error_text(exc))
+        except PermissionDenied as exc:
+            raise ProtocolError("forbidden", error_text(exc))
+        except ObjectDoesNotExist:
+            raise ProtocolError("not_found", _("Not found in this team."))
+        await self.ephemeral(typing)
+
+    async def team_ephemeral(self, message: dict) -> None:
+        frame = message["frame"]
+        if frame.get("type") == "presence" and "user" in frame:  # newer than the snapshot it may miss
+            self.announced[frame["user"]] = (frame["state"], time.time())
+        if message.get("sender") != self.channel_name:
+            await self.send_json(message["frame"])

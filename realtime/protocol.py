@@ -33,8 +33,15 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name, form, batched=False):
-    def register(handler):
+def error_text(exc: Exception) -> str:
+    """What a refused frame's sender is told."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("Not allowed.")
+
+
+def command(name: str, form: type[forms.Form], batched: bool = False) -> Callable[[Callable], Callable]:
+    def register(handler: Callable) -> Callable:
         if name in COMMANDS:
             raise ValueError(f"command {name!r} registered twice")
         COMMANDS[name] = Command(name, form, handler, batched)
@@ -54,14 +61,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 class ProtocolError(Exception):
     """A frame the server refuses; `code` is machine-readable, the message is for people."""
 
-    def __init__(self, code, message):
+    def __init__(self, code: str, message: str) -> None:
         assert code in ERROR_CODES, code
         super().__init__(message)
         self.code = code
         self.message = message
 
 
-def check_frame(frame):
+def check_frame(frame: dict) -> None:
     """Refuse, before any handler runs, what no schema takes and what breaks the libraries below:
     nesting deeper than MAX_DEPTH (bad_frame), and a lone surrogate in any string, keys too, at any
     depth (invalid): "\\ud800" is valid JSON but no Unicode text, and SQLite, PostgreSQL and nh3 raise on it."""
@@ -78,7 +85,7 @@ def check_frame(frame):
                 [*value.keys(), *value.values()] if isinstance(value, dict) else value))
 
 
-def validated(command, data):
+def validated(command: Command, data: dict) -> dict:
     """The command's fields checked against its schema (its form), or a ValidationError saying which are wrong."""
     form = command.form(data)
     if not form.is_valid():

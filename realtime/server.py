@@ -12,8 +12,10 @@ that none can forget what daphne would otherwise get wrong:
   client saw 1006, no reason. daphne sets its options on the factory when it runs, so they are
   completed right after that, before the reactor accepts the first connection (`ready_callable`).
 """
+import os
 import sys
 
+import django
 from daphne.cli import CommandLineInterface
 from daphne.server import Server as DaphneServer
 from django.conf import settings
@@ -43,10 +45,6 @@ class Cli(CommandLineInterface):
 
 
 def main(argv):
-    import os
-
-    import django
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workspace.settings")
     django.setup()  # the settings name the limits (DJANGO_SETTINGS_MODULE, as for daphne itself)
     Cli().run([*daphne_limit_args(), *argv])  # later options win: the command line's own

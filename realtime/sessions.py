@@ -7,10 +7,14 @@ after commit. Each socket then checks again (`signed_in`, and can_view for a tea
 with 4401 or 4403 if it must (docs/realtime.md, "Closing"). A ring lost on the way is made up
 for by the sockets' heartbeat, which checks the sign-in (not the team: that costs six more queries).
 """
+import asyncio
 import logging
+import time
+from collections.abc import Iterable
 from importlib import import_module
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -20,19 +24,23 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
-from teams.models import Profile
+from teams.models import Profile, Team
 from teams.notify.services import user_group
+from teams.permissions import can_view
+
+from . import presence
 
 log = logging.getLogger(__name__)
 User = get_user_model()
 
 
-def ring(user_ids, ended_session=None):
+def ring(user_ids: Iterable[int | None], ended_session: str | None = None) -> None:
     """After commit, tell each person's sockets to check their access again (`ended_session`: closed at once)."""
     user_ids = [user_id for user_id in user_ids if user_id is not None]
 
-    def send():
+    def send() -> None:
         layer = get_channel_layer()
         for user_id in user_ids:
             try:
@@ -43,7 +51,7 @@ def ring(user_ids, ended_session=None):
     transaction.on_commit(send)
 
 
-def signed_in(user_id, session_key):
+def signed_in(user_id: int, session_key: str | None) -> User | None:
     """The person, fresh from the database, if the session their socket opened with still signs them in.
 
     The check django.contrib.auth.get_user makes on every request (the session names the user, the user is
@@ -107,3 +115,75 @@ def fields_changed(sender, instance, action, reverse, pk_set, **kwargs):
         ring([instance.user_id])
     elif action in ("post_add", "post_remove"):
         ring(Profile.objects.filter(pk__in=pk_set).values_list("user_id", flat=True) if reverse else [instance.user_id])
+
+
+# The socket's side ------------------------------------------------------------------------
+
+CLOSE_SIGNED_OUT = 4401  # the session the socket opened with no longer signs its person in
+CLOSE_FORBIDDEN = 4403
+CLOSE_IDLE = 4408  # nothing received for settings.WS_IDLE_SECONDS (live.js pings every 25 s)
+
+
+@database_sync_to_async
+def current_access(user_id: int, session_key: str | None, team_id: int | None) -> tuple[User | None, bool]:
+    """(the person fresh from the database, or None if signed out; whether they may still see the team)."""
+    user = signed_in(user_id, session_key)
+    return user, user is not None and (team_id is None or can_view(user, Team.objects.get(pk=team_id)))
+
+
+class SessionSocket:
+    """Mixin of both consumers (team and /ws/me/): the sign-in checked again on a ring, at every
+    heartbeat and when the team changes; a socket that sends nothing is closed."""
+
+    async def heartbeat(self) -> None:
+        """Check the sign-in again (a sessions ring may be lost), re-join the groups (a restarted Redis forgot
+        them), then the socket's own beat."""
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT)
+            try:
+                if not await self.recheck_access(team=False):
+                    return
+                await self.channel_layer.group_add(self.group, self.channel_name)
+                await self.beat()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("heartbeat failed", exc_info=True)
+
+    def start_idle_timer(self) -> None:
+        """Every socket (team and /ws/me/) is closed after WS_IDLE_SECONDS without a frame."""
+        self.last_heard = time.monotonic()
+        self.idle_task = asyncio.ensure_future(self.close_when_idle(settings.WS_IDLE_SECONDS))
+
+    async def close_when_idle(self, idle: float) -> None:
+        """Close a socket that sent nothing (not even a ping) for `idle` seconds: the client resumes."""
+        while True:
+            remaining = self.last_heard + idle - time.monotonic()
+            if remaining <= 0:
+                await self.close(code=CLOSE_IDLE)
+                return
+            await asyncio.sleep(remaining)
+
+    async def user_access(self, message: dict) -> None:
+        """The person's sign-in or cluster bodies changed (`ring` above, on the group "user.<id>")."""
+        if message.get("session") is not None and message["session"] == self.session_key:
+            await self.close(code=CLOSE_SIGNED_OUT)  # this session logged out
+        else:
+            await self.recheck_access()
+
+    async def recheck_access(self, team: bool = True) -> bool:
+        """Close unless the socket's session still signs its person in and (team socket) they may see the team.
+
+        The person is re-read from the database: cached permissions and a stale is_active are dropped.
+        `team=False` (every heartbeat of every socket): the sign-in only, two queries instead of eight."""
+        user, allowed = await current_access(self.user.pk, self.session_key,
+                                             self.team.pk if team and self.team is not None else None)
+        if user is None:
+            await self.close(code=CLOSE_SIGNED_OUT)
+        elif not allowed:
+            await self.send_json({"type": "error", "id": None, "code": "forbidden",
+                                  "message": _("You no longer have access to this team.")})
+            await self.close(code=CLOSE_FORBIDDEN)
+        else:
+            self.user = user
+        return allowed

@@ -243,3 +243,55 @@ def can_download_report(user: User, export: ReportExport) -> bool:
     return export.requested_by_id == user.pk or (
         export.team_id is not None and can(user, Action.VIEW, export.team)) or (
         export.team_id is None and reads_every_team(user))
+
+
+# Boards and discussions ---------------------------------------------------------------
+
+def can_change_board(user, action: Action, team: Team) -> bool:
+    """Columns (EDIT) and cards (CONTRIBUTE): a board exists only while the team runs, so EDIT's
+    openness for proposals (team details, members) does not reach the board."""
+    return team.is_writable and can(user, action, team)
+
+
+def lock_and_require_board(actor, action: Action, team: Team) -> Team:
+    """`lock_and_require` for a board change: the same lock contract, and the board must be running."""
+    locked = lock_and_require(actor, action, team)
+    if not locked.is_writable:
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+    return locked
+
+
+def may_remove_message(user, team: Team, *, author_id: int | None) -> bool:
+    """Your own messages; leads and supporters (and cluster management) remove others'."""
+    return author_id == user.pk or can(user, Action.EDIT, team)
+
+
+TEAM_MENTION_ACTIONS = {  # DiscussionSettings.TeamMention value → who may notify everyone with @team
+    "members": Action.CONTRIBUTE,
+    "leads_and_supporters": Action.EDIT,
+    "leads": Action.CHANGE_ROLES,  # leads (and cluster management)
+}
+
+
+def may_mention_team(user, team: Team, *, policy: str) -> bool:
+    """Whether @team from this person notifies everyone, under the team's setting `policy`."""
+    return can(user, TEAM_MENTION_ACTIONS.get(policy, Action.CHANGE_ROLES), team)
+
+
+def may_edit_message(user, *, author_id: int | None) -> bool:
+    """A message is edited by its author only (cluster management included)."""
+    return author_id == user.pk
+
+
+def lock_and_require_each(actors: list, action: Action, team: Team) -> tuple[Team, list[PermissionDenied | None]]:
+    """`lock_and_require` for a batch of several people's changes (group commit): the team is locked
+    once; each actor's refusal (or None) is returned instead of raised, so one refusal fails no other."""
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    refusals = []
+    for actor in actors:
+        try:
+            require(actor, action, locked)
+            refusals.append(None)
+        except PermissionDenied as exc:
+            refusals.append(exc)
+    return locked, refusals

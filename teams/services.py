@@ -25,8 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from teams.board.services import set_up_board
-from teams.discussion.services import set_up_channels
+from teams.board.columns import set_up_board
+from teams.discussion.channels import set_up_channels
 
 from . import events
 from .membership import add_member

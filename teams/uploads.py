@@ -1,6 +1,6 @@
 """Serving stored files (board attachments, review outputs, report exports) as protected downloads.
 
-Uploads are checked on the way in by `teams.board.services.check_upload` (accepted types, content
+Uploads are checked on the way in by `teams.board.attachments.check_upload` (accepted types, content
 signatures); on the way out every file goes through `protected_file_response`.
 """
 from django.http import FileResponse, Http404

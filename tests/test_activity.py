@@ -8,16 +8,18 @@ import pytest
 from django.utils import translation
 
 from teams.activity import TEXT, describe
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
+from teams.discussion.reactions import add_reaction
 from teams.models import Event
 from teams.review import meetings as review_meetings
 from tests.discussion_helpers import general
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
-RECORDERS = {"record", "record_many", "_touch"}  # events.record/record_many and the board's helper
+RECORDERS = {"record", "record_many", "touch"}  # events.record/record_many and the board's helper (board.state)
 
 
 def recordable_kinds():
@@ -54,12 +56,12 @@ def test_every_recordable_kind_has_a_sentence_in_both_languages(kind):
 def test_recent_activity_is_sentences_and_chat_is_summarised(client, people, team):
     channel = general(team)
     for n in range(12):
-        message = discussion_services.post_message(people["expert"], team, channel=channel, body=f"Hi {n}")
-    discussion_services.add_reaction(people["lead"], team, message=message, emoji="👍")
+        message = post_message(people["expert"], team, channel=channel, body=f"Hi {n}")
+    add_reaction(people["lead"], team, message=message, emoji="👍")
     column = Column.objects.filter(team=team).order_by("rank").first()
-    created = board_services.create_card(people["lead"], team, column=column, title="Plan")
+    created = create_card(people["lead"], team, column=column, title="Plan")
     card = Card.objects.get(pk=created.data["card"])
-    board_services.add_checklist_item(people["lead"], card, text="Ask")
+    add_checklist_item(people["lead"], card, text="Ask")
     review_meetings.add_review_note(people["advisor"], team, body="Good start")
     client.force_login(people["lead"])
     pages = {language: client.get(f"/teams/{team.slug}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from teams.board import services
+from teams.board.cards import create_card, move_card
 from teams.board.models import Card, Column
 from teams.models import Event
 from tests.conftest import Daphne, missing
@@ -27,7 +27,7 @@ def board_columns(team):
 
 def test_racing_threads_one_move_wins_the_rest_are_stale(people, team):
     cols = board_columns(team)
-    card = Card.objects.get(pk=services.create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
     movers = [people["lead"], people["expert"], people["supporter"], people["manager"]]
     barrier = threading.Barrier(len(movers))
     results = {}
@@ -35,7 +35,7 @@ def test_racing_threads_one_move_wins_the_rest_are_stale(people, team):
     def move(n, user):
         try:
             barrier.wait(timeout=10)
-            services.move_card(user, Card.objects.get(pk=card.pk), column=cols[n + 1], after=None, version=1)
+            move_card(user, Card.objects.get(pk=card.pk), column=cols[n + 1], after=None, version=1)
             results[n] = "moved"
         except ValidationError as error:
             results[n] = error.code
@@ -69,7 +69,7 @@ def two_daphnes(transactional_db):
 @pytest.mark.integration
 def test_two_clients_on_two_daphnes_move_the_same_card_at_once(two_daphnes, people, team):
     cols = board_columns(team)
-    card = Card.objects.get(pk=services.create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=cols[0], title="Hot").data["card"])
     seen = type(team).objects.get(pk=team.pk).last_seq
     cookies = [session_cookie(people["lead"]), session_cookie(people["expert"])]
     targets = [cols[2].pk, cols[3].pk]

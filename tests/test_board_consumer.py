@@ -9,7 +9,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 
-from teams.board import services
+from teams.board.cards import create_card
 from teams.board.models import Card, Column
 from teams.models import Event
 from tests.matrix import VISITORS, may, roles_that
@@ -23,7 +23,7 @@ def board_columns(team):
 
 
 def card_in(team, title, people, column_index=0):
-    event = services.create_card(people["expert"], team, column=board_columns(team)[column_index], title=title)
+    event = create_card(people["expert"], team, column=board_columns(team)[column_index], title=title)
     return Card.objects.get(pk=event.data["card"])
 
 
@@ -188,7 +188,7 @@ async def test_bad_frames_get_an_error_for_that_client_only(people, board, make_
     def foreign():
         other = make_team(name="Someone else's team")
         column = board_columns(other)[0]
-        card = services.create_card(people["lead"], other, column=column, title="Theirs")
+        card = create_card(people["lead"], other, column=column, title="Theirs")
         return card.data["card"], column.pk
     foreign_card, foreign_column = await sync_to_async(foreign)()
     sender = await connect(people["lead"], team)

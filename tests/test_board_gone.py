@@ -4,7 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from teams.board import services
+from teams.board import attachments, cards, checklists, comments
+from teams.board.attachments import add_attachment
+from teams.board.cards import archive_card, create_card
+from teams.board.checklists import add_checklist_item
+from teams.board.columns import archive_column, create_column
 from teams.board.models import Attachment, Card, ChecklistItem, Column
 from teams.board.urls import urlpatterns
 from teams.models import Event
@@ -23,9 +27,9 @@ def media(settings, tmp_path):
 def card_with_parts(team, actor, title):
     """A card with a checklist item and an attachment; returns their ids by URL argument name."""
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    card = Card.objects.get(pk=services.create_card(actor, team, column=column, title=title).data["card"])
-    item = services.add_checklist_item(actor, card, text="Ask").data["item"]
-    attachment = services.add_attachment(actor, card, upload=SimpleUploadedFile("a.txt", b"a")).data["attachment"]
+    card = Card.objects.get(pk=create_card(actor, team, column=column, title=title).data["card"])
+    item = add_checklist_item(actor, card, text="Ask").data["item"]
+    attachment = add_attachment(actor, card, upload=SimpleUploadedFile("a.txt", b"a")).data["attachment"]
     return {"card_id": card.pk, "item_id": item, "attachment_id": attachment}
 
 
@@ -33,9 +37,9 @@ def gone_objects(people, team, make_team):
     """Each kind of object that is not on this team's board."""
     lead = people["lead"]
     archived = card_with_parts(team, lead, "Archived")
-    services.archive_card(lead, Card.objects.get(pk=archived["card_id"]))
-    empty = services.create_column(lead, team, name="Empty").data["column"]
-    services.archive_column(lead, Column.objects.get(pk=empty))
+    archive_card(lead, Card.objects.get(pk=archived["card_id"]))
+    empty = create_column(lead, team, name="Empty").data["column"]
+    archive_column(lead, Column.objects.get(pk=empty))
     other = make_team(name="Other")
     theirs = card_with_parts(other, lead, "Theirs")
     live = card_with_parts(team, lead, "Live")
@@ -79,12 +83,14 @@ def test_every_board_endpoint_answers_404_for_what_is_not_on_the_board(client, p
 def test_a_card_archived_while_the_request_runs_is_404(client, people, team, media, monkeypatch, service, url):
     """Someone archives the card between the view's lookup and the service's lock."""
     ids = card_with_parts(team, people["lead"], "Racing")
-    real = getattr(services, service)
+    module = {"remove_checklist_item": checklists, "add_checklist_item": checklists, "remove_attachment": attachments,
+              "add_comment": comments, "update_card": cards}[service]
+    real = getattr(module, service)
 
     def archived_first(actor, target, **kwargs):
-        services.archive_card(people["expert"], Card.objects.get(pk=ids["card_id"]))
+        archive_card(people["expert"], Card.objects.get(pk=ids["card_id"]))
         return real(actor, target, **kwargs)
-    monkeypatch.setattr(services, service, archived_first)
+    monkeypatch.setattr(module, service, archived_first)
     client.force_login(people["lead"])
     response = client.post(f"/teams/{team.slug}/board/cards/{ids['card_id']}/" + url.format(**ids),
                            {"version": 2, "title": "x", "text": "x", "body": "x", "priority": "normal"})

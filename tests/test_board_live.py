@@ -5,7 +5,8 @@ import json
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from teams.board import services
+from teams.board.cards import create_card, move_card
+from teams.board.columns import update_column
 from teams.board.models import Card, Column
 from tests.ws_client import live_socket, poll, session_cookie, until
 
@@ -17,7 +18,7 @@ def board_columns(team):
 
 
 def new_card(people, team, column, title):
-    return Card.objects.get(pk=services.create_card(people["lead"], team, column=column, title=title).data["card"])
+    return Card.objects.get(pk=create_card(people["lead"], team, column=column, title=title).data["card"])
 
 
 # A real socket -----------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def test_a_move_over_the_wip_limit_is_announced_in_one_translated_sentence(
     cols = board_columns(team)
     new_card(people, team, cols[1], "Alpha")
     bravo = new_card(people, team, cols[0], "Bravo")
-    services.update_column(people["lead"], cols[1], name=cols[1].name, wip_limit=1)
+    update_column(people["lead"], cols[1], name=cols[1].name, wip_limit=1)
     page = login_page(people["expert"], language=language)
     page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
     page.wait_for_selector("html.is-live")
@@ -209,7 +210,7 @@ def test_a_dropped_connection_disables_edits_and_resumes_without_losing_changes(
     assert page.is_visible("#error-banner") and column_order(page, cols[0].pk) == [str(card.pk)]
 
     # Meanwhile others work on the board (the event log records it; no one rings this page).
-    services.move_card(people["lead"], card, column=cols[3], after=None, version=1)
+    move_card(people["lead"], card, column=cols[3], after=None, version=1)
     fresh = new_card(people, team, cols[1], "Made while you were away")
 
     monkeypatch.setattr(conftest, "free_port", lambda: daphne_server.port)

@@ -4,9 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from teams.board import services
+from teams.board.attachments import add_attachment
+from teams.board.cards import archive_card, create_card, move_card, update_card
+from teams.board.checklists import add_checklist_item
+from teams.board.columns import archive_column, create_column, move_column, update_column
+from teams.board.comments import add_comment
 from teams.board.models import Card, Column
-from teams.models import Event
+from teams.models import Event, Team
+from teams.permissions import READ_ONLY_MESSAGE, Action, can, can_change_board
 from tests.matrix import ROLES, may
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +34,17 @@ def perform(action, user, team, client, columns):
         client.force_login(user)
         return client.get(f"/teams/{team.slug}/board/").status_code == 200
     calls = {
-        "create_card": lambda: services.create_card(user, team, column=columns[0], title="New"),
-        "move_card": lambda: services.move_card(user, card, column=columns[2], after=None, version=card.version),
-        "edit_card": lambda: services.update_card(user, card, version=card.version, title="Edited"),
-        "archive_card": lambda: services.archive_card(user, card, version=card.version),
-        "checklist": lambda: services.add_checklist_item(user, card, text="Step"),
-        "comment": lambda: services.add_comment(user, card, body="Hi"),
-        "attach": lambda: services.add_attachment(user, card, upload=SimpleUploadedFile("a.txt", b"text")),
-        "create_column": lambda: services.create_column(user, team, name="Blocked"),
-        "edit_column": lambda: services.update_column(user, columns[1], name="Next", wip_limit=3),
-        "move_column": lambda: services.move_column(user, columns[4], after=None),
-        "archive_column": lambda: services.archive_column(user, columns[3]),
+        "create_card": lambda: create_card(user, team, column=columns[0], title="New"),
+        "move_card": lambda: move_card(user, card, column=columns[2], after=None, version=card.version),
+        "edit_card": lambda: update_card(user, card, version=card.version, title="Edited"),
+        "archive_card": lambda: archive_card(user, card, version=card.version),
+        "checklist": lambda: add_checklist_item(user, card, text="Step"),
+        "comment": lambda: add_comment(user, card, body="Hi"),
+        "attach": lambda: add_attachment(user, card, upload=SimpleUploadedFile("a.txt", b"text")),
+        "create_column": lambda: create_column(user, team, name="Blocked"),
+        "edit_column": lambda: update_column(user, columns[1], name="Next", wip_limit=3),
+        "move_column": lambda: move_column(user, columns[4], after=None),
+        "archive_column": lambda: archive_column(user, columns[3]),
     }
     before = Event.objects.count()
     try:
@@ -54,10 +59,26 @@ def perform(action, user, team, client, columns):
 @pytest.mark.parametrize("role", ROLES)
 def test_board_permissions_matrix(client, people, team, media, role):
     columns = list(Column.objects.filter(team=team).order_by("rank"))  # Backlog … Done, fixed for the test
-    services.create_card(people["lead"], team, column=columns[0], title="Target")
+    create_card(people["lead"], team, column=columns[0], title="Target")
     results = {}
     for action in ACTIONS:  # each on a fresh target card state (actions are independent)
         results[action] = perform(action, people[role], team, client, columns)
         Card.objects.filter(team=team, title="Edited").update(title="Target")
         Card.objects.filter(team=team, title="Target").update(archived=False)
     assert results == {action: may(role, needs) for action, needs in ACTIONS.items()}
+
+
+def test_a_board_changes_only_while_its_team_runs(people, team):
+    """EDIT is open while a proposal waits (team details, members); the board is not (teams.permissions)."""
+    Team.objects.filter(pk=team.pk).update(status=Team.Status.PROPOSED)
+    team.refresh_from_db()
+    lead, column = people["lead"], Column.objects.filter(team=team).first()
+    assert can(lead, Action.EDIT, team) and not can_change_board(lead, Action.EDIT, team)
+    assert not can_change_board(people["manager"], Action.CONTRIBUTE, team)
+    before = Event.objects.count()
+    for call in (lambda: create_column(lead, team, name="Blocked"),
+                 lambda: update_column(lead, column, name="Next"),
+                 lambda: create_card(people["manager"], team, column=column, title="New")):
+        with pytest.raises(PermissionDenied, match=str(READ_ONLY_MESSAGE)):
+            call()
+    assert Event.objects.count() == before

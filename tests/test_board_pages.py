@@ -5,7 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from teams.board import services
+from teams.board.attachments import add_attachment
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
+from teams.board.comments import add_comment
 from teams.board.models import Attachment, Card, Column
 from tests.board_helpers import make_cards
 from tests.matrix import ROLES, may, roles_that
@@ -51,8 +54,8 @@ def test_card_dialog_runs_a_constant_number_of_queries(client, people, team):
     response, few = statements(lambda: client.get(url))
     assert response.status_code == 200
     for n in range(20):
-        services.add_comment(people["lead"], card, body=f"comment {n}")
-        services.add_checklist_item(people["lead"], card, text=f"item {n}")
+        add_comment(people["lead"], card, body=f"comment {n}")
+        add_checklist_item(people["lead"], card, text=f"item {n}")
     response, many = statements(lambda: client.get(url))
     assert response.status_code == 200
     assert_constant(len(few), len(many), 21, "card dialog with 0 and 20 comments and items")
@@ -61,7 +64,7 @@ def test_card_dialog_runs_a_constant_number_of_queries(client, people, team):
 @pytest.mark.parametrize("role", ROLES)
 def test_who_sees_the_board(client, people, team, role):
     status = 200 if may(role, "view") else 404
-    services.create_card(people["lead"], team, column=first_column(team), title="Secret plan")
+    create_card(people["lead"], team, column=first_column(team), title="Secret plan")
     client.force_login(people[role])
     response = client.get(board_url(team))
     assert response.status_code == status
@@ -77,7 +80,7 @@ def test_anonymous_is_sent_to_login(client, team):
 @pytest.mark.parametrize("role", roles_that("view"))
 def test_buttons_follow_the_role(client, people, team, role):
     contribute, edit = may(role, "contribute"), may(role, "edit")
-    card = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    card = create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
     client.force_login(people[role])
     page = client.get(board_url(team)).content.decode()
     assert ("data-add-card" in page) == contribute
@@ -97,7 +100,7 @@ def test_concluded_team_board_is_read_only(client, people, team):
 
 
 def test_user_text_is_escaped_and_markdown_sanitised(client, people, team):
-    event = services.create_card(people["lead"], team, column=first_column(team), title="Plan & <b>go</b>",
+    event = create_card(people["lead"], team, column=first_column(team), title="Plan & <b>go</b>",
                                  description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
     card = event.data["card"]
     client.force_login(people["expert"])
@@ -109,7 +112,7 @@ def test_user_text_is_escaped_and_markdown_sanitised(client, people, team):
 
 
 def test_page_renders_the_sequence_number_it_shows(client, people, team):
-    services.create_card(people["lead"], team, column=first_column(team), title="Task")
+    create_card(people["lead"], team, column=first_column(team), title="Task")
     team.refresh_from_db()
     client.force_login(people["expert"])
     response = client.get(board_url(team))
@@ -117,7 +120,7 @@ def test_page_renders_the_sequence_number_it_shows(client, people, team):
 
 
 def test_card_edit_over_http_with_version(client, people, team):
-    card_id = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    card_id = create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
     client.force_login(people["expert"])
     url = f"/teams/{team.slug}/board/cards/{card_id}/edit/"
     due = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
@@ -157,7 +160,7 @@ def media(settings, tmp_path):
 
 
 def test_attachments_are_served_only_to_team_viewers(client, people, team, media):
-    card_id = services.create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
+    card_id = create_card(people["lead"], team, column=first_column(team), title="Task").data["card"]
     client.force_login(people["expert"])
     response = client.post(f"/teams/{team.slug}/board/cards/{card_id}/attachments/",
                            {"file": SimpleUploadedFile("minutes.txt", b"We agreed.")})
@@ -184,11 +187,11 @@ def test_filters(client, people, team):
     done = Column.objects.get(team=team, is_done=True)
     today = timezone.localdate()
     goal = team.goals.order_by("code").first()
-    services.create_card(people["lead"], team, column=column, title="Mine late", assignees=[people["expert"]],
+    create_card(people["lead"], team, column=column, title="Mine late", assignees=[people["expert"]],
                          due_date=today - datetime.timedelta(days=1), labels=["legal"], goals=[goal])
-    services.create_card(people["lead"], team, column=done, title="Done late", assignees=[people["lead"]],
+    create_card(people["lead"], team, column=done, title="Done late", assignees=[people["lead"]],
                          due_date=today - datetime.timedelta(days=1))
-    services.create_card(people["lead"], team, column=column, title="Someday", labels=["pilot"])
+    create_card(people["lead"], team, column=column, title="Someday", labels=["pilot"])
     client.force_login(people["expert"])
 
     def titles(query):
@@ -208,18 +211,18 @@ def test_filters(client, people, team):
 
 def test_another_teams_card_is_not_found(client, people, team, make_team):
     other = make_team(name="Other")
-    card_id = services.create_card(people["lead"], other, column=first_column(other), title="Theirs").data["card"]
+    card_id = create_card(people["lead"], other, column=first_column(other), title="Theirs").data["card"]
     client.force_login(people["expert"])
     assert client.get(f"/teams/{team.slug}/board/cards/{card_id}/").status_code == 404
 
 
 def test_tiles_label_their_badges_in_the_page_language(client, people, team, media):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    card = services.create_card(people["lead"], team, column=first_column(team), title="Late", due_date=yesterday)
+    card = create_card(people["lead"], team, column=first_column(team), title="Late", due_date=yesterday)
     card = Card.objects.get(pk=card.data["card"])
-    services.add_checklist_item(people["lead"], card, text="Ask")
-    services.add_comment(people["lead"], card, body="Soon")
-    services.add_attachment(people["lead"], card, upload=SimpleUploadedFile("a.txt", b"a"))
+    add_checklist_item(people["lead"], card, text="Ask")
+    add_comment(people["lead"], card, body="Soon")
+    add_attachment(people["lead"], card, upload=SimpleUploadedFile("a.txt", b"a"))
     client.force_login(people["expert"])
     page = client.get(board_url(team)).content.decode()
     assert '<span class="sr">Overdue</span>' in page

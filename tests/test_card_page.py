@@ -2,7 +2,8 @@
 opens the same URL as a dialog and puts it in the address bar, so it can be shared."""
 import pytest
 
-from teams.board import services
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, ChecklistItem, Column
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def a_card(people, team, title="Shared card"):
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    return Card.objects.get(pk=services.create_card(people["lead"], team, column=column, title=title).data["card"])
+    return Card.objects.get(pk=create_card(people["lead"], team, column=column, title=title).data["card"])
 
 
 def test_card_url_is_a_full_page_and_the_fragment_for_htmx(client, people, team):
@@ -36,7 +37,7 @@ def test_card_url_is_a_full_page_and_the_fragment_for_htmx(client, people, team)
 @pytest.mark.browser
 def test_card_opened_directly_and_from_the_board(closes_connections, login_page, daphne_server, people, team):
     card = a_card(people, team)
-    item = services.add_checklist_item(people["lead"], card, text="Tick me")
+    item = add_checklist_item(people["lead"], card, text="Tick me")
     board = f"{daphne_server.url}/teams/{team.slug}/board/"
     card_url = f"{board}cards/{card.pk}/"
     page = login_page(people["expert"], language="de")

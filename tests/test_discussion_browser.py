@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from teams.discussion import services
+from teams.discussion.channels import create_channel
+from teams.discussion.posting import post_message
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +15,7 @@ def test_two_people_chat_live(login_page, daphne_server, people, team):
     from playwright.sync_api import expect
 
     clear_cache()
-    pilots = services.create_channel(people["lead"], team, name="pilots", topic="Pilot planning")
+    pilots = create_channel(people["lead"], team, name="pilots", topic="Pilot planning")
     channel = general(team)
     url = f"{daphne_server.url}/teams/{team.slug}/channels/{channel.pk}/"
 
@@ -94,7 +95,7 @@ def test_a_reply_that_arrives_while_the_thread_loads_stays(login_page, daphne_se
 
     clear_cache()
     channel = general(team)
-    root = services.post_message(people["lead"], team, channel=channel, body="Which pilot sites?")
+    root = post_message(people["lead"], team, channel=channel, body="Which pilot sites?")
     writer = login_page(people["expert"])
     writer.goto(f"{daphne_server.url}/teams/{team.slug}/channels/{channel.pk}/")
     expect(writer.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")

@@ -10,8 +10,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from teams import membership as membership_services
-from teams.discussion import services
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
+from teams.discussion.posting import post_message
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, general
 from tests.ws_client import connect, next_event, request, until
@@ -98,9 +98,9 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
     other = await sync_to_async(make_team)(name="Other team")
 
     def setup():
-        other_message = services.post_message(people["lead"], other, channel=general(other), body="theirs")
-        leads = services.post_message(people["lead"], team, channel=general(team), body="lead's")
-        mine = services.post_message(people["expert"], team, channel=general(team), body="mine")
+        other_message = post_message(people["lead"], other, channel=general(other), body="theirs")
+        leads = post_message(people["lead"], team, channel=general(team), body="lead's")
+        mine = post_message(people["expert"], team, channel=general(team), body="mine")
         return {"GENERAL": general(team).pk, "OTHER": general(other).pk, "OTHER_MESSAGE": other_message.pk,
                 "LEADS": leads.pk, "MINE": mine.pk}
 
@@ -273,7 +273,7 @@ async def test_resume_replays_exactly_what_was_missed(people, team):
     seen = reader.seq
     await reader.disconnect()
     for n in range(5):
-        await sync_to_async(services.post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
+        await sync_to_async(post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
     again = await connect(people["lead"], team, after=seen)
     try:
         assert [f["seq"] for f in again.replayed] == list(range(seen + 1, seen + 6))
@@ -340,8 +340,8 @@ async def test_random_frames(people, team, make_team, loose_rate):
     other = await sync_to_async(make_team)(name="Other team")
 
     def setup():
-        mine = services.post_message(people["expert"], team, channel=general(team), body="mine")
-        theirs = services.post_message(people["lead"], other, channel=general(other), body="theirs")
+        mine = post_message(people["expert"], team, channel=general(team), body="mine")
+        theirs = post_message(people["lead"], other, channel=general(other), body="theirs")
         return [general(team).pk, general(other).pk, mine.pk, theirs.pk]
 
     ids = await sync_to_async(setup)()

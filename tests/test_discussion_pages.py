@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from teams.discussion import services
+from teams.discussion.channels import create_channel
 from teams.discussion.models import Message, Reaction, ReadMarker
+from teams.discussion.posting import post_message
 from tests.discussion_helpers import general
 from tests.matrix import ROLES, may
 from tests.queries import assert_constant, statements
@@ -80,7 +81,7 @@ def test_who_sees_the_channel(client, people, team, role):
 
 @pytest.mark.django_db
 def test_readers_get_no_write_buttons(client, people, team):
-    services.post_message(people["lead"], team, channel=general(team), body="hello")
+    post_message(people["lead"], team, channel=general(team), body="hello")
     client.force_login(people["observer"])
     page = client.get(f"/teams/{team.slug}/channels/{general(team).pk}/").content.decode()
     assert "hello" in page
@@ -96,8 +97,8 @@ def test_readers_get_no_write_buttons(client, people, team):
 
 @pytest.mark.django_db
 def test_script_content_is_inert_on_the_page(client, people, team):
-    channel = services.create_channel(people["expert"], team, name="ch", topic="topic")
-    services.post_message(people["expert"], team, channel=channel,
+    channel = create_channel(people["expert"], team, name="ch", topic="topic")
+    post_message(people["expert"], team, channel=channel,
                           body="<script>alert('x')</script> <b onclick=alert(1)>hi</b> [a](javascript:alert(2))")
     client.force_login(people["lead"])
     page = client.get(f"/teams/{team.slug}/channels/{channel.pk}/").content.decode()
@@ -126,7 +127,7 @@ def test_no_javascript_fallbacks(client, people, team):
 @pytest.mark.django_db
 def test_thread_history_pages_by_id(client, people, team):
     channel = general(team)
-    root = services.post_message(people["lead"], team, channel=channel, body="root")
+    root = post_message(people["lead"], team, channel=channel, body="root")
     Message.objects.bulk_create([Message(team=team, channel=channel, author=people["expert"], thread=root,
                                          body=f"r{n}", html=f"<p>r{n}</p>") for n in range(60)])
     client.force_login(people["observer"])

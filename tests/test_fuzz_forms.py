@@ -6,7 +6,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.columns import set_up_board
 from teams.board.models import Card, Column
 from teams.models import FieldOfAction, Membership, StrategicGoal
 from teams.review import meetings as review_meetings
@@ -65,9 +66,9 @@ def context(people, team):
     clear_cache()
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     if column is None:
-        board_services.set_up_board(team, people["lead"])
+        set_up_board(team, people["lead"])
         column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    event = board_services.create_card(people["lead"], team, column=column, title="Fuzz")
+    event = create_card(people["lead"], team, column=column, title="Fuzz")
     card = Card.objects.get(pk=event.data["card"])
     from teams import services
 

@@ -30,9 +30,11 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from realtime.protocol import COMMANDS, ERROR_CODES
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
+from teams.board.columns import set_up_board
 from teams.board.models import Card, ChecklistItem, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.models import Event, Team
 from tests.discussion_helpers import clear_cache, general
 from tests.ws_client import connect, open_socket, session_cookie, until
@@ -258,13 +260,13 @@ def fuzz_world(people, team, make_team, settings):
     other = make_team(name="Other team")
     for t in (team, other):
         if not Column.objects.filter(team=t).exists():
-            board_services.set_up_board(t, people["lead"])
+            set_up_board(t, people["lead"])
         column = Column.objects.filter(team=t, archived=False).order_by("rank").first()
         for title in ("Alpha", "Beta"):
-            event = board_services.create_card(people["lead"], t, column=column, title=title)
+            event = create_card(people["lead"], t, column=column, title=title)
             card = Card.objects.get(pk=event.data["card"])
-            board_services.add_checklist_item(people["lead"], card, text="Step")
-        discussion_services.post_message(people["lead"], t, channel=general(t).pk, body="hello", thread=None)
+            add_checklist_item(people["lead"], card, text="Step")
+        post_message(people["lead"], t, channel=general(t).pk, body="hello", thread=None)
     # The loop runs all the time in its own thread (channels_redis' blocking reads time out in a paused loop);
     # the test thread submits to it and keeps the ORM calls (fingerprints) outside any event loop.
     loop = asyncio.new_event_loop()

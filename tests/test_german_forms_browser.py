@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from teams.board import services as board
+from teams.board.cards import create_card
 from teams.board.models import Card, Column
 from teams.models import Team
 
@@ -22,7 +22,7 @@ def closes_connections(transactional_db):
 def test_changing_only_the_priority_of_a_card_in_german_keeps_its_due_date(closes_connections, login_page,
                                                                            daphne_server, people, team):
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    card = Card.objects.get(pk=board.create_card(people["lead"], team, column=column, title="Fristsache",
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=column, title="Fristsache",
                                                  due_date=datetime.date(2026, 12, 18)).data["card"])
     page = login_page(people["lead"], language="de")
     page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")

@@ -1,4 +1,4 @@
-"""Group commit of posts (realtime/group_commit.py, services.post_messages).
+"""Group commit of posts (realtime/group_commit.py, post_messages).
 
 Posts from many sockets — or many from one socket — are written together: each still gets its
 own answer, a refused post refuses only its sender and writes nothing, the numbers stay gapless
@@ -12,8 +12,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
-from teams.discussion import services
+from teams.discussion import posting
 from teams.discussion.models import Message
+from teams.discussion.posting import Post, post_messages
+from teams.discussion.rendering import render_body
 from teams.models import Event, Team
 from tests.discussion_helpers import general
 from tests.ws_client import connect, until
@@ -25,13 +27,13 @@ def test_a_refused_post_refuses_only_itself(people, team, make_team):
     channel = general(team)
     foreign = general(make_team(name="Elsewhere"))
     before = Team.objects.get(pk=team.pk).last_seq
-    outcomes = services.post_messages(team, [
-        services.Post(people["lead"], channel, "first"),
-        services.Post(people["expert"], channel, "x" * 10_001),  # too long
-        services.Post(people["observer"], channel, "observers read"),  # not allowed
-        services.Post(people["expert"], foreign, "wrong team"),  # another team's channel
-        services.Post(people["expert"], channel, "reply", thread=999_999),  # no such thread
-        services.Post(people["expert"], channel, "second"),
+    outcomes = post_messages(team, [
+        Post(people["lead"], channel, "first"),
+        Post(people["expert"], channel, "x" * 10_001),  # too long
+        Post(people["observer"], channel, "observers read"),  # not allowed
+        Post(people["expert"], foreign, "wrong team"),  # another team's channel
+        Post(people["expert"], channel, "reply", thread=999_999),  # no such thread
+        Post(people["expert"], channel, "second"),
     ])
     assert [type(o).__name__ for o in outcomes] == ["Message", "ValidationError", "PermissionDenied",
                                                     "DoesNotExist", "ValidationError", "Message"]
@@ -45,7 +47,7 @@ def test_a_refused_post_refuses_only_itself(people, team, make_team):
 def test_the_rate_limit_counts_each_persons_posts_in_a_batch(people, team, settings):
     settings.DISCUSSION_POST_RATE = (3, 30)
     channel = general(team)
-    outcomes = services.post_messages(team, [services.Post(people[name], channel, f"{name} {n}")
+    outcomes = post_messages(team, [Post(people[name], channel, f"{name} {n}")
                                              for n in range(5) for name in ("lead", "expert")])
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refused) == 4 and all(o.code == "rate_limited" for o in refused)
@@ -160,14 +162,14 @@ async def test_no_failure_of_one_post_fails_another_in_its_batch(people, team, m
         return [people["lead"], people["expert"], people["supporter"], *added]
 
     members = await sync_to_async(more_members)()
-    real_render = services.render_body
+    real_render = render_body
 
-    def render_or_fail(team, body, *args):
+    def render_or_fail(team, body, *args, **kwargs):
         if body == "boom":
             raise RuntimeError("a bug in rendering this one post")
-        return real_render(team, body, *args)
+        return real_render(team, body, *args, **kwargs)
 
-    monkeypatch.setattr(services, "render_body", render_or_fail)
+    monkeypatch.setattr(posting, "render_body", render_or_fail)
     gate, real_run_batch, batches = asyncio.Event(), group_commit.run_batch, []
 
     async def first_batch_waits(command, team_id, requests):

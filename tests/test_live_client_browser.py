@@ -3,7 +3,7 @@ command and unreadable data from the server show the page's banner (never window
 exception), and retrying now closes the socket it replaces."""
 import pytest
 
-from teams.discussion import services
+from teams.discussion.posting import post_message
 from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ def test_errors_go_to_the_banner_and_retry_replaces_the_socket(login_page, daphn
 
     clear_cache()
     channel = general(team)
-    message = services.post_message(people["lead"], team, channel=channel, body="Hallo zusammen")
+    message = post_message(people["lead"], team, channel=channel, body="Hallo zusammen")
     page = login_page(people["expert"], language="de")
     dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from teams import widgets
-from teams.board import services as board
+from teams.board.cards import create_card
+from teams.board.columns import update_column
 from teams.board.models import Card, Column
 from teams.models import Team
 
@@ -115,8 +116,8 @@ def test_every_page_with_date_or_number_inputs_in_german(client, settings, peopl
     assert values == {"start_date": "2027-01-04", "end_date": "2027-12-31"}
 
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    board.update_column(people["lead"], column, name=column.name, wip_limit=12)
-    card = Card.objects.get(pk=board.create_card(people["lead"], team, column=column, title="Due",
+    update_column(people["lead"], column, name=column.name, wip_limit=12)
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=column, title="Due",
                                                  due_date=datetime.date(2026, 11, 29)).data["card"])
     values = assert_machine_format(german(client, people["lead"], reverse("board:card", args=[team.slug, card.pk])),
                                    ["due_date"])
@@ -132,7 +133,7 @@ def test_saving_a_card_in_german_with_its_due_date_as_rendered_keeps_it(client, 
     """What the browser does: post back the value the form rendered, or nothing for a value that is
     not machine format (HTML's value sanitization for type=date)."""
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    card = Card.objects.get(pk=board.create_card(people["lead"], team, column=column, title="Due",
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=column, title="Due",
                                                  due_date=datetime.date(2026, 11, 29)).data["card"])
     html = german(client, people["lead"], reverse("board:card", args=[team.slug, card.pk]))
     posted = {name: value if re.fullmatch(MACHINE[kind], value or "") else ""

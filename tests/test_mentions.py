@@ -2,9 +2,10 @@
 import pytest
 
 from teams import membership as membership_services
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.comments import add_comment
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.models import Membership
 from tests.conftest import make_user
 from tests.discussion_helpers import general
@@ -34,14 +35,14 @@ def members(people, team):
 
 
 def chat_mentions(team, actor, body):
-    message = discussion_services.post_message(actor, team, channel=general(team), body=body)
+    message = post_message(actor, team, channel=general(team), body=body)
     return message.mentions, message.html
 
 
 def comment_mentions(team, actor, body):
     column = Column.objects.filter(team=team).order_by("rank").first()
-    card = Card.objects.get(pk=board_services.create_card(actor, team, column=column, title="T").data["card"])
-    return board_services.add_comment(actor, card, body=body).data["mentions"], None
+    card = Card.objects.get(pk=create_card(actor, team, column=column, title="T").data["card"])
+    return add_comment(actor, card, body=body).data["mentions"], None
 
 
 @pytest.mark.parametrize("where", [chat_mentions, comment_mentions], ids=["chat", "board comment"])

@@ -3,9 +3,12 @@ message (paged in when it is old, highlighted, its thread open for a reply) or t
 takes it off the bell's count on every open page."""
 import pytest
 
-from teams.board import services as board
+from teams.board.cards import create_card
+from teams.board.checklists import add_checklist_item
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion
+from teams.discussion.posting import post_message
+from teams.discussion.rate_limit import rate_limit_suspended
+from teams.discussion.reactions import add_reaction
 from teams.notify.models import Kind, Notification
 from tests.discussion_helpers import clear_cache, general
 
@@ -17,13 +20,13 @@ def test_notification_links_land_on_the_message_or_card_and_clear_the_badge(logi
 
     clear_cache()
     lead, expert, channel = people["lead"], people["expert"], general(team)
-    with discussion.rate_limit_suspended():
-        old = discussion.post_message(lead, team, channel=channel, body="@expert, the early question")
+    with rate_limit_suspended():
+        old = post_message(lead, team, channel=channel, body="@expert, the early question")
         for n in range(60):  # more than a page: the mentioned message is not on the first one
-            root = discussion.post_message(lead, team, channel=channel, body=f"Update {n}")
-        reply = discussion.post_message(lead, team, channel=channel, body="(@expert) in the thread", thread=root.pk)
+            root = post_message(lead, team, channel=channel, body=f"Update {n}")
+        reply = post_message(lead, team, channel=channel, body="(@expert) in the thread", thread=root.pk)
     column = Column.objects.filter(team=team).order_by("rank").first()
-    card = board.create_card(lead, team, column=column, title="Ethikvotum", assignees=[expert]).data["card"]
+    card = create_card(lead, team, column=column, title="Ethikvotum", assignees=[expert]).data["card"]
     mention_old, mention_reply = (
         Notification.objects.get(recipient=expert, kind=Kind.MENTION, event__data__message=m.pk) for m in (old, reply))
 
@@ -69,13 +72,13 @@ def test_recent_activity_reads_in_german_with_chat_summarised(login_page, daphne
     from teams.review import meetings as review_meetings
 
     lead = people["lead"]
-    with discussion.rate_limit_suspended():
+    with rate_limit_suspended():
         for n in range(12):
-            message = discussion.post_message(lead, team, channel=general(team), body=f"Stand {n}")
-    discussion.add_reaction(people["expert"], team, message=message, emoji="👍")
+            message = post_message(lead, team, channel=general(team), body=f"Stand {n}")
+    add_reaction(people["expert"], team, message=message, emoji="👍")
     column = Column.objects.filter(team=team).order_by("rank").first()
-    card = board.create_card(lead, team, column=column, title="Ethikvotum").data["card"]
-    board.add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")
+    card = create_card(lead, team, column=column, title="Ethikvotum").data["card"]
+    add_checklist_item(lead, Card.objects.get(pk=card), text="Antrag")
     review_meetings.add_review_note(people["advisor"], team, body="Guter Start")
     page = login_page(people["expert"], language="de")
     page.goto(f"{daphne_server.url}/teams/{team.slug}/")

@@ -124,7 +124,7 @@ async def test_bad_frames_get_clear_errors(people):
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, settings):
-    from realtime.consumers import CLOSE_IDLE
+    from realtime.sessions import CLOSE_IDLE
 
     settings.WS_IDLE_SECONDS = 0.5
     connected, quiet = await open_me(people["lead"])

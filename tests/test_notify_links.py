@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from teams.board import services as board
+from teams.board.cards import create_card
+from teams.board.comments import add_comment
 from teams.board.models import Card, Column
-from teams.discussion import services as discussion
+from teams.discussion.posting import post_message
 from teams.notify.models import Kind, Notification
 from teams.review import deadlines as review_deadlines
 from teams.templatetags.workspace import ago
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def new_card(team, actor, **fields):
     column = Column.objects.filter(team=team).order_by("rank").first()
-    created = board.create_card(actor, team, column=column, title="Ethics vote", **fields)
+    created = create_card(actor, team, column=column, title="Ethics vote", **fields)
     return Card.objects.get(pk=created.data["card"])
 
 
@@ -29,10 +30,10 @@ def only(user, kind):
 
 def test_a_mention_leads_to_the_message_and_a_reply_to_its_thread(people, team):
     channel = general(team)
-    root = discussion.post_message(people["lead"], team, channel=channel, body="@expert please look")
+    root = post_message(people["lead"], team, channel=channel, body="@expert please look")
     channel_url = reverse("discussion:channel", args=[team.slug, channel.pk])
     assert only(people["expert"], Kind.MENTION).url == f"{channel_url}?message={root.pk}"
-    reply = discussion.post_message(people["lead"], team, channel=channel, body="and @observer too", thread=root.pk)
+    reply = post_message(people["lead"], team, channel=channel, body="and @observer too", thread=root.pk)
     assert only(people["observer"], Kind.MENTION).url == f"{channel_url}?message={reply.pk}"
 
 
@@ -40,7 +41,7 @@ def test_a_task_or_a_comment_mention_leads_to_the_card(people, team):
     card = new_card(team, people["lead"], assignees=[people["expert"]])
     card_url = reverse("board:card", args=[team.slug, card.pk])
     assert only(people["expert"], Kind.TASK_ASSIGNED).url == card_url
-    board.add_comment(people["lead"], Card.objects.get(pk=card.pk), body="What do you think, @observer?")
+    add_comment(people["lead"], Card.objects.get(pk=card.pk), body="What do you think, @observer?")
     assert only(people["observer"], Kind.MENTION).url == card_url
     Card.objects.filter(pk=card.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=1))
     review_deadlines.remind_due_tasks()
@@ -48,7 +49,7 @@ def test_a_task_or_a_comment_mention_leads_to_the_card(people, team):
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client, people, team):
-    discussion.post_message(people["lead"], team, channel=general(team), body="@expert please look")
+    post_message(people["lead"], team, channel=general(team), body="@expert please look")
     notification = only(people["expert"], Kind.MENTION)
     client.force_login(people["expert"])
     page = client.get(reverse("notify:list")).content.decode()
@@ -70,7 +71,7 @@ def test_times_read_as_people_say_them(language, seconds, text):
 
 
 def test_the_notifications_page_says_just_now_in_german(client, people, team):
-    discussion.post_message(people["lead"], team, channel=general(team), body="@expert please look")
+    post_message(people["lead"], team, channel=general(team), body="@expert please look")
     client.force_login(people["expert"])
     page = client.get(reverse("notify:list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "gerade eben" in page and "0 Minuten" not in page
@@ -81,7 +82,7 @@ def test_notifications_made_before_get_the_exact_link(people, team):
 
     from django.apps import apps
 
-    message = discussion.post_message(people["lead"], team, channel=general(team), body="@expert please look")
+    message = post_message(people["lead"], team, channel=general(team), body="@expert please look")
     notification = only(people["expert"], Kind.MENTION)
     exact = notification.url
     Notification.objects.filter(pk=notification.pk).update(url=f"/teams/{team.slug}/channels/")  # as it was made

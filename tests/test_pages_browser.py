@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.columns import update_column
 from teams.board.models import Card
 from teams.demo import DEMO_PASSWORD
 from teams.discussion.models import Channel
@@ -40,8 +41,8 @@ def load_demo():
     column = card.column
     lead = get_user_model().objects.get(username="david")
     if Card.objects.filter(column=column, archived=False).count() < 2:
-        board_services.create_card(lead, team, column=column, title="One too many")
-    board_services.update_column(lead, column, name=column.name, wip_limit=1, is_done=column.is_done)
+        create_card(lead, team, column=column, title="One too many")
+    update_column(lead, column, name=column.name, wip_limit=1, is_done=column.is_done)
     channel = Channel.objects.get(team=team, name="general")
     connections.close_all()
     return {"team": team, "card": card, "column": column, "channel": channel}

@@ -220,7 +220,7 @@ async def test_lost_rings_are_filled_from_the_log_in_order(people, team, monkeyp
 async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_log(people, team, monkeypatch):
     """Two daphne processes ring one team: a later ring can arrive first. It waits for the earlier one
     (GAP_WAIT_SECONDS) instead of every socket reading the log."""
-    from realtime import consumers
+    from realtime import ordering
 
     _connected, communicator = await open_socket(people["expert"], team.slug)
     try:
@@ -231,8 +231,8 @@ async def test_rings_that_overtake_each_other_are_reordered_without_reading_the_
         await edit_team(people["lead"], team, "Second")
         monkeypatch.undo()
         reads = []
-        real_load = consumers.load_events
-        monkeypatch.setattr(consumers, "load_events", lambda *args: reads.append(args) or real_load(*args))
+        real_load = ordering.load_events
+        monkeypatch.setattr(ordering, "load_events", lambda *args: reads.append(args) or real_load(*args))
         layer = get_channel_layer()
         for event in reversed(rings):
             await layer.group_send(team_group(team.pk), events.ring_message([event]))

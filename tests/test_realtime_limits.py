@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 
-from realtime.consumers import CLOSE_FLOOD, CLOSE_IDLE
+from realtime.limits import CLOSE_FLOOD
 from realtime.server import daphne_limit_args
+from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import general
 from tests.ws_client import connect, eventually, session_cookie, until

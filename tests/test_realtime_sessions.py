@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from realtime import presence
-from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
+from realtime.sessions import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
 from teams.board.models import Card, Column
 from teams.models import ClusterRole
 from tests.conftest import make_user

@@ -2,9 +2,11 @@
 
 import pytest
 
-from teams.board import services as board_services
+from teams.board.cards import create_card
+from teams.board.columns import set_up_board
+from teams.board.labels import label_color
 from teams.board.models import Column
-from teams.discussion import services as discussion_services
+from teams.discussion.posting import post_message
 from teams.review import meetings as review_meetings
 from tests.discussion_helpers import clear_cache, general
 
@@ -27,11 +29,11 @@ def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, 
     lead = people["lead"]
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     if column is None:
-        board_services.set_up_board(team, lead)
+        set_up_board(team, lead)
         column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    board_services.create_card(lead, team, column=column, title="Labelled card", labels=["urgent"])
+    create_card(lead, team, column=column, title="Labelled card", labels=["urgent"])
     channel = general(team)
-    discussion_services.post_message(lead, team, channel=channel, body="Hello **team**")
+    post_message(lead, team, channel=channel, body="Hello **team**")
     review_meetings.add_review_note(people["advisor"], team, body="Good progress.")
 
     page = login_page(people["manager"])
@@ -58,7 +60,7 @@ def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, 
             label = page.locator(".tile .label").first
             expect(label).to_have_text("urgent")
             color = label.evaluate("node => getComputedStyle(node).getPropertyValue('--label').trim()")
-            assert color == board_services._label_color("urgent")  # painted from data-label-color by page.js
+            assert color == label_color("urgent")  # painted from data-label-color by page.js
         page.wait_for_load_state("load")
         seen[name] = page.evaluate("window.__csp.slice()")
     violations = {name: found for name, found in seen.items() if found}

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from teams.board import services as board_services
+from teams.board.attachments import check_upload
+from teams.board.cards import create_card
+from teams.board.columns import set_up_board
 from teams.board.models import Attachment, Card, Column
 from teams.models import Event
 from teams.review.models import Output
@@ -24,9 +26,9 @@ def media(tmp_path, settings):
 def card(people, team):
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     if column is None:
-        board_services.set_up_board(team, people["lead"])
+        set_up_board(team, people["lead"])
         column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
-    event = board_services.create_card(people["lead"], team, column=column, title="Files")
+    event = create_card(people["lead"], team, column=column, title="Files")
     return Card.objects.get(pk=event.data["card"])
 
 
@@ -58,7 +60,7 @@ def test_bad_attachments_are_refused_and_nothing_is_written(client, people, team
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=None, FILE_UPLOAD_MAX_MEMORY_SIZE=64 * 1024 * 1024)
 def test_oversize_attachment_is_refused(client, people, team, card, monkeypatch):
-    monkeypatch.setattr(board_services.check_upload, "__defaults__", (1024,))
+    monkeypatch.setitem(check_upload.__kwdefaults__, "max_bytes", 1024)
     client.force_login(people["lead"])
     response = upload_attachment(client, team, card, "big.pdf", b"%PDF-1.4\n" + b"0" * 2048)
     assert Attachment.objects.count() == 0

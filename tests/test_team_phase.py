@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from teams import selectors
 from teams import services as team_services
-from teams.board import services as board
+from teams.board.cards import create_card
 from teams.board.models import Column
 from teams.models import StrategicGoal, Team
 from teams.review import health as review_health
@@ -25,7 +25,7 @@ TODAY = timezone.localdate()
 
 def overdue_card(people, team):
     column = Column.objects.filter(team=team, archived=False, is_done=False).order_by("rank").first()
-    board.create_card(people["lead"], team, column=column, title="Late", due_date=TODAY - datetime.timedelta(days=3))
+    create_card(people["lead"], team, column=column, title="Late", due_date=TODAY - datetime.timedelta(days=3))
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Read-only admin for boards: every change goes through teams.board.services (and its event log)."""
+"""Read-only admin for boards: every change goes through the board services (teams.board.columns,
+cards, …) and their event log."""
 from django.contrib import admin
 
 from teams.admin import ReadOnlyAdmin

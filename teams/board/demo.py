@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from teams.models import Membership
-from teams.permissions import Action, can
+from teams.permissions import Action, can_change_board
 
-from . import services
+from . import attachments, cards, checklists, comments
+from .columns import set_up_board, update_column
 from .models import Card, Column
 
 # title, column index, priority, due in days (None: no date), labels, checklist [(text, done)], description
@@ -75,7 +76,7 @@ def populate_board(team, people, *, finished=False):
         return
     columns = list(Column.objects.filter(team=team, archived=False).order_by("rank"))
     if not columns:
-        services.set_up_board(team, None)
+        set_up_board(team, None)
         columns = list(Column.objects.filter(team=team, archived=False).order_by("rank"))
     workers = _workers(team, people)
     if not workers:
@@ -83,38 +84,34 @@ def populate_board(team, people, *, finished=False):
     goals = list(team.goals.all())
     lead = workers[0]
     today = timezone.localdate()
-    services.update_column(lead if _can_edit(team, lead) else people["anna"], columns[2],
-                           name=columns[2].name, wip_limit=3)
+    update_column(lead if can_change_board(lead, Action.EDIT, team) else people["anna"], columns[2],
+                  name=columns[2].name, wip_limit=3)
     specs = SPECIFIC.get(team.name, []) + COMMON
     for n, (title, column_index, priority, due, labels, checklist, description) in enumerate(specs):
         author = workers[n % len(workers)]
         assignees = [workers[(n + k) % len(workers)] for k in range(1 + n % 2)]
         card_goals = [goals[n % len(goals)]] if goals else []
-        event = services.create_card(
+        event = cards.create_card(
             author, team, column=columns[0], title=title, description=description, priority=priority,
             assignees=list(dict.fromkeys(assignees)), labels=labels, goals=card_goals,
             due_date=today + datetime.timedelta(days=due) if due is not None else None)
         card = Card.objects.get(pk=event.data["card"])
         for text, done in checklist:
-            item_event = services.add_checklist_item(author, card, text=text)
+            item_event = checklists.add_checklist_item(author, card, text=text)
             if done:
                 item = card.checklist.get(pk=item_event.data["item"])
-                services.set_checklist_item(author, item, done=True)
+                checklists.set_checklist_item(author, item, done=True)
         if finished and n % 5:  # a team that has ended finished most of its work
             column_index = len(columns) - 1
         if column_index:
             card.refresh_from_db()
-            services.move_card(author, card, column=columns[column_index], after=None, version=card.version)
+            cards.move_card(author, card, column=columns[column_index], after=None, version=card.version)
         if n % 3 == 0:
             card.refresh_from_db()
             other = workers[(n + 1) % len(workers)]
-            services.add_comment(other, card, body=f"I can take this on next week, @{author.username}.")
+            comments.add_comment(other, card, body=f"I can take this on next week, @{author.username}.")
         if n == 1:
             card.refresh_from_db()
-            services.add_attachment(author, card, upload=SimpleUploadedFile(
+            attachments.add_attachment(author, card, upload=SimpleUploadedFile(
                 "initiatives.csv", b"organisation,initiative,contact\nCharite,Data hub,Dr. Weiss\n",
                 content_type="text/csv"))
-
-
-def _can_edit(team, user):
-    return can(user, Action.EDIT, team)

@@ -1,9 +1,11 @@
 """Forms of the board: the card dialog's (HTTP) and the WebSocket frames' (realtime/commands/board.py)."""
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from teams import frame_fields as frames
 from teams.forms import PlainTextField
+from teams.models import StrategicGoal
 from teams.widgets import DateInput, NumberInput
 
 from .models import Card
@@ -30,12 +32,8 @@ class CardForm(forms.Form):
 
     def __init__(self, *args, members=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.fields["assignees"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in members])
         self.fields["assignees"].label_from_instance = person_label
-        from teams.models import StrategicGoal
-
         self.fields["goals"].queryset = StrategicGoal.objects.filter(pk__in=[g.pk for g in goals])
         self.fields["goals"].label_from_instance = lambda goal: f"{goal.code} – {goal.title}"
 

@@ -1,6 +1,7 @@
 """A team's task board: columns, cards and what hangs off a card.
 
-Every write goes through teams.board.services. Ordering uses string ranks (teams.board.ranks):
+Every write goes through the board services (teams.board.columns, cards, labels, checklists,
+comments, attachments). Ordering uses string ranks (teams.board.ranks):
 moving a card writes that one card, never the whole column. Each card carries a `version`
 that every change bumps; a change names the version it saw, so a stale one is refused.
 

@@ -8,16 +8,18 @@ Plain byte order is used: JavaScript's `<` on these strings agrees with the data
 """
 import math
 
+from django.db.models import Model, Q, QuerySet
+
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE = len(DIGITS)
 MAX_LENGTH = 24
 
 
-def _digit(key, i, default):
+def _digit(key: str, i: int, default: int) -> int:
     return DIGITS.index(key[i]) if i < len(key) else default
 
 
-def between(lo=None, hi=None):
+def between(lo: str | None = None, hi: str | None = None) -> str:
     """A key with lo < key < hi; None means no bound on that side."""
     lo, hi = lo or "", hi or ""
     if hi and lo >= hi:
@@ -52,7 +54,7 @@ def between(lo=None, hi=None):
         bounded = False
 
 
-def spread(count):
+def spread(count: int) -> list[str]:
     """`count` evenly spaced keys of equal length (a column's fresh start)."""
     if count <= 0:
         return []
@@ -70,5 +72,37 @@ def spread(count):
     return keys
 
 
-def too_long(key):
+def too_long(key: str) -> bool:
     return len(key) > MAX_LENGTH
+
+
+def rank_after(siblings: QuerySet, after: Model | None, exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
+    """A rank just below the sibling `after` (None: first place), shortening keys when needed.
+
+    Returns (rank, reranked) where reranked maps pk → new rank when the siblings were spread again.
+    """
+    siblings = siblings.exclude(pk=exclude_pk) if exclude_pk else siblings
+    ordered = siblings.order_by("rank", "id")
+    if after is None:
+        lo = None
+        nxt = ordered.values_list("rank", flat=True).first()
+    else:
+        lo = after.rank
+        nxt = ordered.filter(Q(rank__gt=after.rank) | Q(rank=after.rank, id__gt=after.pk)) \
+            .values_list("rank", flat=True).first()
+    try:
+        rank = between(lo, nxt)
+    except ValueError:  # equal neighbours (never written by us, but heal rather than fail)
+        rank = None
+    if rank is not None and not too_long(rank):
+        return rank, {}
+    # Spread this one list again and retry: rare, and the only write beyond the moved item.
+    items = list(ordered)
+    keys = spread(len(items) + 1)
+    position = 0 if after is None else next(i for i, item in enumerate(items) if item.pk == after.pk) + 1
+    reranked = {}
+    for i, item in enumerate(items):
+        item.rank = keys[i if i < position else i + 1]
+        reranked[item.pk] = item.rank
+    siblings.model.objects.bulk_update(items, ["rank"])
+    return keys[position], reranked

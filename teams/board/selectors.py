@@ -8,24 +8,25 @@ card_detail(): card 1 + 3 relations + checklist 1 + comments 1 + attachments 1 +
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 
-from teams.models import Event, Membership
+from teams.models import Event, Membership, StrategicGoal, Team
 
 from .models import Attachment, Card, ChecklistItem, Column, Comment, Label
 
 
-def _count(model, **filters):
+def _count(model: type[Model], **filters) -> Coalesce:
     query = (model.objects.filter(card=OuterRef("pk"), **filters).order_by().values("card")
              .annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(query, output_field=IntegerField()), 0)
 
 
-def cards_with_tile_data(queryset):
-    from django.contrib.auth import get_user_model
-
+def cards_with_tile_data(queryset: QuerySet[Card]) -> QuerySet[Card]:
     User = get_user_model()
     return (
         queryset.annotate(
@@ -46,7 +47,7 @@ class BoardFilter:
     assignee: int | None = None
 
     @classmethod
-    def from_query(cls, params):
+    def from_query(cls, params: QueryDict) -> "BoardFilter":
         def number(name):
             try:
                 return int(params.get(name)) if params.get(name) else None
@@ -56,10 +57,10 @@ class BoardFilter:
                    label=number("label"), goal=number("goal"), assignee=number("assignee"))
 
     @property
-    def active(self):
+    def active(self) -> bool:
         return any((self.mine, self.overdue, self.label, self.goal, self.assignee))
 
-    def apply(self, queryset, user):
+    def apply(self, queryset: QuerySet[Card], user: User) -> QuerySet[Card]:
         if self.mine:
             queryset = queryset.filter(assignees=user)
         if self.assignee:
@@ -82,12 +83,12 @@ class Board:
     filter: BoardFilter = field(default_factory=BoardFilter)
 
 
-def initials(user):
+def initials(user: User) -> str:
     """The two letters on a person's avatar (board tiles, the board's people list)."""
     return ((user.first_name or user.username)[:1] + (user.last_name or "")[:1]).upper()
 
 
-def _related_by_card(through, related_name, team, order_by):
+def _related_by_card(through: type[Model], related_name: str, team: Team, order_by: tuple[str, ...]) -> dict[int, list]:
     """{card id: [related objects]} for the team's open cards, in one query (no per-card querysets)."""
     by_card = defaultdict(list)
     rows = (through.objects.filter(card__team=team, card__archived=False).select_related(related_name)
@@ -97,7 +98,7 @@ def _related_by_card(through, related_name, team, order_by):
     return by_card
 
 
-def board(team, user, board_filter=None):
+def board(team: Team, user: User, board_filter: BoardFilter | None = None) -> Board:
     """Columns with their cards, and what each tile shows, precomputed for a fast render."""
     board_filter = board_filter or BoardFilter()
     columns = list(Column.objects.filter(team=team, archived=False).order_by("rank", "id"))
@@ -137,7 +138,7 @@ def board(team, user, board_filter=None):
     return Board(columns=columns, labels=labels, members=members, card_count=count, filter=board_filter)
 
 
-def card_detail(team, card_id):
+def card_detail(team: Team, card_id: int) -> Card:
     """The card with everything shown in its dialog; raises Card.DoesNotExist for another team's card."""
     card = (cards_with_tile_data(Card.objects.filter(team=team, archived=False))
             .select_related("column", "created_by")
@@ -150,24 +151,12 @@ def card_detail(team, card_id):
     return card
 
 
-def card_history(team, card_id, limit=100):
+def card_history(team: Team, card_id: int, *, limit: int = 100) -> list[Event]:
     """Who changed what: the team's events about this card, newest first."""
     return list(Event.objects.filter(team=team, data__card=card_id).select_related("actor")
                 .order_by("-seq")[:limit])
 
 
-def team_goals(team):
+def team_goals(team: Team) -> list[StrategicGoal]:
     return list(team.goals.all())
 
-
-def overdue_cards(team):
-    """Open cards past their due date (for supervision)."""
-    return Card.objects.filter(team=team, archived=False, due_date__lt=timezone.localdate(),
-                               column__is_done=False)
-
-
-def progress(team):
-    """Done vs open cards of a team, in one query."""
-    return Card.objects.filter(team=team, archived=False).aggregate(
-        done=Count("pk", filter=Q(column__is_done=True)), open=Count("pk", filter=Q(column__is_done=False)),
-        overdue=Count("pk", filter=Q(column__is_done=False, due_date__lt=timezone.localdate())))

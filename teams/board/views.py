@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
@@ -21,11 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams.activity import describe_card_event
 from teams.models import Team
-from teams.permissions import Action, can, can_view, team_abilities
+from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
-from . import selectors, services
+from . import attachments, cards, checklists, columns, comments, selectors
 from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
 from .models import Attachment, Card, ChecklistItem, Column
 
@@ -55,11 +56,11 @@ def board(request, slug):
     goals = selectors.team_goals(team)
     config = {
         "slug": team.slug, "seq": seq, "me": request.user.pk,
-        "canContribute": abilities["contribute"], "canEdit": abilities["edit"] and team.is_writable,
+        "canContribute": abilities["contribute"], "canEdit": can_change_board(request.user, Action.EDIT, team),
         "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": selectors.initials(user)}
                    for user in data.members},
         "goals": {str(goal.pk): goal.code for goal in goals},
-        "today": str(services.timezone.localdate()),
+        "today": str(timezone.localdate()),
         # Tiles that board.js draws write due dates as the server does (DATE_FORMAT, this language).
         "dateFormat": {"format": get_format("DATE_FORMAT"), "months": [str(MONTHS[m]) for m in range(1, 13)],
                        "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
@@ -121,8 +122,8 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
                 "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
             comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
-            max_mb=services.MAX_ATTACHMENT_BYTES // (1024 * 1024),
-            types=", ".join(sorted(services.ATTACHMENT_TYPES)))
+            max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))
     # On the card's own page (and in what its requests get back: they say X-Card-Page) moving
     # and archiving are left to the board, which knows the columns' order.
     context["standalone"] = page or request.headers.get("X-Card-Page") == "1"
@@ -170,7 +171,7 @@ def card_edit(request, slug, card_id):
     members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
 
     def call(team, card, data):
-        services.update_card(request.user, card, version=data["version"], title=data["title"],
+        cards.update_card(request.user, card, version=data["version"], title=data["title"],
                              description=data["description"], assignees=data["assignees"],
                              due_date=data["due_date"], priority=data["priority"], labels=data["labels"],
                              goals=data["goals"])
@@ -182,7 +183,7 @@ def card_edit(request, slug, card_id):
 @gone_is_404
 def card_comment(request, slug, card_id):
     return _post(request, slug, card_id, CommentForm,
-                 lambda team, card, data: services.add_comment(request.user, card, body=data["body"]),
+                 lambda team, card, data: comments.add_comment(request.user, card, body=data["body"]),
                  "comment_form")
 
 
@@ -191,7 +192,7 @@ def card_comment(request, slug, card_id):
 @gone_is_404
 def checklist_add(request, slug, card_id):
     return _post(request, slug, card_id, ChecklistItemForm,
-                 lambda team, card, data: services.add_checklist_item(request.user, card, text=data["text"]),
+                 lambda team, card, data: checklists.add_checklist_item(request.user, card, text=data["text"]),
                  "checklist_form")
 
 
@@ -202,7 +203,7 @@ def checklist_remove(request, slug, card_id, item_id):
     team = viewable_team_or_404(request.user, slug)
     item = get_object_or_404(ChecklistItem.objects.select_related("card__team"), pk=item_id, card_id=card_id,
                              card__team=team, card__archived=False)
-    services.remove_checklist_item(request.user, item)
+    checklists.remove_checklist_item(request.user, item)
     return _card_dialog(request, team, card_id)
 
 
@@ -211,7 +212,7 @@ def checklist_remove(request, slug, card_id, item_id):
 @gone_is_404
 def attachment_add(request, slug, card_id):
     return _post(request, slug, card_id, AttachmentForm,
-                 lambda team, card, data: services.add_attachment(request.user, card, upload=data["file"]),
+                 lambda team, card, data: attachments.add_attachment(request.user, card, upload=data["file"]),
                  "attachment_form")
 
 
@@ -222,7 +223,7 @@ def attachment_remove(request, slug, card_id, attachment_id):
     team = viewable_team_or_404(request.user, slug)
     attachment = get_object_or_404(Attachment.objects.select_related("card__team"), pk=attachment_id,
                                    card_id=card_id, card__team=team, card__archived=False)
-    services.remove_attachment(request.user, attachment)
+    attachments.remove_attachment(request.user, attachment)
     return _card_dialog(request, team, card_id)
 
 
@@ -246,7 +247,7 @@ def column_settings(request, slug, column_id):
     form = ColumnForm(request.POST)
     if form.is_valid():
         try:
-            services.update_column(request.user, column, name=form.cleaned_data["name"],
+            columns.update_column(request.user, column, name=form.cleaned_data["name"],
                                    wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"])
             messages.success(request, _("Column saved."))
         except ValidationError as exc:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.admin import ReadOnlyAdmin
 
-from . import services
+from .messages import delete_message
 from .models import Channel, DiscussionSettings, Message
 
 
@@ -20,7 +20,7 @@ class ChannelAdmin(ReadOnlyAdmin):
 def delete_messages(modeladmin, request, queryset):
     for message in queryset.select_related("team"):
         try:
-            services.delete_message(request.user, message.team, message=message.pk)
+            delete_message(request.user, message.team, message=message.pk)
         except (PermissionDenied, ValidationError) as exc:
             modeladmin.message_user(request, f"{message}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
                                     messages.ERROR)

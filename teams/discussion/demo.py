@@ -4,16 +4,18 @@ import datetime
 
 from django.utils import timezone
 
+from teams.board.models import Card
 from teams.models import Membership
 
-from . import services
+from .channels import GENERAL, create_channel, set_up_channels
 from .models import Channel, Message
+from .posting import post_message
+from .rate_limit import rate_limit_suspended
+from .reactions import add_reaction
+from .reading import mark_read, set_thread_subscription
 
 
 def _card(team, n=0):
-    Card = services._card_model()
-    if Card is None:
-        return None
     try:
         return Card.objects.filter(team=team).order_by("id").values_list("pk", flat=True)[n]
     except IndexError:
@@ -62,28 +64,28 @@ def populate_channels(team, people):
         return
     lead = leads[0]
     supporter = supporters[0] if supporters else lead
-    if not Channel.objects.filter(team=team, name=services.GENERAL).exists():
-        services.set_up_channels(team, lead)
-    channels = {"general": Channel.objects.get(team=team, name=services.GENERAL)}
-    with services.rate_limit_suspended():
-        channels["pilot"] = services.create_channel(lead, team, name="pilot-planning",
+    if not Channel.objects.filter(team=team, name=GENERAL).exists():
+        set_up_channels(team, lead)
+    channels = {"general": Channel.objects.get(team=team, name=GENERAL)}
+    with rate_limit_suspended():
+        channels["pilot"] = create_channel(lead, team, name="pilot-planning",
                                                     topic="Partners, timeline and data protection of the pilot")
         card = _card(team)
         if card:
-            services.create_channel(lead, team, name="work-plan", topic="Discussion of the work plan task",
+            create_channel(lead, team, name="work-plan", topic="Discussion of the work plan task",
                                     card=card)
         posted = []
         for channel, author, body, reply_to, reactions in _script(team, lead, experts, supporter, card):
             thread = posted[reply_to].pk if reply_to is not None else None
-            message = services.post_message(author, team, channel=channels[channel], body=body, thread=thread)
+            message = post_message(author, team, channel=channels[channel], body=body, thread=thread)
             posted.append(message)
             for person, emoji in reactions:
                 if person != author:
-                    services.add_reaction(person, team, message=message.pk, emoji=emoji)
+                    add_reaction(person, team, message=message.pk, emoji=emoji)
         # Some have read everything, others are behind: unread counts and "seen by" show it.
-        services.mark_read(lead, team, channel=channels["general"], message=posted[9].pk)
-        services.mark_read(experts[0], team, channel=channels["general"], message=posted[6].pk)
-        services.set_thread_subscription(supporter, team, message=posted[6].pk, state="follow")
+        mark_read(lead, team, channel=channels["general"], message=posted[9].pk)
+        mark_read(experts[0], team, channel=channels["general"], message=posted[6].pk)
+        set_thread_subscription(supporter, team, message=posted[6].pk, state="follow")
     # Spread the conversation over the last days (demo history only).
     now = timezone.now()
     for n, message in enumerate(posted):

@@ -6,7 +6,7 @@ from teams import frame_fields as frames
 from teams.forms import PlainTextField
 
 from .models import MAX_MESSAGE_LENGTH, DiscussionSettings, ThreadSubscription
-from .services import REACTIONS
+from .reactions import REACTIONS
 
 
 class MessageField(forms.CharField):

@@ -1,7 +1,8 @@
 """A team's live discussion: channels, messages in threads, reactions, read markers.
 
-Every write goes through teams.discussion.services (permission → validation → transaction
-→ event); every read through teams.discussion.selectors (a constant number of queries).
+Every write goes through the discussion services (teams.discussion.channels, posting, messages,
+reactions, reading, team_settings: permission → validation → transaction → event); every read
+through teams.discussion.selectors (a constant number of queries).
 """
 from django.conf import settings
 from django.db import models

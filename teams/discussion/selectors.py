@@ -5,17 +5,18 @@ with reply counts (1, correlated subqueries on the page's rows only), their reac
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
+from django.contrib.auth.models import User
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from teams.models import Membership
+from teams.models import Membership, Team
 
 from .models import Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
 
 PAGE_SIZE = 50
 
 
-def channels_with_unread(user, team):
+def channels_with_unread(user: User, team: Team) -> list[Channel]:
     """The team's channels, each with `unread`: later messages by others than the viewer, not deleted."""
     last_read = ReadMarker.objects.filter(channel=OuterRef("pk"), user=user).values("last_read_id")[:1]
     return list(
@@ -27,13 +28,14 @@ def channels_with_unread(user, team):
     )
 
 
-def _count_subquery(**filters):
+def _count_subquery(**filters) -> Coalesce:
     return Coalesce(Subquery(
         Message.objects.filter(**filters).order_by().values("thread").annotate(n=Count("id")).values("n")[:1],
         output_field=IntegerField()), Value(0))
 
 
-def _messages(channel, *, thread=None, before=None, limit=PAGE_SIZE):
+def _messages(channel: Channel, *, thread: Message | None = None, before: int | None = None,
+              limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
     queryset = Message.objects.filter(channel=channel, thread=thread)
     if before:
         queryset = queryset.filter(id__lt=before)
@@ -53,7 +55,8 @@ def _messages(channel, *, thread=None, before=None, limit=PAGE_SIZE):
     return rows, more
 
 
-def _decorate(messages, user, markers, names):
+def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]],
+              names: dict[int, str]) -> list[Message]:
     """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
     for message in messages:
         summary = {}
@@ -71,20 +74,20 @@ def _decorate(messages, user, markers, names):
     return messages
 
 
-def members(team):
+def members(team: Team) -> list[Membership]:
     return list(Membership.objects.filter(team=team, state=Membership.State.ACTIVE).select_related("user")
                 .order_by("user__first_name", "user__last_name"))
 
 
-def _names(memberships):
+def _names(memberships: list[Membership]) -> dict[int, str]:
     return {m.user_id: m.user.get_full_name() or m.user.username for m in memberships}
 
 
-def _markers(channel):
+def _markers(channel: Channel) -> list[tuple[int, int]]:
     return list(ReadMarker.objects.filter(channel=channel).values_list("user_id", "last_read_id"))
 
 
-def channel_page(user, team, channel, *, before=None):
+def channel_page(user: User, team: Team, channel: Channel, *, before: int | None = None) -> dict:
     """Everything the channel page shows (a constant number of queries)."""
     memberships = members(team)
     names = _names(memberships)
@@ -104,7 +107,8 @@ def channel_page(user, team, channel, *, before=None):
     }
 
 
-def history(user, team, channel, *, before=None, thread=None):
+def history(user: User, team: Team, channel: Channel, *, before: int | None = None,
+            thread: int | None = None) -> dict:
     """One older page of a channel (thread=None) or of a thread's replies, plus its root."""
     memberships = members(team)
     names = _names(memberships)

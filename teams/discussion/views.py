@@ -12,9 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from teams.permissions import team_abilities
 from teams.views import apply, viewable_team_or_404
 
-from . import selectors, services
+from . import selectors, team_settings
+from .channels import create_channel as create_channel_service
 from .forms import ChannelForm, PostForm, SettingsForm
 from .models import Channel, Message
+from .posting import post_message
+from .reactions import REACTIONS
+from .rendering import card_url
 
 
 def _channel(team, channel_id):
@@ -40,11 +44,11 @@ def channel(request, slug, channel_id):
     can = team_abilities(request.user, team)
     return render(request, "discussion/channel.html", {
         **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
-        "reactions": services.REACTIONS, "channel_form": ChannelForm(),
+        "reactions": REACTIONS, "channel_form": ChannelForm(),
         "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
-        "may_notify_team": can["contribute"] and services.may_notify_team(request.user, team),
+        "may_notify_team": can["contribute"] and team_settings.may_notify_team(request.user, team),
         "config": {**_config(request, team, current, page, can, seq), "focus": _focus(request, current)},
-        "card_url": services.card_url(team, current.card_id) if current.card_id else None,
+        "card_url": card_url(team, current.card_id) if current.card_id else None,
     })
 
 
@@ -64,7 +68,7 @@ def _config(request, team, channel, page, can, seq):
         "canWrite": can["contribute"], "canModerate": can["contribute"] and can["edit"],
         "members": {str(m.user_id): page["names"][m.user_id] for m in page["members"]},
         "usernames": {str(m.user_id): m.user.username for m in page["members"]},
-        "reactions": services.REACTIONS,
+        "reactions": REACTIONS,
         "historyUrl": reverse("discussion:history", args=[team.slug, channel.pk]),
         "channelUrl": reverse("discussion:channels", args=[team.slug]),
         "strings": {
@@ -96,7 +100,7 @@ def history(request, slug, channel_id):
     except Message.DoesNotExist:
         raise Http404
     can = team_abilities(request.user, team)
-    context = {**page, "team": team, "can": can, "user": request.user, "reactions": services.REACTIONS,
+    context = {**page, "team": team, "can": can, "user": request.user, "reactions": REACTIONS,
                "in_thread": thread is not None}
     html = render_to_string("discussion/_messages.html", context, request=request)
     root_html = render_to_string("discussion/_message.html", {**context, "message": page["root"]},
@@ -115,7 +119,7 @@ def post(request, slug, channel_id):
     form = PostForm(request.POST)
     try:
         if form.is_valid():
-            services.post_message(request.user, team, channel=current, body=form.cleaned_data["body"],
+            post_message(request.user, team, channel=current, body=form.cleaned_data["body"],
                                   thread=form.cleaned_data["thread"])
         else:
             messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
@@ -129,7 +133,7 @@ def post(request, slug, channel_id):
 def create_channel(request, slug):
     team = viewable_team_or_404(request.user, slug)
     form = ChannelForm(request.POST)
-    channel = apply(form, lambda data: services.create_channel(request.user, team, **data))
+    channel = apply(form, lambda data: create_channel_service(request.user, team, **data))
     if channel is None:
         messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
         return redirect("discussion:channels", slug=team.slug)
@@ -141,7 +145,7 @@ def create_channel(request, slug):
 def update_settings(request, slug):
     team = viewable_team_or_404(request.user, slug)
     form = SettingsForm(request.POST)
-    if apply(form, lambda data: services.update_settings(request.user, team, **data)):
+    if apply(form, lambda data: team_settings.update_settings(request.user, team, **data)):
         messages.success(request, _("Saved."))
     else:
         messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams import events
-from teams.board.services import check_upload
+from teams.board.attachments import check_upload
 from teams.models import StrategicGoal, Team
 from teams.permissions import Action, lock_and_require
 

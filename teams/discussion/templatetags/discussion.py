@@ -1,3 +1,4 @@
+import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -9,7 +10,5 @@ register = template.Library()
 @register.filter
 def stored_html(html):
     """A message's stored HTML (made by teams.markup.render_markdown), sanitised again on the way out."""
-    import nh3
-
     return mark_safe(nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow"))

@@ -1,0 +1,107 @@
+"""A team socket's events reach its client in seq order, each once, with no gap.
+
+The event log is the truth; the channel layer's rings are only a doorbell. `resume` sends the
+log after the seq the client holds (clamped to the log's end), then live rings follow. Rings
+from several daphne processes can overtake each other: a ring ahead of the next seq is held for
+GAP_WAIT_SECONDS instead of every socket reading the log at once; a ring that stays lost is read
+from the log when the wait is over (and at every heartbeat, `fill_gap`).
+"""
+import asyncio
+
+from channels.db import database_sync_to_async
+
+from teams.events import REPLAY_LIMIT, events_after
+from teams.models import Team
+
+GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
+
+
+@database_sync_to_async
+def load_events(team_id: int, after: int) -> list[dict]:
+    return [event.as_frame() for event in events_after(team_id, after)]
+
+
+@database_sync_to_async
+def latest_seq(team_id: int) -> int:
+    return Team.objects.values_list("last_seq", flat=True).get(pk=team_id)
+
+
+class OrderedDelivery:
+    """Mixin of the team consumer (it uses the consumer's team, send, send_json and recheck_access)."""
+
+    def start_delivery(self) -> None:
+        self.resumed = False
+        self.last_sent = 0  # highest seq this client holds
+        self.highest_rung = 0  # highest seq announced by the layer, resumed or not
+        self.held, self.gap_task, self.delivering = {}, None, asyncio.Lock()  # out-of-order rings
+
+    async def resume(self, after: int) -> None:
+        async with self.delivering:
+            # Clamped to the log's end: events are delivered only past last_sent, so a claim beyond
+            # it (a stale client of a restored database, or a hostile one) would drop every live event.
+            self.last_sent = min(after, await latest_seq(self.team.pk))
+            self.held.clear()
+            await self.catch_up()
+            self.resumed = True
+            if self.highest_rung > self.last_sent:  # rung while we read the log
+                await self.catch_up()
+            await self.send_json({"type": "resumed", "seq": self.last_sent})
+
+    async def fill_gap(self) -> None:
+        """Read what a lost ring left out (the heartbeat's check)."""
+        if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
+            async with self.delivering:
+                await self.catch_up()
+                await self.deliver_held()
+
+    async def catch_up(self) -> None:
+        while True:
+            frames = await load_events(self.team.pk, self.last_sent)
+            for frame in frames:
+                await self.deliver(frame)
+            if len(frames) < REPLAY_LIMIT:
+                return
+
+    async def deliver(self, frame: dict, text: str | None = None) -> None:
+        """Send one event frame (`text`: the same frame already serialised by events.ring)."""
+        if frame["seq"] <= self.last_sent:
+            return  # a duplicate: the client has it
+        self.last_sent = frame["seq"]
+        if text is None:
+            await self.send_json(frame)
+        else:
+            await self.send(text_data=text)
+        if frame["event"].startswith("member.") or frame["event"] == "team.archived":
+            await self.recheck_access()  # a changed role applies at once
+
+    async def team_events(self, message: dict) -> None:
+        """A transaction's events, rung once (events.ring): [[seq, kind, frame text], ...]."""
+        for seq, kind, text in message["events"]:
+            await self.rung(seq, kind, text)
+
+    async def rung(self, seq: int, kind: str, text: str) -> None:
+        """One rung event (`text`: its client frame, serialised once by events.ring_message)."""
+        frame = {"seq": seq, "event": kind}
+        self.highest_rung = max(self.highest_rung, seq)
+        if not self.resumed:
+            return
+        async with self.delivering:
+            if frame["seq"] <= self.last_sent + 1:
+                await self.deliver(frame, text)
+                await self.deliver_held()
+                return
+            self.held[seq] = (frame, text)
+            if self.gap_task is None or self.gap_task.done():
+                self.gap_task = asyncio.ensure_future(self.fill_gap_after(GAP_WAIT_SECONDS))
+
+    async def deliver_held(self) -> None:
+        while self.last_sent + 1 in self.held:
+            await self.deliver(*self.held.pop(self.last_sent + 1))
+        self.held = {seq: item for seq, item in self.held.items() if seq > self.last_sent}
+
+    async def fill_gap_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        async with self.delivering:
+            if self.held:
+                await self.catch_up()
+                await self.deliver_held()

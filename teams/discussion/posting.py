@@ -1,0 +1,118 @@
+"""Posting messages, one or a batch (the WebSocket server's group commit, realtime/group_commit.py).
+
+The batch is one transaction: the team row is locked and every author checked first
+(`teams.permissions.lock_and_require_each`), each post validated on its own (a refused post writes
+nothing and does not stop the others), then one INSERT per table and one ring for all.
+"""
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from teams import events
+from teams.models import Team
+from teams.permissions import Action, lock_and_require_each
+
+from .messages import as_id, clean_body, get_channel, message_data
+from .models import Channel, Message, ReadMarker, ThreadSubscription
+from .rate_limit import within_post_rate
+from .rendering import render_body, resolve_mentions
+
+
+@dataclass(frozen=True)
+class Post:
+    """One message to post: what a form or a `message.post` frame carries."""
+    actor: User
+    channel: Channel | int
+    body: str
+    thread: Message | int | None = None  # the root (or any message) of the thread replied to, or its id
+
+
+def post_message(actor: User, team: Team, *, channel: Channel | int, body: str,
+                 thread: Message | int | None = None) -> Message:
+    outcome, = post_messages(team, [Post(actor, channel, body, thread)])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
+    """Post several messages in one transaction (the WebSocket server's group commit: posts
+    that arrive while one is being written go together). Returns, per post, the Message (with
+    `.event`) or the refusal (PermissionDenied, ValidationError, ObjectDoesNotExist): a refused
+    post writes nothing and does not stop the others."""
+    outcomes, accepted = [None] * len(posts), []
+    team, refusals = lock_and_require_each([post.actor for post in posts], Action.CONTRIBUTE, team)
+    channels = {}  # id → Channel, read once per batch
+    for index, (post, refusal) in enumerate(zip(posts, refusals)):
+        if refusal is not None:
+            outcomes[index] = refusal
+            continue
+        try:
+            accepted.append((index, _checked_message(team, post, channels)))
+        except (PermissionDenied, ValidationError, ObjectDoesNotExist) as exc:
+            outcomes[index] = exc
+    accepted = within_post_rate(accepted, outcomes)
+    if not accepted:
+        return outcomes
+    # The numbers are taken before the rows are written (the team row is locked since the start),
+    # so message ids follow seq order across transactions.
+    last_seq = events.allocate(team, "message.posted", count=len(accepted))
+    messages = Message.objects.bulk_create([message for _index, message in accepted])
+    # The author has read up to their own message: one upsert per channel and person.
+    newest = {}
+    for message in messages:
+        newest[(message.channel_id, message.author_id)] = message.pk
+    ReadMarker.objects.bulk_create([ReadMarker(channel_id=channel_id, user_id=user_id, last_read_id=message_id)
+                                    for (channel_id, user_id), message_id in newest.items()],
+                                   update_conflicts=True, unique_fields=["channel", "user"],
+                                   update_fields=["last_read_id", "updated_at"])
+    # A new thread is followed by its author; a reply follows the thread unless already following or muting.
+    ThreadSubscription.objects.bulk_create(
+        [ThreadSubscription(root_id=message.thread_id or message.pk, user_id=message.author_id,
+                            state=ThreadSubscription.State.FOLLOW) for message in messages],
+        ignore_conflicts=True)
+    roots = {message.thread_id for message in messages if message.thread_id}
+    subscriptions = {}
+    for root_id, user_id, state in ThreadSubscription.objects.filter(root_id__in=roots).values_list(
+            "root_id", "user_id", "state") if roots else ():
+        subscriptions.setdefault(root_id, {})[user_id] = state
+    items = []
+    for message in messages:
+        extra = {}
+        if message.thread_id:
+            others = {u: s for u, s in subscriptions.get(message.thread_id, {}).items() if u != message.author_id}
+            extra = {"followers": sorted(u for u, s in others.items() if s == ThreadSubscription.State.FOLLOW),
+                     "muted": sorted(u for u, s in others.items() if s == ThreadSubscription.State.MUTE)}
+        items.append((message.author, message_data(message, **extra)))
+    for (index, _message), message, event in zip(accepted, messages, events.record_many(
+            team, "message.posted", items, last_seq=last_seq)):
+        message.event = event
+        outcomes[index] = message
+    return outcomes
+
+
+def _checked_message(team: Team, post: Post, channels: dict[int | str, Channel]) -> Message:
+    """The unsaved Message for a post, or the refusal. Reads only (`channels`: a cache by id)."""
+    actor = post.actor
+    body = clean_body(post.body)
+    channel_id = as_id(post.channel)
+    if channel_id not in channels:
+        channels[channel_id] = get_channel(team, channel_id)
+    channel = channels[channel_id]
+    root = None
+    if post.thread:
+        root = Message.objects.select_related("thread").filter(pk=as_id(post.thread), channel=channel).first()
+        if root is None:
+            raise ValidationError({"thread": _("This thread does not exist in this channel.")})
+        root = root.thread or root  # a reply to a reply joins the same thread
+        if root.is_deleted:
+            raise ValidationError({"thread": _("This thread's first message was deleted.")})
+    names = {}
+    mentions, team_mention = resolve_mentions(actor, team, body, names=names)
+    return Message(team=team, channel=channel, author=actor, thread=root, body=body,
+                   html=render_body(team, body, mentions, usernames=names.values()), mentions=mentions,
+                   team_mention=team_mention)
