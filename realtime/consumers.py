@@ -66,7 +66,7 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
                     task.cancel()
             if getattr(self, "team", None) is not None and not getattr(self, "left", True):
                 try:
-                    await database_sync_to_async(presence.leave)(self.team.pk, self.user.pk, self.channel_name)
+                    await database_sync_to_async(presence.leave)(self.team_id, self.user.pk, self.channel_name)
                 except Exception:  # its entry expires after presence.TTL anyway
                     log.warning("could not clear presence", exc_info=True)
 
@@ -161,12 +161,12 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
             # when its batch is written, and read the next frame meanwhile (up to MAX_IN_FLIGHT).
             if len(self.in_flight) >= MAX_IN_FLIGHT:
                 await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
-            outcome = group_commit.submit(command, self.team.pk, self.user, data)
+            outcome = group_commit.submit(command, self.team_id, self.user, data)
             task = asyncio.ensure_future(self.answer(command, outcome, request_id))
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
             return
-        await self.answer(command, run_command(command, self.user, self.team.pk, data), request_id)
+        await self.answer(command, run_command(command, self.user, self.team_id, data), request_id)
 
     async def answer(self, command: Command, outcome: Awaitable, request_id: str | int | None) -> None:
         """Await a command's outcome and send the ack, or the error, to this client."""

@@ -13,6 +13,8 @@ from channels.db import database_sync_to_async
 from teams.events import REPLAY_LIMIT, events_after
 from teams.models import Team
 
+from .socket import Socket
+
 GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
 
 
@@ -26,20 +28,22 @@ def latest_seq(team_id: int) -> int:
     return Team.objects.values_list("last_seq", flat=True).get(pk=team_id)
 
 
-class OrderedDelivery:
+class OrderedDelivery(Socket):
     """Mixin of the team consumer (it uses the consumer's team, send, send_json and recheck_access)."""
 
     def start_delivery(self) -> None:
         self.resumed = False
         self.last_sent = 0  # highest seq this client holds
         self.highest_rung = 0  # highest seq announced by the layer, resumed or not
-        self.held, self.gap_task, self.delivering = {}, None, asyncio.Lock()  # out-of-order rings
+        self.held: dict[int, tuple[dict, str]] = {}  # out-of-order rings: seq -> (frame, text)
+        self.gap_task: asyncio.Task | None = None
+        self.delivering = asyncio.Lock()
 
     async def resume(self, after: int) -> None:
         async with self.delivering:
             # Clamped to the log's end: events are delivered only past last_sent, so a claim beyond
             # it (a stale client of a restored database, or a hostile one) would drop every live event.
-            self.last_sent = min(after, await latest_seq(self.team.pk))
+            self.last_sent = min(after, await latest_seq(self.team_id))
             self.held.clear()
             await self.catch_up()
             self.resumed = True
@@ -49,14 +53,14 @@ class OrderedDelivery:
 
     async def fill_gap(self) -> None:
         """Read what a lost ring left out (the heartbeat's check)."""
-        if self.resumed and await latest_seq(self.team.pk) > self.last_sent:
+        if self.resumed and await latest_seq(self.team_id) > self.last_sent:
             async with self.delivering:
                 await self.catch_up()
                 await self.deliver_held()
 
     async def catch_up(self) -> None:
         while True:
-            frames = await load_events(self.team.pk, self.last_sent)
+            frames = await load_events(self.team_id, self.last_sent)
             for frame in frames:
                 await self.deliver(frame)
             if len(frames) < REPLAY_LIMIT:
@@ -86,7 +90,7 @@ class OrderedDelivery:
         if not self.resumed:
             return
         async with self.delivering:
-            if frame["seq"] <= self.last_sent + 1:
+            if seq <= self.last_sent + 1:
                 await self.deliver(frame, text)
                 await self.deliver_held()
                 return

@@ -29,6 +29,7 @@ from teams.models import Membership
 
 from .commands.discussion import typing_frame
 from .protocol import ProtocolError, error_text
+from .socket import Socket
 
 log = logging.getLogger(__name__)
 
@@ -129,32 +130,32 @@ def snapshot(team_id: int) -> tuple[float, list[int]]:
 
 
 
-class PresenceSocket:
+class PresenceSocket(Socket):
     """Mixin of the team consumer: presence and typing, ephemeral (no seq, never replayed)."""
 
     async def announce_presence(self) -> None:
-        self.announced = {}  # user id -> (presence state, time.time()) from announcements
-        if await database_sync_to_async(join)(self.team.pk, self.user.pk, self.channel_name):
+        self.announced: dict[int, tuple[str, float]] = {}  # user id -> (presence state, time.time())
+        if await database_sync_to_async(join)(self.team_id, self.user.pk, self.channel_name):
             await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "online"})
         self.online = await self.online_now()
         await self.send_json({"type": "presence", "online": self.online})
 
     async def refresh_presence(self) -> None:
         """The heartbeat's part: renew this connection's entry, send the online set if it changed."""
-        await database_sync_to_async(join)(self.team.pk, self.user.pk, self.channel_name)
+        await database_sync_to_async(join)(self.team_id, self.user.pk, self.channel_name)
         online = await self.online_now()
         if online != self.online:
             self.online = online
             await self.send_json({"type": "presence", "online": online})
 
     async def leave_presence(self) -> None:
-        if await database_sync_to_async(leave)(self.team.pk, self.user.pk, self.channel_name):
+        if await database_sync_to_async(leave)(self.team_id, self.user.pk, self.channel_name):
             await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "offline"})
 
     async def online_now(self) -> list[int]:
         """The team's cached online snapshot (one cache read), with this person and newer announcements."""
-        at, ids = await database_sync_to_async(snapshot)(self.team.pk)
-        ids = set(ids) | {self.user.pk}
+        at, snapshot_ids = await database_sync_to_async(snapshot)(self.team_id)
+        ids = set(snapshot_ids) | {self.user.pk}
         for user_id, (state, stamp) in list(self.announced.items()):
             if stamp < at - SNAPSHOT_AGE:
                 del self.announced[user_id]  # long covered by snapshots
@@ -174,7 +175,7 @@ class PresenceSocket:
         if not isinstance(data, dict):
             raise ProtocolError("bad_frame", _("The frame's data must be an object."))
         try:
-            typing = await database_sync_to_async(typing_frame)(self.user, self.team.pk, data)
+            typing = await database_sync_to_async(typing_frame)(self.user, self.team_id, data)
         except ValidationError as exc:
             raise ProtocolError("invalid", error_text(exc))
         except PermissionDenied as exc:

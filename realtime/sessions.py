@@ -17,8 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -31,18 +31,19 @@ from teams.notify.services import user_group
 from teams.permissions import can_view
 
 from . import presence
+from .socket import Socket
 
 log = logging.getLogger(__name__)
-User = get_user_model()
 
 
 def ring(user_ids: Iterable[int | None], ended_session: str | None = None) -> None:
     """After commit, tell each person's sockets to check their access again (`ended_session`: closed at once)."""
-    user_ids = [user_id for user_id in user_ids if user_id is not None]
+    known = [user_id for user_id in user_ids if user_id is not None]
 
     def send() -> None:
         layer = get_channel_layer()
-        for user_id in user_ids:
+        assert layer is not None  # settings.CHANNEL_LAYERS names one
+        for user_id in known:
             try:
                 async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.access", "session": ended_session})
             except Exception:  # the socket's next heartbeat checks anyway
@@ -131,7 +132,7 @@ def current_access(user_id: int, session_key: str | None, team_id: int | None) -
     return user, user is not None and (team_id is None or can_view(user, Team.objects.get(pk=team_id)))
 
 
-class SessionSocket:
+class SessionSocket(Socket):
     """Mixin of both consumers (team and /ws/me/): the sign-in checked again on a ring, at every
     heartbeat and when the team changes; a socket that sends nothing is closed."""
 
