@@ -287,7 +287,7 @@ def lock_and_require_each(actors: list, action: Action, team: Team) -> tuple[Tea
     """`lock_and_require` for a batch of several people's changes (group commit): the team is locked
     once; each actor's refusal (or None) is returned instead of raised, so one refusal fails no other."""
     locked = Team.objects.select_for_update().get(pk=team.pk)
-    refusals = []
+    refusals: list[PermissionDenied | None] = []
     for actor in actors:
         try:
             require(actor, action, locked)

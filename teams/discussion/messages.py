@@ -69,7 +69,7 @@ def edit_message(actor: User, team: Team, *, message: Message | int, body: str) 
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
     body = clean_body(body)
-    names = {}
+    names: dict[int, str] = {}
     mentions, team_mention = resolve_mentions(actor, team, body, names=names)
     added = [user_id for user_id in mentions if user_id not in message.mentions]
     message.body, message.mentions, message.team_mention = body, mentions, team_mention

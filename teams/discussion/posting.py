@@ -5,6 +5,7 @@ The batch is one transaction: the team row is locked and every author checked fi
 nothing and does not stop the others), then one INSERT per table and one ring for all.
 """
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -44,9 +45,10 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     that arrive while one is being written go together). Returns, per post, the Message (with
     `.event`) or the refusal (PermissionDenied, ValidationError, ObjectDoesNotExist): a refused
     post writes nothing and does not stop the others."""
-    outcomes, accepted = [None] * len(posts), []
+    outcomes: list[Any] = [None] * len(posts)  # a Message or a refusal for each post by the end
+    accepted: list[tuple[int, Message]] = []
     team, refusals = lock_and_require_each([post.actor for post in posts], Action.CONTRIBUTE, team)
-    channels = {}  # id → Channel, read once per batch
+    channels: dict[int | str, Channel] = {}  # id → Channel, read once per batch
     for index, (post, refusal) in enumerate(zip(posts, refusals)):
         if refusal is not None:
             outcomes[index] = refusal
@@ -76,7 +78,7 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
                             state=ThreadSubscription.State.FOLLOW) for message in messages],
         ignore_conflicts=True)
     roots = {message.thread_id for message in messages if message.thread_id}
-    subscriptions = {}
+    subscriptions: dict[int, dict[int, str]] = {}
     for root_id, user_id, state in ThreadSubscription.objects.filter(root_id__in=roots).values_list(
             "root_id", "user_id", "state") if roots else ():
         subscriptions.setdefault(root_id, {})[user_id] = state
@@ -111,7 +113,7 @@ def _checked_message(team: Team, post: Post, channels: dict[int | str, Channel])
         root = root.thread or root  # a reply to a reply joins the same thread
         if root.is_deleted:
             raise ValidationError({"thread": _("This thread's first message was deleted.")})
-    names = {}
+    names: dict[int, str] = {}
     mentions, team_mention = resolve_mentions(actor, team, body, names=names)
     return Message(team=team, channel=channel, author=actor, thread=root, body=body,
                    html=render_body(team, body, mentions, usernames=names.values()), mentions=mentions,

@@ -88,7 +88,7 @@ def post_rate_error() -> ValidationError:
 
 def within_post_rate(accepted: list[tuple[int, Message]], outcomes: list) -> list[tuple[int, Message]]:
     """Each person's valid posts count against their rate limit (one cache round trip per person)."""
-    by_author = {}
+    by_author: dict = {}  # author id -> [(index, message)]
     for index, message in accepted:
         by_author.setdefault(message.author_id, []).append((index, message))
     allowed = {author_id: take_post_quota(posts[0][1].author, len(posts)) for author_id, posts in by_author.items()}

@@ -59,7 +59,7 @@ def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]
               names: dict[int, str]) -> list[Message]:
     """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
     for message in messages:
-        summary = {}
+        summary: dict[str, dict] = {}
         for reaction in message.reactions.all():
             entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
                                                         "names": []})
