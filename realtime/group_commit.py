@@ -15,6 +15,7 @@ whatever one post raises fails only that post.
 import asyncio
 import logging
 import weakref
+from typing import Any
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
@@ -92,7 +93,8 @@ def _settle(requests: list[tuple[User, dict, asyncio.Future]], outcomes: list) -
 @database_sync_to_async
 def run_batch(command: Command, team_id: int, requests: list[tuple[User, dict]]) -> list:
     """Each request checked against the command's schema first; the valid ones handled together."""
-    outcomes, valid = [None] * len(requests), []
+    outcomes: list[Any] = [None] * len(requests)  # an Event (or None) or a refusal for each request by the end
+    valid = []
     for index, (user, data) in enumerate(requests):
         try:
             valid.append((index, user, validated(command, data)))

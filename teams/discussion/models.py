@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Team
+from teams.models import Event, Team
 
 MAX_MESSAGE_LENGTH = 10_000
 
@@ -43,6 +43,7 @@ class Channel(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    event: Event  # not stored: the Event that create_channel recorded, for its caller
 
     class Meta:
         ordering = ["team", "id"]
@@ -60,6 +61,7 @@ class Message(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Replies point at their thread's root; roots have no thread.
     thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    event: Event  # not stored: the Event that posting a message recorded, for its caller
     body = models.TextField(max_length=MAX_MESSAGE_LENGTH)
     # Sanitised HTML from teams.markup.render_markdown (mentions and task links resolved).
     html = models.TextField(blank=True)
