@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Max
+from django.db.models import Count, Field, Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -72,10 +72,13 @@ CHAT_KINDS = frozenset({"message.posted", "message.edited", "message.deleted", "
 UNLISTED = QUIET_KINDS | CHAT_KINDS | {"columns.reranked", "column.reranked"}
 
 
-def _date(value: str) -> str:
+def _date(value: object) -> str:
+    """An ISO date from an event's data in the active language's format; "" if missing or malformed."""
+    if not isinstance(value, str):
+        return ""
     try:
         return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
-    except (TypeError, ValueError):
+    except ValueError:
         return ""
 
 
@@ -86,7 +89,7 @@ def describe(event: Event) -> str:
         return _("changed something")
     data = event.data if isinstance(event.data, dict) else {}
     role = data.get("role")
-    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    team = data["team"] if isinstance(data.get("team"), dict) else {}
     values = {
         "name": data.get("name", ""), "title": data.get("title", ""), "emoji": data.get("emoji", ""),
         "role": str(Membership.Role(role).label) if role in Membership.Role.values else "",
@@ -126,7 +129,7 @@ def describe_card_event(event: Event, column_names: dict[int, str]) -> str:
     data = event.data
 
     def column(pk: int | None) -> str:
-        return column_names.get(pk) or _("a removed column")
+        return (column_names.get(pk) if pk is not None else None) or _("a removed column")
     if event.kind == "card.created":
         return _("created the card in %(column)s") % {"column": column(data.get("column"))}
     if event.kind == "card.moved":
@@ -134,11 +137,13 @@ def describe_card_event(event: Event, column_names: dict[int, str]) -> str:
                                                               "target": column(data.get("column"))}
     if event.kind == "card.updated":
         names = []
-        for field in data.get("changes", []):
+        for name in data.get("changes", []):
             try:
-                names.append(str(Card._meta.get_field(field).verbose_name))
+                field = Card._meta.get_field(name)
             except FieldDoesNotExist:  # a field that no longer exists
-                names.append(_("a former field"))
+                field = None
+            # Services name the card's own fields; a reverse relation (no verbose name) is none of them.
+            names.append(str(field.verbose_name) if isinstance(field, Field) else _("a former field"))
         return _("changed %(fields)s") % {"fields": ", ".join(names)}
     if event.kind == "card.archived":
         return _("archived it")

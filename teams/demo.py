@@ -1,5 +1,6 @@
 """A realistic demo cluster, built through the services like any real change."""
 import datetime
+from typing import TypedDict
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -74,6 +75,16 @@ def create_people() -> dict[str, User]:
     return people
 
 
+class _TeamFields(TypedDict):
+    """What proposing a team and launching one both take."""
+    name: str
+    purpose: str
+    goals: list[StrategicGoal]
+    fields_of_action: list[FieldOfAction]
+    start_date: datetime.date
+    end_date: datetime.date
+
+
 def create_teams(people: dict[str, User]) -> list[Team]:
     manager = people["anna"]
     today = timezone.localdate()
@@ -84,9 +95,9 @@ def create_teams(people: dict[str, User]) -> list[Team]:
         start_date = today + datetime.timedelta(days=start)
         # Past teams are built while they ran; finish_lifecycles gives them their real end date.
         end_date = max(start_date + datetime.timedelta(days=duration), today + datetime.timedelta(days=1))
-        data = dict(name=name, purpose=purpose, goals=list(StrategicGoal.objects.filter(code__in=goals)),
-                    fields_of_action=list(FieldOfAction.objects.filter(code__in=fields)),
-                    start_date=start_date, end_date=end_date)
+        data = _TeamFields(name=name, purpose=purpose, goals=list(StrategicGoal.objects.filter(code__in=goals)),
+                           fields_of_action=list(FieldOfAction.objects.filter(code__in=fields)),
+                           start_date=start_date, end_date=end_date)
         if status == "proposed":
             team = services.propose_team(people[lead], **data)
             membership_services.request_to_join(people["ben"], team, message="I can bring our training curriculum.")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -50,6 +51,15 @@ def team_group(team_id: int) -> str:
     return f"team.{team_id}"
 
 
+def group_send(group: str, message: dict) -> None:
+    """Send to a channel-layer group from synchronous code. The settings always name a layer;
+    without one this raises, like any failing layer, for the caller to log."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS names no default layer")
+    async_to_sync(layer.group_send)(group, message)
+
+
 # Bookkeeping events: live and replayed like any other, but not "activity" (a read receipt
 # does not make a silent team look busy, and the activity feed does not list them).
 QUIET_KINDS = frozenset({"message.read", "thread.subscription"})
@@ -76,7 +86,7 @@ def allocate(team: Team, kind: str, now: datetime.datetime | None = None, count:
         return _returning_update(
             f"UPDATE {table} SET last_seq = last_seq + %s, last_activity_at = %s WHERE id = %s RETURNING last_seq",
             [count, connection.ops.adapt_datetimefield_value(now), team.pk])
-    bump = {"last_seq": F("last_seq") + count}
+    bump: dict[str, object] = {"last_seq": F("last_seq") + count}
     if not quiet:
         bump["last_activity_at"] = now
     Team.objects.filter(pk=team.pk).update(**bump)
@@ -122,7 +132,7 @@ def ring_message(recorded: Sequence[Event]) -> dict:
 def ring(recorded: Sequence[Event]) -> None:
     """Ring the team's group once for a transaction's events (record_many: all of one team)."""
     try:
-        async_to_sync(get_channel_layer().group_send)(team_group(recorded[0].team_id), ring_message(recorded))
+        group_send(team_group(recorded[0].team_id), ring_message(recorded))
     except Exception:  # the layer is only a doorbell: clients catch up from the log
         log.warning("could not broadcast %s", recorded, exc_info=True)
 

@@ -24,7 +24,7 @@ def _grant_role_permissions(membership: Membership) -> None:
     TeamUserObjectPermission.objects.filter(user=membership.user, content_object=membership.team).delete()
     if membership.state != Membership.State.ACTIVE:
         return
-    codenames = ROLE_PERMISSIONS[membership.role]
+    codenames = ROLE_PERMISSIONS[Membership.Role(membership.role)]
     perms = Permission.objects.filter(content_type__app_label="teams", codename__in=codenames)
     TeamUserObjectPermission.objects.bulk_create(
         TeamUserObjectPermission(user=membership.user, content_object=membership.team, permission=perm)

@@ -4,6 +4,9 @@ Every write to these models goes through the services (teams/services.py: lifecy
 teams/membership.py: members); every team change is appended to the team's event log
 (Event) with a per-team sequence number.
 """
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -104,11 +107,11 @@ def _phase_q(phase, today):
     return models.Q(status=phase)
 
 
-class TeamQuerySet(models.QuerySet):
-    def in_phase(self, phase, today=None):
+class TeamQuerySet(models.QuerySet["Team"]):
+    def in_phase(self, phase: str, today: datetime.date | None = None) -> Self:
         return self.filter(_phase_q(phase, today or timezone.localdate()))
 
-    def by_phase(self, *then, today=None):
+    def by_phase(self, *then: str, today: datetime.date | None = None) -> Self:
         """Active teams first, then proposed, ended, concluded and archived ones."""
         today = today or timezone.localdate()
         rank = models.Case(*(models.When(_phase_q(phase, today), then=index)

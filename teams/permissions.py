@@ -4,8 +4,9 @@ Team roles are memberships; the membership service grants the matching django-gu
 object permissions in the same transaction, and `can` asks guardian. Cluster bodies are
 Django groups and apply to every team (or every team of a field, for its managers).
 """
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from typing import TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -66,13 +67,27 @@ DENIED_MESSAGES = {
 READ_ONLY_MESSAGE = _("This team is read-only: it has ended or is not running.")
 
 
+_CACHE = "_permission_cache"
+T = TypeVar("T")
+
+
+def _cached(user: User, key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per user object, so once per request (or connection): kept on the user
+    itself through getattr/setattr, which a request's lazy user passes on to the real one."""
+    cache: dict[str, object] | None = getattr(user, _CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE, cache)
+    if key not in cache:
+        cache[key] = compute()
+    return cast(T, cache[key])  # each key is filled by one compute, so holds its type
+
+
 def cluster_roles(user: User) -> frozenset[str]:
     """The user's cluster bodies, cached on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_cluster_roles"):
-        user._cluster_roles = frozenset(user.groups.values_list("name", flat=True))
-    return user._cluster_roles
+    return _cached(user, "cluster_roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
 
 
 def is_cluster_management(user: User) -> bool:
@@ -83,30 +98,16 @@ def managed_field_ids(user: User) -> frozenset[int]:
     """Fields of action a field-of-action manager supports (empty for everyone else)."""
     if ClusterRole.FIELD_MANAGER not in cluster_roles(user):
         return frozenset()
-    if not hasattr(user, "_managed_field_ids"):
-        user._managed_field_ids = frozenset(user.profile.fields_of_action.values_list("id", flat=True)) \
-            if hasattr(user, "profile") else frozenset()
-    return user._managed_field_ids
+    return _cached(user, "managed_field_ids", lambda: frozenset(
+        user.profile.fields_of_action.values_list("id", flat=True) if hasattr(user, "profile") else ()))
 
 
 def reads_every_team(user: User) -> bool:
     return is_cluster_management(user) or bool(READ_ALL_ROLES & cluster_roles(user))
 
 
-def _checker(user: User) -> ObjectPermissionChecker:
-    if not hasattr(user, "_perm_checker"):
-        user._perm_checker = ObjectPermissionChecker(user)
-    return user._perm_checker
-
-
-def prefetch(user: User, teams: Iterable[Team]) -> None:
-    """Load the user's object permissions for many teams in one query (for lists)."""
-    if user.is_authenticated:
-        _checker(user).prefetch_perms(list(teams))
-
-
 def _has(user: User, codename: str, team: Team) -> bool:
-    return _checker(user).has_perm(codename, team)
+    return _cached(user, "checker", lambda: ObjectPermissionChecker(user)).has_perm(codename, team)
 
 
 def _fields_of(team: Team) -> set[int]:
@@ -240,9 +241,12 @@ def can_export_report(user: User, team: Team | None = None) -> bool:
 
 def can_download_report(user: User, export: ReportExport) -> bool:
     """Who asked for it, or whoever may still view what it reports on."""
-    return export.requested_by_id == user.pk or (
-        export.team_id is not None and can(user, Action.VIEW, export.team)) or (
-        export.team_id is None and reads_every_team(user))
+    if export.requested_by_id == user.pk:
+        return True
+    if export.team is None:
+        return reads_every_team(user)
+    return can(user, Action.VIEW, export.team)
+
 
 
 # Boards and discussions ---------------------------------------------------------------

@@ -1,11 +1,28 @@
 """Every read of teams for pages and the API: one query shape per page, constant in size."""
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import FieldOfAction, FocalArea, Membership, StrategicGoal, Team
 
 
-def _with_listing_data(queryset: QuerySet[Team]) -> QuerySet[Team]:
+class Listed(TypedDict):
+    """What a team of a list carries besides its fields."""
+    member_count: int  # active members (annotated)
+
+
+class Mine(Listed):
+    my_role: "StrPromise | None"  # the viewer's role, translated lazily (set by `my_teams`)
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
+    from django_stubs_ext import StrPromise, WithAnnotations
+    ListedTeam = WithAnnotations[Team, Listed]
+    MyTeam = WithAnnotations[Team, Mine]
+
+
+def _with_listing_data(queryset: QuerySet[Team]) -> "QuerySet[ListedTeam]":
     return (
         queryset.prefetch_related("goals", "fields_of_action")
         .annotate(member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE),
@@ -13,19 +30,16 @@ def _with_listing_data(queryset: QuerySet[Team]) -> QuerySet[Team]:
     )
 
 
-def directory() -> QuerySet[Team]:
+def directory() -> "QuerySet[ListedTeam]":
     """Every team's public card (name, purpose, goals, dates): the cluster is open to join."""
     return _with_listing_data(Team.objects.by_phase("name", "pk"))  # pk: stable pages
 
 
-def my_teams(user: User) -> list[Team]:
-    teams = list(
-        _with_listing_data(
-            # A subquery, not a join: joining the viewer's membership would make member_count count 1.
-            Team.objects.filter(pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
-                                .values("team_id"))
-        ).by_phase("end_date", "name")
-    )
+def my_teams(user: User) -> "list[MyTeam]":
+    # A subquery, not a join: joining the viewer's membership would make member_count count 1.
+    mine = Team.objects.filter(pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+                               .values("team_id"))
+    teams = cast("list[MyTeam]", list(_with_listing_data(mine.by_phase("end_date", "name"))))  # my_role below
     roles = dict(Membership.objects.filter(user=user, team__in=teams).values_list("team_id", "role"))
     for team in teams:
         team.my_role = Membership.Role(roles[team.pk]).label if team.pk in roles else None  # translated

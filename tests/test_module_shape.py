@@ -87,7 +87,10 @@ def function_level_imports(path):
     wiring = {id(node) for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
               for fn in cls.body if isinstance(fn, ast.FunctionDef) and fn.name == "ready"
               for node in ast.walk(fn)}
-    top = {id(node) for node in tree.body}
+    # Module level: the body, and an `if TYPE_CHECKING:` block there (imports for annotations only).
+    top = {id(node) for node in tree.body} | {
+        id(node) for block in tree.body if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in block.body}
     return [node.lineno for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
             and id(node) not in top and id(node) not in wiring]
 

@@ -92,13 +92,13 @@ def applies(event: Event) -> bool:
 
 def recipients(event: Event) -> Targets:
     """[(notification kind, [user ids])] for the event, the actor left out."""
-    if not applies(event):
-        return []
     rule = rule_for(event.kind)
-    result = []
-    members = None
-    for kind, user_ids in rule(event):
-        user_ids = {uid for uid in user_ids if uid != event.actor_id}
+    if rule is None or not applies(event):
+        return []
+    result: Targets = []
+    members: set[int] | None = None
+    for kind, targets in rule(event):
+        user_ids = {uid for uid in targets if uid != event.actor_id}
         if user_ids:
             # Only the team's members hear of its private content (and only real people).
             members = set(_members(event.team_id)) if members is None else members

@@ -10,8 +10,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -23,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from teams.events import group_send
 from teams.forms import MAX_ID
 from teams.models import Event, Team
 
@@ -62,13 +61,11 @@ def notify_about(event: Event, team: Team) -> list[Notification]:
 
 def ring(notifications: Iterable[Notification]) -> None:
     """Tell each recipient's open pages (the bell); they re-read the list on resume anyway."""
-    layer = get_channel_layer()
     for notification in notifications:
         if notification.pk is None:
             continue
         try:
-            async_to_sync(layer.group_send)(user_group(notification.recipient_id),
-                                            {"type": "notify.ring", "id": notification.pk})
+            group_send(user_group(notification.recipient_id), {"type": "notify.ring", "id": notification.pk})
         except Exception:
             log.warning("could not ring the bell of user %s", notification.recipient_id, exc_info=True)
 

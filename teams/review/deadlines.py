@@ -82,6 +82,7 @@ def remind_due_tasks(*, today: datetime.date | None = None) -> list[Event]:
         assignees = sorted(user.pk for user in card.assignees.all())
         if not assignees:
             continue
+        assert card.due_date is not None  # due_date__gte above leaves only cards with a date
         with transaction.atomic():
             team = lock_team(card.team)
             if not _once("card.due_soon", card.pk, card.due_date):

@@ -82,7 +82,7 @@ def build_pdf(export: ReportExport, progress: Progress) -> bytes:
     family, text = _font(pdf)
     pdf.add_page()
     pdf.set_font(family, "B", 15)
-    title = export.team.name if export.team_id else _("All topic teams")
+    title = export.team.name if export.team is not None else _("All topic teams")
     pdf.cell(0, 9, text(_("Progress report: %(scope)s") % {"scope": title}), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 9)
     pdf.cell(0, 6, text(_("Built %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}),

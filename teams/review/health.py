@@ -7,6 +7,7 @@ whether it has gone silent: the same few queries for 5 teams or 200.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
@@ -19,6 +20,35 @@ from teams.permissions import viewable_teams
 
 from .models import Output
 
+
+class Counts(TypedDict):
+    """What `with_health` annotates on each team."""
+    tasks_done: int
+    tasks_open: int
+    tasks_overdue: int
+    outputs_done: int
+    outputs_total: int
+    pending_requests: int
+    member_total: int
+
+
+class Health(Counts):
+    """… and what `_decorate` works out from those and the dates: a `team_health` row."""
+    days_total: int
+    days_used: int
+    days_remaining: int
+    time_used_percent: int
+    tasks_total: int
+    done_percent: int
+    ending_soon: bool
+    silent: bool
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
+    from django_stubs_ext import WithAnnotations
+    TeamCounts = WithAnnotations[Team, Counts]
+    TeamHealth = WithAnnotations[Team, Health]
+
 ENDING_WITHIN_DAYS = 30
 SILENT_AFTER_DAYS = 14
 
@@ -29,7 +59,7 @@ def _count(queryset: QuerySet) -> Coalesce:
                              output_field=IntegerField()), Value(0))
 
 
-def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None) -> QuerySet[Team]:
+def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None) -> "QuerySet[TeamCounts]":
     today = today or timezone.localdate()
     cards = Card.objects.filter(team_id=OuterRef("pk"), archived=False)
     queryset = queryset.annotate(
@@ -49,7 +79,8 @@ def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None)
         Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
 
 
-def _decorate(team: Team, today: datetime.date) -> Team:
+def _decorate(counted: "TeamCounts", today: datetime.date) -> "TeamHealth":
+    team = cast("TeamHealth", counted)  # gains the Health fields below
     team.days_total = max((team.end_date - team.start_date).days, 1)
     team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
     active = team.phase == Team.Phase.ACTIVE
@@ -67,19 +98,19 @@ def _decorate(team: Team, today: datetime.date) -> Team:
     return team
 
 
-def team_health(teams: Iterable[Team] | QuerySet[Team], *, today: datetime.date | None = None) -> list[Team]:
+def team_health(teams: Iterable[Team], *, today: datetime.date | None = None) -> "list[TeamHealth]":
     today = today or timezone.localdate()
-    ids = [t.pk for t in teams] if not hasattr(teams, "query") else teams.values("pk")
+    ids = teams.values_list("pk", flat=True) if isinstance(teams, QuerySet) else [t.pk for t in teams]
     queryset = with_health(Team.objects.filter(pk__in=ids), today=today).order_by("end_date", "name")
     return [_decorate(team, today) for team in queryset]
 
 
 @dataclass
 class Desk:
-    teams: list
-    ending_soon: list
-    silent: list
-    with_requests: list
+    teams: "list[TeamHealth]"
+    ending_soon: "list[TeamHealth]"
+    silent: "list[TeamHealth]"
+    with_requests: "list[TeamHealth]"
     overdue_total: int
 
 

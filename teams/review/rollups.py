@@ -5,6 +5,7 @@ many teams.
 """
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db.models import Count
@@ -16,12 +17,15 @@ from teams.permissions import viewable_teams
 from .health import team_health
 from .models import Output, ReviewNote
 
+if TYPE_CHECKING:
+    from .health import TeamHealth
+
 
 @dataclass
 class Rollup:
     key: str
     label: str
-    teams: list = field(default_factory=list)
+    teams: "list[TeamHealth]" = field(default_factory=list)
     tasks_done: int = 0
     tasks_open: int = 0
     outputs_done: int = 0
@@ -50,7 +54,7 @@ class Rollup:
         total = self.days_used + self.days_remaining
         return round(100 * self.days_used / total) if total else 0
 
-    def add(self, team: Team) -> None:
+    def add(self, team: "TeamHealth") -> None:
         self.teams.append(team)
         self.tasks_done += team.tasks_done
         self.tasks_open += team.tasks_open
@@ -60,12 +64,12 @@ class Rollup:
 
 @dataclass
 class Review:
-    teams: list
-    goals: list
-    areas: list
-    fields: list
-    unworked_goals: list
-    recent_notes: list
+    teams: "list[TeamHealth]"
+    goals: list[Rollup]
+    areas: list[Rollup]
+    fields: list[Rollup]
+    unworked_goals: list[StrategicGoal]
+    recent_notes: list[ReviewNote]
 
 
 def _done_outputs_per_goal(team_ids: list[int]) -> dict[int, int]:
@@ -100,7 +104,6 @@ def review(user: User, *, today: datetime.date | None = None) -> Review:
             per_area[area_id].add(team)
         for field_of_action in team.fields_of_action.all():
             per_field[field_of_action.pk].add(team)
-        team.outputs_counted = team.outputs_done
     outputs = _done_outputs_per_goal([t.pk for t in teams])
     for goal_id, count in outputs.items():
         per_goal[goal_id].outputs_done += count
