@@ -18,6 +18,7 @@ from teams.discussion.models import Message, ReadMarker, ThreadSubscription
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import general
 from tests.queries import assert_constant, statements
+from tests.ws_client import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,6 @@ async def test_connecting_reads_one_cached_snapshot(people, team, monkeypatch):
     and each newcomer's snapshot still lists everyone already online."""
     from realtime import presence
     from tests.discussion_helpers import clear_cache
-    from tests.ws_client import connect
 
     await database_sync_to_async(clear_cache)()
     monkeypatch.setattr(presence, "SNAPSHOT_AGE", 3600.0)  # no recomputation during the test
