@@ -2,38 +2,18 @@
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
 from teams.notify.models import Notification
 from teams.review import services as review
-
-ORIGIN = (b"origin", b"http://127.0.0.1")
-
-
-def cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+from tests.ws_client import open_socket, until
 
 
-async def open_me(user, origin=ORIGIN):
-    from workspace.asgi import application
-
-    headers = [origin, (b"host", b"127.0.0.1")]
-    if user is not None:
-        headers.append((b"cookie", (await sync_to_async(cookie)(user)).encode()))
-    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
-    connected, _code = await communicator.connect()
-    return connected, communicator
+def open_me(user, **options):
+    return open_socket(user, path="/ws/me/", **options)
 
 
-async def frame_of(communicator, kind, timeout=5):
-    while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
-        if frame["type"] == kind:
-            return frame
+def frame_of(communicator, kind, timeout=5):
+    return until(communicator, lambda f: f["type"] == kind, timeout=timeout)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +21,7 @@ async def test_anonymous_and_foreign_origins_are_refused(people):
     connected, communicator = await open_me(None)
     assert not connected
     await communicator.disconnect()
-    connected, communicator = await open_me(people["lead"], origin=(b"origin", b"http://evil.example"))
+    connected, communicator = await open_me(people["lead"], origin="http://evil.example")
     assert not connected
     await communicator.disconnect()
 
