@@ -1,39 +1,22 @@
 """/ws/me/: the bell's socket — session auth, Origin, resume from the database, live rings."""
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
+from realtime.sessions import CLOSE_IDLE
 from teams.notify.models import Notification
 from teams.review import meetings as review_meetings
-
-ORIGIN = (b"origin", b"http://127.0.0.1")
-
-
-def cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+from tests.ws_client import closed_with, open_socket, until
 
 
-async def open_me(user, origin=ORIGIN):
-    from workspace.asgi import application
-
-    headers = [origin, (b"host", b"127.0.0.1")]
-    if user is not None:
-        headers.append((b"cookie", (await sync_to_async(cookie)(user)).encode()))
-    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
-    connected, _code = await communicator.connect()
-    return connected, communicator
+def open_me(user, **options):
+    return open_socket(user, path="/ws/me/", **options)
 
 
-async def frame_of(communicator, kind, timeout=5):
-    while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
-        if frame["type"] == kind:
-            return frame
+def frame_of(communicator, kind, timeout=5):
+    return until(communicator, lambda f: f["type"] == kind, timeout=timeout)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +24,7 @@ async def test_anonymous_and_foreign_origins_are_refused(people):
     connected, communicator = await open_me(None)
     assert not connected
     await communicator.disconnect()
-    connected, communicator = await open_me(people["lead"], origin=(b"origin", b"http://evil.example"))
+    connected, communicator = await open_me(people["lead"], origin="http://evil.example")
     assert not connected
     await communicator.disconnect()
 
@@ -124,19 +107,22 @@ async def test_bad_frames_get_clear_errors(people):
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, settings):
-    from realtime.sessions import CLOSE_IDLE
-
-    settings.WS_IDLE_SECONDS = 0.5
+    settings.WS_IDLE_SECONDS = 1
     connected, quiet = await open_me(people["lead"])
     assert connected
     connected, pinging = await open_me(people["expert"])
     assert connected
+    quiet_closed = asyncio.ensure_future(closed_with(quiet))
     try:
-        assert await quiet.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
-        for i in range(3):  # a socket that keeps sending stays open meanwhile
-            await pinging.send_json_to({"type": "ping", "id": f"p{i}"})
-            assert (await frame_of(pinging, "pong"))["id"] == f"p{i}"
-        assert await pinging.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_IDLE}
+        pings = 0
+        while not quiet_closed.done() or pings < 3:  # a socket pinging well within the timeout ...
+            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
+            assert (await frame_of(pinging, "pong"))["id"] == f"p{pings}"
+            pings += 1
+            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
+        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
+        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
     finally:
+        quiet_closed.cancel()
         await quiet.disconnect()
         await pinging.disconnect()

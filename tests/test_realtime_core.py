@@ -20,7 +20,7 @@ from teams import membership as membership_services
 from teams.events import team_group
 from teams.models import Event, Membership
 from tests.matrix import VISITORS, roles_that
-from tests.ws_client import open_socket, send, session_cookie, until
+from tests.ws_client import closed_with, open_socket, send, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)  # keeps the master plan
 
@@ -50,14 +50,6 @@ async def still_open(communicator, request_id="still-there"):
     await send(communicator, {"type": "ping", "id": request_id})
     frame = await next_frame(communicator)
     assert frame == {"type": "pong", "id": request_id}
-
-
-async def closed_with(communicator):
-    """Read until the server closes the socket; its close code."""
-    while True:
-        output = await communicator.receive_output(timeout=WAIT)
-        if output["type"] == "websocket.close":
-            return output.get("code")
 
 
 @database_sync_to_async

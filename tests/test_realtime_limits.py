@@ -15,17 +15,9 @@ from realtime.server import daphne_limit_args
 from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import general
-from tests.ws_client import connect, eventually, session_cookie, until
+from tests.ws_client import closed_with, connect, eventually, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def closed_with(communicator, timeout=10):
-    """Await the close frame, skipping ephemeral frames; return its code."""
-    while True:
-        output = await communicator.receive_output(timeout=timeout)
-        if output["type"] == "websocket.close":
-            return output.get("code")
 
 
 async def test_a_silent_socket_is_closed_after_the_idle_timeout(people, team, settings):

@@ -19,6 +19,7 @@ from teams.discussion.reading import set_thread_subscription
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import general
 from tests.queries import assert_constant, statements
+from tests.ws_client import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,6 @@ async def test_connecting_reads_one_cached_snapshot(people, team, monkeypatch):
     and each newcomer's snapshot still lists everyone already online."""
     from realtime import presence
     from tests.discussion_helpers import clear_cache
-    from tests.ws_client import connect
 
     await database_sync_to_async(clear_cache)()
     monkeypatch.setattr(presence, "SNAPSHOT_AGE", 3600.0)  # no recomputation during the test

@@ -19,7 +19,7 @@ from teams.models import ClusterRole
 from tests.conftest import make_user
 from tests.discussion_helpers import general
 from tests.test_realtime_core import WAIT, live_login
-from tests.ws_client import connect, open_socket, receive, request, session_cookie, until
+from tests.ws_client import closed_with, connect, open_socket, receive, request, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,16 +35,6 @@ async def open_bell(cookie):
     connected, bell = await open_socket(None, path="/ws/me/", cookie=cookie)
     assert connected
     return bell
-
-
-async def closed_with(communicator):
-    """Await the close, skipping frames; return its code and the frames before it."""
-    frames = []
-    while True:
-        output = await communicator.receive_output(timeout=WAIT)
-        if output["type"] == "websocket.close":
-            return output.get("code"), frames
-        frames.append(json.loads(output["text"]))
 
 
 def log_out(client, user):
@@ -95,8 +85,8 @@ async def test_a_change_closes_the_persons_sockets_and_refuses_the_next_command(
     channel = await database_sync_to_async(general)(team)
     try:
         await database_sync_to_async(change)(client, user)
-        code, frames = await closed_with(socket)
-        assert code == team_close
+        frames = []
+        assert await closed_with(socket, skipped=frames) == team_close
         if team_close == CLOSE_FORBIDDEN:
             assert frames[-1]["type"] == "error" and frames[-1]["code"] == "forbidden"
         # A command that arrives after the close is not run (nor answered).
@@ -106,7 +96,7 @@ async def test_a_change_closes_the_persons_sockets_and_refuses_the_next_command(
         assert not await database_sync_to_async(Card.objects.filter(title="After").exists)()
 
         if bell_closes:
-            assert (await closed_with(bell))[0] == CLOSE_SIGNED_OUT
+            assert await closed_with(bell) == CLOSE_SIGNED_OUT
         else:
             await bell.send_json_to({"type": "ping", "id": "still"})
             assert (await until(bell, lambda f: f["type"] == "pong"))["id"] == "still"
@@ -128,7 +118,7 @@ async def test_another_session_of_the_same_person_stays_open_after_a_logout(peop
     kept = await connect(user, team, cookie=staying_cookie)
     try:
         await database_sync_to_async(log_out)(leaving, user)
-        assert (await closed_with(gone))[0] == CLOSE_SIGNED_OUT
+        assert await closed_with(gone) == CLOSE_SIGNED_OUT
         await kept.send_json_to({"type": "ping", "id": "kept"})
         assert (await until(kept, lambda f: f["type"] == "pong"))["id"] == "kept"
     finally:
@@ -146,8 +136,8 @@ async def test_a_lost_ring_is_made_up_for_by_the_heartbeat(people, team, monkeyp
         # An update() sends no signal: nothing rings, as when the layer loses the ring.
         await database_sync_to_async(
             lambda: type(user).objects.filter(pk=user.pk).update(is_active=False))()
-        assert (await closed_with(socket))[0] == CLOSE_SIGNED_OUT
-        assert (await closed_with(bell))[0] == CLOSE_SIGNED_OUT
+        assert await closed_with(socket) == CLOSE_SIGNED_OUT
+        assert await closed_with(bell) == CLOSE_SIGNED_OUT
     finally:
         await socket.disconnect()
         await bell.disconnect()

@@ -139,6 +139,17 @@ async def nothing_pending(socket):
     return [f for f in frames if f["type"] != "presence"] == []
 
 
+async def closed_with(communicator, *, timeout=10, skipped=None):
+    """Receive until the server closes the socket and return its close code; the frames before the close are
+    dropped, or appended to the list `skipped`."""
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output.get("code")
+        if skipped is not None:
+            skipped.append(json.loads(output["text"]))
+
+
 def poll(condition, *, timeout=10, what="the condition", alive=None):
     """Wait until `condition()` is true and return its value (a process `alive` must keep running meanwhile);
     fails naming `what` at the deadline."""
