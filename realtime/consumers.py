@@ -33,6 +33,7 @@ from .ordering import OrderedDelivery
 from .presence import PresenceSocket
 from .protocol import COMMANDS, Command, ProtocolError, check_frame, error_text, validated
 from .sessions import SessionSocket
+from .socket import scope_user
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,10 @@ def run_command(command: Command, user: User, team_id: int, data: dict) -> Event
 class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocketConsumer):
     # Per connection (class defaults so subclasses with their own connect share them).
     closing = False  # the server closed the socket (or found it closed): frames still queued are dropped
-    # answers of queued posts (a set per connection once connected)
-    in_flight: set[asyncio.Task] | frozenset[asyncio.Task] = frozenset()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_flight: set[asyncio.Task] = set()  # answers of queued posts; also for subclasses' connect
 
     async def __call__(self, scope, receive, send):
         try:
@@ -71,7 +74,7 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
                     log.warning("could not clear presence", exc_info=True)
 
     async def connect(self) -> None:
-        self.user = self.scope["user"]
+        self.user = scope_user(self.scope)
         self.session_key = self.scope["session"].session_key
         self.team = None
         if self.user.is_authenticated:
@@ -82,7 +85,6 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
         self.group = team_group(self.team.pk)
         self.start_delivery()
         self.limit = RateLimit()
-        self.in_flight = set()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)  # sessions.ring
         await self.accept()
@@ -175,8 +177,8 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
                 event = await outcome
             except ValidationError as exc:
                 # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
-                code = exc.code if getattr(exc, "code", None) in ("rate_limited", "stale") else "invalid"
-                raise ProtocolError(code, error_text(exc))
+                code = getattr(exc, "code", None)  # a ValidationError of a list or a dict has none
+                raise ProtocolError(code if code in ("rate_limited", "stale") else "invalid", error_text(exc))
             except PermissionDenied as exc:
                 raise ProtocolError("forbidden", error_text(exc))
             except ObjectDoesNotExist:
@@ -214,7 +216,10 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
 
-    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+    # channels' AsyncWebsocketConsumer.send already replaces AsyncConsumer.send(message) with this signature
+    # (its stubs ignore the same override error); this one keeps the websocket signature.
+    async def send(  # type: ignore[override]
+            self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
         """Frames for a socket that is closing or gone are dropped quietly: a client that comes back
         resumes from the log (an ack it missed included). Answers of queued posts and rings arrive
         at any time, also after the server's own close or the client's."""

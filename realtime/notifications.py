@@ -26,6 +26,7 @@ from teams.notify.models import Notification
 from .consumers import TeamConsumer
 from .limits import RateLimit
 from .protocol import ProtocolError
+from .socket import scope_user
 
 RESUME_LIMIT = 20
 
@@ -43,6 +44,8 @@ def load_after(user_id: int, after: int) -> tuple[list[dict], int, int]:
 
 @database_sync_to_async
 def load_one(user_id: int, notification_id: int | None) -> dict | None:
+    if notification_id is None:  # a ring without one: nothing to show
+        return None
     notification = Notification.objects.filter(pk=notification_id, recipient_id=user_id).first()
     if notification is None:
         return None
@@ -59,7 +62,7 @@ class NotificationConsumer(TeamConsumer):
     """Reuses the team consumer's frame parsing, size and rate limits; nothing team-related."""
 
     async def connect(self):
-        self.user = self.scope["user"]
+        self.user = scope_user(self.scope)
         self.session_key = self.scope["session"].session_key
         self.team = None
         if not self.user.is_authenticated:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext as _
 
 
@@ -85,10 +86,15 @@ def check_frame(frame: dict) -> None:
                 [*value.keys(), *value.values()] if isinstance(value, dict) else value))
 
 
+def joined(errors: ErrorList) -> str:
+    """A form field's messages in one line: str at run time (the stubs allow ValidationErrors and lazy ones)."""
+    return " ".join(str(error) for error in errors)
+
+
 def validated(command: Command, data: dict) -> dict:
     """The command's fields checked against its schema (its form), or a ValidationError saying which are wrong."""
     form = command.form(data)
     if not form.is_valid():
-        raise ValidationError([" ".join(errors) if field == "__all__" else f"{field}: {' '.join(errors)}"
+        raise ValidationError([joined(errors) if field == "__all__" else f"{field}: {joined(errors)}"
                                for field, errors in form.errors.items()])
     return form.cleaned_data

@@ -1,11 +1,18 @@
 """What the team consumer's parts (sessions.py, presence.py, ordering.py) share: one connection's state and
 the consumer's methods they call. Declarations for the type checker only; the consumer sets and defines them."""
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import User
 
 from teams.models import Team
+
+
+def scope_user(scope: Mapping[str, object]) -> User:
+    """The connection's person: AuthMiddlewareStack's lazy User, an AnonymousUser when signed out (which
+    connect() refuses before using it further); the stubs say UserLazyObject | None."""
+    return cast(User, scope["user"])
 
 
 class Socket(AsyncWebsocketConsumer):

@@ -248,7 +248,6 @@ def can_download_report(user: User, export: ReportExport) -> bool:
     return can(user, Action.VIEW, export.team)
 
 
-
 # Boards and discussions ---------------------------------------------------------------
 
 def can_change_board(user, action: Action, team: Team) -> bool:

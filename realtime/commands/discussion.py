@@ -27,7 +27,7 @@ from teams.discussion.reading import mark_read, set_thread_subscription
 from teams.models import Event, Team
 from teams.permissions import Action, can
 
-from ..protocol import command
+from ..protocol import command, joined
 
 
 @command("message.post", PostFrame, batched=True)
@@ -77,7 +77,7 @@ def typing_frame(user: User, team_id: int, data: dict) -> dict:
     """Validate a typing frame: the person may write, the channel (and thread) are the team's."""
     form = TypingFrame(data)
     if not form.is_valid():
-        raise ValidationError(" ".join(" ".join(errors) for errors in form.errors.values()))
+        raise ValidationError(" ".join(joined(errors) for errors in form.errors.values()))
     team = Team.objects.get(pk=team_id)
     if not can(user, Action.CONTRIBUTE, team):
         raise PermissionDenied(_("You may not write in this team."))

@@ -40,10 +40,11 @@ def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES)
     if extension not in ATTACHMENT_TYPES:
         raise ValidationError({"file": _("This file type is not accepted. Allowed: %(types)s.")
                                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}})
-    if upload.size > max_bytes:
+    size = upload.size or 0  # None: a file object of unknown size, refused as empty below
+    if size > max_bytes:
         raise ValidationError({"file": _("The file is larger than %(mb)d MB.")
                                % {"mb": max_bytes // (1024 * 1024)}})
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     content_type, signatures = ATTACHMENT_TYPES[extension]
     upload.seek(0)
@@ -64,15 +65,16 @@ def add_attachment(actor: User, card: Card, *, upload: UploadedFile) -> Event:
     name, content_type = check_upload(upload)
     if card.attachments.count() >= 50:
         raise ValidationError(_("A card has at most 50 attachments."))
-    attachment = Attachment(card=card, name=name, content_type=content_type, size=upload.size,
-                            uploaded_by=actor)
+    attachment = Attachment(card=card, name=name, content_type=content_type,
+                            size=upload.size or 0, uploaded_by=actor)  # never 0 here: check_upload refused it
     attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
         return touch(card, team, actor, "card.attachment_added", {"attachment": attachment.pk, "name": name,
                                                                     "size": attachment.size})
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)  # no orphan file when the write fails
+        if attachment.file.name:  # set by file.save above
+            attachment.file.storage.delete(attachment.file.name)  # no orphan file when the write fails
         raise
 
 
@@ -84,5 +86,6 @@ def remove_attachment(actor: User, attachment: Attachment) -> Event:
     card, pk, name, stored = attachment.card, attachment.pk, attachment.name, attachment.file.name
     attachment.delete()
 
-    transaction.on_commit(lambda: default_storage.delete(stored))
+    if stored:  # always, for a saved attachment
+        transaction.on_commit(lambda: default_storage.delete(stored))
     return touch(card, team, actor, "card.attachment_removed", {"attachment": pk, "name": name})

@@ -8,7 +8,9 @@ Plain byte order is used: JavaScript's `<` on these strings agrees with the data
 """
 import math
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
+
+from .models import Card, Column
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 BASE = len(DIGITS)
@@ -76,7 +78,8 @@ def too_long(key: str) -> bool:
     return len(key) > MAX_LENGTH
 
 
-def rank_after(siblings: QuerySet, after: Model | None, exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
+def rank_after(siblings: QuerySet, after: Card | Column | None,
+               exclude_pk: int | None = None) -> tuple[str, dict[int, str]]:
     """A rank just below the sibling `after` (None: first place), shortening keys when needed.
 
     Returns (rank, reranked) where reranked maps pk → new rank when the siblings were spread again.

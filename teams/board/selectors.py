@@ -7,10 +7,11 @@ card_detail(): card 1 + 3 relations + checklist 1 + comments 1 + attachments 1 +
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -20,13 +21,52 @@ from teams.models import Event, Membership, StrategicGoal, Team
 from .models import Attachment, Card, ChecklistItem, Column, Comment, Label
 
 
-def _count(model: type[Model], **filters) -> Coalesce:
+class TileCounts(TypedDict):
+    """What `cards_with_tile_data` (and `board`) annotate on each card."""
+    checklist_total: int
+    checklist_done: int
+    comment_count: int
+    attachment_count: int
+
+
+class Detail(TileCounts):
+    """… and what `card_detail` sets: a card dialog's card."""
+    overdue: bool
+
+
+class Tile(Detail):
+    """… and what `board` works out for a tile from the card's relations, without further queries."""
+    label_list: list[Label]
+    goal_list: list[StrategicGoal]
+    people: list[tuple[str, str]]  # (name, initials)
+    assignee_ids: str
+    label_ids: str
+    goal_ids: str
+    due_iso: str
+
+
+class Tiles(TypedDict):
+    """What `board` sets on each column."""
+    tiles: "list[CardTile]"
+    card_count: int
+    over_limit: bool
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
+    from django_stubs_ext import WithAnnotations
+    CardCounts = WithAnnotations[Card, TileCounts]
+    CardDetail = WithAnnotations[Card, Detail]
+    CardTile = WithAnnotations[Card, Tile]
+    ColumnTiles = WithAnnotations[Column, Tiles]
+
+
+def _count(model: type[ChecklistItem | Comment | Attachment], **filters) -> Coalesce:
     query = (model.objects.filter(card=OuterRef("pk"), **filters).order_by().values("card")
              .annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(query, output_field=IntegerField()), 0)
 
 
-def cards_with_tile_data(queryset: QuerySet[Card]) -> QuerySet[Card]:
+def cards_with_tile_data(queryset: QuerySet[Card]) -> "QuerySet[CardCounts]":
     User = get_user_model()
     return (
         queryset.annotate(
@@ -76,9 +116,9 @@ class BoardFilter:
 
 @dataclass
 class Board:
-    columns: list
-    labels: list
-    members: list  # assignable people (users)
+    columns: "list[ColumnTiles]"
+    labels: list[Label]
+    members: list[User]  # assignable people
     card_count: int = 0
     filter: BoardFilter = field(default_factory=BoardFilter)
 
@@ -88,10 +128,13 @@ def initials(user: User) -> str:
     return ((user.first_name or user.username)[:1] + (user.last_name or "")[:1]).upper()
 
 
-def _related_by_card(through: type[Model], related_name: str, team: Team, order_by: tuple[str, ...]) -> dict[int, list]:
-    """{card id: [related objects]} for the team's open cards, in one query (no per-card querysets)."""
-    by_card = defaultdict(list)
-    rows = (through.objects.filter(card__team=team, card__archived=False).select_related(related_name)
+def _related_by_card(links: QuerySet, related_name: str, team: Team, order_by: tuple[str, ...]) -> dict[int, list]:
+    """{card id: [related objects]} for the team's open cards, in one query (no per-card querysets).
+
+    `links`: a many-to-many through table of Card (each row has card_id and `related_name`).
+    """
+    by_card: dict[int, list] = defaultdict(list)
+    rows = (links.filter(card__team=team, card__archived=False).select_related(related_name)
             .order_by(*order_by))
     for row in rows:
         by_card[row.card_id].append(getattr(row, related_name))
@@ -101,52 +144,55 @@ def _related_by_card(through: type[Model], related_name: str, team: Team, order_
 def board(team: Team, user: User, board_filter: BoardFilter | None = None) -> Board:
     """Columns with their cards, and what each tile shows, precomputed for a fast render."""
     board_filter = board_filter or BoardFilter()
-    columns = list(Column.objects.filter(team=team, archived=False).order_by("rank", "id"))
+    # Each column and card gains the Tiles and Tile fields below.
+    columns = cast("list[ColumnTiles]", list(Column.objects.filter(team=team, archived=False).order_by("rank", "id")))
     cards = (board_filter.apply(Card.objects.filter(team=team, archived=False), user)
              .annotate(checklist_total=_count(ChecklistItem), checklist_done=_count(ChecklistItem, done=True),
                        comment_count=_count(Comment), attachment_count=_count(Attachment))
              .order_by("rank", "id"))
-    assignees = _related_by_card(Card.assignees.through, "user", team, ["user__last_name", "user__first_name"])
-    labels = _related_by_card(Card.labels.through, "label", team, ["label__name"])
-    goals = _related_by_card(Card.goals.through, "strategicgoal", team, ["strategicgoal__code"])
+    assignees = _related_by_card(Card.assignees.through.objects.all(), "user", team,
+                                 ("user__last_name", "user__first_name"))
+    labels = _related_by_card(Card.labels.through.objects.all(), "label", team, ("label__name",))
+    goals = _related_by_card(Card.goals.through.objects.all(), "strategicgoal", team, ("strategicgoal__code",))
     by_column = {column.pk: column for column in columns}
     for column in columns:
         column.tiles = []
     count = 0
     today = timezone.localdate()
-    for card in cards:
-        column = by_column.get(card.column_id)
-        if column is None:
+    for card in cast("QuerySet[CardTile]", cards):
+        tile_column = by_column.get(card.column_id)
+        if tile_column is None:
             continue
-        card.column = column  # no query for card.column
-        card.overdue = bool(card.due_date and card.due_date < today and not column.is_done)
+        card.column = tile_column  # no query for card.column
+        card.overdue = bool(card.due_date and card.due_date < today and not tile_column.is_done)
         people, card.label_list, card.goal_list = assignees[card.pk], labels[card.pk], goals[card.pk]
         card.people = [(person.get_full_name() or person.username, initials(person)) for person in people]
         card.assignee_ids = ",".join(str(person.pk) for person in people)
         card.label_ids = ",".join(str(label.pk) for label in card.label_list)
         card.goal_ids = ",".join(str(goal.pk) for goal in card.goal_list)
         card.due_iso = card.due_date.isoformat() if card.due_date else ""
-        column.tiles.append(card)
+        tile_column.tiles.append(card)
         count += 1
     for column in columns:
         column.card_count = len(column.tiles)
         column.over_limit = bool(column.wip_limit and column.card_count > column.wip_limit)
-    labels = list(Label.objects.filter(team=team).order_by("name"))
+    team_labels = list(Label.objects.filter(team=team).order_by("name"))
     members = [m.user for m in Membership.objects.filter(team=team, state=Membership.State.ACTIVE)
                .exclude(role=Membership.Role.OBSERVER).select_related("user")
                .order_by("user__last_name", "user__first_name")]
-    return Board(columns=columns, labels=labels, members=members, card_count=count, filter=board_filter)
+    return Board(columns=columns, labels=team_labels, members=members, card_count=count, filter=board_filter)
 
 
-def card_detail(team: Team, card_id: int) -> Card:
+def card_detail(team: Team, card_id: int) -> "CardDetail":
     """The card with everything shown in its dialog; raises Card.DoesNotExist for another team's card."""
-    card = (cards_with_tile_data(Card.objects.filter(team=team, archived=False))
-            .select_related("column", "created_by")
-            .prefetch_related(
-                Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "id")),
-                Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "id")),
-                Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
-            .get(pk=card_id))
+    found = (cards_with_tile_data(Card.objects.filter(team=team, archived=False))
+             .select_related("column", "created_by")
+             .prefetch_related(
+                 Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "id")),
+                 Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "id")),
+                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
+             .get(pk=card_id))
+    card = cast("CardDetail", found)  # gains overdue
     card.overdue = card.is_overdue
     return card
 

@@ -77,7 +77,7 @@ def live_cards(column: Column) -> QuerySet[Card]:
 
 
 def wip_exceeded(column: Column) -> bool:
-    return bool(column.wip_limit) and live_cards(column).count() > column.wip_limit
+    return column.wip_limit is not None and 0 < column.wip_limit < live_cards(column).count()
 
 
 def touch(card: Card, team: Team, actor: User, kind: str, extra: dict) -> Event:

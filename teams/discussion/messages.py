@@ -27,7 +27,7 @@ def as_id(value: Model | int | str) -> int | str:
     return value.pk if hasattr(value, "pk") else value
 
 
-def get_channel(team: Team, channel: Channel | int) -> Channel:
+def get_channel(team: Team, channel: Channel | int | str) -> Channel:  # str: an id from JSON
     return Channel.objects.get(pk=as_id(channel), team=team)
 
 

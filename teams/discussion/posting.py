@@ -65,9 +65,10 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     last_seq = events.allocate(team, "message.posted", count=len(accepted))
     messages = Message.objects.bulk_create([message for _index, message in accepted])
     # The author has read up to their own message: one upsert per channel and person.
-    newest = {}
+    newest: dict[tuple[int, int], int] = {}
     for message in messages:
-        newest[(message.channel_id, message.author_id)] = message.pk
+        if message.author_id is not None:  # always: a post's author is its actor
+            newest[(message.channel_id, message.author_id)] = message.pk
     ReadMarker.objects.bulk_create([ReadMarker(channel_id=channel_id, user_id=user_id, last_read_id=message_id)
                                     for (channel_id, user_id), message_id in newest.items()],
                                    update_conflicts=True, unique_fields=["channel", "user"],
@@ -75,7 +76,8 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     # A new thread is followed by its author; a reply follows the thread unless already following or muting.
     ThreadSubscription.objects.bulk_create(
         [ThreadSubscription(root_id=message.thread_id or message.pk, user_id=message.author_id,
-                            state=ThreadSubscription.State.FOLLOW) for message in messages],
+                            state=ThreadSubscription.State.FOLLOW)
+         for message in messages if message.author_id is not None],
         ignore_conflicts=True)
     roots = {message.thread_id for message in messages if message.thread_id}
     subscriptions: dict[int, dict[int, str]] = {}

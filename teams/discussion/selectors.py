@@ -5,6 +5,8 @@ with reply counts (1, correlated subqueries on the page's rows only), their reac
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib.auth.models import User
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +16,24 @@ from teams.models import Membership, Team
 from .models import Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
 
 PAGE_SIZE = 50
+
+
+class Seen(TypedDict):
+    """What `_decorate` sets on each message."""
+    reaction_summary: list[dict]
+    seen_by_ids: list[int]
+    seen_by: list[str]
+
+
+class OnPage(Seen):
+    """… and, on the channel page, the viewer's subscription to the message's thread."""
+    subscription: str
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
+    from django_stubs_ext import WithAnnotations
+    MessageSeen = WithAnnotations[Message, Seen]
+    MessageOnPage = WithAnnotations[Message, OnPage]
 
 
 def channels_with_unread(user: User, team: Team) -> list[Channel]:
@@ -56,9 +76,10 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
 
 
 def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]],
-              names: dict[int, str]) -> list[Message]:
+              names: dict[int, str]) -> "list[MessageSeen]":
     """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
-    for message in messages:
+    seen = cast("list[MessageSeen]", messages)  # each gains the Seen fields below
+    for message in seen:
         summary: dict[str, dict] = {}
         for reaction in message.reactions.all():
             entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
@@ -71,7 +92,7 @@ def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]
         message.seen_by_ids = [uid for uid, last in markers
                                if last >= message.pk and uid != message.author_id and uid in names]
         message.seen_by = [names[uid] for uid in message.seen_by_ids]
-    return messages
+    return seen
 
 
 def members(team: Team) -> list[Membership]:
@@ -92,15 +113,15 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
     memberships = members(team)
     names = _names(memberships)
     messages, more = _messages(channel, before=before)
-    _decorate(messages, user, _markers(channel), names)
+    page = cast("list[MessageOnPage]", _decorate(messages, user, _markers(channel), names))
     subscriptions = dict(ThreadSubscription.objects.filter(user=user, root__channel=channel)
                          .values_list("root_id", "state"))
-    for message in messages:
+    for message in page:
         message.subscription = subscriptions.get(message.pk, "")
     settings = DiscussionSettings.objects.filter(team=team).first()
     return {
         "channels": channels_with_unread(user, team),
-        "chat_messages": messages, "more": more,
+        "chat_messages": page, "more": more,
         "members": memberships, "names": names,
         "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
         "settings": settings,
