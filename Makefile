@@ -44,9 +44,9 @@ $(NODE_STAMP): package-lock.json
 	else echo "npm is missing: the accessibility test (axe-core) will not run"; fi
 
 # The unit suites while working: no server started (tests/conftest.py marks those "live"), no browser,
-# no PostgreSQL/Redis, no fuzzing.
+# no PostgreSQL/Redis, no fuzzing; two processes (pytest-xdist), so it takes under a minute.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not integration and not browser and not live and not fuzz"
+	$(BIN)/python -m pytest -q -n 2 -m "not integration and not browser and not live and not fuzz"
 
 # Style and import order (ruff), types (mypy with django-stubs): configured in pyproject.toml.
 lint: $(STAMP)
