@@ -22,6 +22,7 @@ from .forms import (
     ProposeTeamForm,
     RoleForm,
     TeamForm,
+    add_service_errors,
 )
 from .models import Membership, Team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
@@ -34,11 +35,7 @@ def apply(form, call):
     try:
         return call(form.cleaned_data)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_service_errors(form, exc)
         return None
 
 
@@ -107,26 +104,27 @@ def team_detail(request, slug):
 
 @login_required
 def propose(request):
-    form = ProposeTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
-    if request.method == "POST":
-        team = apply(form, lambda data: services.propose_team(request.user, **data))
-        if team:
-            messages.success(request, _("Your proposal was sent to cluster management."))
-            return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "title": _("Propose a topic team")})
+    return _new_team_page(request, ProposeTeamForm, services.propose_team,
+                          done=_("Your proposal was sent to cluster management."), title=_("Propose a topic team"))
 
 
 @login_required
 def launch_new(request):
     if not can_launch_teams(request.user):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
-    form = LaunchTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
+    return _new_team_page(request, LaunchTeamForm, services.launch_new_team,
+                          done=_("The team is launched."), title=_("Launch a topic team"))
+
+
+def _new_team_page(request, form_class, create, *, done, title):
+    """The form that creates a team (from today by default); a created team's page follows."""
+    form = form_class(posted(request), initial={"start_date": services.timezone.localdate()})
     if request.method == "POST":
-        team = apply(form, lambda data: services.launch_new_team(request.user, **data))
+        team = apply(form, lambda data: create(request.user, **data))
         if team:
-            messages.success(request, _("The team is launched."))
+            messages.success(request, done)
             return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "title": _("Launch a topic team")})
+    return render(request, "teams/team_form.html", {"form": form, "title": title})
 
 
 @login_required

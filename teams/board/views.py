@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.activity import describe_card_event
+from teams.forms import add_service_errors
 from teams.models import Team
 from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
@@ -153,14 +154,19 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
             call(team, card, form.cleaned_data)
             return _card_dialog(request, team, card_id)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             if getattr(exc, "code", None) == "stale" and "version" in form.fields:
                 return _card_dialog(request, team, card_id, stale_form=form, **{form_name: form})
     return _card_dialog(request, team, card_id, **{form_name: form})
+
+
+def _remove_from_card(request, slug, card_id, model, pk, remove):
+    """Remove one of a live card's items or attachments and answer with the fresh dialog."""
+    team = viewable_team_or_404(request.user, slug)
+    part = get_object_or_404(model.objects.select_related("card__team"), pk=pk, card_id=card_id,
+                             card__team=team, card__archived=False)
+    remove(request.user, part)
+    return _card_dialog(request, team, card_id)
 
 
 @login_required
@@ -200,11 +206,7 @@ def checklist_add(request, slug, card_id):
 @require_POST
 @gone_is_404
 def checklist_remove(request, slug, card_id, item_id):
-    team = viewable_team_or_404(request.user, slug)
-    item = get_object_or_404(ChecklistItem.objects.select_related("card__team"), pk=item_id, card_id=card_id,
-                             card__team=team, card__archived=False)
-    checklists.remove_checklist_item(request.user, item)
-    return _card_dialog(request, team, card_id)
+    return _remove_from_card(request, slug, card_id, ChecklistItem, item_id, checklists.remove_checklist_item)
 
 
 @login_required
@@ -220,11 +222,7 @@ def attachment_add(request, slug, card_id):
 @require_POST
 @gone_is_404
 def attachment_remove(request, slug, card_id, attachment_id):
-    team = viewable_team_or_404(request.user, slug)
-    attachment = get_object_or_404(Attachment.objects.select_related("card__team"), pk=attachment_id,
-                                   card_id=card_id, card__team=team, card__archived=False)
-    attachments.remove_attachment(request.user, attachment)
-    return _card_dialog(request, team, card_id)
+    return _remove_from_card(request, slug, card_id, Attachment, attachment_id, attachments.remove_attachment)
 
 
 @login_required
