@@ -15,7 +15,7 @@ from realtime.server import daphne_limit_args
 from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import general
-from tests.ws_client import closed_with, connect, eventually, session_cookie, until
+from tests.ws_client import closed_with, connect, eventually, pinging_outlives_quiet, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,21 +33,7 @@ async def test_pings_keep_a_socket_open(people, team, settings):
     settings.WS_IDLE_SECONDS = 1
     quiet = await connect(people["lead"], team)
     pinging = await connect(people["expert"], team)
-    quiet_closed = asyncio.ensure_future(closed_with(quiet))
-    try:
-        pings = 0
-        while not quiet_closed.done() or pings < 3:  # a client pinging well within the timeout ...
-            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
-            pong = await until(pinging, lambda f: f["type"] == "pong")
-            assert pong["id"] == f"p{pings}"
-            pings += 1
-            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
-        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
-        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
-    finally:
-        quiet_closed.cancel()
-        await quiet.disconnect()
-        await pinging.disconnect()
+    await pinging_outlives_quiet(quiet, pinging, idle_seconds=settings.WS_IDLE_SECONDS)
 
 
 async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team, settings):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from websockets.asyncio.client import connect as websockets_connect
 
+from realtime.sessions import CLOSE_IDLE
 from workspace.asgi import application
 
 ORIGIN_URL = "http://127.0.0.1"
@@ -169,3 +170,23 @@ async def eventually(probe, *, timeout=10, what="the condition"):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)
     return value
+
+
+async def pinging_outlives_quiet(quiet, pinging, *, idle_seconds):
+    """The idle timeout of any socket: `pinging`, pinging well within it, stays open while `quiet` is closed,
+    and once it falls silent it is closed as well. Both are disconnected afterwards."""
+    quiet_closed = asyncio.ensure_future(closed_with(quiet))
+    try:
+        pings = 0
+        while not quiet_closed.done() or pings < 3:
+            await send(pinging, {"type": "ping", "id": f"p{pings}"})
+            pong = await until(pinging, lambda f: f["type"] == "pong")
+            assert pong["id"] == f"p{pings}"
+            pings += 1
+            await asyncio.wait([quiet_closed], timeout=idle_seconds / 4)  # the client's ping interval
+        assert quiet_closed.result() == CLOSE_IDLE
+        assert await closed_with(pinging) == CLOSE_IDLE
+    finally:
+        quiet_closed.cancel()
+        await quiet.disconnect()
+        await pinging.disconnect()
