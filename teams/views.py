@@ -117,14 +117,23 @@ def launch_new(request):
 
 
 def _new_team_page(request, form_class, create, *, done, title):
-    """The form that creates a team (from today by default); a created team's page follows."""
+    """The form that creates a team (from today by default)."""
     form = form_class(posted(request), initial={"start_date": services.timezone.localdate()})
+    return _team_form_page(request, form, lambda data: create(request.user, **data), done=done, title=title)
+
+
+def _team_form_page(request, form, save, *, done, title, team=None):
+    """A page of teams/team_form.html: a POST the service takes (a created team, or the Event of a change)
+    leads to the team's page; anything else shows the form again, with its errors."""
     if request.method == "POST":
-        team = apply(form, lambda data: create(request.user, **data))
-        if team:
+        saved = apply(form, save)
+        if saved:
             messages.success(request, done)
-            return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "title": title})
+            return redirect("teams:detail", slug=(team or saved).slug)
+    context = {"form": form, "title": title}
+    if team:
+        context["team"] = team
+    return render(request, "teams/team_form.html", context)
 
 
 @login_required
@@ -134,10 +143,8 @@ def edit(request, slug):
     initial = {"name": team.name, "purpose": team.purpose, "goals": team.goals.all(),
                "fields_of_action": team.fields_of_action.all()}
     form = TeamForm(posted(request), initial=initial)
-    if request.method == "POST" and apply(form, lambda data: services.update_team(request.user, team, **data)):
-        messages.success(request, _("Saved."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Edit team")})
+    return _team_form_page(request, form, lambda data: services.update_team(request.user, team, **data),
+                           done=_("Saved."), title=_("Edit team"), team=team)
 
 
 @login_required
@@ -146,10 +153,8 @@ def launch(request, slug):
     require(request.user, Action.LAUNCH, team)
     form = LaunchProposedForm(posted(request), initial={"start_date": team.start_date,
                                                               "end_date": team.end_date})
-    if request.method == "POST" and apply(form, lambda data: services.launch_team(request.user, team, **data)):
-        messages.success(request, _("The team is launched."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Launch team")})
+    return _team_form_page(request, form, lambda data: services.launch_team(request.user, team, **data),
+                           done=_("The team is launched."), title=_("Launch team"), team=team)
 
 
 @login_required
@@ -157,10 +162,8 @@ def extend(request, slug):
     team = team_or_404(slug)
     require(request.user, Action.EXTEND, team)
     form = ExtendForm(posted(request), initial={"end_date": team.end_date})
-    if request.method == "POST" and apply(form, lambda data: services.extend_team(request.user, team, **data)):
-        messages.success(request, _("The team is extended."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Extend team")})
+    return _team_form_page(request, form, lambda data: services.extend_team(request.user, team, **data),
+                           done=_("The team is extended."), title=_("Extend team"), team=team)
 
 
 def _lifecycle_post(request, slug, action, service, done_message):
