@@ -14,7 +14,7 @@ from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscri
 from teams.discussion.posting import post_message
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, general
-from tests.ws_client import connect, next_event, request, until
+from tests.ws_client import connect, connected, next_event, request, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,27 +133,21 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
 
 async def test_html_and_script_are_inert_in_events(people, team):
     channel = await sync_to_async(general)(team)
-    writer = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as writer:
         ack = await request(writer, {"type": "message.post", "id": "1", "channel": channel.pk,
                                      "body": "<script>alert(1)</script><img src=x onerror=alert(2)>ok"})
         event = await next_event(writer)
         assert ack["type"] == "ack" and "<script" not in event["data"]["html"]
         assert "onerror" not in event["data"]["html"] and "ok" in event["data"]["html"]
-    finally:
-        await writer.disconnect()
 
 
 async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
     channel = await sync_to_async(general)(team)
-    observer = await connect(people["observer"], team)
-    try:
+    async with connected(people["observer"], team) as observer:
         error = await request(observer, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "hi"})
         assert error["code"] == "forbidden"
         error = await request(observer, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
-    finally:
-        await observer.disconnect()
     with pytest.raises(AssertionError):
         await connect(people["outsider"], team)
 
@@ -249,8 +243,7 @@ async def test_typing_is_ephemeral_and_not_echoed(people, team):
 
 
 async def test_presence_join_and_leave(people, team):
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as lead:
         assert lead.presence["online"] == [people["lead"].pk]
         expert = await connect(people["expert"], team)
         assert sorted(expert.presence["online"]) == sorted([people["lead"].pk, people["expert"].pk])
@@ -263,8 +256,6 @@ async def test_presence_join_and_leave(people, team):
         left = await until(lead, lambda f: f["type"] == "presence", skipped=skipped)
         assert left == {"type": "presence", "user": people["expert"].pk, "state": "offline"}
         assert not [f for f in skipped if f["type"] == "presence"]
-    finally:
-        await lead.disconnect()
 
 
 async def test_resume_replays_exactly_what_was_missed(people, team):
@@ -274,18 +265,14 @@ async def test_resume_replays_exactly_what_was_missed(people, team):
     await reader.disconnect()
     for n in range(5):
         await sync_to_async(post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
-    again = await connect(people["lead"], team, after=seen)
-    try:
+    async with connected(people["lead"], team, after=seen) as again:
         assert [f["seq"] for f in again.replayed] == list(range(seen + 1, seen + 6))
         assert [f["data"]["body"] for f in again.replayed] == [f"while away {n}" for n in range(5)]
-    finally:
-        await again.disconnect()
 
 
 async def test_a_changed_role_applies_to_an_open_connection(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as expert:
         ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
         assert ack["type"] == "ack"
         membership = await sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
@@ -296,8 +283,6 @@ async def test_a_changed_role_applies_to_an_open_connection(people, team):
         error = await request(expert, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
         assert not await sync_to_async(Message.objects.filter(body="after").exists)()
-    finally:
-        await expert.disconnect()
 
 
 # Hostile frames ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 import json
 import time
+from contextlib import asynccontextmanager
 
 from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 from channels.testing import WebsocketCommunicator
@@ -67,6 +68,16 @@ async def connect(user, team, *, after=None, cookie=None):
     communicator.seq = (await until(communicator, lambda f: f["type"] == "resumed", skipped=before))["seq"]
     communicator.replayed = [f for f in before if f["type"] == "event"]
     return communicator
+
+
+@asynccontextmanager
+async def connected(user, team, **options):
+    """connect() for the length of an `async with` block: the socket is disconnected however the block ends."""
+    communicator = await connect(user, team, **options)
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()
 
 
 async def send(socket, frame):
