@@ -25,9 +25,7 @@ def counts():
 
 async def test_post_is_acked_and_broadcast(people, team):
     channel = await sync_to_async(general)(team)
-    writer = await connect(people["expert"], team)
-    reader = await connect(people["observer"], team)
-    try:
+    async with connected(people["expert"], team) as writer, connected(people["observer"], team) as reader:
         ack = await request(writer, {"type": "message.post", "id": "r1", "channel": channel.pk,
                                      "body": "Hello @lead, see **this**"})
         assert ack["type"] == "ack" and ack["id"] == "r1" and isinstance(ack["seq"], int)
@@ -37,9 +35,6 @@ async def test_post_is_acked_and_broadcast(people, team):
         assert data["channel"] == channel.pk and data["thread"] is None
         assert data["mentions"] == [people["lead"].pk] and "<strong>this</strong>" in data["html"]
         assert (await next_event(writer))["seq"] == ack["seq"]  # the writer sees its own event too, once
-    finally:
-        await writer.disconnect()
-        await reader.disconnect()
 
 
 BAD_FRAMES = [
@@ -110,9 +105,7 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
     else:
         for name, pk in ids.items():  # raw text: a bare placeholder
             frame = frame.replace(f": {name},", f": {pk},")
-    sender = await connect(people["expert"], team)
-    bystander = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as sender, connected(people["lead"], team) as bystander:
         before = await sync_to_async(counts)()
         await sender.send_to(text_data=frame)
         error = await until(sender, lambda f: f["type"] == "error")
@@ -126,9 +119,6 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
         skipped = []
         event = await until(bystander, lambda f: f["type"] in ("event", "typing", "error"), skipped=skipped)
         assert event["type"] == "event" and event["seq"] == ack["seq"], (event, skipped)
-    finally:
-        await sender.disconnect()
-        await bystander.disconnect()
 
 
 async def test_html_and_script_are_inert_in_events(people, team):
@@ -155,18 +145,13 @@ async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
 async def test_per_person_rate_limit_spans_connections(people, team, settings):
     settings.DISCUSSION_POST_RATE = (3, 60)
     channel = await sync_to_async(general)(team)
-    tab1 = await connect(people["expert"], team)
-    tab2 = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as tab1, connected(people["expert"], team) as tab2:
         for n, tab in enumerate([tab1, tab2, tab1]):
             ack = await request(tab, {"type": "message.post", "id": f"m{n}", "channel": channel.pk, "body": "x"})
             assert ack["type"] == "ack"
         error = await request(tab2, {"type": "message.post", "id": "m9", "channel": channel.pk, "body": "x"})
         assert error["code"] == "rate_limited" and "too fast" in error["message"]
         assert await sync_to_async(Message.objects.count)() == 3
-    finally:
-        await tab1.disconnect()
-        await tab2.disconnect()
 
 
 async def test_connection_token_bucket(people, team, settings):
@@ -186,9 +171,7 @@ async def test_connection_token_bucket(people, team, settings):
 
 async def test_every_command_round_trip(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as expert, connected(people["lead"], team) as lead:
         ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "root"})
         root = (await sync_to_async(Message.objects.get)(body="root")).pk
         ack = await request(lead, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "reply",
@@ -217,16 +200,11 @@ async def test_every_command_round_trip(people, team):
         assert (await next_event(expert, "message.deleted"))["data"]["by"] == people["lead"].pk
         assert await sync_to_async(ReadMarker.objects.filter(user=people["expert"], last_read_id=reply_id).exists)()
         assert await sync_to_async(ThreadSubscription.objects.filter(state="mute").count)() == 1
-    finally:
-        await expert.disconnect()
-        await lead.disconnect()
 
 
 async def test_typing_is_ephemeral_and_not_echoed(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as expert, connected(people["lead"], team) as lead:
         seq_before = await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)()
         await expert.send_json_to({"type": "typing", "channel": channel.pk})
         typing = await until(lead, lambda f: f["type"] == "typing")
@@ -237,9 +215,6 @@ async def test_typing_is_ephemeral_and_not_echoed(people, team):
         skipped = []
         ack = await request(expert, {"type": "ping", "id": "p"}, skipped=skipped)
         assert ack["type"] != "typing" and not [f for f in skipped if f["type"] == "typing"]
-    finally:
-        await expert.disconnect()
-        await lead.disconnect()
 
 
 async def test_presence_join_and_leave(people, team):
