@@ -149,21 +149,23 @@ def edit(request, slug):
 
 @login_required
 def launch(request, slug):
-    team = team_or_404(slug)
-    require(request.user, Action.LAUNCH, team)
-    form = LaunchProposedForm(posted(request), initial={"start_date": team.start_date,
-                                                              "end_date": team.end_date})
-    return _team_form_page(request, form, lambda data: services.launch_team(request.user, team, **data),
-                           done=_("The team is launched."), title=_("Launch team"), team=team)
+    return _dates_form_page(request, slug, Action.LAUNCH, LaunchProposedForm, ("start_date", "end_date"),
+                            services.launch_team, done=_("The team is launched."), title=_("Launch team"))
 
 
 @login_required
 def extend(request, slug):
+    return _dates_form_page(request, slug, Action.EXTEND, ExtendForm, ("end_date",),
+                            services.extend_team, done=_("The team is extended."), title=_("Extend team"))
+
+
+def _dates_form_page(request, slug, action, form_class, dates, service, *, done, title):
+    """A lifecycle step that sets the team's dates (shown as they are): launching a proposal, extending."""
     team = team_or_404(slug)
-    require(request.user, Action.EXTEND, team)
-    form = ExtendForm(posted(request), initial={"end_date": team.end_date})
-    return _team_form_page(request, form, lambda data: services.extend_team(request.user, team, **data),
-                           done=_("The team is extended."), title=_("Extend team"), team=team)
+    require(request.user, action, team)
+    form = form_class(posted(request), initial={name: getattr(team, name) for name in dates})
+    return _team_form_page(request, form, lambda data: service(request.user, team, **data),
+                           done=done, title=title, team=team)
 
 
 def _lifecycle_post(request, slug, action, service, done_message):
