@@ -32,16 +32,17 @@ from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, Comm
 from .models import Attachment, Card, ChecklistItem, Column
 
 
-def gone_is_404(view):
-    """A service re-reads what it changes under the team's lock: a card or column archived (or an
-    item removed) since the view looked it up raises DoesNotExist there, which is a 404, not a 500."""
+def board_write(view):
+    """A signed-in user's POST that changes the board. A service re-reads what it changes under the team's
+    lock: a card or column archived (or an item removed) since the view looked it up raises DoesNotExist
+    there, which is a 404, not a 500."""
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):
+    def gone_is_404(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404
-    return wrapper
+    return login_required(require_POST(gone_is_404))
 
 
 @login_required
@@ -169,9 +170,7 @@ def _remove_from_card(request, slug, card_id, model, pk, remove):
     return _card_dialog(request, team, card_id)
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def card_edit(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
     members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
@@ -184,43 +183,33 @@ def card_edit(request, slug, card_id):
     return _post(request, slug, card_id, CardForm, call, "form", members=members, goals=selectors.team_goals(team))
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def card_comment(request, slug, card_id):
     return _post(request, slug, card_id, CommentForm,
                  lambda team, card, data: comments.add_comment(request.user, card, body=data["body"]),
                  "comment_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def checklist_add(request, slug, card_id):
     return _post(request, slug, card_id, ChecklistItemForm,
                  lambda team, card, data: checklists.add_checklist_item(request.user, card, text=data["text"]),
                  "checklist_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def checklist_remove(request, slug, card_id, item_id):
     return _remove_from_card(request, slug, card_id, ChecklistItem, item_id, checklists.remove_checklist_item)
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def attachment_add(request, slug, card_id):
     return _post(request, slug, card_id, AttachmentForm,
                  lambda team, card, data: attachments.add_attachment(request.user, card, upload=data["file"]),
                  "attachment_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def attachment_remove(request, slug, card_id, attachment_id):
     return _remove_from_card(request, slug, card_id, Attachment, attachment_id, attachments.remove_attachment)
 
@@ -235,9 +224,7 @@ def attachment_download(request, slug, card_id, attachment_id):
     return protected_file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def column_settings(request, slug, column_id):
     """Rename / WIP limit / done flag from the column menu (no-JS fallback for column.update)."""
     team = viewable_team_or_404(request.user, slug)
