@@ -221,12 +221,17 @@ def _membership(team, membership_id):
     return get_object_or_404(Membership.objects.select_related("user", "team"), pk=membership_id, team=team)
 
 
+def _membership_to_manage(request, slug, membership_id, action):
+    """The team and one of its memberships, once the user may take `action` on the team's members."""
+    team = team_or_404(slug)
+    require(request.user, action, team)
+    return team, _membership(team, membership_id)
+
+
 @login_required
 @require_POST
 def answer_join(request, slug, membership_id):
-    team = team_or_404(slug)
-    require(request.user, Action.APPROVE_JOIN, team)
-    membership = _membership(team, membership_id)
+    team, membership = _membership_to_manage(request, slug, membership_id, Action.APPROVE_JOIN)
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         messages.error(request, _("Choose whether to approve or decline the request."))
@@ -243,9 +248,7 @@ def answer_join(request, slug, membership_id):
 @login_required
 @require_POST
 def change_role(request, slug, membership_id):
-    team = team_or_404(slug)
-    require(request.user, Action.CHANGE_ROLES, team)
-    membership = _membership(team, membership_id)
+    team, membership = _membership_to_manage(request, slug, membership_id, Action.CHANGE_ROLES)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
