@@ -1,11 +1,21 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import FieldOfAction, Membership, StrategicGoal
 from .widgets import DateInput
 
 SCRIPT_TAG_MESSAGE = _("HTML tags are not allowed here.")
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: on the field it names where the form has it, else the form's."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 class PlainTextField(forms.CharField):

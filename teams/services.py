@@ -194,15 +194,17 @@ def extend_team(actor: User, team: Team, *, end_date: datetime.date) -> Event:
 
 @transaction.atomic
 def conclude_team(actor: User, team: Team) -> Event:
-    team = lock_and_require(actor, Action.CONCLUDE, team)
-    _transition(team, Action.CONCLUDE)
-    team.save(update_fields=["status"])
-    return events.record(team, "team.concluded", actor, {"team": team_summary(team)})
+    return _change_status_only(actor, team, Action.CONCLUDE, "team.concluded")
 
 
 @transaction.atomic
 def archive_team(actor: User, team: Team) -> Event:
-    team = lock_and_require(actor, Action.ARCHIVE, team)
-    _transition(team, Action.ARCHIVE)
+    return _change_status_only(actor, team, Action.ARCHIVE, "team.archived")
+
+
+def _change_status_only(actor: User, team: Team, action: Action, event_type: str) -> Event:
+    """A transition that changes nothing but the status (the caller holds the transaction)."""
+    team = lock_and_require(actor, action, team)
+    _transition(team, action)
     team.save(update_fields=["status"])
-    return events.record(team, "team.archived", actor, {"team": team_summary(team)})
+    return events.record(team, event_type, actor, {"team": team_summary(team)})

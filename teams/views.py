@@ -22,6 +22,7 @@ from .forms import (
     ProposeTeamForm,
     RoleForm,
     TeamForm,
+    add_service_errors,
 )
 from .models import Membership, Team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
@@ -34,11 +35,7 @@ def apply(form, call):
     try:
         return call(form.cleaned_data)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_service_errors(form, exc)
         return None
 
 
@@ -107,26 +104,36 @@ def team_detail(request, slug):
 
 @login_required
 def propose(request):
-    form = ProposeTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
-    if request.method == "POST":
-        team = apply(form, lambda data: services.propose_team(request.user, **data))
-        if team:
-            messages.success(request, _("Your proposal was sent to cluster management."))
-            return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "title": _("Propose a topic team")})
+    return _new_team_page(request, ProposeTeamForm, services.propose_team,
+                          done=_("Your proposal was sent to cluster management."), title=_("Propose a topic team"))
 
 
 @login_required
 def launch_new(request):
     if not can_launch_teams(request.user):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
-    form = LaunchTeamForm(posted(request), initial={"start_date": services.timezone.localdate()})
+    return _new_team_page(request, LaunchTeamForm, services.launch_new_team,
+                          done=_("The team is launched."), title=_("Launch a topic team"))
+
+
+def _new_team_page(request, form_class, create, *, done, title):
+    """The form that creates a team (from today by default)."""
+    form = form_class(posted(request), initial={"start_date": services.timezone.localdate()})
+    return _team_form_page(request, form, lambda data: create(request.user, **data), done=done, title=title)
+
+
+def _team_form_page(request, form, save, *, done, title, team=None):
+    """A page of teams/team_form.html: a POST the service takes (a created team, or the Event of a change)
+    leads to the team's page; anything else shows the form again, with its errors."""
     if request.method == "POST":
-        team = apply(form, lambda data: services.launch_new_team(request.user, **data))
-        if team:
-            messages.success(request, _("The team is launched."))
-            return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "title": _("Launch a topic team")})
+        saved = apply(form, save)
+        if saved:
+            messages.success(request, done)
+            return redirect("teams:detail", slug=(team or saved).slug)
+    context = {"form": form, "title": title}
+    if team:
+        context["team"] = team
+    return render(request, "teams/team_form.html", context)
 
 
 @login_required
@@ -136,33 +143,29 @@ def edit(request, slug):
     initial = {"name": team.name, "purpose": team.purpose, "goals": team.goals.all(),
                "fields_of_action": team.fields_of_action.all()}
     form = TeamForm(posted(request), initial=initial)
-    if request.method == "POST" and apply(form, lambda data: services.update_team(request.user, team, **data)):
-        messages.success(request, _("Saved."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Edit team")})
+    return _team_form_page(request, form, lambda data: services.update_team(request.user, team, **data),
+                           done=_("Saved."), title=_("Edit team"), team=team)
 
 
 @login_required
 def launch(request, slug):
-    team = team_or_404(slug)
-    require(request.user, Action.LAUNCH, team)
-    form = LaunchProposedForm(posted(request), initial={"start_date": team.start_date,
-                                                              "end_date": team.end_date})
-    if request.method == "POST" and apply(form, lambda data: services.launch_team(request.user, team, **data)):
-        messages.success(request, _("The team is launched."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Launch team")})
+    return _dates_form_page(request, slug, Action.LAUNCH, LaunchProposedForm, ("start_date", "end_date"),
+                            services.launch_team, done=_("The team is launched."), title=_("Launch team"))
 
 
 @login_required
 def extend(request, slug):
+    return _dates_form_page(request, slug, Action.EXTEND, ExtendForm, ("end_date",),
+                            services.extend_team, done=_("The team is extended."), title=_("Extend team"))
+
+
+def _dates_form_page(request, slug, action, form_class, dates, service, *, done, title):
+    """A lifecycle step that sets the team's dates (shown as they are): launching a proposal, extending."""
     team = team_or_404(slug)
-    require(request.user, Action.EXTEND, team)
-    form = ExtendForm(posted(request), initial={"end_date": team.end_date})
-    if request.method == "POST" and apply(form, lambda data: services.extend_team(request.user, team, **data)):
-        messages.success(request, _("The team is extended."))
-        return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Extend team")})
+    require(request.user, action, team)
+    form = form_class(posted(request), initial={name: getattr(team, name) for name in dates})
+    return _team_form_page(request, form, lambda data: service(request.user, team, **data),
+                           done=done, title=title, team=team)
 
 
 def _lifecycle_post(request, slug, action, service, done_message):
@@ -218,12 +221,17 @@ def _membership(team, membership_id):
     return get_object_or_404(Membership.objects.select_related("user", "team"), pk=membership_id, team=team)
 
 
+def _membership_to_manage(request, slug, membership_id, action):
+    """The team and one of its memberships, once the user may take `action` on the team's members."""
+    team = team_or_404(slug)
+    require(request.user, action, team)
+    return team, _membership(team, membership_id)
+
+
 @login_required
 @require_POST
 def answer_join(request, slug, membership_id):
-    team = team_or_404(slug)
-    require(request.user, Action.APPROVE_JOIN, team)
-    membership = _membership(team, membership_id)
+    team, membership = _membership_to_manage(request, slug, membership_id, Action.APPROVE_JOIN)
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         messages.error(request, _("Choose whether to approve or decline the request."))
@@ -240,9 +248,7 @@ def answer_join(request, slug, membership_id):
 @login_required
 @require_POST
 def change_role(request, slug, membership_id):
-    team = team_or_404(slug)
-    require(request.user, Action.CHANGE_ROLES, team)
-    membership = _membership(team, membership_id)
+    team, membership = _membership_to_manage(request, slug, membership_id, Action.CHANGE_ROLES)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:

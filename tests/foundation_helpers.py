@@ -24,6 +24,15 @@ def page_text(response):
     return response.content.decode()
 
 
+def assert_form_refuses(client, url, data, message):
+    """A POST the form or its service refuses: the form comes back saying `message`, and nothing is written."""
+    before = db_state()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert db_state() == before
+
+
 def restore_migrated_data():
     """Put back what the migrations load (content types, permissions, master plan, cluster
     groups) if an earlier transactional test flushed it and serialized_rollback could not

@@ -14,7 +14,7 @@ from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscri
 from teams.discussion.posting import post_message
 from teams.models import Event, Membership, Team
 from tests.discussion_helpers import clear_cache, general
-from tests.ws_client import connect, next_event, request, until
+from tests.ws_client import connect, connected, next_event, request, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,9 +25,7 @@ def counts():
 
 async def test_post_is_acked_and_broadcast(people, team):
     channel = await sync_to_async(general)(team)
-    writer = await connect(people["expert"], team)
-    reader = await connect(people["observer"], team)
-    try:
+    async with connected(people["expert"], team) as writer, connected(people["observer"], team) as reader:
         ack = await request(writer, {"type": "message.post", "id": "r1", "channel": channel.pk,
                                      "body": "Hello @lead, see **this**"})
         assert ack["type"] == "ack" and ack["id"] == "r1" and isinstance(ack["seq"], int)
@@ -37,9 +35,6 @@ async def test_post_is_acked_and_broadcast(people, team):
         assert data["channel"] == channel.pk and data["thread"] is None
         assert data["mentions"] == [people["lead"].pk] and "<strong>this</strong>" in data["html"]
         assert (await next_event(writer))["seq"] == ack["seq"]  # the writer sees its own event too, once
-    finally:
-        await writer.disconnect()
-        await reader.disconnect()
 
 
 BAD_FRAMES = [
@@ -110,9 +105,7 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
     else:
         for name, pk in ids.items():  # raw text: a bare placeholder
             frame = frame.replace(f": {name},", f": {pk},")
-    sender = await connect(people["expert"], team)
-    bystander = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as sender, connected(people["lead"], team) as bystander:
         before = await sync_to_async(counts)()
         await sender.send_to(text_data=frame)
         error = await until(sender, lambda f: f["type"] == "error")
@@ -126,34 +119,25 @@ async def test_bad_frames_get_an_error_and_write_nothing(people, team, make_team
         skipped = []
         event = await until(bystander, lambda f: f["type"] in ("event", "typing", "error"), skipped=skipped)
         assert event["type"] == "event" and event["seq"] == ack["seq"], (event, skipped)
-    finally:
-        await sender.disconnect()
-        await bystander.disconnect()
 
 
 async def test_html_and_script_are_inert_in_events(people, team):
     channel = await sync_to_async(general)(team)
-    writer = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as writer:
         ack = await request(writer, {"type": "message.post", "id": "1", "channel": channel.pk,
                                      "body": "<script>alert(1)</script><img src=x onerror=alert(2)>ok"})
         event = await next_event(writer)
         assert ack["type"] == "ack" and "<script" not in event["data"]["html"]
         assert "onerror" not in event["data"]["html"] and "ok" in event["data"]["html"]
-    finally:
-        await writer.disconnect()
 
 
 async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
     channel = await sync_to_async(general)(team)
-    observer = await connect(people["observer"], team)
-    try:
+    async with connected(people["observer"], team) as observer:
         error = await request(observer, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "hi"})
         assert error["code"] == "forbidden"
         error = await request(observer, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
-    finally:
-        await observer.disconnect()
     with pytest.raises(AssertionError):
         await connect(people["outsider"], team)
 
@@ -161,18 +145,13 @@ async def test_observer_is_refused_and_outsider_cannot_connect(people, team):
 async def test_per_person_rate_limit_spans_connections(people, team, settings):
     settings.DISCUSSION_POST_RATE = (3, 60)
     channel = await sync_to_async(general)(team)
-    tab1 = await connect(people["expert"], team)
-    tab2 = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as tab1, connected(people["expert"], team) as tab2:
         for n, tab in enumerate([tab1, tab2, tab1]):
             ack = await request(tab, {"type": "message.post", "id": f"m{n}", "channel": channel.pk, "body": "x"})
             assert ack["type"] == "ack"
         error = await request(tab2, {"type": "message.post", "id": "m9", "channel": channel.pk, "body": "x"})
         assert error["code"] == "rate_limited" and "too fast" in error["message"]
         assert await sync_to_async(Message.objects.count)() == 3
-    finally:
-        await tab1.disconnect()
-        await tab2.disconnect()
 
 
 async def test_connection_token_bucket(people, team, settings):
@@ -192,9 +171,7 @@ async def test_connection_token_bucket(people, team, settings):
 
 async def test_every_command_round_trip(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as expert, connected(people["lead"], team) as lead:
         ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "root"})
         root = (await sync_to_async(Message.objects.get)(body="root")).pk
         ack = await request(lead, {"type": "message.post", "id": "2", "channel": channel.pk, "body": "reply",
@@ -223,16 +200,11 @@ async def test_every_command_round_trip(people, team):
         assert (await next_event(expert, "message.deleted"))["data"]["by"] == people["lead"].pk
         assert await sync_to_async(ReadMarker.objects.filter(user=people["expert"], last_read_id=reply_id).exists)()
         assert await sync_to_async(ThreadSubscription.objects.filter(state="mute").count)() == 1
-    finally:
-        await expert.disconnect()
-        await lead.disconnect()
 
 
 async def test_typing_is_ephemeral_and_not_echoed(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["expert"], team) as expert, connected(people["lead"], team) as lead:
         seq_before = await sync_to_async(lambda: Team.objects.get(pk=team.pk).last_seq)()
         await expert.send_json_to({"type": "typing", "channel": channel.pk})
         typing = await until(lead, lambda f: f["type"] == "typing")
@@ -243,14 +215,10 @@ async def test_typing_is_ephemeral_and_not_echoed(people, team):
         skipped = []
         ack = await request(expert, {"type": "ping", "id": "p"}, skipped=skipped)
         assert ack["type"] != "typing" and not [f for f in skipped if f["type"] == "typing"]
-    finally:
-        await expert.disconnect()
-        await lead.disconnect()
 
 
 async def test_presence_join_and_leave(people, team):
-    lead = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as lead:
         assert lead.presence["online"] == [people["lead"].pk]
         expert = await connect(people["expert"], team)
         assert sorted(expert.presence["online"]) == sorted([people["lead"].pk, people["expert"].pk])
@@ -263,8 +231,6 @@ async def test_presence_join_and_leave(people, team):
         left = await until(lead, lambda f: f["type"] == "presence", skipped=skipped)
         assert left == {"type": "presence", "user": people["expert"].pk, "state": "offline"}
         assert not [f for f in skipped if f["type"] == "presence"]
-    finally:
-        await lead.disconnect()
 
 
 async def test_resume_replays_exactly_what_was_missed(people, team):
@@ -274,18 +240,14 @@ async def test_resume_replays_exactly_what_was_missed(people, team):
     await reader.disconnect()
     for n in range(5):
         await sync_to_async(post_message)(people["expert"], team, channel=channel, body=f"while away {n}")
-    again = await connect(people["lead"], team, after=seen)
-    try:
+    async with connected(people["lead"], team, after=seen) as again:
         assert [f["seq"] for f in again.replayed] == list(range(seen + 1, seen + 6))
         assert [f["data"]["body"] for f in again.replayed] == [f"while away {n}" for n in range(5)]
-    finally:
-        await again.disconnect()
 
 
 async def test_a_changed_role_applies_to_an_open_connection(people, team):
     channel = await sync_to_async(general)(team)
-    expert = await connect(people["expert"], team)
-    try:
+    async with connected(people["expert"], team) as expert:
         ack = await request(expert, {"type": "message.post", "id": "1", "channel": channel.pk, "body": "before"})
         assert ack["type"] == "ack"
         membership = await sync_to_async(Membership.objects.get)(team=team, user=people["expert"])
@@ -296,8 +258,6 @@ async def test_a_changed_role_applies_to_an_open_connection(people, team):
         error = await request(expert, {"type": "typing", "id": "t", "channel": channel.pk})
         assert error["code"] == "forbidden"
         assert not await sync_to_async(Message.objects.filter(body="after").exists)()
-    finally:
-        await expert.disconnect()
 
 
 # Hostile frames ------------------------------------------------------------------------------

@@ -1,14 +1,12 @@
 """/ws/me/: the bell's socket — session auth, Origin, resume from the database, live rings."""
-import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from realtime.sessions import CLOSE_IDLE
 from teams.notify.models import Notification
 from teams.review import meetings as review_meetings
-from tests.ws_client import closed_with, open_socket, until
+from tests.ws_client import open_socket, pinging_outlives_quiet, until
 
 
 def open_me(user, **options):
@@ -112,17 +110,4 @@ async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, set
     assert connected
     connected, pinging = await open_me(people["expert"])
     assert connected
-    quiet_closed = asyncio.ensure_future(closed_with(quiet))
-    try:
-        pings = 0
-        while not quiet_closed.done() or pings < 3:  # a socket pinging well within the timeout ...
-            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
-            assert (await frame_of(pinging, "pong"))["id"] == f"p{pings}"
-            pings += 1
-            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
-        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
-        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
-    finally:
-        quiet_closed.cancel()
-        await quiet.disconnect()
-        await pinging.disconnect()
+    await pinging_outlives_quiet(quiet, pinging, idle_seconds=settings.WS_IDLE_SECONDS)

@@ -15,7 +15,7 @@ from realtime.server import daphne_limit_args
 from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import general
-from tests.ws_client import closed_with, connect, eventually, session_cookie, until
+from tests.ws_client import closed_with, connect, connected, eventually, pinging_outlives_quiet, session_cookie, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,28 +33,13 @@ async def test_pings_keep_a_socket_open(people, team, settings):
     settings.WS_IDLE_SECONDS = 1
     quiet = await connect(people["lead"], team)
     pinging = await connect(people["expert"], team)
-    quiet_closed = asyncio.ensure_future(closed_with(quiet))
-    try:
-        pings = 0
-        while not quiet_closed.done() or pings < 3:  # a client pinging well within the timeout ...
-            await pinging.send_json_to({"type": "ping", "id": f"p{pings}"})
-            pong = await until(pinging, lambda f: f["type"] == "pong")
-            assert pong["id"] == f"p{pings}"
-            pings += 1
-            await asyncio.wait([quiet_closed], timeout=settings.WS_IDLE_SECONDS / 4)  # its ping interval
-        assert quiet_closed.result() == CLOSE_IDLE  # ... stays open while the quiet one is closed,
-        assert await closed_with(pinging) == CLOSE_IDLE  # and once it falls silent it is closed as well
-    finally:
-        quiet_closed.cancel()
-        await quiet.disconnect()
-        await pinging.disconnect()
+    await pinging_outlives_quiet(quiet, pinging, idle_seconds=settings.WS_IDLE_SECONDS)
 
 
 async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team, settings):
     settings.WS_MAX_FRAME_BYTES = 1024
     channel = await database_sync_to_async(general)(team)
-    socket = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as socket:
         before = await database_sync_to_async(Message.objects.count)()
         await socket.send_to(text_data=json.dumps({"type": "message.post", "id": "big", "channel": channel.pk,
                                                    "body": "x" * 2000}))
@@ -68,15 +53,12 @@ async def test_an_oversized_frame_is_refused_and_nothing_is_written(people, team
         await socket.send_json_to({"type": "message.post", "id": "ok", "channel": channel.pk, "body": "small"})
         ack = await until(socket, lambda f: f["type"] == "ack")
         assert ack["id"] == "ok" and ack["seq"]
-    finally:
-        await socket.disconnect()
 
 
 async def test_the_frame_limit_counts_bytes_as_sent_not_characters(people, team, settings):
     settings.WS_MAX_FRAME_BYTES = 1024
     channel = await database_sync_to_async(general)(team)
-    socket = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as socket:
         before = await database_sync_to_async(Message.objects.count)()
         for body in ("é" * 600, "😄" * 300):  # under 1,024 characters, over 1,024 bytes in UTF-8
             text = json.dumps({"type": "message.post", "id": "wide", "channel": channel.pk, "body": body},
@@ -86,26 +68,20 @@ async def test_the_frame_limit_counts_bytes_as_sent_not_characters(people, team,
             error = await until(socket, lambda f: f["type"] == "error")
             assert error["code"] == "too_large"
         assert await database_sync_to_async(Message.objects.count)() == before
-    finally:
-        await socket.disconnect()
 
 
 @pytest.mark.parametrize("request_id", [True, False, 1.5, ["a"], "x" * 65])
 async def test_a_request_id_is_a_short_string_or_an_integer(people, team, request_id):
-    socket = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as socket:
         await socket.send_json_to({"type": "ping", "id": request_id})
         error = await until(socket, lambda f: f["type"] in ("error", "pong"))
         assert error["type"] == "error" and error["code"] == "bad_frame" and error["id"] is None
-    finally:
-        await socket.disconnect()
 
 
 async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
     settings.WS_RATE_PER_SECOND = 1
     settings.WS_RATE_BURST = 5
-    socket = await connect(people["lead"], team)
-    try:
+    async with connected(people["lead"], team) as socket:
         for i in range(20):
             await socket.send_json_to({"type": "ping", "id": f"f{i}"})
         replies = []
@@ -117,8 +93,6 @@ async def test_a_flood_is_rate_limited_into_errors(people, team, settings):
         # the burst of 5 (the resume took one token) passes, then about one a second; the rest is refused
         assert [f["type"] for f in replies[:4]] == ["pong"] * 4
         assert 10 <= len(limited) <= 16
-    finally:
-        await socket.disconnect()
 
 
 async def test_a_flood_closes_the_socket_and_others_keep_working(people, team, settings):

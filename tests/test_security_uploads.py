@@ -67,6 +67,15 @@ def test_oversize_attachment_is_refused(client, people, team, card, monkeypatch)
     assert "larger than" in response.content.decode()
 
 
+def assert_a_safe_plain_text_download(response):
+    """Uploaded HTML is never rendered: plain text, downloaded, not sniffed, sandboxed."""
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
 def test_text_attachment_with_html_is_served_as_a_plain_text_download(client, people, team, card):
     client.force_login(people["lead"])
     upload_attachment(client, team, card, "notes.txt", HTML)
@@ -74,11 +83,7 @@ def test_text_attachment_with_html_is_served_as_a_plain_text_download(client, pe
     assert attachment.content_type == "text/plain"
     url = reverse("board:attachment", args=[team.slug, card.pk, attachment.pk])
     response = client.get(url)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/plain")
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert_a_safe_plain_text_download(response)
     client.force_login(people["outsider"])
     assert client.get(url).status_code == 404
 
@@ -118,11 +123,7 @@ def test_output_file_served_safely_and_only_to_viewers(client, people, team):
     assert output.file_content_type == "text/plain"
     url = reverse("review:output_file", args=[team.slug, output.pk])
     response = client.get(url)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/plain")
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert_a_safe_plain_text_download(response)
     assert b"".join(response.streaming_content) == HTML
     client.force_login(people["outsider"])
     assert client.get(url).status_code == 404

@@ -229,16 +229,6 @@ def test_answering_a_join_request_twice_says_so(client, people, world):
     assert db_state() == before
 
 
-def test_inviting_an_existing_member_is_refused(client, people, world):
-    client.force_login(people["lead"])
-    before = db_state()
-    response = client.post(f"/teams/{world['team'].slug}/members/invite/", {"user": people["expert"].pk,
-                                                                              "role": "expert"})
-    assert response.status_code == 200
-    assert "Choose a person from the list who is not yet a member." in page_text(response)
-    assert db_state() == before
-
-
 def test_asking_to_join_twice_is_refused(client, people, world):
     client.force_login(people["outsider"])
     url = f"/teams/{world['team'].slug}/join/"
@@ -252,13 +242,19 @@ def test_asking_to_join_twice_is_refused(client, people, world):
     assert db_state() == before
 
 
-def test_a_supporter_cannot_name_a_lead_through_the_invite_form(client, people, world):
-    client.force_login(people["supporter"])
+@pytest.mark.parametrize("inviter, invitee, role, status, refusal", [
+    ("lead", lambda people, world: people["expert"], "expert", 200,
+     "Choose a person from the list who is not yet a member."),
+    ("supporter", lambda people, world: world["newcomer"], "lead", 403,
+     "Only a lead or cluster management can name a lead."),
+], ids=["an existing member", "a supporter naming a lead"])
+def test_the_invite_form_refuses_and_says_why(client, people, world, inviter, invitee, role, status, refusal):
+    client.force_login(people[inviter])
     before = db_state()
-    response = client.post(f"/teams/{world['team'].slug}/members/invite/", {"user": world["newcomer"].pk,
-                                                                              "role": "lead"})
-    assert response.status_code == 403
-    assert "Only a lead or cluster management can name a lead." in page_text(response)
+    response = client.post(f"/teams/{world['team'].slug}/members/invite/",
+                           {"user": invitee(people, world).pk, "role": role})
+    assert response.status_code == status
+    assert refusal in page_text(response)
     assert db_state() == before
 
 

@@ -17,7 +17,7 @@ from teams import services
 from teams.models import Event, Membership, Team
 from teams.permissions import READ_ONLY_MESSAGE, Action, can
 from tests.conftest import make_user, team_data
-from tests.foundation_helpers import db_state, page_text
+from tests.foundation_helpers import assert_form_refuses, db_state, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -130,22 +130,16 @@ def test_invalid_transition_over_http_shows_the_message(client, people, status, 
 def test_launching_an_active_team_over_http_rerenders_the_form_with_the_message(client, people):
     team = team_in("active", people)
     client.force_login(people["manager"])
-    before = db_state()
-    response = client.post(f"/teams/{team.slug}/launch/", {"start_date": team.start_date.isoformat(),
-                                                            "end_date": team.end_date.isoformat()})
-    assert response.status_code == 200
-    assert "A team that is active cannot be launched." in page_text(response)
-    assert db_state() == before
+    assert_form_refuses(client, f"/teams/{team.slug}/launch/", {"start_date": team.start_date.isoformat(),
+                                                                 "end_date": team.end_date.isoformat()},
+                        "A team that is active cannot be launched.")
 
 
 def test_extending_a_proposed_team_over_http_is_refused(client, people):
     team = team_in("proposed", people)
     client.force_login(people["manager"])
-    before = db_state()
-    response = client.post(f"/teams/{team.slug}/extend/", {"end_date": (team.end_date + 30 * DAY).isoformat()})
-    assert response.status_code == 200
-    assert "A team that is proposed cannot be extended." in page_text(response)
-    assert db_state() == before
+    assert_form_refuses(client, f"/teams/{team.slug}/extend/", {"end_date": (team.end_date + 30 * DAY).isoformat()},
+                        "A team that is proposed cannot be extended.")
 
 
 @pytest.mark.parametrize("role", ["lead", "supporter", "expert", "advisor", "field_manager"])
@@ -190,25 +184,19 @@ def test_launching_a_proposal_with_end_before_start_is_refused(people):
 def test_forms_refuse_end_before_start(client, people, url, who):
     client.force_login(people[who])
     data = team_data()
-    before = db_state()
-    response = client.post(url, {
+    assert_form_refuses(client, url, {
         "name": "Backwards", "purpose": "Time runs backwards", "goals": [g.pk for g in data["goals"]],
         "fields_of_action": [f.pk for f in data["fields_of_action"]],
-        "start_date": TODAY().isoformat(), "end_date": (TODAY() - DAY).isoformat()})
-    assert response.status_code == 200
-    assert "The end date must not be before the start date." in page_text(response)
-    assert db_state() == before
+        "start_date": TODAY().isoformat(), "end_date": (TODAY() - DAY).isoformat()},
+        "The end date must not be before the start date.")
 
 
 def test_launch_form_of_a_proposal_refuses_end_before_start(client, people):
     team = team_in("proposed", people)
     client.force_login(people["manager"])
-    before = db_state()
-    response = client.post(f"/teams/{team.slug}/launch/", {"start_date": (TODAY() + 9 * DAY).isoformat(),
-                                                            "end_date": (TODAY() + 3 * DAY).isoformat()})
-    assert response.status_code == 200
-    assert "The end date must not be before the start date." in page_text(response)
-    assert db_state() == before
+    assert_form_refuses(client, f"/teams/{team.slug}/launch/", {"start_date": (TODAY() + 9 * DAY).isoformat(),
+                                                                 "end_date": (TODAY() + 3 * DAY).isoformat()},
+                        "The end date must not be before the start date.")
 
 
 def test_a_team_cannot_start_life_with_its_end_date_in_the_past(people):
@@ -349,11 +337,8 @@ def test_extending_to_a_date_not_after_the_current_end_is_refused(people, team, 
 
 def test_extend_form_shows_the_refusal(client, people, team):
     client.force_login(people["manager"])
-    before = db_state()
-    response = client.post(f"/teams/{team.slug}/extend/", {"end_date": team.end_date.isoformat()})
-    assert response.status_code == 200
-    assert "The new end date must be after the current one" in page_text(response)
-    assert db_state() == before
+    assert_form_refuses(client, f"/teams/{team.slug}/extend/", {"end_date": team.end_date.isoformat()},
+                        "The new end date must be after the current one")
 
 
 # The last lead ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 import json
 import time
+from contextlib import asynccontextmanager
 
 from channels.db import database_sync_to_async as sync_to_async  # closes its connections
 from channels.testing import WebsocketCommunicator
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from websockets.asyncio.client import connect as websockets_connect
 
+from realtime.sessions import CLOSE_IDLE
 from workspace.asgi import application
 
 ORIGIN_URL = "http://127.0.0.1"
@@ -66,6 +68,16 @@ async def connect(user, team, *, after=None, cookie=None):
     communicator.seq = (await until(communicator, lambda f: f["type"] == "resumed", skipped=before))["seq"]
     communicator.replayed = [f for f in before if f["type"] == "event"]
     return communicator
+
+
+@asynccontextmanager
+async def connected(user, team, **options):
+    """connect() for the length of an `async with` block: the socket is disconnected however the block ends."""
+    communicator = await connect(user, team, **options)
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()
 
 
 async def send(socket, frame):
@@ -169,3 +181,23 @@ async def eventually(probe, *, timeout=10, what="the condition"):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)
     return value
+
+
+async def pinging_outlives_quiet(quiet, pinging, *, idle_seconds):
+    """The idle timeout of any socket: `pinging`, pinging well within it, stays open while `quiet` is closed,
+    and once it falls silent it is closed as well. Both are disconnected afterwards."""
+    quiet_closed = asyncio.ensure_future(closed_with(quiet))
+    try:
+        pings = 0
+        while not quiet_closed.done() or pings < 3:
+            await send(pinging, {"type": "ping", "id": f"p{pings}"})
+            pong = await until(pinging, lambda f: f["type"] == "pong")
+            assert pong["id"] == f"p{pings}"
+            pings += 1
+            await asyncio.wait([quiet_closed], timeout=idle_seconds / 4)  # the client's ping interval
+        assert quiet_closed.result() == CLOSE_IDLE
+        assert await closed_with(pinging) == CLOSE_IDLE
+    finally:
+        quiet_closed.cancel()
+        await quiet.disconnect()
+        await pinging.disconnect()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.activity import describe_card_event
+from teams.forms import add_service_errors
 from teams.models import Team
 from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
@@ -31,16 +32,17 @@ from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, Comm
 from .models import Attachment, Card, ChecklistItem, Column
 
 
-def gone_is_404(view):
-    """A service re-reads what it changes under the team's lock: a card or column archived (or an
-    item removed) since the view looked it up raises DoesNotExist there, which is a 404, not a 500."""
+def board_write(view):
+    """A signed-in user's POST that changes the board. A service re-reads what it changes under the team's
+    lock: a card or column archived (or an item removed) since the view looked it up raises DoesNotExist
+    there, which is a 404, not a 500."""
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):
+    def gone_is_404(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404
-    return wrapper
+    return login_required(require_POST(gone_is_404))
 
 
 @login_required
@@ -153,19 +155,22 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
             call(team, card, form.cleaned_data)
             return _card_dialog(request, team, card_id)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             if getattr(exc, "code", None) == "stale" and "version" in form.fields:
                 return _card_dialog(request, team, card_id, stale_form=form, **{form_name: form})
     return _card_dialog(request, team, card_id, **{form_name: form})
 
 
-@login_required
-@require_POST
-@gone_is_404
+def _remove_from_card(request, slug, card_id, model, pk, remove):
+    """Remove one of a live card's items or attachments and answer with the fresh dialog."""
+    team = viewable_team_or_404(request.user, slug)
+    part = get_object_or_404(model.objects.select_related("card__team"), pk=pk, card_id=card_id,
+                             card__team=team, card__archived=False)
+    remove(request.user, part)
+    return _card_dialog(request, team, card_id)
+
+
+@board_write
 def card_edit(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
     members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
@@ -178,53 +183,35 @@ def card_edit(request, slug, card_id):
     return _post(request, slug, card_id, CardForm, call, "form", members=members, goals=selectors.team_goals(team))
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def card_comment(request, slug, card_id):
     return _post(request, slug, card_id, CommentForm,
                  lambda team, card, data: comments.add_comment(request.user, card, body=data["body"]),
                  "comment_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def checklist_add(request, slug, card_id):
     return _post(request, slug, card_id, ChecklistItemForm,
                  lambda team, card, data: checklists.add_checklist_item(request.user, card, text=data["text"]),
                  "checklist_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def checklist_remove(request, slug, card_id, item_id):
-    team = viewable_team_or_404(request.user, slug)
-    item = get_object_or_404(ChecklistItem.objects.select_related("card__team"), pk=item_id, card_id=card_id,
-                             card__team=team, card__archived=False)
-    checklists.remove_checklist_item(request.user, item)
-    return _card_dialog(request, team, card_id)
+    return _remove_from_card(request, slug, card_id, ChecklistItem, item_id, checklists.remove_checklist_item)
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def attachment_add(request, slug, card_id):
     return _post(request, slug, card_id, AttachmentForm,
                  lambda team, card, data: attachments.add_attachment(request.user, card, upload=data["file"]),
                  "attachment_form")
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def attachment_remove(request, slug, card_id, attachment_id):
-    team = viewable_team_or_404(request.user, slug)
-    attachment = get_object_or_404(Attachment.objects.select_related("card__team"), pk=attachment_id,
-                                   card_id=card_id, card__team=team, card__archived=False)
-    attachments.remove_attachment(request.user, attachment)
-    return _card_dialog(request, team, card_id)
+    return _remove_from_card(request, slug, card_id, Attachment, attachment_id, attachments.remove_attachment)
 
 
 @login_required
@@ -237,9 +224,7 @@ def attachment_download(request, slug, card_id, attachment_id):
     return protected_file_response(attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
-@login_required
-@require_POST
-@gone_is_404
+@board_write
 def column_settings(request, slug, column_id):
     """Rename / WIP limit / done flag from the column menu (no-JS fallback for column.update)."""
     team = viewable_team_or_404(request.user, slug)

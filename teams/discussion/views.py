@@ -122,20 +122,31 @@ def post(request, slug, channel_id):
             post_message(request.user, team, channel=current, body=form.cleaned_data["body"],
                                   thread=form.cleaned_data["thread"])
         else:
-            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+            _flash_form_errors(request, form)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("discussion:channel", slug=team.slug, channel_id=current.pk)
+
+
+def _flash_form_errors(request, form):
+    messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+
+
+def _apply_or_flash_errors(request, form, call):
+    """Run a service with a posted form; what the form or the service refuses is flashed as one message."""
+    result = apply(form, call)
+    if not result:
+        _flash_form_errors(request, form)
+    return result
 
 
 @login_required
 @require_POST
 def create_channel(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    form = ChannelForm(request.POST)
-    channel = apply(form, lambda data: create_channel_service(request.user, team, **data))
+    channel = _apply_or_flash_errors(request, ChannelForm(request.POST),
+                                     lambda data: create_channel_service(request.user, team, **data))
     if channel is None:
-        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
         return redirect("discussion:channels", slug=team.slug)
     return redirect("discussion:channel", slug=team.slug, channel_id=channel.pk)
 
@@ -144,11 +155,9 @@ def create_channel(request, slug):
 @require_POST
 def update_settings(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    form = SettingsForm(request.POST)
-    if apply(form, lambda data: team_settings.update_settings(request.user, team, **data)):
+    if _apply_or_flash_errors(request, SettingsForm(request.POST),
+                              lambda data: team_settings.update_settings(request.user, team, **data)):
         messages.success(request, _("Saved."))
-    else:
-        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
     first = Channel.objects.filter(team=team).order_by("id").first()
     return redirect("discussion:channel", slug=team.slug, channel_id=first.pk) if first else \
         redirect("discussion:channels", slug=team.slug)
