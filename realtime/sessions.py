@@ -13,9 +13,7 @@ import time
 from collections.abc import Iterable
 from importlib import import_module
 
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group, User
@@ -26,6 +24,7 @@ from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from teams.events import group_send
 from teams.models import Profile, Team
 from teams.notify.services import user_group
 from teams.permissions import can_view
@@ -41,11 +40,9 @@ def ring(user_ids: Iterable[int | None], ended_session: str | None = None) -> No
     known = [user_id for user_id in user_ids if user_id is not None]
 
     def send() -> None:
-        layer = get_channel_layer()
-        assert layer is not None  # settings.CHANNEL_LAYERS names one
         for user_id in known:
             try:
-                async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.access", "session": ended_session})
+                group_send(user_group(user_id), {"type": "user.access", "session": ended_session})
             except Exception:  # the socket's next heartbeat checks anyway
                 log.warning("could not tell the sockets of user %s", user_id, exc_info=True)
 

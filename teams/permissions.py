@@ -41,7 +41,6 @@ ROLE_PERMISSIONS = {
     Membership.Role.EXPERT: {"view_team", "contribute_team"},
     Membership.Role.OBSERVER: {"view_team"},
 }
-ALL_ROLE_PERMISSIONS = set().union(*ROLE_PERMISSIONS.values())
 
 ACTION_PERMISSION = {
     Action.VIEW: "view_team",

@@ -46,7 +46,8 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         other = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["expert"]).values_list("pk", flat=True).first())()
         await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "id": other})
-        assert await lead.receive_nothing(timeout=0.3)
+        await lead.send_json_to({"type": "ping", "id": "after-ring"})  # handled after the ring, in order
+        assert await lead.receive_json_from(timeout=5) == {"type": "pong", "id": "after-ring"}
         await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
         assert await frame_of(lead, "ack") == {"type": "ack", "id": "r1", "unread": 1}
         # A read rings the person's pages too (the bell of another tab follows): the read one, with the count.

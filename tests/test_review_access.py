@@ -1,7 +1,10 @@
 """Who may do what in supervision: the advisory board reads everything and writes only review
 notes; a field-of-action manager sees their field's teams; experts only their own."""
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from teams.models import Event, FieldOfAction, Team
 from teams.permissions import Action, can
@@ -12,6 +15,7 @@ from teams.review import reports as review_reports
 from teams.review.models import ClosingReport, Output, ReportExport, ReviewNote
 from tests.conftest import make_user
 from tests.matrix import ROLES, may
+from tests.queries import assert_constant, statements
 
 
 @pytest.mark.django_db
@@ -147,3 +151,22 @@ def test_exports_downloadable_by_permitted_people_only(client, people, team, dja
         client.force_login(people[role])
         assert client.get(f"/reports/{export.pk}/download/").status_code == status, role
     assert review_reports.build_report(export.pk) is None  # done: a second run changes nothing
+
+
+@pytest.mark.django_db
+def test_a_review_meeting_page_reads_in_constant_queries_as_notes_grow(client, people, make_team):
+    """A field-of-action manager's view check per note used to read the note's team fields once per note."""
+    teams = [make_team(name="One"), make_team(name="Two")]
+    meeting = review_meetings.schedule_review(people["advisor"], title="Spring", teams=teams,
+                                              scheduled_for=timezone.now() + datetime.timedelta(days=30))
+    client.force_login(people["field_manager"])
+    url = f"/review/meetings/{meeting.pk}/"
+
+    def page_with(notes):
+        for n in range(notes):
+            review_meetings.add_review_note(people["advisor"], teams[n % 2], body=f"Note {n}", meeting=meeting)
+        response, sql = statements(lambda: client.get(url))
+        assert response.status_code == 200
+        return len(sql)
+
+    assert_constant(page_with(1), page_with(19), budget=20)

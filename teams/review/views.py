@@ -173,7 +173,8 @@ def meetings(request):
 
 
 def _meeting_or_404(user, meeting_id):
-    meeting = get_object_or_404(ReviewMeeting.objects.prefetch_related("teams", "notes__author", "notes__team"),
+    meeting = get_object_or_404(ReviewMeeting.objects.prefetch_related(
+        "teams__fields_of_action", "notes__author", "notes__team__fields_of_action"),
                                 pk=meeting_id)
     teams = list(meeting.teams.all())
     if not can_see_meeting(user, teams):

@@ -33,7 +33,7 @@ def markdown(text):
 @register.simple_tag
 def time_config():
     """What the browser needs to write a time exactly as the server's |date filter does: the
-    cluster's time zone, the active language's formats and month abbreviations (static/js/live.js)."""
+    cluster's time zone, the active language's formats and month abbreviations (dom.clusterTime in static/js/dom.js)."""
     months = [date_format(datetime.date(2000, month, 1), "M") for month in range(1, 13)]
     return json.dumps({"zone": settings.TIME_ZONE, "datetime": get_format("SHORT_DATETIME_FORMAT"),
                        "time": get_format("TIME_FORMAT"), "months": months})
