@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
+from teams.notify import services as notify_services
 from teams.notify.models import Notification
 from teams.review import meetings as review_meetings
 from tests.ws_client import open_socket, pinging_outlives_quiet, until
@@ -45,7 +46,7 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         # A ring naming someone else's notification shows nothing.
         other = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["expert"]).values_list("pk", flat=True).first())()
-        await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "id": other})
+        await get_channel_layer().group_send(f"user.{people['lead'].pk}", {"type": "notify.ring", "ids": [other]})
         await lead.send_json_to({"type": "ping", "id": "after-ring"})  # handled after the ring, in order
         assert await lead.receive_json_from(timeout=5) == {"type": "pong", "id": "after-ring"}
         await lead.send_json_to({"type": "read", "id": "r1", "ids": [backlog["id"]]})
@@ -112,3 +113,32 @@ async def test_a_silent_bell_socket_is_closed_after_the_idle_timeout(people, set
     connected, pinging = await open_me(people["expert"])
     assert connected
     await pinging_outlives_quiet(quiet, pinging, idle_seconds=settings.WS_IDLE_SECONDS)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_reading_many_rings_the_persons_other_pages_once(people, team, monkeypatch):
+    """Read 12 at once: the other open bell hears of all 12 from one ring (it was one ring, and two queries
+    per socket, per notification: up to 500 for one read frame)."""
+    for n in range(12):
+        await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body=f"Note {n}")
+    ids = await sync_to_async(lambda: list(Notification.objects.filter(recipient=people["lead"])
+                                           .order_by("pk").values_list("pk", flat=True)))()
+    assert len(ids) == 12
+    rings = []
+    real_send = notify_services.group_send
+    monkeypatch.setattr(notify_services, "group_send", lambda group, message: (rings.append(message),
+                                                                               real_send(group, message)))
+    connected, reader = await open_me(people["lead"])
+    assert connected
+    connected, other_tab = await open_me(people["lead"])
+    assert connected
+    try:
+        await reader.send_json_to({"type": "read", "id": "r", "ids": ids})
+        assert (await frame_of(reader, "ack"))["unread"] == 0
+        heard = [await frame_of(other_tab, "notification") for _ in ids]
+        assert [frame["id"] for frame in heard] == ids and all(frame["read"] for frame in heard)
+        assert heard[-1]["unread"] == 0
+        assert rings == [{"type": "notify.ring", "ids": ids}]
+    finally:
+        await reader.disconnect()
+        await other_tab.disconnect()

@@ -60,14 +60,17 @@ def notify_about(event: Event, team: Team) -> list[Notification]:
 
 
 def ring(notifications: Iterable[Notification]) -> None:
-    """Tell each recipient's open pages (the bell); they re-read the list on resume anyway."""
+    """Tell each recipient's open pages (the bell), once per person whatever the number of notifications;
+    they re-read the list on resume anyway."""
+    by_recipient: dict[int, list[int]] = {}
     for notification in notifications:
-        if notification.pk is None:
-            continue
+        if notification.pk is not None:
+            by_recipient.setdefault(notification.recipient_id, []).append(notification.pk)
+    for recipient_id, ids in by_recipient.items():
         try:
-            group_send(user_group(notification.recipient_id), {"type": "notify.ring", "id": notification.pk})
+            group_send(user_group(recipient_id), {"type": "notify.ring", "ids": ids})
         except Exception:
-            log.warning("could not ring the bell of user %s", notification.recipient_id, exc_info=True)
+            log.warning("could not ring the bell of user %s", recipient_id, exc_info=True)
 
 
 # The reader's actions ----------------------------------------------------------------
