@@ -36,12 +36,13 @@ REPLAY_LIMIT = 1000
 
 # Who derives something from each recorded event, inside the writing transaction (registered
 # in their app's ready(): teams/notify/apps.py registers the notifications).
-_consumers: list[Callable[[Event, Team], object]] = []
+_consumers: list[Callable[[list[Event], Team], object]] = []
 
 
-def on_recorded(consumer: Callable[[Event, Team], object]) -> Callable[[Event, Team], object]:
-    """Call `consumer(event, team)` for every event recorded from now on, inside the writing
-    transaction; it must not raise (a fault would undo the team change)."""
+def on_recorded(consumer: Callable[[list[Event], Team], object]) -> Callable[[list[Event], Team], object]:
+    """Call `consumer(events, team)` with the events of every record from now on (one call for a batch,
+    so a consumer can read and write once for all of them), inside the writing transaction; it must
+    not raise (a fault would undo the team change)."""
     if consumer not in _consumers:
         _consumers.append(consumer)
     return consumer
@@ -117,8 +118,7 @@ def record_many(team: Team, kind: str, items: Sequence[tuple[User | None, dict]]
         team.last_activity_at = now
     transaction.on_commit(lambda: ring(recorded))
     for consumer in _consumers:
-        for event in recorded:
-            consumer(event, team)
+        consumer(recorded, team)
     return recorded
 
 

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teams import events
+from teams import mentions as mention_parser
 from teams.models import Team
 from teams.permissions import Action, lock_and_require_each
 
 from .messages import as_id, clean_body, get_channel, message_data
 from .models import Channel, Message, ReadMarker, ThreadSubscription
 from .rate_limit import within_post_rate
-from .rendering import render_body, resolve_mentions
+from .rendering import TASK_RE, existing_cards, members_by_username, render_body, resolve_mentions
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,13 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     outcomes: list[Any] = [None] * len(posts)  # a Message or a refusal for each post by the end
     accepted: list[tuple[int, Message]] = []
     team, refusals = lock_and_require_each([post.actor for post in posts], Action.CONTRIBUTE, team)
-    channels: dict[int | str, Channel] = {}  # id → Channel, read once per batch
+    reads = _BatchReads(team, [post for post, refusal in zip(posts, refusals) if refusal is None])
     for index, (post, refusal) in enumerate(zip(posts, refusals)):
         if refusal is not None:
             outcomes[index] = refusal
             continue
         try:
-            accepted.append((index, _checked_message(team, post, channels)))
+            accepted.append((index, _checked_message(team, post, reads)))
         except (PermissionDenied, ValidationError, ObjectDoesNotExist) as exc:
             outcomes[index] = exc
     accepted = within_post_rate(accepted, outcomes)
@@ -99,24 +100,49 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     return outcomes
 
 
-def _checked_message(team: Team, post: Post, channels: dict[int | str, Channel]) -> Message:
-    """The unsaved Message for a post, or the refusal. Reads only (`channels`: a cache by id)."""
+def _int_id(value: Message | int | str) -> int | None:
+    """A thread named by a Message, an int or a str of digits (a form's value), as an int."""
+    value = as_id(value)
+    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
+
+class _BatchReads:
+    """What a batch's posts look up, read once for the batch instead of once per post: channels,
+    thread roots, the team's members by username (mentions) and the board cards named by #123."""
+
+    def __init__(self, team: Team, posts: list[Post]) -> None:
+        self.team = team
+        self.channels: dict[int | str, Channel] = {}
+        thread_ids = {i for post in posts if post.thread and (i := _int_id(post.thread)) is not None}
+        self.roots = {message.pk: message for message in Message.objects.select_related("thread").filter(
+            pk__in=thread_ids, team=team)} if thread_ids else {}
+        bodies = [post.body for post in posts if isinstance(post.body, str)]
+        self.members = members_by_username(team) if any(mention_parser.tokens(body) for body in bodies) else {}
+        self.cards = existing_cards(team, {int(n) for body in bodies for n in TASK_RE.findall(body)})
+
+    def channel(self, channel_id: int | str) -> Channel:
+        if channel_id not in self.channels:
+            self.channels[channel_id] = get_channel(self.team, channel_id)
+        return self.channels[channel_id]
+
+
+def _checked_message(team: Team, post: Post, reads: _BatchReads) -> Message:
+    """The unsaved Message for a post, or the refusal. Reads nothing that `reads` has not read."""
     actor = post.actor
     body = clean_body(post.body)
-    channel_id = as_id(post.channel)
-    if channel_id not in channels:
-        channels[channel_id] = get_channel(team, channel_id)
-    channel = channels[channel_id]
+    channel = reads.channel(as_id(post.channel))
     root = None
     if post.thread:
-        root = Message.objects.select_related("thread").filter(pk=as_id(post.thread), channel=channel).first()
-        if root is None:
+        thread_id = _int_id(post.thread)
+        root = reads.roots.get(thread_id) if thread_id is not None else None
+        if root is None or root.channel_id != channel.pk:
             raise ValidationError({"thread": _("This thread does not exist in this channel.")})
         root = root.thread or root  # a reply to a reply joins the same thread
         if root.is_deleted:
             raise ValidationError({"thread": _("This thread's first message was deleted.")})
     names: dict[int, str] = {}
-    mentions, team_mention = resolve_mentions(actor, team, body, names=names)
+    mentions, team_mention = resolve_mentions(actor, team, body, names=names, members=reads.members)
     return Message(team=team, channel=channel, author=actor, thread=root, body=body,
-                   html=render_body(team, body, mentions, usernames=names.values()), mentions=mentions,
+                   html=render_body(team, body, mentions, usernames=names.values(), cards=reads.cards),
+                   mentions=mentions,
                    team_mention=team_mention)

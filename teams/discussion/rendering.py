@@ -18,19 +18,20 @@ from .team_settings import may_notify_team, settings_for
 TASK_RE = re.compile(r"(?<![\w&#/\[])#(\d{1,9})\b")
 
 
-def _members_by_username(team: Team) -> dict[str, tuple[int, str]]:
+def members_by_username(team: Team) -> dict[str, tuple[int, str]]:
     return {username.lower(): (user_id, username) for user_id, username in Membership.objects.filter(
         team=team, state=Membership.State.ACTIVE).values_list("user_id", "user__username")}
 
 
-def resolve_mentions(actor: User, team: Team, body: str, *,
-                     names: dict[int, str] | None = None) -> tuple[list[int], bool]:
+def resolve_mentions(actor: User, team: Team, body: str, *, names: dict[int, str] | None = None,
+                     members: dict[str, tuple[int, str]] | None = None) -> tuple[list[int], bool]:
     """@username of active members → their ids; @team only if the team's setting allows the actor.
 
     `names`, a dict, receives the lower-cased usernames of the mentioned ids (for render_body,
     which then needs no query of its own)."""
     body_tokens = mention_parser.tokens(body)
-    members = _members_by_username(team) if body_tokens else {}
+    if members is None:  # `members`: already read for a batch of posts
+        members = members_by_username(team) if body_tokens else {}
     ids, team_mention = [], False
     for name in mention_parser.names(body_tokens, members.keys() | mention_parser.TEAM_MENTIONS):
         if name in mention_parser.TEAM_MENTIONS:
@@ -58,7 +59,7 @@ def card_url(team: Team, card_id: int) -> str:
 
 
 def render_body(team: Team, body: str, mention_ids: list[int], *,
-                usernames: Iterable[str] | None = None) -> str:
+                usernames: Iterable[str] | None = None, cards: set[int] | None = None) -> str:
     """Markdown → sanitised HTML, with member mentions marked and #123 linked to board card 123.
 
     `usernames`: the mentioned members' lower-cased usernames when the caller already has them."""
@@ -67,7 +68,8 @@ def render_body(team: Team, body: str, mention_ids: list[int], *,
     else:
         members = {username.lower() for username, in Membership.objects.filter(
             team=team, user_id__in=mention_ids).values_list("user__username")} if mention_ids else set()
-    cards = existing_cards(team, {int(n) for n in TASK_RE.findall(body)})
+    if cards is None:  # `cards`: the team's cards among those a batch of posts names, already read
+        cards = existing_cards(team, {int(n) for n in TASK_RE.findall(body)})
 
     def mark(part: str) -> str:
         def task(match):

@@ -90,19 +90,21 @@ def applies(event: Event) -> bool:
     return True
 
 
-def recipients(event: Event) -> Targets:
-    """[(notification kind, [user ids])] for the event, the actor left out."""
+def recipients(event: Event, *, members: dict[int, list[int]] | None = None) -> Targets:
+    """[(notification kind, [user ids])] for the event, the actor left out (`members`: a cache of each
+    team's active members, for a batch of events)."""
     rule = rule_for(event.kind)
     if rule is None or not applies(event):
         return []
     result: Targets = []
-    members: set[int] | None = None
+    cache = {} if members is None else members
     for kind, targets in rule(event):
         user_ids = {uid for uid in targets if uid != event.actor_id}
         if user_ids:
             # Only the team's members hear of its private content (and only real people).
-            members = set(_members(event.team_id)) if members is None else members
-            user_ids &= members
+            if event.team_id not in cache:
+                cache[event.team_id] = _members(event.team_id)
+            user_ids &= set(cache[event.team_id])
         if user_ids:
             result.append((kind, sorted(user_ids)))
     return result

@@ -1,6 +1,6 @@
 """Every write to notifications and mail preferences, and the mail jobs' work.
 
-`notify_about(event, team)` consumes every recorded event (registered with
+`notify_about(events, team)` consumes every batch of recorded events (registered with
 teams.events.on_recorded in apps.py): it runs inside the writing transaction (so a
 notification exists exactly when its event does), in a savepoint, so a fault here is
 logged and never breaks the team change. After commit, the bell of each
@@ -38,25 +38,34 @@ def user_group(user_id: int) -> str:
 
 # Deriving notifications from events ----------------------------------------------------
 
-def notify_about(event: Event, team: Team) -> list[Notification]:
+def notify_about(events: list[Event], team: Team) -> list[Notification]:
+    """The notifications of a batch of events: the team's members read once, one savepoint and one
+    INSERT for all. If that fails, each event is tried alone, so one event's fault costs no other's."""
     try:
-        if not rules.applies(event):
-            return []  # most events notify nobody: no query at all
-        targets = rules.recipients(event)  # reads only (a Python fault is caught below)
-        if not targets:
-            return []  # no savepoint for an event nobody hears of (every plain chat post)
-        with transaction.atomic():  # a savepoint: a fault in the writes rolls back only these
-            details = rules.details(event, team)
-            created = Notification.objects.bulk_create([
-                Notification(recipient_id=user_id, kind=kind, team_id=team.pk, event=event, actor_id=event.actor_id,
-                             data=details, url=rules.url_for(kind, event, team), created_at=event.created_at)
-                for kind, user_ids in targets for user_id in user_ids
-            ])
+        created = _notify(events, team)
     except Exception:
-        log.exception("could not derive notifications from %s", event)
-        return []
+        if len(events) == 1:
+            log.exception("could not derive notifications from %s", events[0])
+            return []
+        return [notification for event in events for notification in notify_about([event], team)]
     transaction.on_commit(lambda: ring(created))
     return created
+
+
+def _notify(events: list[Event], team: Team) -> list[Notification]:
+    members: dict[int, list[int]] = {}  # the team's active members, read once for the batch
+    # Most events notify nobody (no query at all), every plain chat post included (no savepoint).
+    planned = [(event, targets) for event in events if rules.applies(event)
+               and (targets := rules.recipients(event, members=members))]
+    if not planned:
+        return []
+    with transaction.atomic():  # a savepoint: a fault in the writes rolls back only these
+        return Notification.objects.bulk_create([
+            Notification(recipient_id=user_id, kind=kind, team_id=team.pk, event=event, actor_id=event.actor_id,
+                         data=details, url=rules.url_for(kind, event, team), created_at=event.created_at)
+            for event, targets in planned for details in [rules.details(event, team)]
+            for kind, user_ids in targets for user_id in user_ids
+        ])
 
 
 def ring(notifications: Iterable[Notification]) -> None:
