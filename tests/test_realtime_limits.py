@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from realtime.limits import CLOSE_FLOOD
-from realtime.server import daphne_limit_args
+from realtime.server import SERVER_RESTART, daphne_limit_args
 from realtime.sessions import CLOSE_IDLE
 from teams.discussion.models import Message
 from tests.discussion_helpers import general
@@ -160,6 +160,30 @@ async def test_a_live_daphne_refuses_a_large_frame_clearly_and_a_huge_one_with_1
                 await asyncio.wait_for(socket.recv(), 10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
     assert not await database_sync_to_async(Message.objects.filter(body__startswith="xxx").exists)()
+
+
+async def test_a_stopping_daphne_closes_its_sockets_with_4503_and_exits_cleanly(people, team, daphne_server):
+    """SIGTERM (a deploy): each socket gets 4503 (server restart: reconnect and resume), each consumer
+    finishes its disconnect (the log has no traceback: checked at teardown), the process exits with 0."""
+    from websockets.asyncio.client import connect as ws_connect
+    from websockets.exceptions import ConnectionClosed
+
+    sockets = []
+    for name in ("lead", "expert"):
+        cookie = await database_sync_to_async(session_cookie)(people[name])
+        socket = await ws_connect(f"{daphne_server.ws_url}/ws/teams/{team.slug}/", origin=daphne_server.url,
+                                  additional_headers={"Cookie": cookie}, open_timeout=10)
+        await socket.send(json.dumps({"type": "ping", "id": name}))
+        assert (await until(socket, lambda f: f["type"] == "pong", timeout=10))["id"] == name
+        sockets.append(socket)
+    daphne_server.process.terminate()
+    for socket in sockets:
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(socket.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == SERVER_RESTART
+    exit_code = await asyncio.get_running_loop().run_in_executor(None, daphne_server.process.wait, 10)
+    assert exit_code == 0
 
 
 # The embedded channel layer (realtime/layers.py) -------------------------------------------
