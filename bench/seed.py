@@ -34,6 +34,7 @@ def _users(prefix, count, role=None, fields=()):
     from django.contrib.auth.models import Group
 
     from teams.models import FieldOfAction, Profile
+    from teams.people.models import Organisation
 
     User = get_user_model()
     wanted = [f"{prefix}{n:04d}" for n in range(count)]
@@ -43,7 +44,8 @@ def _users(prefix, count, role=None, fields=()):
              password="!bench-unusable")
         for name in wanted if name not in existing])
     users = list(User.objects.filter(username__in=wanted).order_by("username"))
-    Profile.objects.bulk_create([Profile(user=user, organisation="Bench org") for user in users],
+    organisation, _ = Organisation.objects.get_or_create(name="Bench org")
+    Profile.objects.bulk_create([Profile(user=user, organisation=organisation) for user in users],
                                 ignore_conflicts=True)
     if role:
         group = Group.objects.get(name=role)

@@ -66,6 +66,7 @@ class StrategicGoalAdmin(NoDelete, admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
     filter_horizontal = ["fields_of_action"]
 
 

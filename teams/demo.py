@@ -11,26 +11,41 @@ from teams.discussion.demo import populate_channels
 from . import membership as membership_services
 from . import services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
+from .people.models import Location, Organisation, Sector
 
 DEMO_PASSWORD = "demo"
 
+# name: sector, location
+ORGANISATIONS = {
+    "HealthCapital Cluster Management": (Sector.PUBLIC, Location.BERLIN),
+    "University of Potsdam": (Sector.RESEARCH, Location.BRANDENBURG),
+    "Digital Health Ventures": (Sector.COMPANY, Location.BERLIN),
+    "University Hospital Berlin-Mitte": (Sector.CARE, Location.BERLIN),
+    "BioPharm Brandenburg GmbH": (Sector.COMPANY, Location.BRANDENBURG),
+    "CareData GmbH": (Sector.COMPANY, Location.BERLIN),
+    "Gesundheitskasse Nordost": (Sector.INSURER, Location.BERLIN),
+    "Klinikum Potsdam": (Sector.CARE, Location.BRANDENBURG),
+    "Technical University Berlin": (Sector.RESEARCH, Location.BERLIN),
+    "Institute for Biomedical Engineering": (Sector.RESEARCH, Location.BRANDENBURG),
+    "Berlin Senate Department for Health": (Sector.PUBLIC, Location.BERLIN),
+}
+
 # username, first, last, organisation, cluster role, managed fields
 PEOPLE = [
-    ("anna", "Anna", "Schmidt", "Cluster Management HealthCapital", ClusterRole.CLUSTER_MANAGEMENT, []),
-    ("jonas", "Jonas", "Weber", "Cluster Management HealthCapital (project manager)",
-     ClusterRole.CLUSTER_MANAGEMENT, []),
-    ("lena", "Lena", "Hoffmann", "Field-of-action manager Life Sciences", ClusterRole.FIELD_MANAGER, ["LST"]),
-    ("murat", "Murat", "Yılmaz", "Field-of-action manager Innovative Care", ClusterRole.FIELD_MANAGER, ["IC"]),
-    ("petra", "Petra", "Krüger", "Advisory board · University of Potsdam", ClusterRole.ADVISORY_BOARD, []),
-    ("thomas", "Thomas", "Becker", "Cluster spokesperson", ClusterRole.SPOKESPERSON, []),
-    ("sofia", "Sofia", "Rossi", "Expert panel · Digital health investor", ClusterRole.EXPERT_PANEL, []),
-    ("david", "David", "Nowak", "University hospital Berlin-Mitte", None, []),
+    ("anna", "Anna", "Schmidt", "HealthCapital Cluster Management", ClusterRole.CLUSTER_MANAGEMENT, []),
+    ("jonas", "Jonas", "Weber", "HealthCapital Cluster Management", ClusterRole.CLUSTER_MANAGEMENT, []),
+    ("lena", "Lena", "Hoffmann", "HealthCapital Cluster Management", ClusterRole.FIELD_MANAGER, ["LST"]),
+    ("murat", "Murat", "Yılmaz", "HealthCapital Cluster Management", ClusterRole.FIELD_MANAGER, ["IC"]),
+    ("petra", "Petra", "Krüger", "University of Potsdam", ClusterRole.ADVISORY_BOARD, []),
+    ("thomas", "Thomas", "Becker", "Berlin Senate Department for Health", ClusterRole.SPOKESPERSON, []),
+    ("sofia", "Sofia", "Rossi", "Digital Health Ventures", ClusterRole.EXPERT_PANEL, []),
+    ("david", "David", "Nowak", "University Hospital Berlin-Mitte", None, []),
     ("julia", "Julia", "Richter", "BioPharm Brandenburg GmbH", None, []),
-    ("felix", "Felix", "Wagner", "CareData start-up", None, []),
-    ("mariam", "Mariam", "Haddad", "Gesundheitskasse Nordost (health insurer)", None, []),
-    ("katrin", "Katrin", "Lange", "Klinikum Potsdam, nursing directorate", None, []),
-    ("ben", "Ben", "Fischer", "Technical University, medical informatics", None, []),
-    ("nora", "Nora", "Schulz", "Fraunhofer-style research institute", None, []),
+    ("felix", "Felix", "Wagner", "CareData GmbH", None, []),
+    ("mariam", "Mariam", "Haddad", "Gesundheitskasse Nordost", None, []),
+    ("katrin", "Katrin", "Lange", "Klinikum Potsdam", None, []),
+    ("ben", "Ben", "Fischer", "Technical University Berlin", None, []),
+    ("nora", "Nora", "Schulz", "Institute for Biomedical Engineering", None, []),
 ]
 
 # name, purpose, goals, fields, start offset (days), duration (days), final status, lead, experts, supporter
@@ -66,7 +81,10 @@ def create_people() -> dict[str, User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        profile, _ = Profile.objects.get_or_create(user=user, defaults={"organisation": organisation})
+        sector, location = ORGANISATIONS[organisation]
+        employer, _ = Organisation.objects.get_or_create(name=organisation,
+                                                         defaults={"sector": sector, "location": location})
+        profile, _ = Profile.objects.get_or_create(user=user, defaults={"organisation": employer})
         if role:
             user.groups.add(Group.objects.get(name=role))
         if fields:

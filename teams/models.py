@@ -79,7 +79,8 @@ class Profile(models.Model):
     """What the cluster knows of a person beyond the login."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="profiles", verbose_name=_("organisation"))
     # For field-of-action managers: the field(s) they support.
     fields_of_action = models.ManyToManyField(FieldOfAction, blank=True, related_name="managers",
                                               verbose_name=_("fields of action"))

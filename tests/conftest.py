@@ -20,6 +20,7 @@ from django.utils import timezone
 from teams import membership as membership_services
 from teams import services
 from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
+from teams.people.models import Organisation
 from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
 
@@ -120,7 +121,8 @@ def make_user(username, role=None, fields=(), **extra):
     user = get_user_model().objects.create_user(
         username=username, password="pw", first_name=username.capitalize(), last_name="Tester",
         email=f"{username}@example.org", **extra)
-    profile = Profile.objects.create(user=user, organisation="Test org")
+    organisation, _ = Organisation.objects.get_or_create(name="Test org")
+    profile = Profile.objects.create(user=user, organisation=organisation)
     if role:
         user.groups.add(Group.objects.get(name=role))
     if fields:

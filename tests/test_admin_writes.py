@@ -26,6 +26,7 @@ ALLOWED = {
     "teams.fieldofaction": {"add", "change"},
     "teams.strategicgoal": {"add", "change"},
     "teams.profile": {"add", "change"},
+    "people.organisation": {"add", "change"},
     "teams.team": {"change"},  # saved by services.update_team (tests/test_team_admin.py)
 }
 

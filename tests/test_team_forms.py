@@ -12,6 +12,7 @@ from django.utils import timezone
 from teams import membership as membership_services
 from teams import services
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team
+from teams.people.models import Organisation
 from tests.conftest import make_user, team_data
 from tests.foundation_helpers import db_state, page_text
 
@@ -268,7 +269,7 @@ def test_text_created_outside_the_forms_renders_escaped(client, people):
     person = make_user("nasty")
     person.first_name, person.last_name = "Eve <i>", "<script>x()</script>"
     person.save()
-    person.profile.organisation = NASTY
+    person.profile.organisation = Organisation.objects.create(name=NASTY)
     person.profile.save()
     team = services.launch_new_team(people["manager"], lead=person, **team_data(name=NASTY, purpose=NASTY))
     membership_services.request_to_join(people["outsider"], team, message=NASTY)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "teams.discussion",
     "teams.review",
     "teams.notify",
+    "teams.people",
     "realtime",
 ]
 
