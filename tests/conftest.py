@@ -21,6 +21,7 @@ from teams import membership as membership_services
 from teams import services
 from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
 from teams.people.models import Organisation
+from tests.mail_server import Inbox
 from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
 
@@ -223,6 +224,18 @@ def stop_process(process, grace):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server; Django here (and servers started with `inbox.env`) send their mail to it."""
+    inbox = Inbox(free_port()).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", inbox.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    inbox.stop()
 
 
 @pytest.fixture
