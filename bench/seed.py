@@ -84,7 +84,7 @@ def add_members(actor, team, users):
     present = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
     for user in users:
         if user.pk not in present:
-            membership_services.invite_member(actor, team, user=user, role=Membership.Role.EXPERT)
+            membership_services.enrol_member(actor, team, user=user, role=Membership.Role.EXPERT)
 
 
 def general_channel(team):

@@ -34,6 +34,12 @@ TEXT = {
     "member.declined": gettext_lazy("declined the request of %(name)s"),
     "member.role_changed": gettext_lazy("made %(name)s %(role)s"),
     "member.removed": gettext_lazy("removed %(name)s"),
+    "invitation.sent": gettext_lazy("invited %(name)s as %(role)s"),
+    "invitation.resent": gettext_lazy("sent the invitation of %(name)s again"),
+    "invitation.revoked": gettext_lazy("withdrew the invitation of %(name)s"),
+    "invitation.accepted": gettext_lazy("accepted the invitation and joined as %(role)s"),
+    "invitation.declined": gettext_lazy("declined the invitation"),
+    "invitation.expired": gettext_lazy("found the invitation of %(name)s expired when its link was used"),
     "board.created": gettext_lazy("set up the board"),
     "column.created": gettext_lazy("added the column “%(name)s”"),
     "column.updated": gettext_lazy("changed the column “%(name)s”"),
@@ -91,7 +97,7 @@ def describe(event: Event) -> str:
     role = data.get("role")
     team = data["team"] if isinstance(data.get("team"), dict) else {}
     values = {
-        "name": data.get("name", ""), "title": data.get("title", ""), "emoji": data.get("emoji", ""),
+        "name": data.get("name") or _("someone"), "title": data.get("title", ""), "emoji": data.get("emoji", ""),
         "role": str(Membership.Role(role).label) if role in Membership.Role.values else "",
         "end_date": _date(data.get("end_date") or team.get("end_date")), "due_date": _date(data.get("due_date")),
     }

@@ -124,8 +124,8 @@ def create_teams(people: dict[str, User]) -> list[Team]:
         team = services.launch_new_team(manager, lead=people[lead],
                                         supporters=[people[s] for s in supporters], **data)
         for expert in experts:
-            membership_services.invite_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
-        membership_services.invite_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
+            membership_services.enrol_member(manager, team, user=people[expert], role=Membership.Role.EXPERT)
+        membership_services.enrol_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
         if status == "extended":
             services.extend_team(manager, team, end_date=today + datetime.timedelta(days=120))
         teams.append(team)

@@ -126,20 +126,6 @@ class ExtendForm(forms.Form):
     end_date = forms.DateField(label=_("New end date"), widget=DateInput())
 
 
-class InviteForm(forms.Form):
-    user = PersonChoiceField(label=_("Person"), queryset=people(),
-                             error_messages={"invalid_choice": _("Choose a person from the list who is not yet "
-                                                                 "a member.")})
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EXPERT)
-
-    def __init__(self, *args, team=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        queryset = people()
-        if team is not None:
-            queryset = queryset.exclude(memberships__team=team, memberships__state=Membership.State.ACTIVE)
-        self.fields["user"].queryset = queryset
-
-
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 

@@ -1,4 +1,9 @@
-"""Every write to a team's memberships: invitations, join requests, roles, leaving.
+"""Every write to a team's memberships: enrolment, join requests, roles, leaving.
+
+People join by accepting an invitation (teams/invitations/services.py, which adds the membership
+with `add_member`) or by a join request a lead approves. `enrol_member` adds someone at once
+without asking them: for the demo, the benchmark's seed and the tests' fixtures, and for an
+invitation to someone who has asked to join already (their request is their consent).
 
 Services follow the contract in teams/services.py. Each membership change grants the role's
 django-guardian object permissions in the same transaction (teams.permissions asks them).
@@ -50,7 +55,9 @@ def _check_not_last_lead(membership: Membership, new_role: str | None = None) ->
 
 
 @transaction.atomic
-def invite_member(actor: User, team: Team, *, user: User, role: str) -> Membership:
+def enrol_member(actor: User, team: Team, *, user: User, role: str) -> Membership:
+    """Make `user` a member with `role` now (an open join request of theirs is answered): not for pages
+    where people are invited, see the module's docstring."""
     team = lock_and_require(actor, Action.INVITE, team)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -59,7 +66,7 @@ def invite_member(actor: User, team: Team, *, user: User, role: str) -> Membersh
     existing = Membership.objects.filter(team=team, user=user).first()
     if existing and existing.state == Membership.State.ACTIVE:
         raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user.get_full_name() or user}})
-    if existing:  # an open join request: inviting answers it
+    if existing:  # an open join request: enrolling answers it
         existing.role, existing.state = role, Membership.State.ACTIVE
         existing.save(update_fields=["role", "state"])
         membership = existing

@@ -12,7 +12,7 @@ review/, notify/):
 - Errors: PermissionDenied or ValidationError, with messages meant for the person who asked.
 - Returns: the Event it recorded (None when nothing changed; a list when it records one per
   team), unless its caller needs the object it created: then that object (propose_team and
-  launch_new_team return the Team, invite_member a Membership, add_output an Output…).
+  launch_new_team return the Team, enrol_member a Membership, add_output an Output…).
 """
 import datetime
 from collections.abc import Iterable, Sequence

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .invitations import views as invitations
 
 app_name = "teams"
 urlpatterns = [
@@ -16,7 +17,7 @@ urlpatterns = [
     path("teams/<slug:slug>/conclude/", views.conclude, name="conclude"),
     path("teams/<slug:slug>/archive/", views.archive, name="archive"),
     path("teams/<slug:slug>/events/", views.event_log, name="events"),
-    path("teams/<slug:slug>/members/invite/", views.invite, name="invite"),
+    path("teams/<slug:slug>/members/invite/", invitations.invite, name="invite"),
     path("teams/<slug:slug>/join/", views.request_join, name="request_join"),
     path("teams/<slug:slug>/members/<int:membership_id>/answer/", views.answer_join, name="answer_join"),
     path("teams/<slug:slug>/members/<int:membership_id>/role/", views.change_role, name="change_role"),

@@ -15,7 +15,6 @@ from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
 from .forms import (
     ExtendForm,
-    InviteForm,
     JoinRequestForm,
     LaunchProposedForm,
     LaunchTeamForm,
@@ -189,20 +188,6 @@ def conclude(request, slug):
 @require_POST
 def archive(request, slug):
     return _lifecycle_post(request, slug, Action.ARCHIVE, services.archive_team, _("The team is archived."))
-
-
-@login_required
-def invite(request, slug):
-    team = team_or_404(slug)
-    require(request.user, Action.INVITE, team)
-    form = InviteForm(posted(request), team=team)
-    if request.method == "POST":
-        membership = apply(form, lambda data: membership_services.invite_member(request.user, team, **data))
-        if membership:
-            messages.success(request, _("%(name)s is now a member.") % {
-                "name": membership.user.get_full_name() or membership.user.username})
-            return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Invite a member")})
 
 
 @login_required

@@ -153,8 +153,8 @@ def make_team(people):
     def make(**overrides):
         team = services.launch_new_team(people["manager"], lead=people["lead"], supporters=[people["supporter"]],
                                         **team_data(**overrides))
-        membership_services.invite_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
-        membership_services.invite_member(people["manager"], team, user=people["observer"],
+        membership_services.enrol_member(people["manager"], team, user=people["expert"], role=Membership.Role.EXPERT)
+        membership_services.enrol_member(people["manager"], team, user=people["observer"],
                                           role=Membership.Role.OBSERVER)
         team.refresh_from_db()
         return team

@@ -3,6 +3,7 @@
 `db_state()` snapshots everything a refused change must leave untouched, so a test can
 assert "nothing written" as `db_state() == before`.
 """
+from teams.invitations.models import Invitation
 from teams.models import Event, Membership, Team, TeamUserObjectPermission
 
 
@@ -15,6 +16,7 @@ def db_state():
         "memberships": list(Membership.objects.order_by("pk").values("pk", "team_id", "user_id", "role", "state",
                                                                    "message")),
         "events": Event.objects.count(),
+        "invitations": list(Invitation.objects.order_by("pk").values()),
         "guardian": sorted(TeamUserObjectPermission.objects.values_list("user_id", "content_object_id",
                                                                         "permission_id")),
     }

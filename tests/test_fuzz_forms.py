@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
-           "review.ReviewMeeting"]
+           "review.ReviewMeeting", "invitations.Invitation"]
 
 # name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
 # the form came back with errors)
@@ -32,7 +32,8 @@ ENDPOINTS = {
              True),
     "launch": ("teams:launch", lambda c: [c["proposed"].slug], "manager", ["start_date", "end_date"], True),
     "extend": ("teams:extend", lambda c: [c["team"].slug], "manager", ["end_date"], True),
-    "invite": ("teams:invite", lambda c: [c["team"].slug], "manager", ["user", "role"], True),
+    "invite": ("teams:invite", lambda c: [c["team"].slug], "manager", ["people", "addresses", "role", "message"],
+               True),
     "join": ("teams:request_join", lambda c: [c["team"].slug], "outsider", ["message"], True),
     "role": ("teams:change_role", lambda c: [c["team"].slug, c["expert_membership"].pk], "manager", ["role"], False),
     "card_edit": ("board:card_edit", lambda c: [c["team"].slug, c["card"].pk], "lead",

@@ -158,7 +158,7 @@ async def test_no_failure_of_one_post_fails_another_in_its_batch(people, team, m
     def more_members():
         added = [make_user(name) for name in ("ute", "vera", "wim")]
         for user in added:
-            membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+            membership_services.enrol_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
         return [people["lead"], people["expert"], people["supporter"], *added]
 
     members = await sync_to_async(more_members)()

@@ -30,7 +30,7 @@ CASES = [
 def members(people, team):
     users = {name: make_user(name) for name in ("felix", "jürgen.müller", "özlem")}
     for user in users.values():
-        membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+        membership_services.enrol_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
     return users
 
 
@@ -58,6 +58,6 @@ def test_a_username_that_really_ends_with_a_dot_is_mentioned_whole(people, team)
     dotted = make_user("max.")
     plain = make_user("max")
     for user in (dotted, plain):
-        membership_services.invite_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
+        membership_services.enrol_member(people["manager"], team, user=user, role=Membership.Role.EXPERT)
     ids, _html = chat_mentions(team, people["lead"], "@max. and @max")
     assert sorted(ids) == sorted([dotted.pk, plain.pk])

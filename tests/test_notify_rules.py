@@ -33,7 +33,7 @@ def test_join_request_tells_leads_and_supporters_only(people, team):
 def test_review_note_tells_every_member_but_not_the_author(people, team):
     review_meetings.add_review_note(people["advisor"], team, body="Good progress, **watch** the data goal.")
     assert recipients(Kind.REVIEW_NOTE) == {"lead", "expert", "observer", "supporter"}
-    membership_services.invite_member(people["manager"], team, user=people["advisor"], role="observer")
+    membership_services.enrol_member(people["manager"], team, user=people["advisor"], role="observer")
     review_meetings.add_review_note(people["advisor"], team, body="Second note")
     second = Event.objects.filter(kind="review_note.added").order_by("-seq").first()
     assert "advisor" not in recipients(Kind.REVIEW_NOTE, second)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from teams import membership as membership_services
 from teams import permissions, services
+from teams.invitations.models import Invitation
 from teams.models import Event, FieldOfAction, Membership, Team
 from teams.review.models import ReportExport
 from tests.conftest import make_user, team_data
@@ -26,7 +27,7 @@ class Scenario:
         self.request = membership_services.request_to_join(self.requester, team, message="please")
         self.proposal = services.propose_team(self.newcomer, **team_data(name="A proposal"))
         colleague = make_user("colleague")
-        self.colleague = membership_services.invite_member(people["manager"], team, user=colleague, role="expert")
+        self.colleague = membership_services.enrol_member(people["manager"], team, user=colleague, role="expert")
 
     def run(self, client, action):
         team, slug = self.team, self.team.slug
@@ -57,8 +58,8 @@ class Scenario:
             response = client.post(f"/teams/{slug}/conclude/")
             return response, lambda: Team.objects.get(pk=team.pk).status == Team.Status.CONCLUDED
         if action == "invite":
-            response = client.post(f"/teams/{slug}/members/invite/", {"user": self.newcomer.pk, "role": "expert"})
-            return response, lambda: Membership.objects.filter(team=team, user=self.newcomer).exists()
+            response = client.post(f"/teams/{slug}/members/invite/", {"people": self.newcomer.pk, "role": "expert"})
+            return response, lambda: Invitation.objects.filter(team=team, invitee=self.newcomer).exists()
         if action == "approve_join":
             response = client.post(f"/teams/{slug}/members/{self.request.pk}/answer/", {"decision": "approve"})
             return response, lambda: Membership.objects.get(pk=self.request.pk).state == "active"

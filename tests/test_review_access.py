@@ -57,7 +57,7 @@ def test_supervisors_see_their_teams_only(client, people, make_team):
     ic = make_team(name="Care team", fields_of_action=list(FieldOfAction.objects.filter(code="IC")))
     mine = make_user("solo")
     from teams import membership as membership_services
-    membership_services.invite_member(people["manager"], ic, user=mine, role="expert")
+    membership_services.enrol_member(people["manager"], ic, user=mine, role="expert")
     seen = {}
     for role, user in [("fm", people["field_manager"]), ("other", people["other_field_manager"]),
                        ("advisor", people["advisor"]), ("solo", mine)]:

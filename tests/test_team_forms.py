@@ -31,7 +31,7 @@ def world(people, team):
     requester = make_user("requester")
     join = membership_services.request_to_join(requester, team, message="please")
     other = services.launch_new_team(people["manager"], lead=people["outsider"], **team_data(name="Other team"))
-    other_member = membership_services.invite_member(people["manager"], other, user=make_user("stranger"),
+    other_member = membership_services.enrol_member(people["manager"], other, user=make_user("stranger"),
                                                      role="expert")
     other_request = membership_services.request_to_join(make_user("asker"), other, message="me too")
     return {"team": team, "proposal": proposal, "join": join, "other": other, "other_member": other_member,
@@ -60,7 +60,7 @@ FORMS = {
     "extend": ("manager", lambda w: f"/teams/{w['team'].slug}/extend/",
                lambda w: {"end_date": (w["team"].end_date + 30 * DAY).isoformat()}),
     "invite": ("lead", lambda w: f"/teams/{w['team'].slug}/members/invite/",
-               lambda w: {"user": w["newcomer"].pk, "role": "expert"}),
+               lambda w: {"people": w["newcomer"].pk, "role": "expert"}),
     "join": ("outsider", lambda w: f"/teams/{w['team'].slug}/join/", lambda w: {"message": "I can help."}),
 }
 TEAM_FORMS = ["propose", "launch_new", "edit"]
@@ -90,9 +90,11 @@ CASES = [
     ("launch_new", {"supporters": ["abc"]}, "is not a valid value."),
     ("extend", {"end_date": None}, REQUIRED),
     ("extend", {"end_date": "31.12.2099x"}, "Enter a valid date."),
-    ("invite", {"user": None}, REQUIRED),
-    ("invite", {"user": 555555}, "Choose a person from the list who is not yet a member."),
-    ("invite", {"user": "lead"}, "Choose a person from the list who is not yet a member."),
+    ("invite", {"people": None}, "Choose people from the list or give e-mail addresses."),
+    ("invite", {"people": 555555}, "Choose people from the list who are not yet members."),
+    ("invite", {"people": "lead"}, "Choose people from the list who are not yet members."),
+    ("invite", {"addresses": "not-an-address"}, "This is not an e-mail address: not-an-address"),
+    ("invite", {"message": f"Hello {SCRIPT}"}, HTML),
     ("invite", {"role": None}, REQUIRED),
     ("invite", {"role": "boss"}, "Select a valid choice. boss is not one of the available choices."),
     ("invite", {"role": SCRIPT}, "is not one of the available choices."),
@@ -245,7 +247,7 @@ def test_asking_to_join_twice_is_refused(client, people, world):
 
 @pytest.mark.parametrize("inviter, invitee, role, status, refusal", [
     ("lead", lambda people, world: people["expert"], "expert", 200,
-     "Choose a person from the list who is not yet a member."),
+     "Choose people from the list who are not yet members."),
     ("supporter", lambda people, world: world["newcomer"], "lead", 403,
      "Only a lead or cluster management can name a lead."),
 ], ids=["an existing member", "a supporter naming a lead"])
@@ -253,7 +255,7 @@ def test_the_invite_form_refuses_and_says_why(client, people, world, inviter, in
     client.force_login(people[inviter])
     before = db_state()
     response = client.post(f"/teams/{world['team'].slug}/members/invite/",
-                           {"user": invitee(people, world).pk, "role": role})
+                           {"people": invitee(people, world).pk, "role": role})
     assert response.status_code == status
     assert refusal in page_text(response)
     assert db_state() == before

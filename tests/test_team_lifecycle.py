@@ -245,7 +245,7 @@ def test_an_expired_team_refuses_invites_and_edits_for_everyone(people, team, wh
     newcomer = make_user("newcomer")
     before = db_state()
     with pytest.raises(PermissionDenied) as invite:
-        membership_services.invite_member(actor, team, user=newcomer, role=Membership.Role.EXPERT)
+        membership_services.enrol_member(actor, team, user=newcomer, role=Membership.Role.EXPERT)
     assert str(invite.value) == str(READ_ONLY_MESSAGE)
     with pytest.raises(PermissionDenied) as edit:
         services.update_team(actor, team, name="New name", purpose="New purpose", goals=list(team.goals.all()),
@@ -305,7 +305,7 @@ def test_extending_an_expired_team_makes_it_writable_again(people, team):
     team.refresh_from_db()
     assert team.status == Team.Status.EXTENDED and team.is_writable
     assert can(people["expert"], Action.CONTRIBUTE, team)
-    membership_services.invite_member(people["lead"], team, user=newcomer, role=Membership.Role.EXPERT)
+    membership_services.enrol_member(people["lead"], team, user=newcomer, role=Membership.Role.EXPERT)
     assert Membership.objects.filter(team=team, user=newcomer, state="active").exists()
 
 

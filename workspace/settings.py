@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "teams.review",
     "teams.notify",
     "teams.people",
+    "teams.invitations",
     "realtime",
 ]
 
@@ -159,6 +160,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous users see nothing
 
+# Django's password validators: for new accounts (an invitation's new person) and password changes.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "teams:my_teams"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "review.requeue_stuck_reports", "schedule": 5 * 60},
     "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
     "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
+    "requeue-lost-invitation-mails": {"task": "invitations.requeue_lost_mails", "schedule": 10 * 60},
 }
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
@@ -212,6 +222,8 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
                                else "django.core.mail.backends.filebased.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapital.example")
+# Where people reach the site: the start of every link in a mail (invitations, notifications).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Limits users meet (documented in docs/realtime.md).
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))
@@ -222,6 +234,11 @@ WS_FLOOD_CLOSE_AFTER = int(os.environ.get("WS_FLOOD_CLOSE_AFTER", 50))
 WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", 10))
 WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", 30))
 DISCUSSION_POST_RATE = tuple(int(n) for n in os.environ.get("DISCUSSION_POST_RATE", "20,30").split(","))
+# Invitations (teams/invitations/throttle.py): (count, seconds) per inviter, per client address, and requests
+# to the public invitation links per client address.
+INVITATION_RATE = tuple(int(n) for n in os.environ.get("INVITATION_RATE", "60,3600").split(","))
+INVITATION_IP_RATE = tuple(int(n) for n in os.environ.get("INVITATION_IP_RATE", "120,3600").split(","))
+INVITATION_OPEN_RATE = tuple(int(n) for n in os.environ.get("INVITATION_OPEN_RATE", "30,600").split(","))
 
 # Login throttling (django-axes): 5 failures for one username from one IP lock that pair out for 15 minutes;
 # the login page says so (workspace.security.lockout_response). Other users and other IPs are unaffected.
