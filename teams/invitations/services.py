@@ -35,6 +35,7 @@ from .models import Invitation, expiry
 
 MAX_PER_REQUEST = 50  # addresses and people in one invitation
 MAX_MESSAGE = 2000
+MAX_ADDRESS = 254  # RFC 5321's limit, and the column's
 _SURROGATE = re.compile("[\ud800-\udfff]")
 SURROGATE_MESSAGE = gettext_lazy("The text is not valid Unicode (it holds a lone surrogate).")
 
@@ -73,8 +74,8 @@ def check_addresses(addresses: Sequence[object]) -> list[str]:
     for address in addresses:
         text = address.strip().lower() if isinstance(address, str) else ""
         try:
-            if holds_surrogate(text):
-                raise ValidationError("surrogate")
+            if holds_surrogate(text) or len(text) > MAX_ADDRESS:
+                raise ValidationError("not an address")
             validate_email(text)
         except ValidationError:
             bad.append(repr(address)[:60] if not isinstance(address, str) or holds_surrogate(address) else address[:60])
