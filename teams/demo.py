@@ -10,6 +10,7 @@ from teams.discussion.demo import populate_channels
 
 from . import membership as membership_services
 from . import services
+from .invitations import services as invitation_services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
 from .people.models import Location, Organisation, Sector
 
@@ -73,6 +74,16 @@ TEAMS = [
 ]
 
 
+# Pending invitations the team pages show (team: inviter, addresses, people picked from the list, role, message).
+# Their mails go out with the worker (var/mail/ when embedded): open the link there to see the new person's page.
+INVITATIONS = {
+    "Interoperable Patient Data": ("david", ["clara.neumann@charite.demo.example"], [], Membership.Role.EXPERT,
+                                   "Ihre Erfahrung mit FHIR-Profilen in der Notaufnahme würde uns sehr helfen."),
+    "Start-up Meets Hospital": ("felix", ["j.okafor@medtech-startup.demo.example"], ["katrin"],
+                                Membership.Role.EXPERT, "We would love a hospital and a start-up voice on board."),
+}
+
+
 def create_people() -> dict[str, User]:
     people = {}
     for username, first, last, organisation, role, fields in PEOPLE:
@@ -128,6 +139,10 @@ def create_teams(people: dict[str, User]) -> list[Team]:
         membership_services.enrol_member(manager, team, user=people["sofia"], role=Membership.Role.OBSERVER)
         if status == "extended":
             services.extend_team(manager, team, end_date=today + datetime.timedelta(days=120))
+        if name in INVITATIONS:
+            inviter, addresses, picked, role, message = INVITATIONS[name]
+            invitation_services.invite(people[inviter], team, emails=addresses, people=[people[p] for p in picked],
+                                       role=role, message=message, language="de")
         teams.append(team)
     return teams
 

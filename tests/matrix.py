@@ -64,3 +64,19 @@ def may(role, action):
 def roles_that(action, allowed=True, among=ROLES):
     """The roles (of `among`) that may take `action` (or, allowed=False, may not)."""
     return [role for role in among if may(role, action) == allowed]
+
+# Invitations (teams/invitations): inviting, sending again, withdrawing and seeing the pending invitations (their
+# addresses) on the team page. All four follow Action.INVITE; answering one is the invited person's, not a role's.
+INVITATION_ACTIONS = ["invite", "resend", "revoke", "see_invitations"]
+INVITATION_ALLOWED = {  # columns follow INVITATION_ACTIONS
+    "anonymous":           [N, N, N, N],
+    "outsider":            [N, N, N, N],
+    "observer":            [N, N, N, N],
+    "expert":              [N, N, N, N],
+    "lead":                [Y, Y, Y, Y],
+    "supporter":           [Y, Y, Y, Y],
+    "field_manager":       [N, N, N, N],
+    "other_field_manager": [N, N, N, N],
+    "advisor":             [N, N, N, N],
+    "manager":             [Y, Y, Y, Y],
+}

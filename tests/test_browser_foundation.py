@@ -1,8 +1,8 @@
 """Real Chromium against a real daphne: the foundation's main story, and screenshots.
 
 A cluster manager logs in, launches a team linked to two strategic goals through the
-launch form and invites an expert; the expert logs in (a second browser context) and
-finds the team under "My teams". The language switch in the header turns the page
+launch form and invites an expert; the expert logs in (a second browser context), accepts
+the invitation on "My teams" and finds the team there. The language switch in the header turns the page
 German (<html lang="de">). Screenshots of the main pages at laptop and phone width go to
 test-artifacts/ (gitignored) for people to look at.
 """
@@ -68,15 +68,21 @@ def test_manager_launches_a_team_invites_an_expert_who_sees_it(migrated, people,
 
     manager.click("text=Invite a member")
     manager.wait_for_url(f"{base}/teams/{team.slug}/members/invite/")
-    manager.select_option("select[name=user]", str(expert.pk))
+    manager.select_option("select[name=people]", str(expert.pk))
     manager.select_option("select[name=role]", "expert")
     manager.click("form button[type=submit]")
-    manager.wait_for_url(f"{base}/teams/{team.slug}/")
-    manager.wait_for_selector(f"#members li[data-user='{expert.username}']")
-    assert Membership.objects.filter(team=team, user=expert, state="active").exists()
+    manager.wait_for_url(f"{base}/teams/{team.slug}/#invitations")
+    manager.locator("#invitations .addressee", has_text="Henrike Tester").wait_for()
+    assert not Membership.objects.filter(team=team, user=expert).exists()  # a member once they accept
     shoot(manager, "team-page")
 
     page = login_page(expert)
+    page.locator("#my-invitations li", has_text="Rural Telecare Pilots").get_by_role(
+        "button", name="Accept and join").click()
+    page.wait_for_url(f"{base}/teams/{team.slug}/board/")
+    assert Membership.objects.filter(team=team, user=expert, state="active").exists()
+    manager.locator("#invitations", has_text="No invitation is waiting for an answer.").wait_for()  # live
+    page.goto(f"{base}/my/")
     card = page.locator("#my-teams .team-card", has_text="Rural Telecare Pilots")
     card.wait_for()
     assert "Expert" in card.text_content()

@@ -196,6 +196,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if not REDIS_URL:
     _queue = VAR_DIR / "celery-queue"
+    (_queue / "control").mkdir(parents=True, exist_ok=True)  # kombu creates neither: jobs can be sent from anywhere
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue),
                                        "control_folder": str(_queue / "control")}  # not ./control
 CELERY_BEAT_SCHEDULE = {

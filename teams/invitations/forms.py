@@ -1,6 +1,7 @@
 """The inviter's form and the new person's form. Every rule is checked again by the services; the forms
 turn the raw input into their arguments and say what is wrong next to the field."""
 import re
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -54,7 +55,7 @@ class InvitationForm(forms.Form):
         queryset = people()
         if team is not None:
             queryset = queryset.exclude(memberships__team=team, memberships__state=Membership.State.ACTIVE)
-        self.fields["people"].queryset = queryset
+        cast(PeopleField, self.fields["people"]).queryset = queryset
 
     def clean_addresses(self):
         text = self.cleaned_data["addresses"]

@@ -10,6 +10,7 @@ The mail is in the inviter's language (Invitation.language), plain text with an 
 its link starts with SITE_URL (the address people reach the site at).
 """
 import datetime
+import logging
 import secrets
 
 from celery import current_app
@@ -24,12 +25,17 @@ from teams.review.reports import queue_options
 
 from .models import Invitation, token_digest
 
+log = logging.getLogger(__name__)
 SEND_TASK = "invitations.send_mail"
 
 
 def enqueue(invitation_id: int) -> None:
-    """Ask the worker to mail the invitation (call it after commit: the worker must see the row)."""
-    current_app.send_task(SEND_TASK, args=[invitation_id], **queue_options())
+    """Ask the worker to mail the invitation (call it after commit: the worker must see the row). A broker
+    that cannot be reached loses nothing: the invitation is committed, and `lost_mails` queues it again."""
+    try:
+        current_app.send_task(SEND_TASK, args=[invitation_id], **queue_options())
+    except Exception:
+        log.warning("could not queue the mail of invitation %s; the sweep will", invitation_id, exc_info=True)
 
 
 def site_url() -> str:
