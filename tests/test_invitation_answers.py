@@ -7,7 +7,10 @@ from django.contrib.auth.models import User
 from django.core import mail as django_mail
 
 from teams import membership as membership_services
+from teams import services
 from teams.invitations import answers
+from teams.invitations import services as invitation_services
+from teams.invitations.forms import NewPersonForm
 from teams.invitations.models import Invitation
 from teams.models import Event, Membership
 from teams.notify.models import MailPreference
@@ -89,8 +92,6 @@ def test_the_new_persons_form_says_what_is_wrong_and_writes_nothing(client, peop
 
 
 def test_a_lone_surrogate_in_the_new_persons_name_is_refused(people, team):
-    from teams.invitations.forms import NewPersonForm
-
     form = NewPersonForm(new_person(first_name="Ka\ud800trin"), email="ada@example.org")
     assert not form.is_valid()
     assert "lone surrogate" in str(form.errors["first_name"])
@@ -221,8 +222,6 @@ def test_expired_withdrawn_used_unknown_and_malformed_links_look_the_same(client
     expired, expired_path = invited_with_link(lead, team, "a@example.org")
     expire_now(expired)
     revoked, revoked_path = invited_with_link(lead, team, "b@example.org")
-    from teams.invitations import services as invitation_services
-
     invitation_services.revoke(lead, revoked)
     _used, used_path = invited_with_link(lead, team, "c@example.org")
     assert client.post(used_path, new_person()).status_code == 302
@@ -244,8 +243,6 @@ def test_expired_withdrawn_used_unknown_and_malformed_links_look_the_same(client
 
 def test_a_link_to_a_team_that_has_ended_cannot_be_used(client, people, team):
     _invitation, path = invited_with_link(people["lead"], team, "ada@example.org")
-    from teams import services
-
     services.conclude_team(people["manager"], team)
     assert NOT_VALID in page_text(client.get(path))
 

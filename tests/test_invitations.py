@@ -9,8 +9,10 @@ from django.core import mail as django_mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from teams import membership as membership_services
 from teams.invitations import mail
 from teams.invitations import services as invitation_services
+from teams.invitations.forms import InvitationForm
 from teams.invitations.models import Invitation
 from teams.models import Event, Membership
 from teams.notify.services import remember_language
@@ -103,8 +105,6 @@ def test_an_address_with_an_account_and_one_without_look_the_same_to_the_inviter
 
 def test_a_person_whose_join_request_is_open_is_enrolled_at_once(client, people, team):
     requester = make_user("requester")
-    from teams import membership as membership_services
-
     membership_services.request_to_join(requester, team, message="please")
     client.force_login(people["lead"])
     response = client.post(invite_url(team), {"people": [requester.pk], "role": "observer"}, follow=True)
@@ -182,8 +182,6 @@ def test_hostile_input_gets_a_clear_error_writes_nothing_and_mails_nobody(client
 
 @pytest.mark.parametrize("field, value", [("message", "Hallo \ud800"), ("addresses", "ada@example.org \udfff")])
 def test_a_lone_surrogate_is_refused_by_the_form_and_the_service(people, team, field, value):
-    from teams.invitations.forms import InvitationForm
-
     form = InvitationForm({"addresses": "ada@example.org", "role": "expert", field: value}, team=team)
     assert not form.is_valid()
     assert "The text is not valid Unicode (it holds a lone surrogate)." in str(form.errors[field])

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from teams.invitations.models import Invitation
 from teams.models import Membership
-from tests.conftest import ROOT, celery_worker_process
+from tests.conftest import ROOT, celery_worker_process, make_user
 from tests.mail_server import link_in, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,8 +103,6 @@ def test_existing_accounts_sign_in_from_the_mail_and_accept_or_decline(login_pag
     """Two people with accounts are invited at once (their addresses typed in another case); one accepts after
     signing in from the link, the other declines: only the one who accepted is a member."""
     from playwright.sync_api import expect
-
-    from tests.conftest import make_user
 
     base = daphne_server.url
     accepting, declining = make_user("ada"), make_user("grace")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from teams.invitations import mail
 from teams.invitations.models import Invitation
-from tests.conftest import ROOT, celery_worker_process, free_port
+from tests.conftest import ROOT, celery_worker_process, free_port, make_user
 from tests.invitation_helpers import invite
 from tests.mail_server import link_in, text_of
 
@@ -47,8 +47,6 @@ def test_a_failed_send_undoes_the_claim_so_a_retry_sends_a_working_link(client, 
 
 @pytest.mark.django_db
 def test_nothing_is_mailed_for_an_answered_expired_or_addressless_invitation(people, team, mailoutbox):
-    from tests.conftest import make_user
-
     nobody = make_user("nobody")
     nobody.email = ""
     nobody.save()
