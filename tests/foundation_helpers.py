@@ -22,6 +22,14 @@ def db_state():
     }
 
 
+def assert_refused(response, role):
+    """A visitor's request the permissions refuse: to the login page when signed out, else 403 or 404."""
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    else:
+        assert response.status_code in (403, 404)
+
+
 def page_text(response):
     return response.content.decode()
 

@@ -6,6 +6,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from teams.board.models import Column
 from teams.discussion.models import Channel
+from teams.invitations import services as invitation_services
 from teams.models import Event, Membership
 from teams.review import outputs as review_outputs
 from tests.test_board_gone import card_with_parts, media  # noqa: F401 (media is a fixture)
@@ -32,7 +33,9 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
               "column_id": Column.objects.filter(team=other).first().pk,
               "channel_id": Channel.objects.filter(team=other).first().pk,
               "membership_id": Membership.objects.get(team=other, user=people["expert"]).pk,
-              "output_id": review_outputs.add_output(lead, other, title="Paper", kind="concept").pk}
+              "output_id": review_outputs.add_output(lead, other, title="Paper", kind="concept").pk,
+              "invitation_id": invitation_services.invite(lead, other, emails=["ada@example.org"],
+                                                          role="expert").invitations[0].pk}
     client.force_login(lead)
     checked = set()
     for name, arguments in team_patterns():
@@ -47,4 +50,5 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
             assert status in (404, 405), f"{method.upper()} {name}: {status}"
         assert Event.objects.count() == events, f"{name} wrote something"
         checked.add(name)
-    assert {"board:checklist_remove", "discussion:post", "review:output_status", "teams:change_role"} <= checked
+    assert {"board:checklist_remove", "discussion:post", "review:output_status", "teams:change_role",
+            "invitations:revoke"} <= checked
