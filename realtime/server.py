@@ -16,6 +16,8 @@ that none can forget what daphne would otherwise get wrong:
   its disconnect; what is left is cancelled once and waited for. daphne itself cancels every
   application at once and stops the loop when the first of them is done, so the others' clean-up
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
+- No secret in the access log: the path of a link that is a key (an invitation's token,
+  teams/invitations/redact.py) is logged with the key left out.
 """
 import asyncio
 import os
@@ -27,6 +29,8 @@ from daphne.server import Server as DaphneServer
 from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from twisted.internet import defer
+
+from teams.invitations.redact import redact
 
 SHUTDOWN_GRACE_SECONDS = 3  # less than the 10 s a process manager (and the tests) wait before SIGKILL
 SERVER_RESTART = 4503  # like 1012 (service restart), which autobahn will not send: reconnect and resume
@@ -49,6 +53,11 @@ class Server(DaphneServer):
                 ready()
 
         self.ready_callable = configure_then_ready
+
+    def log_action(self, protocol, action, details):
+        if isinstance(details.get("path"), str):
+            details = {**details, "path": redact(details["path"])}
+        super().log_action(protocol, action, details)
 
     def kill_all_applications(self):
         return defer.Deferred.fromFuture(asyncio.ensure_future(self.stop_applications()))

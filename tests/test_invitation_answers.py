@@ -2,16 +2,20 @@
 board; an existing account accepts or declines (membership only after accepting); a link opened while
 signed in as someone else says so; expired, withdrawn, used, unknown and malformed links all get the same
 page; the link page is throttled per client address."""
+import logging
+
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail as django_mail
 
+from realtime.server import Server
 from teams import membership as membership_services
 from teams import services
 from teams.invitations import answers
 from teams.invitations import services as invitation_services
 from teams.invitations.forms import NewPersonForm
 from teams.invitations.models import Invitation
+from teams.invitations.redact import RedactLinks, redact
 from teams.models import Event, Membership
 from teams.notify.models import MailPreference
 from teams.people.models import Organisation
@@ -270,3 +274,19 @@ def test_the_user_name_is_the_address_where_it_can_be_and_never_taken_twice(db):
     make_user("ada@example.org")
     assert answers.username_for("ada@example.org") == "ada@example.org2"
     assert answers.username_for("o'brien@example.org") == "obrien"
+
+
+def test_logs_name_an_invitation_link_without_its_token(settings):
+    token = "wdOuIeZ0Yc551svZVa34ximkP8EkQxVck9GxDAouj5U"
+    seen = []
+    Server(application=None, endpoints=["tcp:port=0"],
+           action_logger=lambda protocol, action, details: seen.append(details["path"])).log_action(
+        None, "http.complete", {"path": f"/invitations/{token}/", "status": 200})
+    assert seen == ["/invitations/…/"]  # daphne's access log
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s",
+                               ("Not Found", f"/invitations/{token}/"), None)
+    assert RedactLinks().filter(record) and record.getMessage() == "Not Found: /invitations/…/"
+    assert "redact_links" in settings.LOGGING["handlers"]["console"]["filters"]  # every record the servers log
+    for path in ("/teams/data-spaces/invitations/12/resend/", "/my/invitations/3/answer/",
+                 "/teams/data-spaces/invitations/"):
+        assert redact(path) == path
