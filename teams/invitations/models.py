@@ -57,7 +57,7 @@ class Invitation(models.Model):
                                     related_name="+")
 
     class Meta:
-        ordering = ["team", "-sent_at", "pk"]
+        ordering = ["-sent_at", "-pk"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [

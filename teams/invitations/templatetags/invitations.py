@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def pending_invitations(team):
     return list(Invitation.objects.filter(team=team, state=Invitation.State.PENDING)
-                .select_related("invitee", "invited_by").order_by("-sent_at", "-pk"))
+                .select_related("invitee", "invited_by"))
 
 
 @register.simple_tag
