@@ -52,19 +52,19 @@ PEOPLE = [
 # Expertise keywords as people write them (German and English mixed), given once: a person's own edits stay.
 EXPERTISE = {
     "anna": ["Clustermanagement", "Förderprogramme", "Netzwerkarbeit"],
-    "jonas": ["Internationalisierung", "EU funding", "Standortmarketing"],
+    "jonas": ["Internationalisierung", "Hauptstadtregion", "EU funding", "Standortmarketing"],
     "lena": ["Biotechnologie", "Medizintechnik", "Start-ups", "Technologietransfer"],
     "murat": ["Versorgungsforschung", "Telemedizin", "Pflege", "sektorenübergreifende Versorgung"],
     "petra": ["Präzisionsmedizin", "translational research", "Biobanking"],
-    "thomas": ["Gesundheitspolitik", "Krisenmanagement", "Öffentlicher Gesundheitsdienst"],
+    "thomas": ["Gesundheitspolitik", "Prävention", "Fachkräfte", "Krisenmanagement"],
     "sofia": ["digital health", "Venture Capital", "DiGA", "Start-ups"],
-    "david": ["FHIR", "Interoperabilität", "klinische Studien", "Krankenhaus-IT"],
+    "david": ["FHIR", "Interoperabilität", "klinische Studien", "digitale Lösungen", "Krankenhaus-IT"],
     "julia": ["clinical trials", "GMP", "nachhaltige Produktion", "Regulatory Affairs"],
     "felix": ["data integration", "FHIR", "Datenschutz", "machine learning"],
     "mariam": ["Versorgungsverträge", "Prävention", "Gesundheitstourismus", "health economics"],
     "katrin": ["Pflege", "Fachkräfte", "Telemedizin", "Rehabilitation"],
-    "ben": ["Datenwissenschaft", "KI", "medical imaging", "Ausbildung"],
-    "nora": ["Medizintechnik", "Labordiagnostik", "Krisenvorsorge", "Biosensorik"],
+    "ben": ["Datenwissenschaft", "KI", "medical imaging", "Logistik"],
+    "nora": ["Medizintechnik", "Interoperabilität", "Labordiagnostik", "Biosensorik"],
 }
 
 # name, purpose, goals, fields, start offset (days), duration (days), final status, lead, experts, supporter

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from teams import services
+from teams.demo import EXPERTISE, load_demo
 from teams.models import FieldOfAction, Membership, Profile, StrategicGoal, Team
 from teams.people.models import Expertise, Keyword
 from teams.people.services import set_expertise
@@ -174,6 +175,21 @@ def test_suggestions_send_the_same_queries_for_20_and_200_people(people, team, v
     result, large = statements(lambda: suggest_for_team(fresh(), team))
     assert result
     assert_constant(len(small), len(large), budget=12, what=f"suggestions as {viewer}")  # with reading the viewer
+
+
+def test_the_demo_people_have_keywords_that_suggest_someone_for_each_running_team():
+    people_by_name, _teams = load_demo()
+    for username, keywords in EXPERTISE.items():
+        held = Expertise.objects.filter(profile__user__username=username).order_by("position")
+        assert [e.keyword.label for e in held] == keywords
+    anna = people_by_name["anna"]
+    for team in Team.objects.filter(status__in=Team.RUNNING):
+        assert any(s.keywords for s in suggest_for_team(anna, team)), team
+    # A person's own edits survive the next load_demo.
+    david = people_by_name["david"]
+    set_expertise(david, david, keywords=["Kardiologie"])
+    load_demo()
+    assert [e.keyword.label for e in Expertise.objects.filter(profile__user=david)] == ["Kardiologie"]
 
 
 # The forms ------------------------------------------------------------------------------------
