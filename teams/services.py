@@ -29,6 +29,7 @@ from teams.board.columns import set_up_board
 from teams.discussion.channels import set_up_channels
 
 from . import events
+from .invitations import services as invitation_services
 from .membership import add_member
 from .models import Event, FieldOfAction, Membership, StrategicGoal, Team
 from .permissions import Action, can_launch_teams, can_propose, lock_and_require
@@ -130,19 +131,23 @@ def propose_team(actor: User, *, name: str, purpose: str, goals: Sequence[Strate
 @transaction.atomic
 def launch_new_team(actor: User, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
                     fields_of_action: Sequence[FieldOfAction], start_date: datetime.date, end_date: datetime.date,
-                    lead: User | None = None, supporters: Iterable[User] = ()) -> Team:
-    """Cluster management sets up and launches a team in one step."""
+                    lead: User | None = None, supporters: Iterable[User] = (), experts: Iterable[User] = ()) -> Team:
+    """Cluster management sets up and launches a team in one step, with its lead and supporters as members and
+    invitations to `experts` (those ticked among the suggested experts): they join once they accept."""
     if not can_launch_teams(actor):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
     team = _create(actor, name=name, purpose=purpose, goals=goals, fields_of_action=fields_of_action,
                    start_date=start_date, end_date=end_date, status=Team.Status.ACTIVE)
-    if lead is not None:
-        add_member(team, lead, role=Membership.Role.LEAD)
-    for supporter in supporters:
-        if supporter != lead:
-            add_member(team, supporter, role=Membership.Role.SUPPORTER)
+    added = set()
+    for person, role in [(lead, Membership.Role.LEAD), *((s, Membership.Role.SUPPORTER) for s in supporters)]:
+        if person is not None and person.pk not in added:
+            added.add(person.pk)
+            add_member(team, person, role=role)
     events.record(team, "team.launched", actor, {"team": team_summary(team)})
     _on_launch(team, actor)
+    invited = [person for person in {e.pk: e for e in experts}.values() if person.pk not in added]
+    if invited:
+        invitation_services.invite(actor, team, people=invited, role=Membership.Role.EXPERT)
     return team
 
 

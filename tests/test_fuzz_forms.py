@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
-           "review.ReviewMeeting", "invitations.Invitation"]
+           "review.ReviewMeeting", "people.Keyword", "people.Expertise", "people.Organisation",
+           "invitations.Invitation"]
 
 # name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
 # the form came back with errors)
@@ -26,8 +27,8 @@ ENDPOINTS = {
     "propose": ("teams:propose", lambda c: [], "lead",
                 ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date"], True),
     "launch_new": ("teams:launch_new", lambda c: [], "manager",
-                   ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters"],
-                   True),
+                   ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters",
+                    "experts"], True),
     "edit": ("teams:edit", lambda c: [c["team"].slug], "manager", ["name", "purpose", "goals", "fields_of_action"],
              True),
     "launch": ("teams:launch", lambda c: [c["proposed"].slug], "manager", ["start_date", "end_date"], True),
@@ -50,6 +51,10 @@ ENDPOINTS = {
                ["title", "kind", "status", "date", "link", "goals"], True),
     "meeting": ("review:meetings", lambda c: [], "advisor", ["title", "scheduled_for", "teams"], True),
     "report": ("review:request_report", lambda c: [], "advisor", ["format", "team"], False),
+    "professional_profile": ("people:edit_profile", lambda c: [], "expert",
+                             ["organisation", "sector", "location", "keywords"], True),
+    "launch_suggestions": ("people:launch_suggestions", lambda c: [], "manager",  # a read: never writes
+                           ["name", "purpose", "goals", "fields_of_action", "lead", "supporters", "experts"], False),
 }
 
 SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead", "observer", "supporter",

@@ -68,6 +68,8 @@ def main_pages(demo):
         ("anna", f"/teams/{team}/outputs/"), ("anna", "/teams/pandemic-preparedness-network/"),
         ("david", f"/teams/{team}/channels/{demo['channel'].pk}/"), ("lena", "/desk/"), ("petra", "/review/"),
         ("petra", "/review/meetings/"), ("petra", "/review/unworked-goals/"),
+        ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
+        ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"),
     ]
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("teams.discussion.urls")),
     path("", include("teams.review.urls")),
     path("", include("teams.notify.urls")),
+    path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
 ]

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from teams.forms import add_service_errors
 from teams.models import Team
 from teams.people.models import Organisation
+from teams.people.permissions import can_see_suggestions
+from teams.people.suggestions import suggest_for_team
 from teams.permissions import Action, require
 from teams.views import posted, team_or_404
 from workspace.security import client_ip
@@ -73,7 +75,9 @@ def invite(request, slug):
                 names = ", ".join(m.user.get_full_name() or m.user.username for m in invited.enrolled)
                 messages.success(request, _("%(names)s had asked to join and are members now.") % {"names": names})
             return redirect(reverse("teams:detail", args=[team.slug]) + "#invitations")
-    return render(request, "invitations/invite.html", {"form": form, "team": team}, status=status)
+    suggestions = suggest_for_team(request.user, team) if can_see_suggestions(request.user, team) else None
+    return render(request, "invitations/invite.html", {"form": form, "team": team, "suggestions": suggestions},
+                  status=status)
 
 
 @login_required
