@@ -34,6 +34,7 @@ TEXT = {
     "member.declined": gettext_lazy("declined the request of %(name)s"),
     "member.role_changed": gettext_lazy("made %(name)s %(role)s"),
     "member.removed": gettext_lazy("removed %(name)s"),
+    "contribution.changed": gettext_lazy("updated what they contribute to the team"),
     "board.created": gettext_lazy("set up the board"),
     "column.created": gettext_lazy("added the column “%(name)s”"),
     "column.updated": gettext_lazy("changed the column “%(name)s”"),
