@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
-from django.urls import reverse
 
 from teams.accounts.forms import PasswordResetForm
 from teams.notify.models import MailPreference
@@ -93,7 +92,8 @@ def test_the_address_throttle_answers_429_in_the_page_language_the_same_for_know
     assert re.search(r"Too many requests for a new password\. Please wait \d+ minutes? and try again\.", page)
     german = ask(client, "anna@example.org", ip="10.2.9.8", language="de")
     assert german.status_code == 429 and german.headers["Content-Language"] == "de"
-    assert re.search(r"Zu viele Anfragen für ein neues Passwort\. Bitte warten Sie \d+ Minuten?", german.content.decode())
+    assert re.search(r"Zu viele Anfragen für ein neues Passwort\. Bitte warten Sie \d+ Minuten?",
+                     german.content.decode())
 
 
 def test_the_client_address_throttle_holds_across_addresses(client, settings):
