@@ -4,7 +4,6 @@ out everywhere (sessions deleted, sockets closed), cannot log in and gets no mai
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
