@@ -171,3 +171,14 @@ async def test_deactivation_closes_the_persons_sockets_and_not_others(people, te
         await socket.disconnect()
         await bell.disconnect()
         await other.disconnect()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target, expected", [("/account/people/?q=ta&page=2", "/account/people/?q=ta&page=2"),
+                                              ("0", "/account/people/"), ("https://evil.example/", "/account/people/"),
+                                              ("//evil.example/x", "/account/people/"), ("", "/account/people/")])
+def test_the_button_leads_back_to_the_list_and_nowhere_else(client, people, target, expected):
+    target_user = make_user("target")
+    client.force_login(people["manager"])
+    response = client.post(f"/account/people/{target_user.pk}/active/", {"active": "0", "next": target})
+    assert response.status_code == 302 and response["Location"] == expected

@@ -22,10 +22,12 @@ from .forms import EmailChangeForm, LanguageForm, NameForm
 def _page(request, status=200, **bound):
     """The account page; `bound` replaces the blank form of the section that was posted (with its errors)."""
     user = request.user
+    password_form = bound.pop("password_form", None) or PasswordChangeForm(user)
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)  # one of four forms on the page
     forms = {
         "name_form": NameForm(initial={"first_name": user.first_name, "last_name": user.last_name}),
         "email_form": EmailChangeForm(),
-        "password_form": PasswordChangeForm(user),
+        "password_form": password_form,
         "language_form": LanguageForm(initial={"language": language_of(user)}),
         **bound,
     }
