@@ -40,29 +40,34 @@ def account(request):
     return _page(request)
 
 
+def _section(request, name, form, save, done):
+    """One section's POST: a service result leads back to the page saying `done(result)`; a refusal shows the page
+    with this section's form and its errors."""
+    result = apply(form, save)
+    if not result:
+        return _page(request, **{name: form})
+    messages.success(request, done(result))
+    return redirect("accounts:account")
+
+
 @login_required
 @require_POST
 def change_name(request):
-    form = NameForm(request.POST)
-    if apply(form, lambda data: services.update_name(request.user, request.user, **data)):
-        messages.success(request, _("Your name is saved."))
-        return redirect("accounts:account")
-    return _page(request, name_form=form)
+    return _section(request, "name_form", NameForm(request.POST),
+                    lambda data: services.update_name(request.user, request.user, **data),
+                    lambda _user: _("Your name is saved."))
 
 
 @login_required
 @require_POST
 def change_email(request):
-    form = EmailChangeForm(request.POST)
     confirm_url = request.build_absolute_uri(reverse("accounts:confirm_email", args=["TOKEN"]))
-    change = apply(form, lambda data: services.request_email_change(request.user, request.user,
-                                                                    confirm_url=confirm_url, **data))
-    if change:
-        messages.success(request, _("We sent a link to %(email)s. Your address changes when you open it; until "
-                                    "then your mail goes to %(old)s.") % {"email": change.new_email,
-                                                                           "old": change.old_email or "–"})
-        return redirect("accounts:account")
-    return _page(request, email_form=form)
+    return _section(request, "email_form", EmailChangeForm(request.POST),
+                    lambda data: services.request_email_change(request.user, request.user, confirm_url=confirm_url,
+                                                               **data),
+                    lambda change: _("We sent a link to %(email)s. Your address changes when you open it; until "
+                                     "then your mail goes to %(old)s.") % {"email": change.new_email,
+                                                                            "old": change.old_email or "–"})
 
 
 @login_required
@@ -82,13 +87,15 @@ def change_password(request):
 @login_required
 @require_POST
 def change_language(request):
-    form = LanguageForm(request.POST)
-    language = apply(form, lambda data: services.set_language(request.user, request.user, **data))
-    if not language:
-        return _page(request, language_form=form)
-    translation.activate(language)
-    messages.success(request, _("Your language is saved: pages and mails use it from now on."))
-    return set_language_cookie(redirect("accounts:account"), language)
+    def save(data):
+        language = services.set_language(request.user, request.user, **data)
+        translation.activate(language)  # the message below in the chosen language
+        return language
+
+    response = _section(request, "language_form", LanguageForm(request.POST), save,
+                        lambda _language: _("Your language is saved: pages and mails use it from now on."))
+    language = translation.get_language()
+    return set_language_cookie(response, language) if response.status_code == 302 else response
 
 
 def confirm_email(request, token):
