@@ -252,3 +252,25 @@ def test_an_unknown_language_is_refused(client, anna, language):
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert not MailPreference.objects.filter(user=anna, language=language).exists()
     assert not MailPreference.objects.exclude(language="").filter(user=anna).exists()
+
+
+def test_password_change_attempts_are_throttled_per_person(client, anna, settings):
+    """django-axes counts logins only: a borrowed session must not guess the password on the account page."""
+    settings.PASSWORD_CHANGE_RATE = (3, 3600)
+    for _ in range(3):
+        client.post("/account/password/", {"old_password": "guess", "new_password1": NEW_PASSWORD,
+                                           "new_password2": NEW_PASSWORD})
+    before = account_row(anna)
+    response = client.post("/account/password/", {"old_password": "pw", "new_password1": NEW_PASSWORD,
+                                                  "new_password2": NEW_PASSWORD})
+    assert response.status_code == 200 and "Too many attempts." in response.content.decode()
+    assert account_row(anna) == before
+
+
+def test_wrong_passwords_in_the_address_form_count_against_its_limit(client, anna, settings):
+    settings.EMAIL_CHANGE_RATE = (2, 3600)
+    for _ in range(2):
+        assert "That is not your current password." in ask_for(client, "new@example.org", "guess").content.decode()
+    refused = ask_for(client, "new@example.org")
+    assert "Too many address changes." in refused.content.decode()
+    assert not EmailChange.objects.exists()

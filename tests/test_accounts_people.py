@@ -182,3 +182,12 @@ def test_the_button_leads_back_to_the_list_and_nowhere_else(client, people, targ
     client.force_login(people["manager"])
     response = client.post(f"/account/people/{target_user.pk}/active/", {"active": "0", "next": target})
     assert response.status_code == 302 and response["Location"] == expected
+
+
+@pytest.mark.django_db
+def test_an_administrators_row_has_no_button_for_cluster_management(client, people):
+    make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(people["manager"])
+    page = client.get("/account/people/?q=root").content.decode()
+    row = page[page.index('data-person="root"'):]
+    assert "/active/" not in row[:row.index("</tr>")]

@@ -77,6 +77,10 @@ def request_email_change(actor: User, person: User, *, email: str, password: str
     """Mail a confirmation link to the new address; the address stays as it is until the link is used.
     `confirm_url` is the absolute URL with "TOKEN" where the token goes (the view knows the host)."""
     _require_self(actor, person)
+    wait = throttle.email_change_request(person.pk)  # first: it also bounds guesses of the password
+    if wait:
+        raise ValidationError(_("Too many address changes. Please wait %(minutes)d minutes and try again.")
+                              % {"minutes": throttle.minutes(wait)}, code="throttled")
     if not isinstance(password, str) or not person.check_password(password):
         raise ValidationError({"password": _("That is not your current password.")})
     email = normalised_email(email)
@@ -84,10 +88,6 @@ def request_email_change(actor: User, person: User, *, email: str, password: str
         raise ValidationError({"email": _("That is already your address.")})
     if _address_taken(email, person):
         raise ValidationError({"email": _("Another account uses this address.")})
-    wait = throttle.email_change_request(person.pk)
-    if wait:
-        raise ValidationError(_("Too many address changes. Please wait %(minutes)d minutes and try again.")
-                              % {"minutes": throttle.minutes(wait)}, code="throttled")
     change = EmailChange.objects.create(user=person, new_email=email, old_email=person.email or "")
     token = signing.dumps(change.pk, salt=EMAIL_CHANGE_SALT)
     link = confirm_url.replace("TOKEN", token)

@@ -52,3 +52,10 @@ def email_change_request(user_id: int) -> int:
     """An e-mail change request (a mail to an address the person names): limited per person."""
     limit, window = settings.EMAIL_CHANGE_RATE
     return wait_seconds("email-change", str(user_id), limit=limit, window=window)
+
+
+def password_change_attempt(user_id: int) -> int:
+    """An attempt to change the password on the account page (it checks the current one): limited per person, so a
+    borrowed session cannot guess the password there (django-axes counts only logins)."""
+    limit, window = settings.PASSWORD_CHANGE_RATE
+    return wait_seconds("password-change", str(user_id), limit=limit, window=window)

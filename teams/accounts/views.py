@@ -15,7 +15,7 @@ from teams.notify.services import language_of
 from teams.notify.views import set_language_cookie
 from teams.views import apply
 
-from . import services
+from . import services, throttle
 from .forms import EmailChangeForm, LanguageForm, NameForm
 
 
@@ -76,7 +76,11 @@ def change_password(request):
     """Django's PasswordChangeForm; saving the user ends their other sessions and sockets (realtime/sessions.py),
     update_session_auth_hash keeps this one signed in."""
     form = PasswordChangeForm(request.user, request.POST)
-    if form.is_valid():
+    wait = throttle.password_change_attempt(request.user.pk)
+    if wait:
+        form.add_error(None, _("Too many attempts. Please wait %(minutes)d minutes and try again.")
+                       % {"minutes": throttle.minutes(wait)})
+    elif form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password is changed. Your other sessions are signed out."))
