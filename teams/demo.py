@@ -13,6 +13,7 @@ from . import membership as membership_services
 from . import services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
 from .people.models import Location, Organisation, Sector
+from .people.services import set_expertise
 
 DEMO_PASSWORD = "demo"
 
@@ -48,6 +49,24 @@ PEOPLE = [
     ("ben", "Ben", "Fischer", "Technical University Berlin", None, []),
     ("nora", "Nora", "Schulz", "Institute for Biomedical Engineering", None, []),
 ]
+
+# Expertise keywords as people write them (German and English mixed), given once: a person's own edits stay.
+EXPERTISE = {
+    "anna": ["Clustermanagement", "Förderprogramme", "Netzwerkarbeit"],
+    "jonas": ["Internationalisierung", "Hauptstadtregion", "EU funding", "Standortmarketing"],
+    "lena": ["Biotechnologie", "Medizintechnik", "Start-ups", "Technologietransfer"],
+    "murat": ["Versorgungsforschung", "Telemedizin", "Pflege", "sektorenübergreifende Versorgung"],
+    "petra": ["Präzisionsmedizin", "translational research", "Biobanking"],
+    "thomas": ["Gesundheitspolitik", "Prävention", "Fachkräfte", "Krisenmanagement"],
+    "sofia": ["digital health", "Venture Capital", "DiGA", "Start-ups"],
+    "david": ["FHIR", "Interoperabilität", "klinische Studien", "digitale Lösungen", "Krankenhaus-IT"],
+    "julia": ["clinical trials", "GMP", "nachhaltige Produktion", "Regulatory Affairs"],
+    "felix": ["data integration", "FHIR", "Datenschutz", "machine learning"],
+    "mariam": ["Versorgungsverträge", "Prävention", "Gesundheitstourismus", "health economics"],
+    "katrin": ["Pflege", "Fachkräfte", "Telemedizin", "Rehabilitation"],
+    "ben": ["Datenwissenschaft", "KI", "medical imaging", "Logistik"],
+    "nora": ["Medizintechnik", "Interoperabilität", "Labordiagnostik", "Biosensorik"],
+}
 
 # name, purpose, goals, fields, start offset (days), duration (days), final status, lead, experts, supporter
 TEAMS = [
@@ -90,6 +109,8 @@ def create_people() -> dict[str, User]:
             user.groups.add(Group.objects.get(name=role))
         if fields:
             profile.fields_of_action.set(FieldOfAction.objects.filter(code__in=fields))
+        if not profile.expertise.exists():
+            set_expertise(user, user, keywords=EXPERTISE.get(username, []))
         people[username] = user
     return people
 

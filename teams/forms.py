@@ -87,7 +87,8 @@ class DatesMixin(forms.Form):
         return data
 
 
-TEAM_FIELD_ORDER = ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters"]
+TEAM_FIELD_ORDER = ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters",
+                    "experts"]
 
 
 class ProposeTeamForm(TeamForm, DatesMixin):
@@ -110,10 +111,14 @@ class LaunchTeamForm(TeamForm, DatesMixin):
     supporters = BoundedMultipleChoiceField(
         label=_("Supporting field-of-action managers"), required=False,
         queryset=people().filter(groups__name="field_manager"), widget=forms.CheckboxSelectMultiple)
+    # Rendered as the suggested experts (templates/people/_experts_field.html), ticked ones made members at launch.
+    experts = BoundedMultipleChoiceField(label=_("Experts to invite at launch"), required=False, queryset=people(),
+                                         widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = people()
+        self.fields["experts"].queryset = people()
         self.fields["supporters"].queryset = people().filter(groups__name="field_manager")
         self.fields["supporters"].label_from_instance = lambda u: u.get_full_name() or u.username
 

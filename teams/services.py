@@ -130,17 +130,19 @@ def propose_team(actor: User, *, name: str, purpose: str, goals: Sequence[Strate
 @transaction.atomic
 def launch_new_team(actor: User, *, name: str, purpose: str, goals: Sequence[StrategicGoal],
                     fields_of_action: Sequence[FieldOfAction], start_date: datetime.date, end_date: datetime.date,
-                    lead: User | None = None, supporters: Iterable[User] = ()) -> Team:
-    """Cluster management sets up and launches a team in one step."""
+                    lead: User | None = None, supporters: Iterable[User] = (), experts: Iterable[User] = ()) -> Team:
+    """Cluster management sets up and launches a team in one step, with its first members (`experts`: those
+    ticked among the suggested experts)."""
     if not can_launch_teams(actor):
         raise PermissionDenied(_("Only cluster management launches topic teams."))
     team = _create(actor, name=name, purpose=purpose, goals=goals, fields_of_action=fields_of_action,
                    start_date=start_date, end_date=end_date, status=Team.Status.ACTIVE)
-    if lead is not None:
-        add_member(team, lead, role=Membership.Role.LEAD)
-    for supporter in supporters:
-        if supporter != lead:
-            add_member(team, supporter, role=Membership.Role.SUPPORTER)
+    added = set()
+    for person, role in [(lead, Membership.Role.LEAD), *((s, Membership.Role.SUPPORTER) for s in supporters),
+                         *((e, Membership.Role.EXPERT) for e in experts)]:
+        if person is not None and person.pk not in added:
+            added.add(person.pk)
+            add_member(team, person, role=role)
     events.record(team, "team.launched", actor, {"team": team_summary(team)})
     _on_launch(team, actor)
     return team

@@ -25,6 +25,8 @@ from .forms import (
     add_service_errors,
 )
 from .models import Membership, Team
+from .people.permissions import can_see_suggestions
+from .people.suggestions import suggest_for_team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 
 
@@ -202,7 +204,9 @@ def invite(request, slug):
             messages.success(request, _("%(name)s is now a member.") % {
                 "name": membership.user.get_full_name() or membership.user.username})
             return redirect("teams:detail", slug=team.slug)
-    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Invite a member")})
+    suggestions = suggest_for_team(request.user, team) if can_see_suggestions(request.user, team) else None
+    return render(request, "teams/team_form.html", {"form": form, "team": team, "title": _("Invite a member"),
+                                                    "suggestions": suggestions})
 
 
 @login_required

@@ -55,6 +55,25 @@ RULE_ALLOWED = {
     "manager":             [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
 }
 
+# The people pages (teams/people/permissions.py), over HTTP: who sees the expert directory, who gets its "currently
+# in no team" filter, who sees suggested experts on a team's invite form (those who may invite) and on the launch
+# form (those who launch), who saves a professional profile (their own). Columns follow PEOPLE_RULES.
+PEOPLE_RULES = ["see_directory", "filter_in_no_team", "suggestions_for_team", "suggestions_at_launch",
+                "edit_own_profile"]
+PEOPLE_ALLOWED = {
+    #                      dir  no-team team launch profile
+    "anonymous":           [N,   N,      N,   N,     N],
+    "outsider":            [Y,   N,      N,   N,     Y],
+    "observer":            [Y,   N,      N,   N,     Y],
+    "expert":              [Y,   N,      N,   N,     Y],
+    "lead":                [Y,   N,      Y,   N,     Y],
+    "supporter":           [Y,   N,      Y,   N,     Y],
+    "field_manager":       [Y,   N,      N,   N,     Y],
+    "other_field_manager": [Y,   N,      N,   N,     Y],
+    "advisor":             [Y,   N,      N,   N,     Y],
+    "manager":             [Y,   Y,      Y,   Y,     Y],
+}
+
 
 def may(role, action):
     """Whether `role` (a key of VISITORS) may take `action` (one of ACTIONS) on the team."""

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
-           "review.ReviewMeeting", "accounts.EmailChange", "contributions.Contribution"]
+           "review.ReviewMeeting", "people.Keyword", "people.Expertise", "people.Organisation", "accounts.EmailChange",
+           "contributions.Contribution"]
 
 # name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
 # the form came back with errors)
@@ -26,8 +27,8 @@ ENDPOINTS = {
     "propose": ("teams:propose", lambda c: [], "lead",
                 ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date"], True),
     "launch_new": ("teams:launch_new", lambda c: [], "manager",
-                   ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters"],
-                   True),
+                   ["name", "purpose", "goals", "fields_of_action", "start_date", "end_date", "lead", "supporters",
+                    "experts"], True),
     "edit": ("teams:edit", lambda c: [c["team"].slug], "manager", ["name", "purpose", "goals", "fields_of_action"],
              True),
     "launch": ("teams:launch", lambda c: [c["proposed"].slug], "manager", ["start_date", "end_date"], True),
@@ -60,6 +61,10 @@ ENDPOINTS = {
     "contribution": ("contributions:edit", lambda c: [c["team"].slug, c["expert_membership"].pk], "expert",
                      ["hours_per_month", "facilities", "data", "funding", "network"], True),
     "leave": ("teams:leave", lambda c: [c["team"].slug], "lead", ["successor"], True),
+    "professional_profile": ("people:edit_profile", lambda c: [], "expert",
+                             ["organisation", "sector", "location", "keywords"], True),
+    "launch_suggestions": ("people:launch_suggestions", lambda c: [], "manager",  # a read: never writes
+                           ["name", "purpose", "goals", "fields_of_action", "lead", "supporters", "experts"], False),
 }
 
 SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead", "observer", "supporter",

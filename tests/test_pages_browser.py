@@ -71,6 +71,8 @@ def main_pages(demo):
         ("petra", "/review/meetings/"), ("petra", "/review/unworked-goals/"),
         ("anna", "/account/"), ("anna", "/account/people/"),
         ("david", f"/teams/{team}/members/{demo['membership'].pk}/contribution/"), ("david", f"/teams/{team}/leave/"),
+        ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
+        ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"),
     ]
 
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("teams.notify.urls")),
     path("", include("teams.accounts.urls")),
     path("", include("teams.contributions.urls")),
+    path("", include("teams.people.urls")),
 ]

@@ -38,3 +38,36 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Keyword(models.Model):
+    """An expertise keyword, stored once for everyone who names it: `key` is its normalised form (spaces
+    collapsed, casefolded), what the directory filters and counts by; `label` the spelling it was first
+    given, what everyone sees. People hold keywords through Expertise (Profile.keywords)."""
+
+    key = models.CharField(max_length=180, unique=True)  # casefold can lengthen a label ("ß" → "ss")
+    label = models.CharField(_("keyword"), max_length=60)
+    profiles = models.ManyToManyField("teams.Profile", through="Expertise", related_name="keywords")
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("expertise keyword")
+        verbose_name_plural = _("expertise keywords")
+
+    def __str__(self):
+        return self.label
+
+
+class Expertise(models.Model):
+    """One keyword of one person, at the place they put it (their first is shown first)."""
+
+    profile = models.ForeignKey("teams.Profile", on_delete=models.CASCADE, related_name="expertise")
+    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="expertise")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["profile", "position"]
+        constraints = [models.UniqueConstraint(fields=["profile", "keyword"], name="a_keyword_once_per_person")]
+
+    def __str__(self):
+        return f"{self.profile} – {self.keyword}"
