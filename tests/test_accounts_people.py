@@ -150,7 +150,7 @@ def test_the_list_searches_and_pages(client, people):
     assert client.get("/account/people/?q=bulk&page=2").content.decode().count('data-person="bulk') == 5
     assert "Nobody found." in client.get("/account/people/?q=" + "z" * 5000).content.decode()
     german = client.get("/account/people/?q=anager", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Personen" in german and "Clustermanagement" in german and "Deaktivieren" in german
+    assert "<h1>Konten</h1>" in german and "Clustermanagement" in german and "Deaktivieren" in german
 
 
 @pytest.mark.django_db(transaction=True)
@@ -191,3 +191,29 @@ def test_an_administrators_row_has_no_button_for_cluster_management(client, peop
     page = client.get("/account/people/?q=root").content.decode()
     row = page[page.index('data-person="root"'):]
     assert "/active/" not in row[:row.index("</tr>")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["manager", "lead", "advisor", "field_manager"])
+def test_a_persons_directory_entry_offers_cluster_management_the_deactivation(client, people, role):
+    target = make_user("target")
+    client.force_login(people[role])
+    page = client.get("/people/target/").content.decode()
+    assert ('data-deactivate' in page) == account_rule(role, "deactivate")
+    assert "data-deactivate" not in client.get(f"/people/{people[role].username}/").content.decode()  # not oneself
+    if account_rule(role, "deactivate"):
+        response = client.post(f"/account/people/{target.pk}/active/", {"active": "0",
+                                                                        "next": "/account/people/?q=target"})
+        assert response["Location"] == "/account/people/?q=target" and not is_active(target)
+        assert client.get("/people/target/").status_code == 404  # the directory lists active people only
+        listed = client.get("/account/people/?q=target").content.decode()
+        assert "deactivated" in listed and 'value="1"' in listed  # reactivate from the accounts list
+
+
+@pytest.mark.django_db
+def test_the_account_page_links_the_professional_profile_and_for_cluster_management_the_accounts(client, people):
+    client.force_login(people["expert"])
+    page = client.get("/account/").content.decode()
+    assert 'href="/people/me/edit/"' in page and 'href="/account/people/"' not in page
+    client.force_login(people["manager"])
+    assert 'href="/account/people/"' in client.get("/account/").content.decode()
