@@ -40,6 +40,7 @@ TEXT = {
     "invitation.accepted": gettext_lazy("accepted the invitation and joined as %(role)s"),
     "invitation.declined": gettext_lazy("declined the invitation"),
     "invitation.expired": gettext_lazy("found the invitation of %(name)s expired when its link was used"),
+    "contribution.changed": gettext_lazy("updated what they contribute to the team"),
     "board.created": gettext_lazy("set up the board"),
     "column.created": gettext_lazy("added the column “%(name)s”"),
     "column.updated": gettext_lazy("changed the column “%(name)s”"),

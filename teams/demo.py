@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from teams.board.demo import populate_board
+from teams.contributions.demo import populate_contributions
 from teams.discussion.demo import populate_channels
 
 from . import membership as membership_services
@@ -176,6 +177,7 @@ def populate_workspaces(teams: list[Team], people: dict[str, User]) -> None:
         if team.is_running:
             populate_board(team, people, finished=final_status[team.name] in ("concluded", "archived"))
             populate_channels(team, people)
+            populate_contributions(team, people)
 
 
 def finish_lifecycles(teams: list[Team], people: dict[str, User]) -> None:

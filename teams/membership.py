@@ -45,13 +45,17 @@ def add_member(team: Team, user: User, *, role: str, state: str = Membership.Sta
     return membership
 
 
+def is_last_lead(membership: Membership) -> bool:
+    """Whether this is the team's only active lead (who may leave only by handing over: `hand_over_and_leave`)."""
+    if membership.role != Membership.Role.LEAD or membership.state != Membership.State.ACTIVE:
+        return False
+    return Membership.objects.filter(team_id=membership.team_id, role=Membership.Role.LEAD,
+                                     state=Membership.State.ACTIVE).count() <= 1
+
+
 def _check_not_last_lead(membership: Membership, new_role: str | None = None) -> None:
-    if membership.role != Membership.Role.LEAD or new_role == Membership.Role.LEAD:
-        return
-    leads = Membership.objects.filter(team=membership.team, role=Membership.Role.LEAD,
-                                      state=Membership.State.ACTIVE).count()
-    if leads <= 1:
-        raise ValidationError(_("A team needs a lead: make someone else lead first."))
+    if new_role != Membership.Role.LEAD and is_last_lead(membership):
+        raise ValidationError(_("A team needs a lead: make someone else lead first."), code="last_lead")
 
 
 @transaction.atomic
@@ -115,6 +119,10 @@ def change_role(actor: User, membership: Membership, *, role: str) -> Event:
     if membership.state != Membership.State.ACTIVE:
         raise ValidationError(_("Answer the join request first."))
     _check_not_last_lead(membership, role)
+    return _set_role(actor, team, membership, role)
+
+
+def _set_role(actor: User, team: Team, membership: Membership, role: str) -> Event:
     membership.role = role
     membership.save(update_fields=["role"])
     _grant_role_permissions(membership)
@@ -128,8 +136,28 @@ def remove_member(actor: User, membership: Membership) -> Event:
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     require_removal(actor, membership, team)
     _check_not_last_lead(membership)
+    return _remove(actor, team, membership)
+
+
+def _remove(actor: User, team: Team, membership: Membership) -> Event:
     summary = member_summary(membership)
     membership.state = Membership.State.REQUESTED  # revoke before delete: guardian rows go with the role
     _grant_role_permissions(membership)
     membership.delete()
     return events.record(team, "member.removed", actor, summary)
+
+
+@transaction.atomic
+def hand_over_and_leave(actor: User, membership: Membership, *, successor: Membership) -> list[Event]:
+    """A lead leaves and makes another active member of the team lead in the same step (the last lead may leave
+    only so). Records member.role_changed for the successor, then member.removed."""
+    team = lock_and_require(actor, Action.CHANGE_ROLES, membership.team)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.user_id != actor.pk:
+        raise PermissionDenied(_("Only the lead themself hands over and leaves."))
+    fresh = Membership.objects.select_related("user").filter(
+        pk=successor.pk, team=team, state=Membership.State.ACTIVE).exclude(pk=membership.pk).first()
+    if fresh is None:
+        raise ValidationError({"successor": _("Choose another member of this team as the new lead.")})
+    recorded = [] if fresh.role == Membership.Role.LEAD else [_set_role(actor, team, fresh, Membership.Role.LEAD)]
+    return [*recorded, _remove(actor, team, membership)]

@@ -55,7 +55,8 @@ def team_for_page(slug: str) -> Team:
         Team.objects.prefetch_related(
             Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
             "fields_of_action",
-            Prefetch("memberships", queryset=Membership.objects.select_related("user", "user__profile__organisation")
+            Prefetch("memberships", queryset=Membership.objects.select_related("user", "user__profile__organisation",
+                                                                                "contribution")
                      .order_by("state", "role", "user__last_name", "user__first_name")),
         )
         .select_related("proposed_by")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import leaving, views
 from .invitations import views as invitations
 
 app_name = "teams"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("teams/<slug:slug>/events/", views.event_log, name="events"),
     path("teams/<slug:slug>/members/invite/", invitations.invite, name="invite"),
     path("teams/<slug:slug>/join/", views.request_join, name="request_join"),
+    path("teams/<slug:slug>/leave/", leaving.leave, name="leave"),
     path("teams/<slug:slug>/members/<int:membership_id>/answer/", views.answer_join, name="answer_join"),
     path("teams/<slug:slug>/members/<int:membership_id>/role/", views.change_role, name="change_role"),
     path("teams/<slug:slug>/members/<int:membership_id>/remove/", views.remove_member, name="remove_member"),

@@ -256,6 +256,8 @@ def remove_member(request, slug, membership_id):
         membership_services.remove_member(request.user, membership)
         messages.success(request, _("Member removed."))
     except ValidationError as exc:
+        if membership.user_id == request.user.pk:  # the last lead leaving: the page that offers the hand-over
+            return redirect("teams:leave", slug=team.slug)
         messages.error(request, " ".join(exc.messages))
     return redirect("teams:detail", slug=team.slug)
 

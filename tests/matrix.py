@@ -99,3 +99,23 @@ INVITATION_ALLOWED = {  # columns follow INVITATION_ACTIONS
     "advisor":             [N, N, N, N],
     "manager":             [Y, Y, Y, Y],
 }
+# Accounts and contributions (teams/accounts, teams/contributions), role × rule on the `team` fixture:
+# "deactivate": deactivate (and reactivate) another person; "state_own_contribution": state their own contribution
+# to the team (members only, in any role); "edit_others_contribution": change another member's (nobody).
+ACCOUNT_RULES = ["deactivate", "state_own_contribution", "edit_others_contribution"]
+ACCOUNT_ALLOWED = {
+    "outsider":            [N, N, N],
+    "observer":            [N, Y, N],
+    "expert":              [N, Y, N],
+    "lead":                [N, Y, N],
+    "supporter":           [N, Y, N],
+    "field_manager":       [N, N, N],  # of the team's field, not a member
+    "other_field_manager": [N, N, N],
+    "advisor":             [N, N, N],
+    "manager":             [Y, N, N],  # cluster management, not a member of the team
+}
+
+
+def account_rule(role, rule):
+    """Whether `role` may follow `rule` (one of ACCOUNT_RULES)."""
+    return ACCOUNT_ALLOWED[role][ACCOUNT_RULES.index(rule)]

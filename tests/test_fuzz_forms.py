@@ -19,7 +19,7 @@ EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
            "review.ReviewMeeting", "people.Keyword", "people.Expertise", "people.Organisation",
-           "invitations.Invitation"]
+           "invitations.Invitation", "accounts.EmailChange", "contributions.Contribution"]
 
 # name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
 # the form came back with errors)
@@ -51,6 +51,17 @@ ENDPOINTS = {
                ["title", "kind", "status", "date", "link", "goals"], True),
     "meeting": ("review:meetings", lambda c: [], "advisor", ["title", "scheduled_for", "teams"], True),
     "report": ("review:request_report", lambda c: [], "advisor", ["format", "team"], False),
+    "account_name": ("accounts:name", lambda c: [], "expert", ["first_name", "last_name"], True),
+    "account_email": ("accounts:email", lambda c: [], "expert", ["email", "password"], True),
+    "account_password": ("accounts:password", lambda c: [], "expert",
+                         ["old_password", "new_password1", "new_password2"], True),
+    "account_language": ("accounts:language", lambda c: [], "expert", ["language"], True),
+    "set_active": ("accounts:set_active", lambda c: [c["expert_membership"].user_id], "manager", ["active", "next"],
+                   False),
+    "password_reset": ("password_reset", lambda c: [], "outsider", ["email"], True),
+    "contribution": ("contributions:edit", lambda c: [c["team"].slug, c["expert_membership"].pk], "expert",
+                     ["hours_per_month", "facilities", "data", "funding", "network"], True),
+    "leave": ("teams:leave", lambda c: [c["team"].slug], "lead", ["successor"], True),
     "professional_profile": ("people:edit_profile", lambda c: [], "expert",
                              ["organisation", "sector", "location", "keywords"], True),
     "launch_suggestions": ("people:launch_suggestions", lambda c: [], "manager",  # a read: never writes
@@ -60,7 +71,8 @@ ENDPOINTS = {
 SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead", "observer", "supporter",
            "done", "planned", "high", "pdf", "csv", "position", "<script>alert(1)</script>", "**bold**",
            "2999-12-31", "1900-01-01", "2026-02-30", "2026-13-01", "0000-00-00", "null", "[]", "{}", "\x00",
-           "https://example.org/x", "javascript:alert(1)", "a" * 5000]
+           "https://example.org/x", "javascript:alert(1)", "a" * 5000, "de", "en", "pw", "expert@example.org",
+           "201", "200"]
 
 
 def counts():

@@ -21,7 +21,7 @@ from teams.board.columns import update_column
 from teams.board.models import Card
 from teams.demo import DEMO_PASSWORD
 from teams.discussion.models import Channel
-from teams.models import Team
+from teams.models import Membership, Team
 from tests.conftest import ROOT, missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,8 +44,9 @@ def load_demo():
         create_card(lead, team, column=column, title="One too many")
     update_column(lead, column, name=column.name, wip_limit=1, is_done=column.is_done)
     channel = Channel.objects.get(team=team, name="general")
+    membership = Membership.objects.get(team=team, user=lead)
     connections.close_all()
-    return {"team": team, "card": card, "column": column, "channel": channel}
+    return {"team": team, "card": card, "column": column, "channel": channel, "membership": membership}
 
 
 @pytest.fixture
@@ -68,6 +69,8 @@ def main_pages(demo):
         ("anna", f"/teams/{team}/outputs/"), ("anna", "/teams/pandemic-preparedness-network/"),
         ("david", f"/teams/{team}/channels/{demo['channel'].pk}/"), ("lena", "/desk/"), ("petra", "/review/"),
         ("petra", "/review/meetings/"), ("petra", "/review/unworked-goals/"),
+        ("anna", "/account/"), ("anna", "/account/people/"),
+        ("david", f"/teams/{team}/members/{demo['membership'].pk}/contribution/"), ("david", f"/teams/{team}/leave/"),
         ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
         ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"),
     ]
@@ -116,6 +119,8 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(axe, demo, chromium, l
         open_page(page, f"{daphne_server.url}/login/")
         assert page.get_attribute("html", "lang") == language
         check(page, "login")
+        open_page(page, f"{daphne_server.url}/password/reset/")
+        check(page, "password reset")
     finally:
         anonymous.close()
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "teams.notify",
     "teams.people",
     "teams.invitations",
+    "teams.accounts",
+    "teams.contributions",
     "realtime",
 ]
 
@@ -160,13 +162,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous users see nothing
 
-# Django's password validators: for new accounts (an invitation's new person) and password changes.
+# New passwords (reset, change) are checked by Django's validators; set_password (demo, tests) is not.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Accounts (teams/accounts): a reset link lives a day; requests for one are throttled per client address and
+# per typed e-mail address ("count,seconds"); an e-mail change link lives two days, 5 changes an hour a person;
+# 10 attempts an hour a person to change the password on the account page.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60))
+PASSWORD_RESET_RATE_IP = tuple(int(n) for n in os.environ.get("PASSWORD_RESET_RATE_IP", "10,3600").split(","))
+PASSWORD_RESET_RATE_EMAIL = tuple(int(n) for n in os.environ.get("PASSWORD_RESET_RATE_EMAIL", "3,3600").split(","))
+EMAIL_CHANGE_MAX_AGE = int(os.environ.get("EMAIL_CHANGE_MAX_AGE", 2 * 24 * 60 * 60))
+EMAIL_CHANGE_RATE = tuple(int(n) for n in os.environ.get("EMAIL_CHANGE_RATE", "5,3600").split(","))
+PASSWORD_CHANGE_RATE = tuple(int(n) for n in os.environ.get("PASSWORD_CHANGE_RATE", "10,3600").split(","))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "teams:my_teams"

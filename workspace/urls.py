@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from teams.accounts.urls import password_reset_urlpatterns
 from teams.notify.views import LoginView, switch_language
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),  # the person's language follows them
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *password_reset_urlpatterns,
     path("i18n/setlang/", switch_language, name="set_language"),  # Django's, remembering the choice
     path("admin/", admin.site.urls),
     path("", include("teams.urls")),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("teams.discussion.urls")),
     path("", include("teams.review.urls")),
     path("", include("teams.notify.urls")),
+    path("", include("teams.accounts.urls")),
+    path("", include("teams.contributions.urls")),
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
 ]

@@ -68,6 +68,15 @@ def preferences(request):
     return redirect("notify:list")
 
 
+def set_language_cookie(response, language):
+    """The language cookie Django's set_language sets: the pages speak `language` from the next request on."""
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     """Django's login; from here on the pages speak the language the person chose last (kept on
     their MailPreference), on any device, not the browser's default."""
@@ -76,10 +85,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)  # logs in: the user_logged_in signal keeps a first language
         language = services.mail_preference(form.get_user()).language
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+            set_language_cookie(response, language)
         return response
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.contributions import selectors as contributions
 from teams.models import Team
 from teams.permissions import (
     Action,
@@ -51,7 +52,7 @@ def overview(request):
     review = rollups.review(request.user)
     return render(request, "review/overview.html", {
         "review": review, "coverage_chart": charts.goal_coverage(review.goals),
-        "can_export": can_export_report(request.user),
+        "can_export": can_export_report(request.user), "contributions": contributions.per_team(review.teams),
     })
 
 
@@ -73,6 +74,7 @@ def _team_page_context(request, team, note_form=None):
         "note_form": note_form or ReviewNoteForm(team=team),
         "can_export": can_export_report(request.user, team),
         "seq": team.last_seq,
+        "contributed": contributions.totals([team.pk])[team.pk],
     }
 
 
