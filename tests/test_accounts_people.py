@@ -217,3 +217,27 @@ def test_the_account_page_links_the_professional_profile_and_for_cluster_managem
     assert 'href="/people/me/edit/"' in page and 'href="/account/people/"' not in page
     client.force_login(people["manager"])
     assert 'href="/account/people/"' in client.get("/account/").content.decode()
+
+
+def admin_change(client, person, **changes):
+    data = {"username": person.username, "first_name": person.first_name, "last_name": person.last_name,
+            "email": person.email, "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+            "is_active": "on", **changes}
+    return client.post(f"/admin/auth/user/{person.pk}/change/", {k: v for k, v in data.items() if v is not None})
+
+
+@pytest.mark.django_db
+def test_deactivating_in_the_admin_goes_through_the_service_and_ends_the_sessions(client, people):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    expert = people["expert"]
+    theirs = Client()
+    theirs.force_login(expert)
+    client.force_login(root)
+    response = admin_change(client, expert, is_active=None, first_name="Renamed")
+    assert response.status_code == 302, response.content[:500]
+    expert.refresh_from_db()
+    assert not expert.is_active and expert.first_name == "Renamed"
+    assert theirs.get("/my/").status_code == 302  # signed out at once, not only at the next socket ring
+    response = admin_change(client, root, is_active=None, is_staff="on", is_superuser="on")
+    assert is_active(root), "nobody deactivates themselves, the admin included"
+    assert "You cannot deactivate yourself." in client.get(response["Location"]).content.decode()
