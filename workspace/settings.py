@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "teams.review",
     "teams.notify",
     "teams.people",
+    "teams.search",
     "realtime",
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("teams.discussion.urls")),
     path("", include("teams.review.urls")),
     path("", include("teams.notify.urls")),
+    path("", include("teams.search.urls")),
 ]

@@ -1,0 +1,78 @@
+"""What each searchable thing puts into the index: one builder per kind, used by the write path (indexing.py)
+and by the rebuild (rebuild.py) alike, so both index the same text.
+
+Who may find a document follows the pages: a team's public card and people are for every signed-in person;
+the board, the channels, outputs, the closing report and review notes for whoever may view the team; a review
+meeting (agenda and minutes) for whoever may view one of its teams (teams.permissions.can_see_meeting).
+"""
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+
+from teams.board.models import Card, Comment
+from teams.models import Team
+from teams.review.models import ClosingReport, Output, ReviewMeeting, ReviewNote
+
+from .models import Document, Kind
+
+MAX_BODY = 40_000  # characters indexed of one document (a card with a long description and checklist)
+
+
+def _text(*parts: str | None) -> str:
+    return "\n".join(part for part in parts if part)[:MAX_BODY]
+
+
+def team_document(team: Team) -> Document:
+    return Document(kind=Kind.TEAM, object_id=team.pk, team_id=team.pk, public=True, title=team.name,
+                    body=_text(team.purpose), author_id=team.proposed_by_id, created_at=team.created_at)
+
+
+def card_document(card: Card, checklist: Iterable[str], labels: Iterable[str]) -> Document:
+    """The task with its description, checklist items and labels (its comments are documents of their own)."""
+    return Document(kind=Kind.CARD, object_id=card.pk, team_id=card.team_id, title=card.title,
+                    body=_text(card.description, *checklist, *labels), author_id=card.created_by_id,
+                    created_at=card.created_at)
+
+
+def comment_document(comment: Comment, team_id: int) -> Document:
+    return Document(kind=Kind.COMMENT, object_id=comment.pk, team_id=team_id, parent_id=comment.card_id,
+                    body=_text(comment.body), author_id=comment.author_id, created_at=comment.created_at)
+
+
+def message_document(team_id: int, *, message: int, channel: int, thread: int | None, author: int | None,
+                     body: str, created_at: datetime.datetime) -> Document:
+    """From a message's fields, as the message events carry them (teams.discussion.messages.message_data)."""
+    return Document(kind=Kind.MESSAGE, object_id=message, team_id=team_id, channel_id=channel, parent_id=thread,
+                    body=_text(body), author_id=author, created_at=created_at)
+
+
+def output_document(output: Output) -> Document:
+    return Document(kind=Kind.OUTPUT, object_id=output.pk, team_id=output.team_id, title=output.title,
+                    body=_text(output.link), author_id=output.created_by_id, created_at=output.created_at)
+
+
+def report_document(report: ClosingReport) -> Document:
+    return Document(kind=Kind.REPORT, object_id=report.pk, team_id=report.team_id,
+                    body=_text(report.summary, report.lessons), author_id=report.written_by_id,
+                    created_at=report.created_at)
+
+
+def note_document(note: ReviewNote) -> Document:
+    return Document(kind=Kind.NOTE, object_id=note.pk, team_id=note.team_id, body=_text(note.body),
+                    author_id=note.author_id, created_at=note.created_at)
+
+
+def meeting_document(meeting: ReviewMeeting) -> Document:
+    """No team of its own: the query lets in whoever may view one of the meeting's teams."""
+    return Document(kind=Kind.MEETING, object_id=meeting.pk, title=meeting.title,
+                    body=_text(meeting.agenda, meeting.minutes),
+                    author_id=meeting.minutes_by_id or meeting.created_by_id, created_at=meeting.scheduled_for)
+
+
+def person_document(user: User, organisation: str | None) -> Document:
+    """A person by name, login and organisation. To find people by more (their expertise), add it to the body
+    here and pass it in from `indexing.people_documents`, which reads what this needs for many people at once."""
+    return Document(kind=Kind.PERSON, object_id=user.pk, public=True, author_id=user.pk,  # themselves: the link
+                    title=user.get_full_name() or user.username, body=_text(user.username, organisation),
+                    created_at=user.date_joined)

@@ -1,0 +1,116 @@
+"""The two engines behind one contract: given the parsed terms, the SQL that finds and scores documents.
+
+- PostgreSQL: its own full-text search. `search_document.vector` is a generated tsvector (German, English and
+  'simple' lexemes of title and body, the title weighted A) with a GIN index (migration 0002). Each term is
+  `websearch_to_tsquery` in the three configurations, for the spelling typed and its umlaut spellings
+  ("Pflegekraefte" is also asked as "Pflegekräfte", "Müller" as "Mueller"), OR-ed; a prefix being typed adds
+  'simple' `word:*`; terms are AND-ed, excluded ones negated. Scored by `ts_rank`.
+- SQLite: FTS5 (`search_fts`, kept by triggers from search_document, migration 0002), whose columns hold the
+  German stems, English stems and folded words (text.py); the MATCH expression is built here from the words
+  alone, every token quoted, so nothing typed is FTS5 syntax. Scored by `bm25`, title columns weighted 4.
+
+Both return a `Match`: the FROM source (documents as `d`), the WHERE condition and the score (higher is better),
+each with its parameters.
+"""
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from . import text
+from .models import Document
+from .parse import Term
+
+TITLE_WEIGHT = 4.0
+
+
+@dataclass
+class Match:
+    source: str
+    condition: str
+    score: str
+    condition_params: list = field(default_factory=list)
+    score_params: list = field(default_factory=list)
+
+
+def documents_table() -> str:
+    return connection.ops.quote_name(Document._meta.db_table)
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+CONFIGURATIONS = ("german", "english", "simple")
+
+
+def spellings(phrase: str) -> list[str]:
+    """The phrase as typed, with umlauts written out and with "ae"/"oe"/"ue" read as umlauts."""
+    return list(dict.fromkeys((phrase, text.digraphs(phrase), text.umlauts(phrase))))
+
+
+def _pg_term(term: Term) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    params: list[str] = []
+    for spelling in spellings(" ".join(term.words)):
+        typed = f'"{spelling}"' if len(term.words) > 1 else spelling  # words only: no syntax of the person's
+        for configuration in CONFIGURATIONS:
+            parts.append(f"websearch_to_tsquery('{configuration}', %s)")
+            params.append(typed)
+        if term.prefix:
+            parts.append("to_tsquery('simple', %s)")
+            params.append(f"'{spelling}':*")  # letters and digits between the quotes
+    alternatives = "(" + " || ".join(parts) + ")"
+    return ("!!" + alternatives if term.negated else alternatives), params
+
+
+def postgresql_match(terms: list[Term]) -> Match:
+    built = [_pg_term(term) for term in terms]
+    tsquery = "(" + " && ".join(sql for sql, _params in built) + ")"
+    params = [param for _sql, term_params in built for param in term_params]
+    return Match(source=f"{documents_table()} d", condition=f"d.vector @@ {tsquery}",
+                 score=f"ts_rank(d.vector, {tsquery})", condition_params=params, score_params=list(params))
+
+
+# SQLite FTS5 --------------------------------------------------------------------------------------
+
+FTS_TABLE = "search_fts"
+FTS_COLUMNS = [f"{part}_{form}" for part in ("title", "body") for form in text.COLUMNS]
+
+
+def _string(tokens: list[str]) -> str:
+    """An FTS5 string (a phrase of these tokens): always quoted, so no token is ever an operator."""
+    return '"' + " ".join(tokens).replace('"', '""') + '"'
+
+
+def _sqlite_term(term: Term) -> str:
+    alternatives = []
+    for form in text.COLUMNS:
+        tokens = text.column_words(form, term.words)
+        if tokens:
+            alternatives.append(f"{{title_{form} body_{form}}} : {_string(tokens)}")
+    if term.prefix:
+        alternatives.append(f"{{title_raw body_raw}} : {_string([text.fold(term.words[0])])} *")
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+def fts_expression(terms: list[Term]) -> str:
+    expression = " AND ".join(_sqlite_term(term) for term in terms if not term.negated)
+    for term in terms:
+        if term.negated:
+            expression = f"({expression}) NOT {_sqlite_term(term)}"
+    return expression
+
+
+def sqlite_match(terms: list[Term]) -> Match:
+    weights = ", ".join(str(TITLE_WEIGHT if column.startswith("title") else 1.0) for column in FTS_COLUMNS)
+    return Match(source=f"{FTS_TABLE} JOIN {documents_table()} d ON d.id = {FTS_TABLE}.rowid",
+                 condition=f"{FTS_TABLE} MATCH %s", score=f"-bm25({FTS_TABLE}, {weights})",
+                 condition_params=[fts_expression(terms)])
+
+
+def browse() -> Match:
+    """No words: every document (the filters narrow them), newest first."""
+    return Match(source=f"{documents_table()} d", condition="1 = 1", score="0")
+
+
+def match(terms: list[Term]) -> Match:
+    """The engine of the database in use."""
+    return postgresql_match(terms) if connection.vendor == "postgresql" else sqlite_match(terms)
