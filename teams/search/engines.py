@@ -1,10 +1,11 @@
 """The two engines behind one contract: given the parsed terms, the SQL that finds and scores documents.
 
 - PostgreSQL: its own full-text search. `search_document.vector` is a generated tsvector (German, English and
-  'simple' lexemes of title and body, the title weighted A) with a GIN index (migration 0002). Each term is
-  `websearch_to_tsquery` in the three configurations, for the spelling typed and its umlaut spellings
-  ("Pflegekraefte" is also asked as "Pflegekräfte", "Müller" as "Mueller"), OR-ed; a prefix being typed adds
-  'simple' `word:*`; terms are AND-ed, excluded ones negated. Scored by `ts_rank`.
+  'simple' lexemes of title and body, the title weighted A) with a GIN index (migration 0002), the text spelled
+  for each configuration as the embedded engine spells it (German reads "ae" as "ä", so "Pflegekraefte" and
+  "Pflegekräfte" are one word; English and simple write umlauts out). Each term is `websearch_to_tsquery` in the
+  three configurations, spelled alike, OR-ed; a prefix being typed adds 'simple' `word:*`; terms are AND-ed,
+  excluded ones negated. Scored by `ts_rank`.
 - SQLite: FTS5 (`search_fts`, kept by triggers from search_document, migration 0002), whose columns hold the
   German stems, English stems and folded words (text.py); the MATCH expression is built here from the words
   alone, every token quoted, so nothing typed is FTS5 syntax. Scored by `bm25`, title columns weighted 4.
@@ -38,25 +39,21 @@ def documents_table() -> str:
 
 # PostgreSQL ---------------------------------------------------------------------------------------
 
-CONFIGURATIONS = ("german", "english", "simple")
-
-
-def spellings(phrase: str) -> list[str]:
-    """The phrase as typed, with umlauts written out and with "ae"/"oe"/"ue" read as umlauts."""
-    return list(dict.fromkeys((phrase, text.digraphs(phrase), text.umlauts(phrase))))
+def spellings(phrase: str) -> dict[str, str]:
+    """The phrase as each configuration reads it, spelled as the generated column spells the text (migration
+    0002): German with "ae", "oe", "ue" read as umlauts, English and simple with umlauts written out."""
+    return {"german": text.umlauts(phrase), "english": text.fold(phrase), "simple": text.fold(phrase)}
 
 
 def _pg_term(term: Term) -> tuple[str, list[str]]:
     parts: list[str] = []
     params: list[str] = []
-    for spelling in spellings(" ".join(term.words)):
-        typed = f'"{spelling}"' if len(term.words) > 1 else spelling  # words only: no syntax of the person's
-        for configuration in CONFIGURATIONS:
-            parts.append(f"websearch_to_tsquery('{configuration}', %s)")
-            params.append(typed)
-        if term.prefix:
-            parts.append("to_tsquery('simple', %s)")
-            params.append(f"'{spelling}':*")  # letters and digits between the quotes
+    for configuration, spelled in spellings(" ".join(term.words)).items():
+        parts.append(f"websearch_to_tsquery('{configuration}', %s)")
+        params.append(f'"{spelled}"' if len(term.words) > 1 else spelled)  # words only: no syntax of the person's
+    if term.prefix:
+        parts.append("to_tsquery('simple', %s)")
+        params.append(f"'{text.fold(term.words[0])}':*")  # letters and digits between the quotes
     alternatives = "(" + " || ".join(parts) + ")"
     return ("!!" + alternatives if term.negated else alternatives), params
 

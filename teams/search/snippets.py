@@ -14,7 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 from . import text
 
 WINDOW = 28  # words of a snippet
-_MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`>#~|]+")  # links keep their text; emphasis, code, quotes go
+# Links keep their text; emphasis, code marks and the marks that start headings, quotes and list items go.
+_MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*`~]+|(?<!\w)__?|__?(?!\w)|^[ \t]*(?:#{1,6}|>+|[-+]|\d+\.)[ \t]",
+                       re.MULTILINE)
 
 
 def plain(markdown: str) -> str:

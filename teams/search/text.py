@@ -5,7 +5,7 @@
   "ae" for "ä" matches and prefixes match while typing.
 - `german`, `english`: the Snowball stems ("Pflegekräfte", "Pflegekraefte" and "Pflegekraft" → "pflegekraft";
   "hospitals" → "hospit"), the algorithms PostgreSQL's german and english configurations use too.
-- Stop words (stopwords.py) are left out of the stemmed forms.
+- Stop words (stopwords.py) are not searched for alone (parse.py).
 
 PostgreSQL stems with its own configurations (engines.py); the embedded engine (SQLite FTS5) indexes the three
 forms computed here, through `search_terms`, a function this module registers on every SQLite connection for
@@ -87,12 +87,10 @@ COLUMNS = ("de", "en", "raw")
 
 
 def column_words(form: str, items: Iterable[str]) -> list[str]:
-    """The words as one column of the embedded index holds them: German stems, English stems or folded words."""
-    if form == "de":
-        return [german(word) for word in items if not is_german_stop(word)]
-    if form == "en":
-        return [english(word) for word in items if word not in ENGLISH]
-    return [fold(word) for word in items]
+    """The words as one column of the embedded index holds them: German stems, English stems or folded words.
+    Stop words stay (a phrase's words stand where they stood); the query leaves out a stop word asked alone."""
+    spell = german if form == "de" else english if form == "en" else fold
+    return [spell(word) for word in items]
 
 
 @lru_cache(maxsize=256)  # the triggers ask for the three forms of one text in a row

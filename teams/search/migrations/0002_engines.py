@@ -1,13 +1,29 @@
 """Each engine's search structure over search_document, derived by the database in the statement that writes a row.
 
 PostgreSQL: a generated tsvector column (German, English and 'simple' lexemes; title weighted A, body B) and a
-GIN index on it. SQLite: an FTS5 table whose columns hold the German stems, English stems and folded words of
+GIN index on it; the text is spelled for each configuration the way the embedded engine spells it. SQLite: an FTS5 table whose columns hold the German stems, English stems and folded words of
 title and body (teams/search/text.py, called as the SQL function search_terms), kept by triggers.
 """
 from django.db import migrations
 
+ACCENTED, PLAIN = "àáâãåāçćčèéêëēėęìíîïīñńòóôõøōśšùúûūýÿžźż", "aaaaaacccceeeeeeeiiiiinnoooooossuuuuyyzzz"
+
+
+def _spelled(column, configuration):
+    """The text as each configuration reads it, as teams/search/text.py spells it for the embedded engine:
+    German with "ae", "oe", "ue" (not after q) read as umlauts; English and simple with umlauts written out
+    and accents dropped (text.fold)."""
+    lowered = f"lower(coalesce({column}, ''))"
+    if configuration == "german":
+        return f"regexp_replace(replace(replace({lowered}, 'ae', 'ä'), 'oe', 'ö'), '(?<!q)ue', 'ü', 'g')"
+    written_out = lowered
+    for umlaut, digraph in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        written_out = f"replace({written_out}, '{umlaut}', '{digraph}')"
+    return f"translate({written_out}, '{ACCENTED}', '{PLAIN}')"
+
+
 VECTOR = " || ".join(
-    f"setweight(to_tsvector('{configuration}'::regconfig, coalesce({column}, '')), '{weight}')"
+    f"setweight(to_tsvector('{configuration}'::regconfig, {_spelled(column, configuration)}), '{weight}')"
     for column, weight in (("title", "A"), ("body", "B")) for configuration in ("german", "english", "simple"))
 
 POSTGRESQL = [
