@@ -88,6 +88,7 @@ def rebuild(report: Callable[[str, int], object] = lambda kind, count: None) -> 
             store(batch, batch_size=BATCH)
             counts[kind] += len(batch)
         report(kind, counts[kind])
-    if postgresql:
-        _execute(GIN_SQL, f"ANALYZE {documents_table()}")
+    if postgresql:  # the deferred foreign-key checks of the inserts first: an index is not built with them pending
+        _execute("SET CONSTRAINTS ALL IMMEDIATE", GIN_SQL, "SET CONSTRAINTS ALL DEFERRED",
+                 f"ANALYZE {documents_table()}")
     return counts
