@@ -4,6 +4,7 @@ typing, and snippets with the matching words marked and everything else escaped.
 import pytest
 
 from teams.discussion.posting import post_message
+from teams.search import sql
 from teams.search.models import Kind
 from teams.search.query import query, suggest
 from teams.search.sql import Filters
@@ -105,3 +106,22 @@ def test_a_title_match_ranks_before_a_body_match(people, team):
     in_body = new_card(lead, team, "Pilot planning", description="We need a Datenschutz review first.")
     in_title = new_card(lead, team, "Datenschutz review", description="Ask the data protection officer.")
     assert [hit.object_id for hit in query(lead, "Datenschutz").hits] == [in_title.pk, in_body.pk]
+
+
+@pytest.mark.parametrize("narrow", [20, 0])
+def test_a_reader_of_few_or_many_teams_finds_the_same(people, said, monkeypatch, narrow):
+    """The statement differs (sql.NARROW: a few teams' documents are read, a prefix checked on them; many teams'
+    are looked up by the words first): what is found does not."""
+    monkeypatch.setattr(sql, "NARROW", narrow)
+    posted = said("Pflegekräfte gesucht", "Telemedizin in der Lausitz", "Pflege und Telemedizin")
+    expert = people["expert"]
+    assert sql.audience(expert).narrow == bool(narrow)
+    assert sorted(urls(expert, "Telemedizin")) == sorted([posted["Pflege und Telemedizin"],
+                                                          posted["Telemedizin in der Lausitz"]])
+    for typed, expected in [("Pfleg", {"Pflegekräfte gesucht", "Pflege und Telemedizin"}),
+                            ("Telemedizin Pfl", {"Pflege und Telemedizin"}),
+                            ("Lausitz -Pfl", {"Telemedizin in der Lausitz"}),  # an excluded word is whole
+                            ("Telemedizin -Lausitz Pfl", {"Pflege und Telemedizin"})]:
+        _parsed, groups = suggest(expert, typed)
+        found = {hit.url.split("/")[-1] for group in groups for hit in group.hits if hit.kind == Kind.MESSAGE}
+        assert found == {posted[text] for text in expected}, typed

@@ -12,7 +12,7 @@ from tests.search_helpers import WORDS, fill, kinds_found
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["kind", "object_id", "team_id", "public", "channel_id", "parent_id", "author_id", "title", "body"]
+FIELDS = ["kind", "object_id", "team_id", "audience", "channel_id", "parent_id", "author_id", "title", "body"]
 
 
 def snapshot():
@@ -32,7 +32,8 @@ def test_the_command_repairs_a_corrupted_index(people, make_team):
     reader = people["manager"]
     Document.objects.filter(kind=Kind.MESSAGE).delete()  # missing
     Document.objects.filter(kind=Kind.CARD).update(title="verdorben", body="verdorben")  # stale
-    Document.objects.create(kind=Kind.NOTE, object_id=999_999, public=True, body="Geisterdokument")  # left over
+    Document.objects.create(kind=Kind.NOTE, object_id=999_999, audience=Document.PUBLIC,  # left over
+                            body="Geisterdokument")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the engine's own structure out of step with the documents
             cursor.execute("DELETE FROM search_fts WHERE rowid = (SELECT id FROM search_document WHERE kind = 'team')")

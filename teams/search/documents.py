@@ -23,56 +23,62 @@ def _text(*parts: str | None) -> str:
     return "\n".join(part for part in parts if part)[:MAX_BODY]
 
 
+def _of_team(kind: str, object_id: int, team_id: int, **fields) -> Document:
+    """A document the team's viewers may read."""
+    return Document(kind=kind, object_id=object_id, team_id=team_id, audience=team_id, **fields)
+
+
 def team_document(team: Team) -> Document:
-    return Document(kind=Kind.TEAM, object_id=team.pk, team_id=team.pk, public=True, title=team.name,
+    """The team's public card: for everyone."""
+    return Document(kind=Kind.TEAM, object_id=team.pk, team_id=team.pk, audience=Document.PUBLIC, title=team.name,
                     body=_text(team.purpose), author_id=team.proposed_by_id, created_at=team.created_at)
 
 
 def card_document(card: Card, checklist: Iterable[str], labels: Iterable[str]) -> Document:
     """The task with its description, checklist items and labels (its comments are documents of their own)."""
-    return Document(kind=Kind.CARD, object_id=card.pk, team_id=card.team_id, title=card.title,
+    return _of_team(Kind.CARD, card.pk, card.team_id, title=card.title,
                     body=_text(card.description, *checklist, *labels), author_id=card.created_by_id,
                     created_at=card.created_at)
 
 
 def comment_document(comment: Comment, team_id: int) -> Document:
-    return Document(kind=Kind.COMMENT, object_id=comment.pk, team_id=team_id, parent_id=comment.card_id,
-                    body=_text(comment.body), author_id=comment.author_id, created_at=comment.created_at)
+    return _of_team(Kind.COMMENT, comment.pk, team_id, parent_id=comment.card_id, body=_text(comment.body),
+                    author_id=comment.author_id, created_at=comment.created_at)
 
 
 def message_document(team_id: int, *, message: int, channel: int, thread: int | None, author: int | None,
                      body: str, created_at: datetime.datetime) -> Document:
     """From a message's fields, as the message events carry them (teams.discussion.messages.message_data)."""
-    return Document(kind=Kind.MESSAGE, object_id=message, team_id=team_id, channel_id=channel, parent_id=thread,
-                    body=_text(body), author_id=author, created_at=created_at)
+    return _of_team(Kind.MESSAGE, message, team_id, channel_id=channel, parent_id=thread, body=_text(body),
+                    author_id=author, created_at=created_at)
 
 
 def output_document(output: Output) -> Document:
-    return Document(kind=Kind.OUTPUT, object_id=output.pk, team_id=output.team_id, title=output.title,
-                    body=_text(output.link), author_id=output.created_by_id, created_at=output.created_at)
+    return _of_team(Kind.OUTPUT, output.pk, output.team_id, title=output.title, body=_text(output.link),
+                    author_id=output.created_by_id, created_at=output.created_at)
 
 
 def report_document(report: ClosingReport) -> Document:
-    return Document(kind=Kind.REPORT, object_id=report.pk, team_id=report.team_id,
-                    body=_text(report.summary, report.lessons), author_id=report.written_by_id,
-                    created_at=report.created_at)
+    return _of_team(Kind.REPORT, report.pk, report.team_id, body=_text(report.summary, report.lessons),
+                    author_id=report.written_by_id, created_at=report.created_at)
 
 
 def note_document(note: ReviewNote) -> Document:
-    return Document(kind=Kind.NOTE, object_id=note.pk, team_id=note.team_id, body=_text(note.body),
-                    author_id=note.author_id, created_at=note.created_at)
+    return _of_team(Kind.NOTE, note.pk, note.team_id, body=_text(note.body), author_id=note.author_id,
+                    created_at=note.created_at)
 
 
 def meeting_document(meeting: ReviewMeeting) -> Document:
     """No team of its own: the query lets in whoever may view one of the meeting's teams."""
-    return Document(kind=Kind.MEETING, object_id=meeting.pk, title=meeting.title,
+    return Document(kind=Kind.MEETING, object_id=meeting.pk, audience=Document.MEETING, title=meeting.title,
                     body=_text(meeting.agenda, meeting.minutes),
                     author_id=meeting.minutes_by_id or meeting.created_by_id, created_at=meeting.scheduled_for)
 
 
 def person_document(user: User, organisation: str | None) -> Document:
-    """A person by name, login and organisation. To find people by more (their expertise), add it to the body
-    here and pass it in from `indexing.people_documents`, which reads what this needs for many people at once."""
-    return Document(kind=Kind.PERSON, object_id=user.pk, public=True, author_id=user.pk,  # themselves: the link
+    """A person by name, login and organisation, for everyone; their author is themselves (the link to what they
+    wrote). To find people by more (their expertise), add it to the body here and pass it in from
+    `indexing.people_documents`, which reads what this needs for many people at once."""
+    return Document(kind=Kind.PERSON, object_id=user.pk, audience=Document.PUBLIC, author_id=user.pk,
                     title=user.get_full_name() or user.username, body=_text(user.username, organisation),
                     created_at=user.date_joined)

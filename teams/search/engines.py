@@ -58,12 +58,28 @@ def _pg_term(term: Term) -> tuple[str, list[str]]:
     return ("!!" + alternatives if term.negated else alternatives), params
 
 
-def postgresql_match(terms: list[Term]) -> Match:
+def _pg_query(terms: list[Term]) -> tuple[str, list[str]]:
     built = [_pg_term(term) for term in terms]
-    tsquery = "(" + " && ".join(sql for sql, _params in built) + ")"
-    params = [param for _sql, term_params in built for param in term_params]
-    return Match(source=f"{documents_table()} d", condition=f"d.vector @@ {tsquery}",
-                 score=f"ts_rank(d.vector, {tsquery})", condition_params=params, score_params=list(params))
+    return "(" + " && ".join(sql for sql, _params in built) + ")", [param for _sql, ps in built for param in ps]
+
+
+def postgresql_match(terms: list[Term], *, narrow: bool = False) -> Match:
+    """`narrow`: the reader's documents are few (sql.audience): a prefix being typed is checked on them, not looked
+    up in the index (a short prefix matches many words, and GIN reads all their postings once per team)."""
+    tsquery, params = _pg_query(terms)
+    looked_up = [term for term in terms if not (narrow and term.prefix)]
+    checked = [term for term in terms if narrow and term.prefix]
+    conditions, condition_params = [], []
+    if any(not term.negated for term in looked_up):
+        sql, term_params = _pg_query(looked_up)
+        conditions.append(f"d.vector @@ {sql}")
+        condition_params += term_params
+    if checked:  # ts_match_vq is what @@ calls: the same test, but not an index condition
+        sql, term_params = _pg_query(checked)
+        conditions.append(f"ts_match_vq(d.vector, {sql})")
+        condition_params += term_params
+    return Match(source=f"{documents_table()} d", condition=" AND ".join(conditions),
+                 score=f"ts_rank(d.vector, {tsquery})", condition_params=condition_params, score_params=params)
 
 
 # SQLite FTS5 --------------------------------------------------------------------------------------
@@ -96,7 +112,7 @@ def fts_expression(terms: list[Term]) -> str:
     return expression
 
 
-def sqlite_match(terms: list[Term]) -> Match:
+def sqlite_match(terms: list[Term], *, narrow: bool = False) -> Match:
     weights = ", ".join(str(TITLE_WEIGHT if column.startswith("title") else 1.0) for column in FTS_COLUMNS)
     return Match(source=f"{FTS_TABLE} JOIN {documents_table()} d ON d.id = {FTS_TABLE}.rowid",
                  condition=f"{FTS_TABLE} MATCH %s", score=f"-bm25({FTS_TABLE}, {weights})",
@@ -108,6 +124,6 @@ def browse() -> Match:
     return Match(source=f"{documents_table()} d", condition="1 = 1", score="0")
 
 
-def match(terms: list[Term]) -> Match:
+def match(terms: list[Term], *, narrow: bool = False) -> Match:
     """The engine of the database in use."""
-    return postgresql_match(terms) if connection.vendor == "postgresql" else sqlite_match(terms)
+    return (postgresql_match if connection.vendor == "postgresql" else sqlite_match)(terms, narrow=narrow)

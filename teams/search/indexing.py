@@ -28,7 +28,7 @@ from .models import Document, Kind
 
 log = logging.getLogger(__name__)
 
-UPDATED_FIELDS = ["team", "public", "channel_id", "parent_id", "author", "created_at", "title", "body"]
+UPDATED_FIELDS = ["team", "audience", "channel_id", "parent_id", "author", "created_at", "title", "body"]
 
 # event kind → the kind of document it (re)writes and the event field naming the object
 REREAD = {

@@ -1,10 +1,10 @@
 """The search index: one row per searchable thing, written by the same transaction that writes the thing.
 
-A Document holds what is searched (title, body) and what decides who may find it: the team whose
-viewers may read it (`team`), or `public` (a team's public card, people: every signed-in person), or, for a
-review meeting (no team of its own), the meeting's teams (teams.review's ReviewMeeting.teams).
-The engines derive their search structure from these rows in the same statement (migrations 0002):
-PostgreSQL a generated tsvector column with a GIN index, SQLite an FTS5 table kept by triggers.
+A Document holds what is searched (title, body) and who may find it, its `audience`: the viewers of a team
+(the team's id), every signed-in person (PUBLIC: a team's public card, people), or, for a review meeting (no
+team of its own), whoever may view one of the meeting's teams (MEETING; teams.review's ReviewMeeting.teams).
+The engines derive their search structure from these rows in the same statement (migration 0002):
+PostgreSQL a generated tsvector column in a GIN index with the audience, SQLite an FTS5 table kept by triggers.
 """
 from django.conf import settings
 from django.db import models
@@ -29,9 +29,10 @@ class Kind(models.TextChoices):
 class Document(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     object_id = models.BigIntegerField()
-    # Whose viewers may read it (and the team it belongs to); None for people and review meetings.
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    public = models.BooleanField(default=False)  # every signed-in person may find it
+    PUBLIC, MEETING = 0, -1  # audiences besides a team's id
+
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")  # its team
+    audience = models.BigIntegerField()  # who may find it: a team's id (its viewers), PUBLIC or MEETING
     channel_id = models.BigIntegerField(null=True, blank=True)  # messages: their channel
     parent_id = models.BigIntegerField(null=True, blank=True)  # a reply's thread root; a comment's card
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -7,6 +7,7 @@ teams (teams.permissions, cached for the request), then one statement for the co
 when concluded or archived), the title and a snippet with the matching words in <mark> (escaped), the url.
 """
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -83,11 +84,14 @@ def _moment(value) -> datetime.datetime:
     return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
 
 
-def _hit(row, query: Query) -> Hit:
+def _matcher(query: Query) -> Callable[[str], bool]:
+    return text.matcher([word for term in query.positive for word in term.words if not term.prefix],
+                        [term.words[0] for term in query.positive if term.prefix])
+
+
+def _hit(row, matches: Callable[[str], bool]) -> Hit:
     (_id, kind, object_id, team_id, channel_id, parent_id, created_at, title, body, _score, slug, team_name,
      status, end_date, username, first_name, last_name, channel_name, card_title) = row[:19]
-    matches = text.matcher([word for term in query.positive for word in term.words if not term.prefix],
-                           [term.words[0] for term in query.positive if term.prefix])
     team = Team(pk=team_id, slug=slug, name=team_name, status=status, end_date=_date(end_date),
                 start_date=_date(end_date)) if slug else None
     author = "" if kind == Kind.PERSON else " ".join(filter(None, (first_name, last_name))) or username or ""
@@ -99,9 +103,9 @@ def _hit(row, query: Query) -> Hit:
                context=f"#{channel_name}" if channel_name else (card_title or ""))
 
 
-def _match(parsed: Query, filters: Filters) -> engines.Match | None:
+def _match(parsed: Query, filters: Filters, readable: sql.Audience) -> engines.Match | None:
     if parsed:
-        return engines.match(parsed.terms)
+        return engines.match(parsed.terms, narrow=readable.narrow)
     if filters.author or filters.channel or filters.board or filters.team:
         return engines.browse()  # no words, but a narrow enough filter: its documents, newest first
     return None
@@ -118,18 +122,19 @@ def query(user: User, typed: object, *, filters: Filters | None = None, page: in
     """One page of what `user` may read that matches `typed`, best first, and the counts per group."""
     filters = filters or Filters()
     parsed = parse(typed)
-    match = _match(parsed, filters)
+    audience = sql.audience(user)  # read once: the counts and the page ask the same
+    match = _match(parsed, filters, audience)
     if match is None:
         return Results(parsed)
     parsed.problem = ""
-    found = dict(_run(sql.counts_statement(match, user, filters)))
+    found = dict(_run(sql.counts_statement(match, audience, filters)))
     counts = {key: sum(found.get(kind, 0) for kind in kinds) for key, kinds in KINDS_OF.items()}
     total = sum(count for kind, count in found.items() if not filters.kinds or kind in filters.kinds)
     pages = min(max(1, -(-total // per_page)), MAX_PAGE)
     page = min(max(1, page), pages)
-    rows = _run(sql.page_statement(match, user, filters, limit=per_page, offset=(page - 1) * per_page)) \
-        if total else []
-    return Results(parsed, [_hit(row, parsed) for row in rows], counts, total, page, pages)
+    rows = _run(sql.page_statement(match, audience, filters, limit=per_page, offset=(page - 1) * per_page))
+    matches = _matcher(parsed)
+    return Results(parsed, [_hit(row, matches) for row in rows], counts, total, page, pages)
 
 
 @dataclass
@@ -146,11 +151,13 @@ def suggest(user: User, typed: object, *, filters: Filters | None = None, per_gr
     parsed = parse(typed, typing=True)
     if not parsed:
         return parsed, []
-    rows = _run(sql.suggestions_statement(engines.match(parsed.terms), user, filters or Filters(),
-                                          groups=GROUP_OF, per_group=per_group))
+    audience = sql.audience(user)
+    rows = _run(sql.suggestions_statement(engines.match(parsed.terms, narrow=audience.narrow), audience,
+                                          filters or Filters(), groups=GROUP_OF, per_group=per_group))
     by_group: dict[str, Group] = {key: Group(key, str(label), [], 0) for key, label, _kinds in GROUPS}
+    matches = _matcher(parsed)
     for row in rows:
         group = by_group[row[19]]
-        group.hits.append(_hit(row, parsed))
+        group.hits.append(_hit(row, matches))
         group.total = row[20]
     return parsed, [group for group in by_group.values() if group.hits]

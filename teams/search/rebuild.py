@@ -24,7 +24,7 @@ from .models import Document, Kind
 
 BATCH = 2000
 GIN_INDEX = "search_document_vector"
-GIN_SQL = f"CREATE INDEX {GIN_INDEX} ON search_document USING gin (vector)"
+GIN_SQL = f"CREATE INDEX {GIN_INDEX} ON search_document USING gin (audience, vector)"
 
 
 def _batches(queryset: QuerySet, size: int = BATCH) -> Iterator[QuerySet]:

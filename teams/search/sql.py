@@ -4,7 +4,7 @@ Every rule is a condition of the statement itself, so results, counts, snippets 
 the person may read, and paging counts only that. The audience is the pages' own rule:
 `teams.permissions.viewable_teams` (the reviewing bodies and cluster management: every team; a field-of-action
 manager: the field's teams and their own; everyone else: their own teams), plus what is public (teams' public
-cards, people), plus the review meetings of a viewable team (`can_see_meeting`).
+cards, people), plus the review meetings of a viewable team (`can_see_meeting`): the documents' `audience`.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from teams.permissions import reads_every_team, viewable_teams
 from teams.review.models import ReviewMeeting
 
 from .engines import Match, documents_table
-from .models import Kind
+from .models import Document, Kind
 
 # What the pages show of a hit: the document, its score, its team, its author, a message's channel, a comment's card.
 COLUMNS = ["d.id", "d.kind", "d.object_id", "d.team_id", "d.channel_id", "d.parent_id", "d.created_at", "d.title",
@@ -62,24 +62,41 @@ class Where:
 
 def _of_teams(teams_sql: str, params: list) -> tuple[str, list]:
     """Documents of these teams (`teams_sql`: what goes into IN (…)), and the review meetings about them."""
-    meeting_teams = _table(ReviewMeeting.teams.through)
-    return (f"d.team_id IN ({teams_sql}) OR (d.kind = %s AND d.object_id IN "
-            f"(SELECT reviewmeeting_id FROM {meeting_teams} WHERE team_id IN ({teams_sql})))",
-            [*params, Kind.MEETING.value, *params])
+    return (f"d.team_id IN ({teams_sql}) OR (d.audience = %s AND d.object_id IN "
+            f"(SELECT reviewmeeting_id FROM {_table(ReviewMeeting.teams.through)} WHERE team_id IN ({teams_sql})))",
+            [*params, Document.MEETING, *params])
 
 
-def audience(user: User) -> tuple[str, list]:
-    """The condition of what `user` may read. The team ids are read first (one query): a short list in the
-    statement keeps the planner on the team index (a member of 5 teams reads 5 teams' documents)."""
+NARROW = 20  # teams: up to this many, the GIN index looks up the words in those teams' documents only
+
+
+@dataclass
+class Audience:
+    """The condition of what a person may read (`audience(user)`), and whether it is narrow: a few teams' worth
+    of documents, which the engine may read instead of looking up a prefix in everyone's (engines.py)."""
+    condition: str
+    params: list
+    narrow: bool = False
+
+
+def audience(user: User) -> Audience:
+    """What `user` may read. The team ids are read first (one query): a short list in the statement is what
+    PostgreSQL's GIN index on (audience, vector) looks up with the words (a member of 5 teams reads 5 teams'
+    postings, however common the words). A long list (a field's manager) is checked on what the words find
+    instead (`+ 0`: not an index condition), as for whoever reads every team."""
     if not user.is_authenticated or not user.is_active:
-        return "1 = 0", []
+        return Audience("1 = 0", [])
     if reads_every_team(user):
-        return "1 = 1", []
+        return Audience("1 = 1", [])
     ids = list(viewable_teams(user).order_by().values_list("pk", flat=True))
     if not ids:
-        return "d.public = %s", [True]
-    teams_sql, params = _of_teams(", ".join(["%s"] * len(ids)), ids)
-    return f"d.public = %s OR {teams_sql}", [True, *params]
+        return Audience("d.audience = %s", [Document.PUBLIC], narrow=True)
+    teams = ", ".join(["%s"] * len(ids))
+    column = "d.audience" if len(ids) <= NARROW else "d.audience + 0"
+    # One list for the index (the meetings' audience in it), the meetings' own teams checked on what it finds.
+    return Audience(f"{column} IN (%s, %s, {teams}) AND (d.audience <> %s OR d.object_id IN (SELECT "
+                    f"reviewmeeting_id FROM {_table(ReviewMeeting.teams.through)} WHERE team_id IN ({teams})))",
+                    [Document.PUBLIC, Document.MEETING, *ids, Document.MEETING, *ids], narrow=len(ids) <= NARROW)
 
 
 def _day_start(day: datetime.date):
@@ -117,11 +134,13 @@ def _flat(condition: tuple[str, list]) -> list:
     return [sql, *params]
 
 
-def hits(match: Match, user: User, filters: Filters, *, scored: bool = True, kinds: bool = True) -> tuple[str, list]:
-    """The documents found that `user` may read, narrowed by `filters`: id, kind, created_at, score."""
+def hits(match: Match, readable: Audience, filters: Filters, *, scored: bool = True, kinds: bool = True
+         ) -> tuple[str, list]:
+    """The documents found that the person may read (`readable`), narrowed by `filters`: id, kind, created_at,
+    score."""
     where = Where()
     where.add(match.condition, *match.condition_params)
-    where.add(*_flat(audience(user)))
+    where.add(readable.condition, *readable.params)
     narrowed(where, filters, kinds=kinds)
     score, score_params = (match.score, match.score_params) if scored else ("0", [])
     return (f"SELECT d.id AS id, d.kind AS kind, d.created_at AS created_at, {score} AS score "
@@ -138,22 +157,23 @@ def _joined(inner: str) -> str:
 ORDER = "score DESC, created_at DESC, id DESC"
 
 
-def counts_statement(match: Match, user: User, filters: Filters) -> tuple[str, list]:
+def counts_statement(match: Match, readable: Audience, filters: Filters) -> tuple[str, list]:
     """How many documents of each kind (the kind filter left out: the page offers the other kinds with theirs)."""
-    inner, params = hits(match, user, filters, scored=False, kinds=False)
+    inner, params = hits(match, readable, filters, scored=False, kinds=False)
     return f"SELECT h.kind, COUNT(*) FROM ({inner}) h GROUP BY h.kind", params
 
 
-def page_statement(match: Match, user: User, filters: Filters, *, limit: int, offset: int) -> tuple[str, list]:
-    inner, params = hits(match, user, filters)
+def page_statement(match: Match, readable: Audience, filters: Filters, *, limit: int, offset: int
+                   ) -> tuple[str, list]:
+    inner, params = hits(match, readable, filters)
     statement = _joined(f"{inner} ORDER BY {ORDER} LIMIT %s OFFSET %s")
     return f"{statement} ORDER BY h.score DESC, h.created_at DESC, h.id DESC", [*params, limit, offset]
 
 
-def suggestions_statement(match: Match, user: User, filters: Filters, *, groups: dict[str, str],
+def suggestions_statement(match: Match, readable: Audience, filters: Filters, *, groups: dict[str, str],
                           per_group: int) -> tuple[str, list]:
     """The best `per_group` hits of each group (groups: document kind → group), with each group's total."""
-    inner, params = hits(match, user, filters)
+    inner, params = hits(match, readable, filters)
     group = "CASE h.kind " + " ".join(f"WHEN '{kind}' THEN '{name}'" for kind, name in groups.items()) + " END"
     ranked = (f"SELECT h.id, h.kind, h.created_at, h.score, {group} AS grp, "
               f"ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY h.score DESC, h.created_at DESC, h.id DESC) AS n, "

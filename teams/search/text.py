@@ -1,8 +1,8 @@
 """Words as the search sees them, in German and English, the same for what is indexed and what is asked.
 
 - A word is a run of letters and digits ("E-Health" is two words, "2026" one), lower-cased.
-- `fold`: the spelling without umlauts and accents ("Pflegekräfte" → "pflegekraefte", "Café" → "cafe"), so that
-  "ae" for "ä" matches and prefixes match while typing.
+- `fold`: the spelling with umlauts written out ("Pflegekräfte" → "pflegekraefte", "Straße" → "strasse"), so that
+  "ae" for "ä" matches and prefixes match while typing. Other accents stay ("Charité"), as on PostgreSQL.
 - `german`, `english`: the Snowball stems ("Pflegekräfte", "Pflegekraefte" and "Pflegekraft" → "pflegekraft";
   "hospitals" → "hospit"), the algorithms PostgreSQL's german and english configurations use too.
 - Stop words (stopwords.py) are not searched for alone (parse.py).
@@ -49,8 +49,7 @@ def umlauts(text: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", digraphs(word.lower()))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return digraphs(unicodedata.normalize("NFC", word.lower()))
 
 
 def _stemmer(language: str):
@@ -116,10 +115,13 @@ def matcher(positive_words: Iterable[str], prefixes: Iterable[str] = ()) -> Call
     forms, or its folded spelling starts with a prefix being typed."""
     keys = {form for word in positive_words for form in (german(word), english(word), fold(word))}
     starts = tuple(fold(prefix) for prefix in prefixes)
+    seen: dict[str, bool] = {}  # a text repeats its words: each is looked at once per search
 
     def matches(word: str) -> bool:
-        word = word.lower()
-        folded = fold(word)
-        return (folded in keys or german(word) in keys or english(word) in keys
-                or bool(starts) and folded.startswith(starts))
+        if word not in seen:
+            lower = word.lower()
+            folded = fold(lower)
+            seen[word] = (folded in keys or german(lower) in keys or english(lower) in keys
+                          or bool(starts) and folded.startswith(starts))
+        return seen[word]
     return matches
