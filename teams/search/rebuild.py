@@ -2,9 +2,9 @@
 
 Repairs whatever went wrong (a document missing, stale or left over, an engine structure out of step): every
 document is removed and written again by the same builders the write path uses (documents.py, indexing.py),
-in batches, in one transaction, so searches see the old index until the new one is committed. Writes to the
-documents table wait for it meanwhile (PostgreSQL: the GIN index is dropped and built once at the end, which
-is several times faster than growing it row by row).
+in batches, in one transaction: a failed rebuild leaves the old index. Searches and writes that touch the index
+wait for it meanwhile (on PostgreSQL the GIN index is dropped and built once at the end, several times faster
+than growing it row by row; docs/benchmarks.md has the time at 130,000 documents).
 """
 from collections.abc import Callable, Iterator
 
@@ -19,7 +19,7 @@ from teams.review.models import ClosingReport, Output, ReviewMeeting, ReviewNote
 
 from . import documents
 from .engines import FTS_TABLE, documents_table
-from .indexing import READERS, people_documents, store
+from .indexing import READERS, people_documents
 from .models import Document, Kind
 
 BATCH = 2000
@@ -85,7 +85,7 @@ def rebuild(report: Callable[[str, int], object] = lambda kind, count: None) -> 
     for kind, source in SOURCES:
         counts[kind] = 0
         for batch in source():
-            store(batch, batch_size=BATCH)
+            Document.objects.bulk_create(batch, batch_size=BATCH)  # the table is empty: no conflicts to resolve
             counts[kind] += len(batch)
         report(kind, counts[kind])
     if postgresql:  # the deferred foreign-key checks of the inserts first: an index is not built with them pending
