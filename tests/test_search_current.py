@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from teams import services
+from teams import events, services
 from teams.board import cards, checklists, comments
 from teams.board.models import ChecklistItem
 from teams.discussion import messages
@@ -144,3 +144,13 @@ def test_a_fault_of_the_index_never_fails_the_change(people, team, monkeypatch, 
         message = post_message(people["lead"], team, channel=general(team), body="Trotzdem gespeichert")
     assert Message.objects.filter(pk=message.pk).exists()
     assert "could not update the search index" in caplog.text
+
+
+@pytest.mark.parametrize("data", [{}, {"message": 3}, {"message": "3", "channel": 1, "body": "x", "created_at": "now"},
+                                  {"message": 3, "channel": 1, "body": None, "created_at": "2026-01-01T00:00:00"},
+                                  {"message": 3, "channel": 1, "body": "x", "created_at": "yesterday"}])
+def test_an_event_unlike_its_services_is_recorded_and_not_indexed(people, team, data):
+    before = Document.objects.count()
+    with transaction.atomic():
+        event = events.record(team, "message.posted", people["lead"], data)
+    assert event.pk and Document.objects.count() == before

@@ -1,9 +1,11 @@
 """The results page's search and filters: validated here, applied by the engine inside its query."""
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import FieldOfAction, StrategicGoal
+from teams.models import FieldOfAction, StrategicGoal, Team
 from teams.permissions import viewable_teams
 from teams.widgets import DateInput
 
@@ -15,8 +17,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), required=False, strip=True)  # its length: parse.MAX_LENGTH
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("Everything"))] + [(key, label) for key, label, _kinds in GROUPS])
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, to_field_name="slug", required=False,
-                                  empty_label=_("Any team"))
+    team: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
+                                                          to_field_name="slug", required=False,
+                                                          empty_label=_("Any team"))
     author = forms.ModelChoiceField(label=_("Author"), to_field_name="username", required=False,
                                     empty_label=_("Anyone"), queryset=get_user_model().objects.filter(
                                         is_active=True).order_by("last_name", "first_name", "username"))
@@ -29,8 +32,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        self.fields["team"].queryset = viewable_teams(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["author"].label_from_instance = lambda person: person.get_full_name() or person.username  # type: ignore[attr-defined]
+        team, author = (cast(forms.ModelChoiceField, self.fields[name]) for name in ("team", "author"))
+        team.queryset = viewable_teams(user).order_by("name")
+        author.label_from_instance = lambda person: person.get_full_name() or person.username
 
     def filters(self, **scope) -> Filters:
         """The valid filters (an invalid one is shown as an error and left out), and a channel or board scope."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from teams.board.models import Card, ChecklistItem, Comment
 from teams.models import Event, Team
@@ -49,11 +49,14 @@ def _field(data: object, path: str) -> int | None:
     return data if type(data) is int else None
 
 
-def _message(team_id: int, data: dict) -> Document:
-    return documents.message_document(
-        team_id, message=data["message"], channel=data["channel"], thread=data.get("thread"),
-        author=data.get("author"), body=data.get("body") or "",
-        created_at=datetime.datetime.fromisoformat(data["created_at"]))
+def _message(team_id: int, data: dict) -> Document | None:
+    """The message's document from its event, if the event carries the message (as message_data writes it)."""
+    message, channel, body, created_at = (data.get(key) for key in ("message", "channel", "body", "created_at"))
+    if not (type(message) is int and type(channel) is int and isinstance(body, str) and isinstance(created_at, str)):
+        return None
+    thread, author = _field(data, "thread"), _field(data, "author")
+    return documents.message_document(team_id, message=message, channel=channel, thread=thread, author=author,
+                                      body=body, created_at=datetime.datetime.fromisoformat(created_at))
 
 
 def _plan(events: list[Event]) -> tuple[list[Document], dict[str, set[int]], list[Q]]:
@@ -64,8 +67,8 @@ def _plan(events: list[Event]) -> tuple[list[Document], dict[str, set[int]], lis
     removed: list[Q] = []
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
-        if event.kind in MESSAGE_WRITES and _field(data, "message") and _field(data, "channel"):
-            written.append(_message(event.team_id, data))
+        if event.kind in MESSAGE_WRITES and (document := _message(event.team_id, data)) is not None:
+            written.append(document)
         elif event.kind == "message.deleted" and (message := _field(data, "message")):
             removed.append(Q(kind=Kind.MESSAGE, object_id=message))
         elif event.kind == "card.archived" and (card := _field(data, "card")):
@@ -78,7 +81,11 @@ def _plan(events: list[Event]) -> tuple[list[Document], dict[str, set[int]], lis
 def index_events(events: list[Event], team: Team) -> None:
     """The on_recorded consumer: the batch's documents written or removed, in one savepoint (none if the
     events change nothing searchable, as most do not)."""
-    written, reread, removed = _plan(events)
+    try:
+        written, reread, removed = _plan(events)
+    except Exception:  # an event unlike what its service writes: nothing to index, and never a failed change
+        log.exception("could not read %s for the search index", events)
+        return
     if written or reread or removed:
         _guarded(lambda: _apply(written, reread, removed), events)
 
@@ -93,7 +100,7 @@ def _guarded(work: Callable[[], None], what: object) -> None:
 
 def _apply(written: list[Document], reread: dict[str, set[int]], removed: list[Q]) -> None:
     for kind, ids in reread.items():
-        written.extend(READERS[kind](MODELS[kind].objects.filter(pk__in=ids)))
+        written.extend(READERS[kind](MODELS[kind]._default_manager.filter(pk__in=ids)))
     store(written)
     if removed:
         condition = Q()
@@ -146,8 +153,9 @@ READERS: dict[str, Callable[[QuerySet], list[Document]]] = {
     Kind.NOTE: lambda notes: [documents.note_document(note) for note in notes],
     Kind.MEETING: meeting_documents,
 }
-MODELS = {Kind.TEAM: Team, Kind.CARD: Card, Kind.COMMENT: Comment, Kind.OUTPUT: Output, Kind.REPORT: ClosingReport,
-          Kind.NOTE: ReviewNote, Kind.MEETING: ReviewMeeting}
+MODELS: dict[str, type[Model]] = {
+    Kind.TEAM: Team, Kind.CARD: Card, Kind.COMMENT: Comment, Kind.OUTPUT: Output, Kind.REPORT: ClosingReport,
+    Kind.NOTE: ReviewNote, Kind.MEETING: ReviewMeeting}
 
 
 # People ------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.kind).label
+        return str(Kind(self.kind).label)
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Results:
         return self.query.problem
 
 
-def _date(value) -> datetime.date | None:
+def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
