@@ -13,8 +13,11 @@
      page and team directory under concurrent load (wrk).
 Medians of --runs runs (default 3). Results also go to var/bench/results.json.
 
+4. Full-text search on PostgreSQL at 200 teams, 100,000 messages, 20,000 cards (bench/search.py): the index
+   build time, p50/p95 per search and the statements each sends.
 Options: --sizes 50,200,500  --runs 3  --stacks embedded,scaled  --quick (sizes 50,200, 1 run)
-         --no-queries  --no-http (leave out those tables)
+         --no-queries  --no-http --no-search (leave out those tables); `search` alone (make bench ARGS=search):
+         only the search benchmark
 """
 import argparse
 import json
@@ -28,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpload
+import search
 import spy
 import stack
 from wsload import Fanout
@@ -211,6 +215,8 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("only", nargs="?", choices=["search"], help="run only this benchmark")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     runs = args.runs
@@ -221,6 +227,10 @@ def main():
     print(f"Machine: {results['machine']}")
     print(f"Load generator: {max(2, os.cpu_count() or 2)} client processes (asyncio + websockets) share the "
           "cores with the servers, PostgreSQL and Redis.", flush=True)
+    if args.only == "search":
+        search.run(results)
+        (stack.VAR / "results-search.json").write_text(json.dumps(results, indent=1, default=str))
+        return
     if not args.no_queries:
         queries = query_counts()
         results["queries"] = queries
@@ -228,6 +238,8 @@ def main():
               ["page", "viewer", "small", "large"], queries["rows"])
     for mode in args.stacks.split(","):
         run_stack(mode, sizes, runs, results, with_http=not args.no_http)
+    if not args.no_search:
+        search.run(results)
     results["seconds"] = round(time.monotonic() - started)
     (stack.VAR / "results.json").write_text(json.dumps(results, indent=1, default=str))
     print(f"\nMachine: {results['machine']}. Done in {results['seconds']}s; results in var/bench/results.json.")

@@ -57,10 +57,10 @@ def test_post_message_takes_few_statements_whatever_the_team_size(people, team, 
     _grow(big_team)
     large = _post_costs(people, big_team)
     # plain: team lock (before the permission check), seq (UPDATE … RETURNING), channel, message, read-marker
-    # upsert, subscription, event;
+    # upsert, subscription, event, the search index's document (teams.search.indexing, from the event);
     # mention: + the members by username, once (render_body reuses them), + the notification's recipients and insert;
     # reply: + the thread root, the followers (the follow is one insert-or-nothing).
-    for kind, budget in {"plain": 7, "mention": 10, "reply": 9}.items():
+    for kind, budget in {"plain": 8, "mention": 11, "reply": 10}.items():
         assert_constant(len(small[kind][1]), len(large[kind][1]), budget, f"{kind} post")
     # one statement takes the number
     assert sum(s.startswith("UPDATE") and "last_seq" in s for s in small["plain"][1]) == 1
@@ -126,8 +126,9 @@ def test_a_batch_of_posts_is_one_transaction_and_one_ring(people, team, monkeypa
     post(1)  # the people's permissions are read once per connection, not per post
     small, small_queries = post(2)
     large, large_queries = post(20)
-    # savepoint, team lock, channel, seq, 4 inserts (1 an upsert), release
-    assert_constant(small_queries, large_queries, 9, "a batch of posts")
+    # savepoint, team lock, channel, seq, 4 inserts (1 an upsert), release; the search documents (one insert in a
+    # savepoint of its own)
+    assert_constant(small_queries, large_queries, 12, "a batch of posts")
     assert [m.event.seq for m in large] == list(range(large[0].event.seq, large[0].event.seq + 40))
     assert [m.pk for m in large] == sorted(m.pk for m in large)  # ids follow seq order
     assert [len(batch) for batch in rings] == [2, 4, 40]
@@ -154,8 +155,9 @@ def test_a_batch_of_replies_with_mentions_and_card_links_reads_each_thing_once(p
         return len(sql)
 
     post(1)
-    # + the thread root, the members, the card, the thread's followers, a savepoint for the notifications
-    assert_constant(post(2), post(20), 17, "a batch of replies")
+    # + the thread root, the members, the card, the thread's followers, a savepoint for the notifications,
+    # the search documents (one insert in a savepoint)
+    assert_constant(post(2), post(20), 20, "a batch of replies")
 
 
 # Presence: O(1) per connection ---------------------------------------------------------

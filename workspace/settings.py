@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "teams.invitations",
     "teams.accounts",
     "teams.contributions",
+    "teams.search",
     "realtime",
 ]
 

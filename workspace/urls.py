@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("teams.contributions.urls")),
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
+    path("", include("teams.search.urls")),
 ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teams.models import Profile
+from teams.search import indexing
 
 from .keywords import normalised_keywords, refuse_unprintable
 from .models import Expertise, Keyword, Location, Organisation, Sector
@@ -66,6 +67,7 @@ def _set_keywords(profile: Profile, keys_and_labels: dict[str, str]) -> list[Key
     Expertise.objects.filter(profile=profile).delete()
     Expertise.objects.bulk_create(Expertise(profile=profile, keyword=keyword, position=position)
                                   for position, keyword in enumerate(keywords))
+    indexing.index_people([profile.user_id])  # people are found by their keywords (bulk writes send no signal)
     return keywords
 
 

@@ -1,0 +1,45 @@
+"""The results page's search and filters: validated here, applied by the engine inside its query."""
+from typing import cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import FieldOfAction, StrategicGoal, Team
+from teams.permissions import viewable_teams
+from teams.widgets import DateInput
+
+from .query import GROUPS, KINDS_OF
+from .sql import Filters
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), required=False, strip=True)  # its length: parse.MAX_LENGTH
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("Everything"))] + [(key, label) for key, label, _kinds in GROUPS])
+    team: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
+                                                          to_field_name="slug", required=False,
+                                                          empty_label=_("Any team"))
+    author = forms.ModelChoiceField(label=_("Author"), to_field_name="username", required=False,
+                                    empty_label=_("Anyone"), queryset=get_user_model().objects.filter(
+                                        is_active=True).order_by("last_name", "first_name", "username"))
+    after = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    before = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    field = forms.ModelChoiceField(label=_("Field of action"), queryset=FieldOfAction.objects.all(),
+                                   to_field_name="code", required=False, empty_label=_("Any field"))
+    goal = forms.ModelChoiceField(label=_("Strategic goal"), queryset=StrategicGoal.objects.all(),
+                                  to_field_name="code", required=False, empty_label=_("Any goal"))
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        team, author = (cast(forms.ModelChoiceField, self.fields[name]) for name in ("team", "author"))
+        team.queryset = viewable_teams(user).order_by("name")
+        author.label_from_instance = lambda person: person.get_full_name() or person.username
+
+    def filters(self, **scope) -> Filters:
+        """The valid filters (an invalid one is shown as an error and left out), and a channel or board scope."""
+        self.is_valid()
+        data = self.cleaned_data
+        return Filters(kinds=KINDS_OF.get(data.get("kind") or "", []), team=data.get("team"),
+                       author=data.get("author"), after=data.get("after"), before=data.get("before"),
+                       field=data.get("field"), goal=data.get("goal"), **scope)
