@@ -47,7 +47,7 @@ def fill(people, make_team):
         Kind.COMMENT: f"/board/cards/{card.pk}/#comment-", Kind.MESSAGE: f"?message={message.pk}",
         Kind.OUTPUT: f"/outputs/#output-{output.pk}", Kind.REPORT: "/review/#closing-report",
         Kind.NOTE: f"/review/#note-{note.pk}", Kind.MEETING: f"/review/meetings/{meeting.pk}/",
-        Kind.PERSON: f"author={person.username}",
+        Kind.PERSON: f"/people/{person.username}/",
     }
 
 

@@ -17,7 +17,7 @@ from teams.discussion import messages
 from teams.discussion.models import Message
 from teams.discussion.posting import Post, post_message, post_messages
 from teams.people.models import Organisation
-from teams.people.services import organisation_named
+from teams.people.services import organisation_named, set_expertise
 from teams.review import closing, meetings, outputs
 from teams.search import indexing
 from teams.search.models import Document, Kind
@@ -126,6 +126,15 @@ def test_people_are_found_by_name_and_organisation(people):
     person.is_active = False
     person.save()
     assert kinds_found(people["outsider"], "Oltmanns") == []
+
+
+def test_people_are_found_by_their_expertise_keywords(people):
+    person = make_user("wiebke")
+    assert kinds_found(people["outsider"], "Telepflege") == []
+    set_expertise(person, person, keywords=["Telepflege", "FHIR"])
+    assert kinds_found(people["outsider"], "Telepflege") == ["person"]
+    set_expertise(person, person, keywords=["FHIR"])
+    assert kinds_found(people["outsider"], "Telepflege") == [] and kinds_found(people["outsider"], "FHIR") == ["person"]
 
 
 def test_a_rolled_back_change_leaves_nothing_in_the_index(people, team):
