@@ -191,8 +191,7 @@ def _new_person_page(request, invitation: Invitation) -> HttpResponse:
         else:
             return _signed_in(request, user, invitation.team, form.cleaned_data["language"])
     return render(request, "invitations/open.html", _context(
-        invitation, step="new_person", form=form, organisations=Organisation.objects.values_list("name", flat=True),
-        username=answers.username_for(invitation.email)))
+        invitation, step="new_person", form=form, organisations=Organisation.objects.values_list("name", flat=True)))
 
 
 def _signed_in(request, user, team: Team, language: str) -> HttpResponse:
