@@ -1,0 +1,56 @@
+"""Invitations, the corners: no mail to a deactivated account's address (the invitation is kept: the inviter
+learns nothing), and its link creates no second account; an address invitation opened by someone who is a
+member already is resolved; plain text with < and > in the message; the throttle's plural; a bad answer."""
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+
+from teams.invitations import mail, throttle
+from teams.invitations.models import Invitation
+from teams.models import Event
+from tests.conftest import make_user
+from tests.foundation_helpers import page_text
+from tests.invitation_helpers import invited_with_link
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Pflege-Netz 2026!"
+NEW_PERSON = {"first_name": "Gone", "last_name": "Again", "organisation": "Test org", "password1": PASSWORD,
+              "password2": PASSWORD, "language": "en"}
+
+
+def mail_jobs(callbacks):
+    return [c.args[0] for c in callbacks if getattr(c, "func", None) is mail.enqueue]
+
+
+def test_no_mail_goes_to_a_deactivated_accounts_address_and_the_inviter_cannot_tell(
+        client, people, team, django_capture_on_commit_callbacks, mailoutbox):
+    make_user("gone", is_active=False)
+    client.force_login(people["lead"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"/teams/{team.slug}/members/invite/",
+                               {"role": "expert", "addresses": "Gone@Example.org, fresh@example.org"}, follow=True)
+    assert "2 invitations sent." in page_text(response)
+    gone = Invitation.objects.get(team=team, email="gone@example.org")
+    fresh = Invitation.objects.get(team=team, email="fresh@example.org")
+    assert gone.state == fresh.state == "pending"
+    assert mail_jobs(callbacks) == [fresh.pk]
+    assert mail.send_invitation(gone.pk) is False and mailoutbox == []
+    Invitation.objects.update(sent_at=gone.sent_at - datetime.timedelta(hours=1))
+    assert mail.lost_mails() == [fresh.pk]  # the sweep does not queue it either
+
+
+def test_a_link_to_an_address_whose_account_is_deactivated_creates_no_second_account(client, people, team):
+    invitation, path = invited_with_link(people["lead"], team, "later@example.org")
+    later = make_user("later")
+    later.is_active = False
+    later.save()
+    page = page_text(client.get(path))
+    assert "Sign in with the account of the invited address" in page and "Create your account" not in page
+    client.post(path, NEW_PERSON)
+    assert list(User.objects.filter(email__iexact="later@example.org")) == [later]
+    assert Invitation.objects.get(pk=invitation.pk).state == "pending"
+    client.force_login(later)  # a deactivated account's session is no session
+    client.post(path, {"decision": "accept"})
+    assert not team.memberships.filter(user=later).exists()
