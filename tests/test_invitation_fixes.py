@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
-from teams.invitations import mail, throttle
+from teams.invitations import mail
 from teams.invitations.models import Invitation
 from teams.models import Event
 from tests.conftest import make_user
@@ -54,3 +54,18 @@ def test_a_link_to_an_address_whose_account_is_deactivated_creates_no_second_acc
     client.force_login(later)  # a deactivated account's session is no session
     client.post(path, {"decision": "accept"})
     assert not team.memberships.filter(user=later).exists()
+
+
+def test_a_member_who_opens_an_address_invitation_resolves_it(client, people, team):
+    invitation, path = invited_with_link(people["lead"], team, "expert@example.org")
+    client.force_login(people["expert"])  # a member already
+    response = client.post(path, {"decision": "accept"}, follow=True)
+    assert "You are already a member of this team." in page_text(response)
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.answered_by, invitation.token_hash) == ("accepted", people["expert"], None)
+    event = Event.objects.filter(team=team).latest("seq")
+    assert (event.kind, event.actor) == ("invitation.resolved", people["expert"])
+    assert team.memberships.get(user=people["expert"]).role == "expert"
+    assert client.get(path).status_code == 404  # the link is used up
+    client.force_login(people["lead"])
+    assert "expert@example.org" not in page_text(client.get(f"/teams/{team.slug}/invitations/"))

@@ -109,22 +109,26 @@ def _require_addressee(invitation: Invitation, user: User) -> None:
         raise PermissionDenied(_("This invitation is for someone else."))
 
 
-def _join(invitation: Invitation, team: Team, user: User) -> Membership:
+def _join(invitation: Invitation, team: Team, user: User) -> tuple[Membership, bool]:
+    """The membership, and whether it is new. Someone who is a member already (invited by address, say)
+    answers the invitation by opening it: it is closed as accepted (`invitation.resolved`), its link dies."""
     existing = Membership.objects.filter(team=team, user=user).first()
     if existing is not None and existing.state == Membership.State.ACTIVE:
-        raise ValidationError(_("You are already a member of this team."))
+        _close(invitation, Invitation.State.ACCEPTED, user)
+        events.record(team, "invitation.resolved", user, {**summary(invitation), "role": existing.role})
+        return existing, False
     if existing is not None:  # their open join request: the invitation answers it
         existing.delete()
     membership = add_member(team, user, role=invitation.role)
     _close(invitation, Invitation.State.ACCEPTED, user)
     events.record(team, "invitation.accepted", user, {**member_summary(membership), "invitation": invitation.pk})
-    return membership
+    return membership, True
 
 
 @transaction.atomic
-def accept(actor: User, invitation: Invitation) -> Membership:
-    """Join the team with the invitation's role. NotValid, PermissionDenied (another account), or
-    ValidationError (already a member)."""
+def accept(actor: User, invitation: Invitation) -> tuple[Membership, bool]:
+    """Join the team with the invitation's role: the membership, and False if they were a member already
+    (the invitation is answered all the same). NotValid or PermissionDenied (another account)."""
     team = lock_team(invitation.team)
     invitation = _answerable(invitation, team)
     _require_addressee(invitation, actor)

@@ -170,9 +170,12 @@ def _answer(request, invitation: Invitation, decision: str | None) -> HttpRespon
             answers.decline(request.user, invitation)
             messages.success(request, _("You declined the invitation to “%(team)s”.") % {"team": invitation.team.name})
             return redirect("teams:my_teams")
-        answers.accept(request.user, invitation)
+        _membership, joined = answers.accept(request.user, invitation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("teams:detail", slug=invitation.team.slug)
+    if not joined:
+        messages.info(request, _("You are already a member of this team."))
         return redirect("teams:detail", slug=invitation.team.slug)
     messages.success(request, _("Welcome to “%(team)s”.") % {"team": invitation.team.name})
     return redirect(landing(invitation.team))
