@@ -69,3 +69,19 @@ def test_a_member_who_opens_an_address_invitation_resolves_it(client, people, te
     assert client.get(path).status_code == 404  # the link is used up
     client.force_login(people["lead"])
     assert "expert@example.org" not in page_text(client.get(f"/teams/{team.slug}/invitations/"))
+
+
+@pytest.mark.parametrize("message", ["Preis: < 500 EUR, Dauer > 3 Monate", "a < b & c > d", "<<Pilot>>",
+                                     "<b>fett</b>"])
+def test_the_message_is_plain_text_with_any_angle_brackets_escaped_in_the_mail(client, people, team, message,
+                                                                               mailoutbox):
+    client.force_login(people["lead"])
+    client.post(f"/teams/{team.slug}/members/invite/", {"role": "expert", "addresses": "ada@example.org",
+                                                        "message": message})
+    invitation = Invitation.objects.get(team=team, email="ada@example.org")
+    assert invitation.message == message
+    assert mail.send_invitation(invitation.pk)
+    sent = mailoutbox[-1]
+    html = sent.alternatives[0][0]
+    assert message in sent.body and message not in html
+    assert message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
