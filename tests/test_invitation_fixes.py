@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
-from teams.invitations import mail
+from teams.invitations import mail, throttle
 from teams.invitations.models import Invitation
 from teams.models import Event
 from tests.conftest import make_user
@@ -85,3 +86,16 @@ def test_the_message_is_plain_text_with_any_angle_brackets_escaped_in_the_mail(c
     html = sent.alternatives[0][0]
     assert message in sent.body and message not in html
     assert message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
+
+
+def test_the_throttle_says_one_minute_in_the_singular(client, people, team, settings):
+    settings.INVITATION_RATE = (1, 60)  # a window of one minute: the wait is one minute
+    client.force_login(people["lead"])
+    client.cookies["django_language"] = "de"
+    url = f"/teams/{team.slug}/members/invite/"
+    assert client.post(url, {"addresses": "a@example.org", "role": "expert"}).status_code == 302
+    refused = page_text(client.post(url, {"addresses": "b@example.org", "role": "expert"}))
+    assert "(höchstens 1 in 1 Minute). Bitte versuchen Sie es in 1 Minute erneut." in refused
+    with translation.override("en"):
+        assert throttle.try_again(1) == "Please try again in 1 minute."
+        assert throttle.try_again(3) == "Please try again in 3 minutes."
