@@ -12,7 +12,7 @@ from teams.invitations.models import Invitation
 from teams.models import Event
 from tests.conftest import make_user
 from tests.foundation_helpers import page_text
-from tests.invitation_helpers import invited_with_link
+from tests.invitation_helpers import invite, invited_with_link
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,15 @@ def test_the_throttle_says_one_minute_in_the_singular(client, people, team, sett
     with translation.override("en"):
         assert throttle.try_again(1) == "Please try again in 1 minute."
         assert throttle.try_again(3) == "Please try again in 3 minutes."
+
+
+@pytest.mark.parametrize("data", [{"decision": "maybe"}, {}])
+def test_a_bad_decision_on_my_teams_goes_back_there_with_a_message(client, people, team, data):
+    colleague = make_user("colleague")
+    invitation = invite(people["lead"], team, people=[colleague])[0]
+    client.force_login(colleague)
+    response = client.post(f"/my/invitations/{invitation.pk}/answer/", data)
+    assert response.status_code == 302 and response["Location"] == "/my/"
+    page = client.get("/my/")
+    assert page.status_code == 200 and "Choose whether to accept or decline the invitation." in page_text(page)
+    assert Invitation.objects.get(pk=invitation.pk).state == "pending"

@@ -156,15 +156,16 @@ def _answer_page(request, invitation: Invitation) -> HttpResponse:
     if not answers.addressed_to(invitation, request.user):
         return render(request, "invitations/open.html", _context(invitation, step="someone_else", next=request.path))
     if request.method == "POST":
-        return _answer(request, invitation, request.POST.get("decision"))
+        return _answer(request, invitation, request.POST.get("decision"), back=request.path)
     return render(request, "invitations/open.html", _context(invitation, step="answer"))
 
 
-def _answer(request, invitation: Invitation, decision: str | None) -> HttpResponse:
-    """Accept or decline (answers.NotValid goes to the caller)."""
+def _answer(request, invitation: Invitation, decision: str | None, *, back: str) -> HttpResponse:
+    """Accept or decline (answers.NotValid goes to the caller); without a decision: back to the page
+    (`back`) that asks for it, with a message."""
     if decision not in ("accept", "decline"):
         messages.error(request, _("Choose whether to accept or decline the invitation."))
-        return redirect(request.path)
+        return redirect(back)
     try:
         if decision == "decline":
             answers.decline(request.user, invitation)
@@ -217,6 +218,7 @@ def answer_mine(request, invitation_id):
     invitation = get_object_or_404(Invitation.objects.select_related("team", "invitee"), pk=invitation_id,
                                    invitee=request.user)
     try:
-        return _answer(request, answers.usable(invitation), request.POST.get("decision"))
+        return _answer(request, answers.usable(invitation), request.POST.get("decision"),
+                       back=reverse("teams:my_teams"))
     except answers.NotValid:
         return not_valid(request)
