@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import translation
 
 from teams.invitations import mail, throttle
@@ -111,3 +112,27 @@ def test_a_bad_decision_on_my_teams_goes_back_there_with_a_message(client, peopl
     page = client.get("/my/")
     assert page.status_code == 200 and "Choose whether to accept or decline the invitation." in page_text(page)
     assert Invitation.objects.get(pk=invitation.pk).state == "pending"
+
+
+def test_too_many_form_fields_get_the_sites_translated_400_page(client, people, team):
+    client.force_login(people["lead"])
+    client.cookies["django_language"] = "de"
+    data = b"role=expert&" + b"&".join(b"people=%d" % n for n in range(1, 1101))
+    response = client.post(f"/teams/{team.slug}/members/invite/", data=data,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Die Anfrage konnte nicht verarbeitet werden" in page and '<html lang="de">' in page
+    assert 'href="/static/' in page or "/static/" in page  # the site's layout, not Django's bare page
+    assert not Invitation.objects.exists()
+
+
+def test_a_failed_csrf_check_gets_the_sites_translated_page(people, team):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["lead"])
+    client.cookies["django_language"] = "de"
+    response = client.post(f"/teams/{team.slug}/members/invite/", {"role": "expert", "addresses": "a@example.org"})
+    assert response.status_code == 403
+    page = page_text(response)
+    assert "Das Formular ist abgelaufen" in page and '<html lang="de">' in page
+    assert not Invitation.objects.exists()

@@ -26,3 +26,5 @@ urlpatterns = [
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
 ]
+
+handler400 = "workspace.errors.bad_request"
