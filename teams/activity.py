@@ -39,6 +39,7 @@ TEXT = {
     "invitation.revoked": gettext_lazy("withdrew the invitation of %(name)s"),
     "invitation.accepted": gettext_lazy("accepted the invitation and joined as %(role)s"),
     "invitation.declined": gettext_lazy("declined the invitation"),
+    "invitation.resolved": gettext_lazy("opened their invitation, a member already"),
     "invitation.expired": gettext_lazy("found the invitation of %(name)s expired when its link was used"),
     "contribution.changed": gettext_lazy("updated what they contribute to the team"),
     "board.created": gettext_lazy("set up the board"),

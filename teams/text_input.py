@@ -1,6 +1,15 @@
-"""Text people type into forms, checked the same way in forms and services: a lone surrogate ("\\ud800") is no
-Unicode text (SQLite and PostgreSQL raise on it, a 500), a NUL byte is refused by PostgreSQL. Both are refused
-with a clear message before anything is written."""
+"""Text people type into forms, checked the same way in forms and services, before anything is written:
+
+- everywhere: a lone surrogate ("\\ud800") is no Unicode text (SQLite and PostgreSQL raise on it, a 500), a
+  NUL byte is refused by PostgreSQL, and U+FFFD is what Django makes of bytes that are not UTF-8 (stored,
+  they would show as "���" for good);
+- a single line (names of people and organisations, titles; `check_line`): no control characters (C0, C1,
+  tab and line breaks included), no bidi embeddings, overrides or isolates (U+202A–U+202E, U+2066–U+2069:
+  they reorder what follows them on the page), no zero-width or invisible characters (U+200B–U+200D,
+  U+2060, U+FEFF, the soft hyphen U+00AD: two names that look the same would differ);
+- several lines (messages, contribution texts; `check_lines`): no control characters but new lines and
+  tabs, no bidi embeddings, overrides or isolates.
+"""
 import re
 
 from django import forms
@@ -8,12 +17,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060\ufeff\u00ad]")
+_NOT_IN_LINES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 NOT_UNICODE = _("The text is not valid Unicode (it holds a lone surrogate).")
 NUL = _("Null characters are not allowed.")
+NOT_UTF8 = _("The text holds characters that could not be read (it was not sent as UTF-8, shown as “�”). "
+             "Please type it again.")
+UNPRINTABLE = _("Plain text only: control characters and invisible characters are not allowed.")
 
 
 def check_unicode(value: object) -> None:
-    """A validator: raise ValidationError for a string with a lone surrogate or a NUL byte."""
+    """A validator: raise ValidationError for a string with a lone surrogate or a NUL byte (any text, also
+    passwords and addresses)."""
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise ValidationError(NOT_UNICODE, code="surrogate")
@@ -21,13 +37,32 @@ def check_unicode(value: object) -> None:
             raise ValidationError(NUL, code="null_characters_not_allowed")
 
 
-def bounded_text(value: object, *, field: str, max_length: int, label: str = "") -> str:
-    """`value` as stripped text of at most `max_length` characters (services: the same rule as their forms),
-    or a ValidationError on `field`."""
+def _check_text(value: object, refused: re.Pattern) -> None:
+    check_unicode(value)
+    if isinstance(value, str):
+        if "\ufffd" in value:
+            raise ValidationError(NOT_UTF8, code="not_utf8")
+        if refused.search(value):
+            raise ValidationError(UNPRINTABLE, code="unprintable")
+
+
+def check_line(value: object) -> None:
+    """A validator for a single line of text shown to others: a name, a title."""
+    _check_text(value, _NOT_IN_A_LINE)
+
+
+def check_lines(value: object) -> None:
+    """A validator for text of several lines shown to others: a message, a description."""
+    _check_text(value, _NOT_IN_LINES)
+
+
+def bounded_text(value: object, *, field: str, max_length: int, label: str = "", lines: bool = False) -> str:
+    """`value` as stripped text of at most `max_length` characters (services: the same rule as their forms:
+    `check_lines` if `lines`, else `check_line`), or a ValidationError on `field`."""
     if not isinstance(value, str):
         raise ValidationError({field: _("Enter text.")})
     try:
-        check_unicode(value)
+        (check_lines if lines else check_line)(value)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from exc
     value = value.strip()
@@ -38,8 +73,9 @@ def bounded_text(value: object, *, field: str, max_length: int, label: str = "")
 
 
 class UnicodeCharField(forms.CharField):
-    """A CharField that refuses lone surrogates and NUL bytes with a clear message."""
+    """A CharField for text people read: a single line (`check_line`) or, with lines=True, several lines
+    (`check_lines`). secret=True (passwords) refuses only what no database stores (`check_unicode`)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, lines: bool = False, secret: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.validators.append(check_unicode)
+        self.validators.append(check_unicode if secret else check_lines if lines else check_line)

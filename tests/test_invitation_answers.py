@@ -43,11 +43,12 @@ def test_a_new_person_creates_the_account_and_lands_on_the_board_signed_in(clien
                                          role="observer", message="Willkommen!")
     page = client.get(path)
     assert page.status_code == 200 and "Create your account" in page_text(page) and "Willkommen!" in page_text(page)
-    assert "katrin.lange@klinikum.example" in page_text(page)  # the user name they will sign in with
+    assert "katrin.lange@klinikum.example" in page_text(page)  # the address the account is for
     response = client.post(path, new_person())
     assert response.status_code == 302 and response["Location"] == f"/teams/{team.slug}/board/"
     user = User.objects.get(email="katrin.lange@klinikum.example")
-    assert (user.username, user.get_full_name()) == ("katrin.lange@klinikum.example", "Katrin Lange")
+    assert (user.username, user.get_full_name()) == ("katrin.lange", "Katrin Lange")  # from the name, not the address
+    assert "Benutzernamen katrin.lange " in page_text(client.get(response["Location"]))  # told once, in German
     assert user.check_password(GOOD_PASSWORD)
     organisation = user.profile.organisation
     assert (organisation.name, organisation.sector, organisation.location) == ("Klinikum Potsdam", "care",
@@ -270,10 +271,24 @@ def test_the_link_page_is_throttled_per_client_address(client, people, team, set
     assert client.get("/invitations/" + "B" * 43 + "/", REMOTE_ADDR="10.0.0.7").status_code == 404  # another address
 
 
-def test_the_user_name_is_the_address_where_it_can_be_and_never_taken_twice(db):
-    make_user("ada@example.org")
-    assert answers.username_for("ada@example.org") == "ada@example.org2"
-    assert answers.username_for("o'brien@example.org") == "obrien"
+def test_the_user_name_is_made_from_the_name_folded_to_ascii_and_never_taken_twice(db):
+    make_user("clara.neumann")
+    assert answers.username_for("Clara", "Neumann") == "clara.neumann2"
+    assert answers.username_for("Jürgen  Peter", "Weiß-O'Brien") == "jurgen.peter.weiss-obrien"
+    assert answers.username_for("Łukasz", "Søndergård") == "lukasz.sondergard"
+    assert answers.username_for("李", "王") == "member"
+
+
+def test_no_address_is_shown_where_a_user_name_is(client, people, team):
+    """The user name appears in directory links and on the team page to every signed-in person."""
+    _invitation, path = invited_with_link(people["lead"], team, "clara@privat.example")
+    client.post(path, new_person(first_name="Clara", last_name="Neumann"))
+    user = User.objects.get(email="clara@privat.example")
+    assert user.username == "clara.neumann"
+    client.force_login(people["outsider"])
+    for page in (f"/teams/{team.slug}/", "/people/"):
+        text = page_text(client.get(page))
+        assert "clara.neumann" in text and "clara@privat.example" not in text, page
 
 
 def test_logs_name_an_invitation_link_without_its_token(settings):

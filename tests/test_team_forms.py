@@ -94,7 +94,7 @@ CASES = [
     ("invite", {"people": 555555}, "Choose people from the list who are not yet members."),
     ("invite", {"people": "lead"}, "Choose people from the list who are not yet members."),
     ("invite", {"addresses": "not-an-address"}, "This is not an e-mail address: not-an-address"),
-    ("invite", {"message": f"Hello {SCRIPT}"}, HTML),
+    ("invite", {"message": "Hello \x1b[31m\u202e"}, "control characters and invisible characters are not allowed"),
     ("invite", {"role": None}, REQUIRED),
     ("invite", {"role": "boss"}, "Select a valid choice. boss is not one of the available choices."),
     ("invite", {"role": SCRIPT}, "is not one of the available choices."),

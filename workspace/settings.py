@@ -76,6 +76,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "workspace.urls"
+CSRF_FAILURE_VIEW = "workspace.errors.csrf_failure"  # translated, in the layout (templates/403_csrf.html)
 ASGI_APPLICATION = "workspace.asgi.application"
 
 TEMPLATES = [

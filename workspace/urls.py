@@ -27,3 +27,5 @@ urlpatterns = [
     path("", include("teams.invitations.urls")),
     path("", include("teams.search.urls")),
 ]
+
+handler400 = "workspace.errors.bad_request"

@@ -17,7 +17,7 @@ class NameForm(forms.Form):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"), max_length=EMAIL_MAX, validators=[check_unicode])
-    password = UnicodeCharField(label=_("Your current password"), max_length=4096, strip=False,
+    password = UnicodeCharField(label=_("Your current password"), max_length=4096, strip=False, secret=True,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 

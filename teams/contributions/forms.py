@@ -7,7 +7,7 @@ from .models import MAX_HOURS, TEXT_MAX
 
 
 def _text(label, help_text):
-    return UnicodeCharField(label=label, help_text=help_text, max_length=TEXT_MAX, required=False,
+    return UnicodeCharField(label=label, help_text=help_text, max_length=TEXT_MAX, required=False, lines=True,
                             widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}))
 
 

@@ -71,7 +71,7 @@ def state_contribution(actor: User, membership: Membership, *, hours_per_month: 
     for name, value in [("hours_per_month", hours_per_month), *texts.items()]:
         try:
             values[name] = _hours(value) if name == "hours_per_month" else bounded_text(
-                value, field=name, max_length=TEXT_MAX)
+                value, field=name, max_length=TEXT_MAX, lines=True)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:

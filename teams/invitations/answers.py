@@ -7,13 +7,13 @@ its link's token (views.py: the token proves the mailbox) or, for "My teams", by
 check the addressee again. A membership exists only after `accept` or `join_as_new_person`.
 """
 import re
+import unicodedata
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from teams import events
@@ -27,7 +27,10 @@ from .models import Invitation, token_digest
 from .services import summary
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
-USERNAME = re.compile(r"[\w.@+-]{1,150}")
+# Letters NFKD does not split into a base letter and a mark.
+_FOLDED = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                         "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+_NOT_IN_USERNAME = re.compile(r"[^a-z0-9.+_-]+")
 
 
 class NotValid(Exception):
@@ -106,22 +109,26 @@ def _require_addressee(invitation: Invitation, user: User) -> None:
         raise PermissionDenied(_("This invitation is for someone else."))
 
 
-def _join(invitation: Invitation, team: Team, user: User) -> Membership:
+def _join(invitation: Invitation, team: Team, user: User) -> tuple[Membership, bool]:
+    """The membership, and whether it is new. Someone who is a member already (invited by address, say)
+    answers the invitation by opening it: it is closed as accepted (`invitation.resolved`), its link dies."""
     existing = Membership.objects.filter(team=team, user=user).first()
     if existing is not None and existing.state == Membership.State.ACTIVE:
-        raise ValidationError(_("You are already a member of this team."))
+        _close(invitation, Invitation.State.ACCEPTED, user)
+        events.record(team, "invitation.resolved", user, {**summary(invitation), "role": existing.role})
+        return existing, False
     if existing is not None:  # their open join request: the invitation answers it
         existing.delete()
     membership = add_member(team, user, role=invitation.role)
     _close(invitation, Invitation.State.ACCEPTED, user)
     events.record(team, "invitation.accepted", user, {**member_summary(membership), "invitation": invitation.pk})
-    return membership
+    return membership, True
 
 
 @transaction.atomic
-def accept(actor: User, invitation: Invitation) -> Membership:
-    """Join the team with the invitation's role. NotValid, PermissionDenied (another account), or
-    ValidationError (already a member)."""
+def accept(actor: User, invitation: Invitation) -> tuple[Membership, bool]:
+    """Join the team with the invitation's role: the membership, and False if they were a member already
+    (the invitation is answered all the same). NotValid or PermissionDenied (another account)."""
     team = lock_team(invitation.team)
     invitation = _answerable(invitation, team)
     _require_addressee(invitation, actor)
@@ -137,13 +144,18 @@ def decline(actor: User, invitation: Invitation) -> Event:
     return events.record(team, "invitation.declined", actor, summary(invitation))
 
 
-def username_for(email: str) -> str:
-    """The new account's user name: the address itself where it can be one, else its first part; unused."""
-    base = email if USERNAME.fullmatch(email) else (slugify(email.split("@")[0])[:40] or "member")
+def username_for(first_name: str, last_name: str) -> str:
+    """The new account's user name, made from the name ("clara.neumann", then "clara.neumann2" if taken):
+    ASCII-folded and within Django's user name rules. Never from the address: user names are shown to every
+    signed-in person (directory links, team pages) and stay when the address changes."""
+    name = unicodedata.normalize("NFKD", f"{first_name} {last_name}".translate(_FOLDED))
+    ascii_name = name.encode("ascii", "ignore").decode().lower()
+    words = [_NOT_IN_USERNAME.sub("", word) for word in ascii_name.split()]
+    base = re.sub(r"\.{2,}", ".", ".".join(word for word in words if word)).strip(".+_-")[:140] or "member"
     candidate, number = base, 1
     while User.objects.filter(username__iexact=candidate).exists():
         number += 1
-        candidate = f"{base[:140]}{number}"
+        candidate = f"{base}{number}"
     return candidate
 
 
@@ -159,7 +171,7 @@ def join_as_new_person(invitation: Invitation, *, first_name: str, last_name: st
     first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
     if not first_name or not last_name:
         raise ValidationError(_("Give your first and last name."))
-    user = User(username=username_for(invitation.email), email=invitation.email, first_name=first_name[:150],
+    user = User(username=username_for(first_name, last_name), email=invitation.email, first_name=first_name[:150],
                 last_name=last_name[:150])
     validate_password(password, user)
     user.set_password(password)

@@ -14,19 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from teams.forms import BoundedMultipleChoiceField, PlainTextField, people
 from teams.models import Membership, Team
 from teams.people.models import Location, Organisation, Sector
+from teams.text_input import UnicodeCharField, check_line
 
 from .services import MAX_MESSAGE, MAX_PER_REQUEST, SURROGATE_MESSAGE, check_addresses, holds_surrogate, too_many
 
 SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class UnicodeTextField(PlainTextField):
-    """Plain text that must be Unicode (no lone surrogates: the databases refuse them)."""
+class NameField(PlainTextField):
+    """A person's or organisation's name: one line of plain text (teams.text_input.check_line), no HTML."""
 
-    def validate(self, value):
-        if holds_surrogate(value):
-            raise ValidationError(SURROGATE_MESSAGE, code="surrogate")
-        super().validate(value)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(check_line)
 
 
 class PeopleField(BoundedMultipleChoiceField):
@@ -46,7 +46,7 @@ class InvitationForm(forms.Form):
                                 help_text=_("One or several, separated by commas or new lines. People without an "
                                             "account create one from the mail's link."))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EXPERT)
-    message = UnicodeTextField(label=_("Personal message"), required=False, max_length=MAX_MESSAGE,
+    message = UnicodeCharField(label=_("Personal message"), required=False, max_length=MAX_MESSAGE, lines=True,
                                widget=forms.Textarea(attrs={"rows": 4}),
                                help_text=_("Goes with the invitation mail."))
 
@@ -86,9 +86,9 @@ def _choices(choices, empty):
 
 
 class NewPersonForm(forms.Form):
-    first_name = UnicodeTextField(label=_("First name"), max_length=150)
-    last_name = UnicodeTextField(label=_("Last name"), max_length=150)
-    organisation = UnicodeTextField(label=_("Organisation"), max_length=200,
+    first_name = NameField(label=_("First name"), max_length=150)
+    last_name = NameField(label=_("Last name"), max_length=150)
+    organisation = NameField(label=_("Organisation"), max_length=200,
                                     widget=forms.TextInput(attrs={"list": "organisations", "autocomplete": "off"}),
                                     help_text=_("Choose yours from the list as you type, or name a new one."))
     sector = forms.ChoiceField(label=_("Sector of a new organisation"), required=False,

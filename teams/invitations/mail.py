@@ -11,11 +11,15 @@ its link starts with SITE_URL (the address people reach the site at).
 """
 import datetime
 import logging
+import operator
 import secrets
+from functools import reduce
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,10 +46,24 @@ def site_url() -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+def only_deactivated(addresses: set[str]) -> set[str]:
+    """Of these (lower-case) addresses, those that belong to accounts that are all deactivated: no
+    invitation mail goes there (the invitation is kept, so the inviter learns nothing of it)."""
+    if not addresses:
+        return set()
+    accounts = User.objects.filter(reduce(operator.or_, (Q(email__iexact=address) for address in addresses)))
+    states: dict[str, set[bool]] = {}
+    for email, active in accounts.values_list("email", "is_active"):
+        states.setdefault(email.strip().lower(), set()).add(active)
+    return {email for email, active in states.items() if active == {False}}
+
+
 def address_of(invitation: Invitation) -> str:
+    """Where the invitation's mail goes: nowhere ("") for a deactivated account."""
     if invitation.email:
-        return invitation.email
-    return invitation.invitee.email if invitation.invitee is not None else ""
+        return "" if only_deactivated({invitation.email}) else invitation.email
+    invitee = invitation.invitee
+    return invitee.email if invitee is not None and invitee.is_active else ""
 
 
 def send_invitation(invitation_id: int) -> bool:
@@ -94,9 +112,11 @@ def message(invitation: Invitation, token: str) -> EmailMultiAlternatives:
 def lost_mails(older_than_minutes: int = 10) -> list[int]:
     """Pending invitations whose mail job has not run for a while (a message lost with the broker): queued again."""
     since = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    ids = list(Invitation.objects.filter(state=Invitation.State.PENDING, token_hash__isnull=True, sent_at__lt=since,
-                                         expires_at__gt=timezone.now())
-               .exclude(email="", invitee__email="").values_list("pk", flat=True))
+    rows = list(Invitation.objects.filter(state=Invitation.State.PENDING, token_hash__isnull=True, sent_at__lt=since,
+                                          expires_at__gt=timezone.now())
+                .exclude(email="", invitee__email="").exclude(invitee__is_active=False).values_list("pk", "email"))
+    deactivated = only_deactivated({email for _pk, email in rows if email})
+    ids = [pk for pk, email in rows if email not in deactivated]
     for invitation_id in ids:
         enqueue(invitation_id)
     return ids

@@ -29,6 +29,7 @@ from teams.membership import enrol_member
 from teams.models import Event, Membership, Team
 from teams.notify.services import language_of
 from teams.permissions import Action, can, lock_and_require
+from teams.text_input import check_lines
 
 from . import mail
 from .models import Invitation, expiry
@@ -53,8 +54,10 @@ def holds_surrogate(text: str) -> bool:
 def check_message(message: object) -> str:
     if not isinstance(message, str):
         raise ValidationError({"message": _("The message must be text.")})
-    if holds_surrogate(message):
-        raise ValidationError({"message": str(SURROGATE_MESSAGE)})
+    try:
+        check_lines(message)
+    except ValidationError as exc:
+        raise ValidationError({"message": exc.messages}) from exc
     message = message.strip()
     if len(message) > MAX_MESSAGE:
         raise ValidationError({"message": _("The message has at most %(max)d characters (this one has %(count)d).")

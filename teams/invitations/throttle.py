@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from teams.discussion.rate_limit import add_to_counter
 
@@ -50,19 +51,26 @@ def _take(setting: str, key: str, amount: int) -> bool:
     return used <= count
 
 
+def try_again(minutes: int) -> str:
+    return ngettext("Please try again in %(wait)d minute.", "Please try again in %(wait)d minutes.", minutes) % {
+        "wait": minutes}
+
+
 def take_invitations(user_id: int, ip: str, amount: int) -> None:
     """Before inviting `amount` people (or sending one invitation again): raise RateLimited when the
     inviter or their address has sent too many lately."""
     if not _take("INVITATION_RATE", f"user:{user_id}", amount) or not _take("INVITATION_IP_RATE", f"ip:{ip}", amount):
         count, window = _rate("INVITATION_RATE")
-        raise RateLimited(_("You have sent many invitations in a short time (at most %(count)d in %(minutes)d "
-                            "minutes). Please try again in %(wait)d minutes.")
-                          % {"count": count, "minutes": window // 60 or 1, "wait": _wait_minutes(window)})
+        minutes = window // 60 or 1
+        raise RateLimited(ngettext("You have sent many invitations in a short time (at most %(count)d in %(minutes)d "
+                                   "minute).", "You have sent many invitations in a short time (at most %(count)d in "
+                                   "%(minutes)d minutes).", minutes) % {"count": count, "minutes": minutes}
+                          + " " + try_again(_wait_minutes(window)))
 
 
 def take_link_use(ip: str) -> None:
     """Before answering a request to the public invitation page."""
     if not _take("INVITATION_OPEN_RATE", f"ip:{ip}", 1):
         _count, window = _rate("INVITATION_OPEN_RATE")
-        raise RateLimited(_("Too many requests for invitation links from your address. Please try again in "
-                            "%(wait)d minutes.") % {"wait": _wait_minutes(window)})
+        raise RateLimited(_("Too many requests for invitation links from your address.") + " "
+                          + try_again(_wait_minutes(window)))

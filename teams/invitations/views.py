@@ -156,23 +156,27 @@ def _answer_page(request, invitation: Invitation) -> HttpResponse:
     if not answers.addressed_to(invitation, request.user):
         return render(request, "invitations/open.html", _context(invitation, step="someone_else", next=request.path))
     if request.method == "POST":
-        return _answer(request, invitation, request.POST.get("decision"))
+        return _answer(request, invitation, request.POST.get("decision"), back=request.path)
     return render(request, "invitations/open.html", _context(invitation, step="answer"))
 
 
-def _answer(request, invitation: Invitation, decision: str | None) -> HttpResponse:
-    """Accept or decline (answers.NotValid goes to the caller)."""
+def _answer(request, invitation: Invitation, decision: str | None, *, back: str) -> HttpResponse:
+    """Accept or decline (answers.NotValid goes to the caller); without a decision: back to the page
+    (`back`) that asks for it, with a message."""
     if decision not in ("accept", "decline"):
         messages.error(request, _("Choose whether to accept or decline the invitation."))
-        return redirect(request.path)
+        return redirect(back)
     try:
         if decision == "decline":
             answers.decline(request.user, invitation)
             messages.success(request, _("You declined the invitation to “%(team)s”.") % {"team": invitation.team.name})
             return redirect("teams:my_teams")
-        answers.accept(request.user, invitation)
+        _membership, joined = answers.accept(request.user, invitation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("teams:detail", slug=invitation.team.slug)
+    if not joined:
+        messages.info(request, _("You are already a member of this team."))
         return redirect("teams:detail", slug=invitation.team.slug)
     messages.success(request, _("Welcome to “%(team)s”.") % {"team": invitation.team.name})
     return redirect(landing(invitation.team))
@@ -191,8 +195,7 @@ def _new_person_page(request, invitation: Invitation) -> HttpResponse:
         else:
             return _signed_in(request, user, invitation.team, form.cleaned_data["language"])
     return render(request, "invitations/open.html", _context(
-        invitation, step="new_person", form=form, organisations=Organisation.objects.values_list("name", flat=True),
-        username=answers.username_for(invitation.email)))
+        invitation, step="new_person", form=form, organisations=Organisation.objects.values_list("name", flat=True)))
 
 
 def _signed_in(request, user, team: Team, language: str) -> HttpResponse:
@@ -215,6 +218,7 @@ def answer_mine(request, invitation_id):
     invitation = get_object_or_404(Invitation.objects.select_related("team", "invitee"), pk=invitation_id,
                                    invitee=request.user)
     try:
-        return _answer(request, answers.usable(invitation), request.POST.get("decision"))
+        return _answer(request, answers.usable(invitation), request.POST.get("decision"),
+                       back=reverse("teams:my_teams"))
     except answers.NotValid:
         return not_valid(request)

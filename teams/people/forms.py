@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.forms import BoundedChoiceField, BoundedMultipleChoiceField, GoalChoiceField, people
 from teams.models import FieldOfAction, StrategicGoal
+from teams.text_input import UnicodeCharField
 
 from .keywords import MAX_KEYWORDS, MAX_LENGTH, MAX_TEXT, normalised_keywords, split_keywords
 from .models import Location, Sector
@@ -13,7 +14,7 @@ from .services import MAX_NAME
 class ProfessionalProfileForm(forms.Form):
     """A person's own organisation and expertise keywords (services.update_professional_profile saves them)."""
 
-    organisation = forms.CharField(
+    organisation = UnicodeCharField(
         label=_("Organisation"), max_length=MAX_NAME, required=False,
         widget=forms.TextInput(attrs={"list": "organisations", "autocomplete": "organization"}),
         help_text=_("Choose yours from the list as you type, or name a new one."))

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from teams.text_input import NOT_UTF8
+
 MAX_KEYWORDS = 20
 MAX_LENGTH = 60
 # What a text field may hold: 20 keywords of 60 characters with their separators, and some slack.
@@ -37,7 +39,10 @@ def split_keywords(text: str) -> list[str]:
 
 
 def refuse_unprintable(text: str) -> None:
-    """Refuse control and invisible characters (and lone surrogates) in a person's plain text."""
+    """Refuse control and invisible characters (and lone surrogates, and U+FFFD: bytes that were not
+    UTF-8) in a person's plain text."""
+    if "\ufffd" in text:
+        raise ValidationError(NOT_UTF8, code="not_utf8")
     if any(char != "\t" and unicodedata.category(char) in REFUSED_CATEGORIES for char in text):
         raise ValidationError(_("Plain text only: control characters and invisible characters are not allowed."),
                               code="invalid")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from teams.models import Profile
 from teams.search import indexing
+from teams.text_input import check_line
 
 from .keywords import normalised_keywords, refuse_unprintable
 from .models import Expertise, Keyword, Location, Organisation, Sector
@@ -25,6 +26,7 @@ def organisation_named(name: str, sector: str = "", location: str = "") -> Organ
     """The organisation of this name, made with `sector` and `location` if it is new. An existing one keeps
     its sector and location, except where they were not stated yet."""
     name = " ".join(str(name).split())
+    check_line(name)
     if not name:
         raise ValidationError(_("Name your organisation."), code="required")
     if len(name) > MAX_NAME:
@@ -96,6 +98,7 @@ def update_professional_profile(actor: User, person: User, *, organisation: str,
         errors.setdefault("keywords", []).append(exc)
     name = " ".join(str(organisation).split())
     try:
+        check_line(str(organisation))
         refuse_unprintable(str(organisation))
         if len(name) > MAX_NAME:
             raise ValidationError(_("The organisation's name is too long."), code="max_length")
