@@ -151,6 +151,21 @@ def test_a_link_stops_working_when_the_person_is_deactivated(smtp_inbox):
     assert "This link no longer works" in page and 'name="new_password1"' not in page
 
 
+def test_a_newer_link_leaves_the_older_working_and_signing_in_ends_both_as_the_page_says(smtp_inbox):
+    make_user("anna")
+    ask(Client(), "anna@example.org")
+    ask(Client(), "anna@example.org")
+    older = link_in(smtp_inbox.wait_for("anna@example.org")).removeprefix(SITE)
+    newer = link_in(smtp_inbox.wait_for("anna@example.org", count=2)).removeprefix(SITE)
+    assert 'name="new_password1"' in Client().get(older, follow=True).content.decode()  # not replaced
+    assert Client().post("/login/", {"username": "anna", "password": "pw"}).status_code == 302
+    for path in (older, newer):
+        page = Client().get(path, follow=True).content.decode()
+        assert "This link no longer works" in page and 'name="new_password1"' not in page
+        assert "or you have signed in or changed your password since it was sent." in page
+        assert "newer link" not in page
+
+
 def lock_out(client, username, ip):
     for _ in range(5):
         client.post("/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=ip)
