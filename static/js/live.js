@@ -133,6 +133,11 @@
     }
 
     closed(close) {
+      if (close.code === 4401) {  // signed out (logged out, deactivated, password changed): the page asks again,
+        this.setState("offline");  // which leads to the login page and back here (?next=)
+        window.location.reload();
+        return;
+      }
       if (close.code === 4403) {  // access revoked: retrying cannot help
         this.setState("offline");
         return;
