@@ -17,7 +17,7 @@ that none can forget what daphne would otherwise get wrong:
   application at once and stops the loop when the first of them is done, so the others' clean-up
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
 - No secret in the access log: the path of a link that is a key (an invitation's token,
-  teams/invitations/redact.py) is logged with the key left out.
+  workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
 import asyncio
 import os
@@ -30,7 +30,7 @@ from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from twisted.internet import defer
 
-from teams.invitations.redact import redact
+from workspace.redact import redact
 
 SHUTDOWN_GRACE_SECONDS = 3  # less than the 10 s a process manager (and the tests) wait before SIGKILL
 SERVER_RESTART = 4503  # like 1012 (service restart), which autobahn will not send: reconnect and resume

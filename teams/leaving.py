@@ -34,7 +34,7 @@ class LeaveForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["successor"]
         assert isinstance(field, SuccessorField)
-        field.queryset = (Membership.objects.filter(team=team, state=Membership.State.ACTIVE)
+        field.queryset = (Membership.objects.filter(team=team, state=Membership.State.ACTIVE, user__is_active=True)
                           .exclude(pk=membership.pk).select_related("user")
                           .order_by("role", "user__last_name", "user__first_name"))
         field.required = last_lead

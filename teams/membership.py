@@ -46,11 +46,13 @@ def add_member(team: Team, user: User, *, role: str, state: str = Membership.Sta
 
 
 def is_last_lead(membership: Membership) -> bool:
-    """Whether this is the team's only active lead (who may leave only by handing over: `hand_over_and_leave`)."""
+    """Whether no other active lead is left without this one (who may leave only by handing over:
+    `hand_over_and_leave`). A deactivated person's lead membership leads nobody: it is not counted."""
     if membership.role != Membership.Role.LEAD or membership.state != Membership.State.ACTIVE:
         return False
-    return Membership.objects.filter(team_id=membership.team_id, role=Membership.Role.LEAD,
-                                     state=Membership.State.ACTIVE).count() <= 1
+    return not Membership.objects.filter(team_id=membership.team_id, role=Membership.Role.LEAD,
+                                         state=Membership.State.ACTIVE, user__is_active=True
+                                         ).exclude(pk=membership.pk).exists()
 
 
 def _check_not_last_lead(membership: Membership, new_role: str | None = None) -> None:
@@ -118,6 +120,8 @@ def change_role(actor: User, membership: Membership, *, role: str) -> Event:
         raise ValidationError({"role": _("Unknown role.")})
     if membership.state != Membership.State.ACTIVE:
         raise ValidationError(_("Answer the join request first."))
+    if role == Membership.Role.LEAD and not membership.user.is_active:
+        raise ValidationError({"role": _("A deactivated person cannot lead a team.")})
     _check_not_last_lead(membership, role)
     return _set_role(actor, team, membership, role)
 
@@ -150,13 +154,15 @@ def _remove(actor: User, team: Team, membership: Membership) -> Event:
 @transaction.atomic
 def hand_over_and_leave(actor: User, membership: Membership, *, successor: Membership) -> list[Event]:
     """A lead leaves and makes another active member of the team lead in the same step (the last lead may leave
-    only so). Records member.role_changed for the successor, then member.removed."""
+    only so); a deactivated person is no successor. Records member.role_changed for the successor, then
+    member.removed."""
     team = lock_and_require(actor, Action.CHANGE_ROLES, membership.team)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if membership.user_id != actor.pk:
         raise PermissionDenied(_("Only the lead themself hands over and leaves."))
     fresh = Membership.objects.select_related("user").filter(
-        pk=successor.pk, team=team, state=Membership.State.ACTIVE).exclude(pk=membership.pk).first()
+        pk=successor.pk, team=team, state=Membership.State.ACTIVE, user__is_active=True,
+    ).exclude(pk=membership.pk).first()
     if fresh is None:
         raise ValidationError({"successor": _("Choose another member of this team as the new lead.")})
     recorded = [] if fresh.role == Membership.Role.LEAD else [_set_role(actor, team, fresh, Membership.Role.LEAD)]

@@ -256,7 +256,8 @@ class Daphne:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "realtime.server", "-b", "127.0.0.1", "-p", str(self.port),
              "workspace.asgi:application"],
-            cwd=ROOT, env={**server_env(), **(extra_env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**server_env(), "SITE_URL": self.url, **(extra_env or {})},  # its mails link to it
+            stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
 
     def stop(self):

@@ -118,3 +118,19 @@ def test_a_password_change_keeps_this_window_signed_in_and_signs_the_other_brows
     # This window stays signed in, and its board is live again.
     here.goto(f"{mail_daphne.url}/teams/{team.slug}/board/")
     expect(here.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+
+
+def test_the_accounts_list_is_usable_at_phone_width(login_page, daphne_server, people):
+    long = make_user("wolfgang")
+    type(long).objects.filter(pk=long.pk).update(
+        first_name="Wolfgang-Maximilian", last_name="Schönfeld-Brandenburger",
+        email="wolfgang-maximilian.schoenfeld-brandenburger@gesundheitsregion-lausitz.example.org")
+    page = login_page(people["manager"], language="de")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{daphne_server.url}/account/people/")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("(e) => e.scrollWidth <= e.clientWidth + 1")  # no sideways scrolling box
+    row = page.locator('tr[data-person="wolfgang"]')
+    button, name = row.get_by_role("button", name="Deaktivieren"), row.locator("th")
+    box, name_box = button.bounding_box(), name.bounding_box()
+    assert box["x"] + box["width"] <= 390 and box["y"] < name_box["y"] + name_box["height"]  # beside the name

@@ -15,10 +15,16 @@ from tests.conftest import make_user
 from tests.mail_server import link_in, text_of
 
 pytestmark = pytest.mark.django_db
+SITE = "https://teams.healthcapital.example"  # settings.SITE_URL: mail links start so, whatever Host was asked
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
 
 User = get_user_model()
 NEW_PASSWORD = "Pflegenetz-Lausitz-2026"
-CONFIRM = re.compile(r"http://testserver(/account/email/confirm/[^/\s]+/)")
+CONFIRM = re.compile(r"https://teams\.healthcapital\.example(/account/email/confirm/[^/\s]+/)")
 
 
 # The mails go once the change has committed (transaction.on_commit): the tests that read them commit for real.
@@ -112,7 +118,7 @@ def test_a_new_address_is_confirmed_from_a_received_mail_and_the_old_one_is_told
     received = smtp_inbox.wait_for("anna.neu@example.org")
     assert received["Subject"].strip() == "[Thementeams] Bestätigen Sie Ihre neue E-Mail-Adresse"  # her language
     link = link_in(received)
-    path = link.removeprefix("http://testserver")
+    path = link.removeprefix(SITE)
     stranger = Client()  # the link works from any browser: it is the proof of the mailbox
     shown = stranger.get(path)
     assert shown.status_code == 200 and "Anna.Neu@example.org" in shown.content.decode()

@@ -45,6 +45,29 @@ def test_only_cluster_management_sees_the_list_and_deactivates(client, people, r
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", VISITORS)
+def test_only_cluster_management_sees_a_deactivated_persons_entry_and_reactivates_there(client, people, role):
+    gone = make_user("gone")
+    services.set_active(people["manager"], gone, active=False)
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = client.get("/people/gone/")
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    if not account_rule(role, "deactivate"):
+        assert response.status_code == 404  # as for a person who does not exist
+        return
+    page = response.content.decode()
+    assert response.status_code == 200 and "<h1>Gone Tester</h1>" in page and "deactivated" in page
+    assert 'name="active" value="1"' in page and 'name="active" value="0"' not in page
+    back = client.post(f"/account/people/{gone.pk}/active/", {"active": "1", "next": "/people/gone/"})
+    assert back.status_code == 302 and back["Location"] == "/people/gone/" and is_active(gone)
+    page = client.get("/people/gone/").content.decode()
+    assert 'name="active" value="0"' in page and "Reactivate" not in page
+
+
+@pytest.mark.django_db
 def test_nobody_deactivates_themselves_and_only_an_administrator_an_administrator(client, people):
     manager = people["manager"]
     client.force_login(manager)
@@ -205,7 +228,8 @@ def test_a_persons_directory_entry_offers_cluster_management_the_deactivation(cl
         response = client.post(f"/account/people/{target.pk}/active/", {"active": "0",
                                                                         "next": "/account/people/?q=target"})
         assert response["Location"] == "/account/people/?q=target" and not is_active(target)
-        assert client.get("/people/target/").status_code == 404  # the directory lists active people only
+        assert 'data-person="target"' not in client.get("/people/?q=target").content.decode()  # active people only
+        assert 'value="1"' in client.get("/people/target/").content.decode()  # the entry offers reactivation
         listed = client.get("/account/people/?q=target").content.decode()
         assert "deactivated" in listed and 'value="1"' in listed  # reactivate from the accounts list
 

@@ -16,6 +16,12 @@ from tests.conftest import make_user
 from tests.mail_server import link_in, text_of
 
 pytestmark = pytest.mark.django_db
+SITE = "https://teams.healthcapital.example"  # settings.SITE_URL: mail links start so, whatever Host was asked
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
 
 NEW_PASSWORD = "Kanban-im-Herbst-2026"
 RESET = "/password/reset/"
@@ -120,8 +126,8 @@ def test_the_link_from_the_received_mail_sets_a_password_that_logs_in(smtp_inbox
     assert received["Subject"] == "[Topic teams] Choose a new password"
     assert "Your login name is anna. The link works once and for 24 hours." in text_of(received)
     link = link_in(received)
-    assert link.startswith("http://testserver/password/reset/")
-    path = link.removeprefix("http://testserver")
+    assert link.startswith(SITE + "/password/reset/")
+    path = link.removeprefix(SITE)
     form_page = client.get(path, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     target = form_page.redirect_chain[-1][0]
@@ -139,10 +145,25 @@ def test_the_link_from_the_received_mail_sets_a_password_that_logs_in(smtp_inbox
 def test_a_link_stops_working_when_the_person_is_deactivated(smtp_inbox):
     anna = make_user("anna")
     ask(Client(), "anna@example.org")
-    path = reset_link(smtp_inbox, "anna@example.org").removeprefix("http://testserver")
+    path = reset_link(smtp_inbox, "anna@example.org").removeprefix(SITE)
     get_user_model().objects.filter(pk=anna.pk).update(is_active=False)
     page = Client().get(path, follow=True).content.decode()
     assert "This link no longer works" in page and 'name="new_password1"' not in page
+
+
+def test_a_newer_link_leaves_the_older_working_and_signing_in_ends_both_as_the_page_says(smtp_inbox):
+    make_user("anna")
+    ask(Client(), "anna@example.org")
+    ask(Client(), "anna@example.org")
+    older = link_in(smtp_inbox.wait_for("anna@example.org")).removeprefix(SITE)
+    newer = link_in(smtp_inbox.wait_for("anna@example.org", count=2)).removeprefix(SITE)
+    assert 'name="new_password1"' in Client().get(older, follow=True).content.decode()  # not replaced
+    assert Client().post("/login/", {"username": "anna", "password": "pw"}).status_code == 302
+    for path in (older, newer):
+        page = Client().get(path, follow=True).content.decode()
+        assert "This link no longer works" in page and 'name="new_password1"' not in page
+        assert "or you have signed in or changed your password since it was sent." in page
+        assert "newer link" not in page
 
 
 def lock_out(client, username, ip):
@@ -160,7 +181,7 @@ def test_a_lockout_says_so_in_german_and_a_new_password_ends_it(client, smtp_inb
     assert "Zu viele fehlgeschlagene Anmeldeversuche für diesen Namen von Ihrer Adresse." in page
     assert 'href="/password/reset/">Passwort vergessen?</a>' in page  # the way out is on the page
     ask(client, "anna@example.org", ip="10.3.0.1")
-    path = reset_link(smtp_inbox, "anna@example.org").removeprefix("http://testserver")
+    path = reset_link(smtp_inbox, "anna@example.org").removeprefix(SITE)
     target = client.get(path, follow=True).redirect_chain[-1][0]
     client.post(target, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, REMOTE_ADDR="10.3.0.1")
     signed_in = client.post("/login/", {"username": "anna", "password": NEW_PASSWORD}, REMOTE_ADDR="10.3.0.1")
@@ -174,7 +195,7 @@ def test_a_reset_ends_the_persons_other_sessions(client, smtp_inbox):
     elsewhere.force_login(anna)
     assert elsewhere.get("/my/").status_code == 200
     ask(client, "anna@example.org")
-    path = reset_link(smtp_inbox, "anna@example.org").removeprefix("http://testserver")
+    path = reset_link(smtp_inbox, "anna@example.org").removeprefix(SITE)
     target = client.get(path, follow=True).redirect_chain[-1][0]
     client.post(target, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert elsewhere.get("/my/")["Location"].startswith("/login/")

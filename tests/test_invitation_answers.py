@@ -15,13 +15,13 @@ from teams.invitations import answers
 from teams.invitations import services as invitation_services
 from teams.invitations.forms import NewPersonForm
 from teams.invitations.models import Invitation
-from teams.invitations.redact import RedactLinks, redact
 from teams.models import Event, Membership
 from teams.notify.models import MailPreference
 from teams.people.models import Organisation
 from tests.conftest import make_user
 from tests.foundation_helpers import db_state, page_text
 from tests.invitation_helpers import expire_now, invite, invited_with_link, mailed_path, main_part
+from workspace.redact import RedactLinks, redact
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from teams import membership as membership_services
 from teams import services
+from teams.accounts import services as accounts_services
 from teams.models import Event, Membership, Team
 from tests.conftest import make_user, team_data
 from tests.foundation_helpers import db_state, page_text
@@ -129,3 +130,31 @@ def test_a_non_member_has_no_leave_page(client, people, team):
     client.force_login(people["outsider"])
     assert client.get(f"/teams/{team.slug}/leave/").status_code == 404
     assert client.post(f"/teams/{team.slug}/leave/").status_code == 404
+
+
+def test_a_deactivated_member_is_no_successor_and_no_lead(client, people, team):
+    accounts_services.set_active(people["manager"], people["expert"], active=False)
+    lead, expert = membership_of(team, people["lead"]), membership_of(team, people["expert"])
+    client.force_login(people["lead"])
+    page = page_text(client.get(f"/teams/{team.slug}/leave/"))
+    assert f"{people['observer'].get_full_name()} (" in page
+    assert f"{people['expert'].get_full_name()} (" not in page  # not offered
+    before = db_state()
+    response = client.post(f"/teams/{team.slug}/leave/", {"successor": expert.pk})
+    assert response.status_code == 200 and "Choose another member of this team as the new lead." in page_text(response)
+    with pytest.raises(ValidationError):  # the service refuses too, whoever calls it
+        membership_services.hand_over_and_leave(people["lead"], lead, successor=expert)
+    with pytest.raises(ValidationError, match="A deactivated person cannot lead a team."):
+        membership_services.change_role(people["manager"], expert, role=Membership.Role.LEAD)
+    assert db_state() == before
+
+
+def test_a_deactivated_persons_lead_role_leaves_the_active_lead_the_last_one(people, team):
+    other = make_user("second")
+    membership_services.enrol_member(people["lead"], team, user=other, role=Membership.Role.LEAD)
+    accounts_services.set_active(people["manager"], other, active=False)
+    lead = membership_of(team, people["lead"])
+    assert membership_services.is_last_lead(lead)  # the deactivated lead leads nobody
+    with pytest.raises(ValidationError):
+        membership_services.remove_member(people["lead"], lead)
+    membership_services.remove_member(people["lead"], membership_of(team, other))  # still removable

@@ -1,6 +1,7 @@
 """The browser's live client (static/js/live.js, dom.js) when things go wrong, in German: a refused
 command and unreadable data from the server show the page's banner (never window.alert, never an
-exception), and retrying now closes the socket it replaces."""
+exception), and retrying now closes the socket it replaces; signed out (4401), the page goes to the login page
+instead of retrying."""
 import pytest
 
 from teams.discussion.posting import post_message
@@ -54,3 +55,18 @@ def test_errors_go_to_the_banner_and_retry_replaces_the_socket(login_page, daphn
     read = f"{{channel: {channel.pk}, message: {message.pk}}}"
     ok = page.evaluate(f"() => window.chat.live.send('channel.read', {read}).then((answer) => answer.type)")
     assert ok == "ack" and errors == [] and dialogs == []
+
+
+def test_signed_out_elsewhere_the_open_page_goes_to_the_login_page(login_page, daphne_server, people, team):
+    from playwright.sync_api import expect
+
+    channel = general(team)
+    page = login_page(people["expert"], language="de")
+    path = f"/teams/{team.slug}/channels/{channel.pk}/"
+    page.goto(daphne_server.url + path)
+    expect(page.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    other = page.context.new_page()  # the same browser, another tab: "Abmelden" there ends the session
+    other.goto(f"{daphne_server.url}/my/")
+    other.locator("form[action='/logout/'] button").click()
+    page.wait_for_url(f"{daphne_server.url}/login/?next={path}", timeout=15_000)  # not "offline", retrying
+    expect(page.locator("input[name=username]")).to_be_visible()

@@ -302,8 +302,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     # The level in every line: the tests fail on an ERROR record in a server's log (tests/conftest.py).
     "formatters": {"levelled": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    # Invitation links are keys: no record names one (teams/invitations/redact.py).
-    "filters": {"redact_links": {"()": "teams.invitations.redact.RedactLinks"}},
+    # Links that are keys (invitation, password reset, address change): no record names one (workspace/redact.py).
+    "filters": {"redact_links": {"()": "workspace.redact.RedactLinks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "levelled", "filters": ["redact_links"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -16,6 +16,8 @@
   "use strict";
   const MAX_BACKOFF_MS = 15000;
   const PING_MS = 25000;  // the server closes a socket silent for WS_IDLE_SECONDS (default 120 s)
+  let leaving = false;  // the page is being left (a form sent, a link followed): no reload of its own
+  window.addEventListener("beforeunload", () => { leaving = true; });
 
   class LiveTeam {
     /* seq: the position to resume after (a team's event seq, or the last notification id);
@@ -73,7 +75,10 @@
       this.socket = new WebSocket(this.url);
       const socket = this.socket;
       const resume = () => socket.send(JSON.stringify({type: "resume", after: this.seq}));
+      let opened = false;
       socket.onopen = () => {
+        opened = true;
+        this.signedOut = false;
         this.attempt = 0;
         resume();
         this.stopTimers();
@@ -88,7 +93,7 @@
         const frame = dom.parseJSON(message.data, null);  // bad data: the banner, the socket goes on
         if (frame) this.receive(frame);
       };
-      socket.onclose = (close) => { this.stopTimers(); this.closed(close); };
+      socket.onclose = (close) => { this.stopTimers(); this.closed(close, opened); };
     }
 
     stopTimers() {
@@ -132,7 +137,17 @@
       (this.frameHandlers[type] || []).forEach((handler) => handler(frame));
     }
 
-    closed(close) {
+    closed(close, opened) {
+      // Signed out (4401: logged out, deactivated, password changed): one more try tells whether this page still is
+      // signed in (a password changed in this very window keeps it so); refused, the page asks again, which leads
+      // to the login page and back here (?next=), instead of retrying.
+      if (close.code === 4401) {
+        this.signedOut = true;
+      } else if (this.signedOut && !opened) {
+        this.setState("offline");
+        if (!leaving) window.location.reload();
+        return;
+      }
       if (close.code === 4403) {  // access revoked: retrying cannot help
         this.setState("offline");
         return;

@@ -2,7 +2,8 @@
 
 - one answer for every address: known, unknown and inactive addresses all lead to the same "sent" page
   (Django's form mails only active people with a usable password);
-- the mail in the language of the person it goes to (forms.PasswordResetForm);
+- the mail in the language of the person it goes to (forms.PasswordResetForm), its link starting with
+  settings.SITE_URL as every mail's (Django's would take the request's Host header);
 - a throttle per client address and per typed address (throttle.reset_request): over it, a translated 429
   page and no mail, the same for known and unknown addresses;
 - a link of a person deactivated since it was sent no longer works;
@@ -37,7 +38,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self):
-        return {"hours": link_hours()}
+        return {"hours": link_hours(), "site_url": settings.SITE_URL}  # the link's start: not the request's Host
 
     def form_valid(self, form):
         wait = throttle.reset_request(client_ip(self.request), form.cleaned_data["email"])

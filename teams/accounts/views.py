@@ -1,5 +1,6 @@
 """The account page (/account/): name, e-mail, password and language, each its own small form, and the
 confirmation of a new e-mail address. Thin: the services (services.py) and Django's PasswordChangeForm write."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -61,7 +62,7 @@ def change_name(request):
 @login_required
 @require_POST
 def change_email(request):
-    confirm_url = request.build_absolute_uri(reverse("accounts:confirm_email", args=["TOKEN"]))
+    confirm_url = settings.SITE_URL + reverse("accounts:confirm_email", args=["TOKEN"])  # not the request's Host
     return _section(request, "email_form", EmailChangeForm(request.POST),
                     lambda data: services.request_email_change(request.user, request.user, confirm_url=confirm_url,
                                                                **data),

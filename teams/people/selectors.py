@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from teams.models import FieldOfAction, Membership, Team
+from teams.permissions import is_cluster_management
 
 from .models import Expertise, Keyword, Organisation
 from .permissions import visible_memberships
@@ -68,8 +69,10 @@ def entries(users) -> list[Entry]:
 
 
 def person(viewer: User, username: str) -> Entry:
-    """One active person's entry; User.DoesNotExist for anyone else."""
-    return entry(with_entry_data(people(), viewer).get(username=username))
+    """One active person's entry; for cluster management a deactivated person's too (where they reactivate
+    them). User.DoesNotExist for anyone else."""
+    users = User.objects.all() if is_cluster_management(viewer) else people()
+    return entry(with_entry_data(users, viewer).get(username=username))
 
 
 def popular_keywords(limit: int = 100) -> list[Keyword]:
