@@ -59,6 +59,9 @@ def test_filters_narrow_the_results(client, people, team, make_team):
                 ).count('class="search-hit"') == 0
     html = page(client, q="Förderantrag", team="no-such-team", after="31.12.")
     assert "Some filters were not understood" in html and html.count('class="search-hit"') == 3
+    for ends in ({"before": "9999-12-31"}, {"after": "0001-01-01"}):  # the calendar's ends: no day after/before
+        html = page(client, q="Förderantrag", **ends)
+        assert "Some filters were not understood" in html and html.count('class="search-hit"') == 3
 
 
 def test_results_are_paged(client, people, team, settings):
@@ -70,6 +73,7 @@ def test_results_are_paged(client, people, team, settings):
     assert first.count('class="search-hit"') == 20 and second.count('class="search-hit"') == 5
     assert "25 results" in first and "Page 1 of 2" in first and 'rel="next"' in first
     assert page(client, q="Statusbericht", page="99").count('class="search-hit"') == 5  # the last page
+    assert page(client, q="Statusbericht", page="9" * 40).count('class="search-hit"') == 5  # still the last
     assert page(client, q="Statusbericht", page="x").count('class="search-hit"') == 20
 
 

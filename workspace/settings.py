@@ -303,7 +303,10 @@ LOGGING = {
     # The level in every line: the tests fail on an ERROR record in a server's log (tests/conftest.py).
     "formatters": {"levelled": {"format": "%(levelname)s %(name)s: %(message)s"}},
     # Links that are keys (invitation, password reset, address change): no record names one (workspace/redact.py).
-    "filters": {"redact_links": {"()": "workspace.redact.RedactLinks"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "levelled", "filters": ["redact_links"]}},
+    # A refused request (4xx) is one line, without Django's traceback (workspace/log_filters.py).
+    "filters": {"redact_links": {"()": "workspace.redact.RedactLinks"},
+                "refusals": {"()": "workspace.log_filters.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "levelled",
+                             "filters": ["redact_links", "refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

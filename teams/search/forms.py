@@ -1,8 +1,10 @@
 """The results page's search and filters: validated here, applied by the engine inside its query."""
+import datetime
 from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import FieldOfAction, StrategicGoal, Team
@@ -11,6 +13,8 @@ from teams.widgets import DateInput
 
 from .query import GROUPS, KINDS_OF
 from .sql import Filters
+
+DAY_RANGE = [MinValueValidator(datetime.date(1900, 1, 1)), MaxValueValidator(datetime.date(9000, 12, 31))]
 
 
 class SearchForm(forms.Form):
@@ -23,8 +27,9 @@ class SearchForm(forms.Form):
     author = forms.ModelChoiceField(label=_("Author"), to_field_name="username", required=False,
                                     empty_label=_("Anyone"), queryset=get_user_model().objects.filter(
                                         is_active=True).order_by("last_name", "first_name", "username"))
-    after = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    before = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    # Bounded: a day at the calendar's ends has no day after it (or no start in Berlin time) to compare with.
+    after = forms.DateField(label=_("From"), required=False, widget=DateInput(), validators=DAY_RANGE)
+    before = forms.DateField(label=_("Until"), required=False, widget=DateInput(), validators=DAY_RANGE)
     field = forms.ModelChoiceField(label=_("Field of action"), queryset=FieldOfAction.objects.all(),
                                    to_field_name="code", required=False, empty_label=_("Any field"))
     goal = forms.ModelChoiceField(label=_("Strategic goal"), queryset=StrategicGoal.objects.all(),

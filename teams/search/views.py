@@ -14,7 +14,10 @@ from .query import GROUPS, query, suggest
 
 
 def _page_number(value) -> int:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 6 else 1
+    """A page number as typed; a huge one is the last page (query clamps it), anything else the first."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value[:6]) if len(value) <= 6 else 999_999
+    return 1
 
 
 def _scope(request) -> dict:
