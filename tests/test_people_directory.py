@@ -163,10 +163,10 @@ def grow(count, start, teams_per_person=2):
     goals, fields = list(StrategicGoal.objects.all()), list(FieldOfAction.objects.all())
     users = User.objects.bulk_create([User(username=f"bulk{n}", first_name="Bulk", last_name=f"Zulu {n}")
                                       for n in range(start, start + count)])
-    users = list(User.objects.filter(username__in=[u.username for u in users]))
+    users = list(User.objects.filter(username__in=[u.username for u in users]).order_by("pk"))
     organisation, _ = Organisation.objects.get_or_create(name="Bulk org", defaults={"sector": Sector.RESEARCH})
     Profile.objects.bulk_create(Profile(user=user, organisation=organisation) for user in users)
-    profiles = list(Profile.objects.filter(user__in=users))
+    profiles = list(Profile.objects.filter(user__in=users).order_by("user_id"))
     Profile.fields_of_action.through.objects.bulk_create(
         Profile.fields_of_action.through(profile_id=p.pk, fieldofaction_id=fields[i % 2].pk)
         for i, p in enumerate(profiles))
@@ -178,7 +178,7 @@ def grow(count, start, teams_per_person=2):
     teams = Team.objects.bulk_create([
         Team(slug=f"bulk-{n}", name=f"Bulk team {n}", purpose="p", status=Team.Status.ACTIVE,
              start_date=today, end_date=today + datetime.timedelta(days=30)) for n in range(start, start + count)])
-    teams = list(Team.objects.filter(slug__in=[t.slug for t in teams]))
+    teams = list(Team.objects.filter(slug__in=[t.slug for t in teams]).order_by("pk"))  # bulkN in bulk-N
     Team.goals.through.objects.bulk_create(Team.goals.through(team_id=t.pk, strategicgoal_id=goals[i % 29].pk)
                                            for i, t in enumerate(teams))
     Team.fields_of_action.through.objects.bulk_create(
