@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "teams.accounts",
     "teams.contributions",
     "teams.search",
+    "teams.audit",
     "realtime",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "teams.audit.middleware.AuditAddressMiddleware",  # first: every entry knows its address
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
