@@ -21,6 +21,6 @@ class Command(BaseCommand):
             manifest = restore(archive)
         except (BackupError, OSError, DatabaseError) as exc:
             raise CommandError(f"restore failed: {exc}") from None
-        self.stdout.write(f"Restored {archive} (made {manifest.get('created_at')}): {manifest['tables']} tables, "
-                          f"{manifest['rows']} rows, {manifest['files']} files.")
+        self.stdout.write(f"Restored {archive} (made {manifest.get('created_at')}): {manifest.get('tables')} tables, "
+                          f"{manifest.get('rows')} rows, {manifest['files']} files.")
         self.stdout.write("Run `manage.py migrate` next if this release is newer than the backup.")
