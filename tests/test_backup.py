@@ -225,11 +225,13 @@ def test_only_an_empty_database_and_media_root_are_restored_into(team, media, so
     assert every_file(target.media) == {"left-over.txt": hashlib.sha256(b"an earlier workspace's file").hexdigest()}
 
 
-def test_backup_refuses_to_overwrite_an_archive(team, source_env, tmp_path):
+def test_backup_refuses_to_overwrite_an_archive_or_to_write_into_media_root(team, media, source_env, tmp_path):
     archive = tmp_path / "workspace.tar"
     archive.write_bytes(b"an older backup")
     refused(manage("backup", "--output", str(archive), env=source_env), "already exists")
     assert archive.read_bytes() == b"an older backup"
+    refused(manage("backup", "--output", str(media / "backup.tar"), env=source_env), "inside MEDIA_ROOT")
+    assert not media.exists() or not any(media.rglob("*"))
 
 
 @pytest.mark.parametrize("name", ["media/../../outside.txt", "/etc/cron.d/job", "media/a\\..\\b"])

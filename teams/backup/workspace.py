@@ -35,6 +35,8 @@ def default_path() -> Path:
 
 def backup(output: Path) -> Summary:
     engine = databases.engine()
+    if output.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"{output} is inside MEDIA_ROOT: the archive would hold itself; write it elsewhere")
     writer = ArchiveWriter(output)
     try:
         # The dump's scratch copy next to the archive: the same disk, which must hold both anyway.
