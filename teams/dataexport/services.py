@@ -87,9 +87,10 @@ def export_for_link(user: User, token: str) -> DataExport:
         raise Http404
     else:
         expired = False
-    if not isinstance(claims, dict) or claims.get("to") != user.pk:
+    export_id = claims.get("export") if isinstance(claims, dict) else None
+    if not isinstance(export_id, int) or claims.get("to") != user.pk:
         raise Http404
-    export = DataExport.objects.select_related("person").filter(pk=claims.get("export"), requested_by=user).first()
+    export = DataExport.objects.select_related("person").filter(pk=export_id, requested_by=user).first()
     if export is None or export.status not in (DataExport.Status.READY, DataExport.Status.EXPIRED):
         raise Http404
     if expired or export.is_expired or not files.file_of(export).exists():
