@@ -13,6 +13,7 @@ from teams.accounts.services import set_language
 from teams.board.models import Attachment
 from teams.dataexport import archive, files, job, services
 from teams.dataexport.collect import SCHEMA
+from teams.dataexport.models import DataExport
 from tests.dataexport_helpers import PDF, describe_person, fill, unzip
 from tests.queries import assert_constant, statements
 
@@ -117,3 +118,25 @@ def test_a_second_run_of_the_job_builds_and_mails_nothing_more(people, team):
     assert len(outbox.outbox) == 1 and outbox.outbox[0].to == [person.email]
     assert job.build_export(export.pk) is False
     assert len(outbox.outbox) == 1
+
+
+def test_a_job_redelivered_after_a_crash_mid_build_builds_again_and_mails_once(people, team):
+    person = people["expert"]
+    export = services.request_export(person, person)
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.RUNNING)  # the crashed run's claim
+    files.export_root().mkdir(parents=True)
+    files.partial_of(export).write_bytes(b"half a zip")
+    assert job.build_export(export.pk)
+    assert unzip(files.file_of(export).read_bytes()).namelist() == ["data.json", "index.html"]
+    assert not files.partial_of(export).exists() and len(outbox.outbox) == 1
+
+
+def test_a_build_that_fails_leaves_no_file_and_frees_the_person_to_ask_again(people, team, settings, tmp_path):
+    person = people["expert"]
+    export = services.request_export(person, person)
+    settings.MEDIA_ROOT = tmp_path / "a-file"
+    settings.MEDIA_ROOT.write_text("not a folder")  # the export folder cannot be made
+    assert job.build_export(export.pk) is False
+    export.refresh_from_db()
+    assert export.status == "failed" and export.shown_status == "failed" and outbox.outbox == []
+    services.request_export(person, person)

@@ -144,7 +144,11 @@ def test_expired_files_are_deleted_by_the_job_and_erasure_deletes_all(people, te
     assert job.expire_exports() == []  # a second run: nothing more
     assert files.delete_exports_of(person) == 2
     assert not files.file_of(fresh).exists() and not DataExport.objects.exists()
-    assert [mail.to for mail in mailoutbox] == [[person.email], [people["manager"].email]]
+    again = services.request_export(person, person)
+    job.build_export(again.pk)
+    person.delete()  # the account itself: the rows go by cascade, and their files with them
+    assert not files.file_of(again).exists()
+    assert [mail.to for mail in mailoutbox] == [[person.email], [people["manager"].email], [person.email]]
 
 
 def test_the_link_is_kept_out_of_logs(people):

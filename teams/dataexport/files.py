@@ -1,6 +1,7 @@
 """Where export ZIPs are kept: one private folder, MEDIA_ROOT/exports/ (MEDIA_ROOT has no public URL: every
 stored file is served by a view that checks who asks, teams/uploads.py). The erasure of a person deletes theirs
 with `delete_exports_of`."""
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -28,7 +29,8 @@ def file_of(export: DataExport) -> Path:
 
 def delete_file(export: DataExport) -> None:
     for path in (file_of(export), partial_of(export)):
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone already, or never made
+            path.unlink()
 
 
 def partial_of(export: DataExport) -> Path:
@@ -43,7 +45,8 @@ def publish(export: DataExport) -> int:
 
 
 def delete_exports_of(person: User) -> int:
-    """Delete every export file of `person` and their rows (for the erasure); how many rows there were."""
+    """Delete every export file of `person` and their rows (for the erasure); how many rows there were. (Deleting
+    a row deletes its file: signals.py, so deleting the account does too.)"""
     exports = list(DataExport.objects.filter(person=person))
     for export in exports:
         delete_file(export)
