@@ -91,6 +91,7 @@ def test_index_html_is_escaped_self_contained_and_in_the_persons_language(people
     set_language(person, person, language="de")
     german = built(people["manager"], person)[1].read("index.html").decode()
     assert '<html lang="de">' in german and "Nachrichten, die Sie geschrieben haben" in german
+    assert "<td>Deutsch</td>" in german
     assert "Lead Tester hat Sie in Data Spaces erwähnt" in german
 
 
