@@ -4,6 +4,7 @@ real SMTP server, the ZIP downloaded by the test client; only the recipient gets
 import datetime
 import hashlib
 import json
+import logging.config
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -27,8 +28,11 @@ def worker(transactional_db, settings, tmp_path, smtp_inbox):
     """A real worker (a thread of this process, so it sees this test's settings) on this run's own queue."""
     settings.MEDIA_ROOT = tmp_path
     queue = queue_options().get("queue", "celery")
-    with start_worker(app, perform_ping_check=False, queues=[queue], shutdown_timeout=30) as running:
-        yield running
+    try:
+        with start_worker(app, perform_ping_check=False, queues=[queue], shutdown_timeout=30) as running:
+            yield running
+    finally:
+        logging.config.dictConfig(settings.LOGGING)  # the embedded worker set up logging its way: the project's again
 
 
 def link_path(inbox, address):
