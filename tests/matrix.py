@@ -119,3 +119,25 @@ ACCOUNT_ALLOWED = {
 def account_rule(role, rule):
     """Whether `role` may follow `rule` (one of ACCOUNT_RULES)."""
     return ACCOUNT_ALLOWED[role][ACCOUNT_RULES.index(rule)]
+
+
+# A person's data on request (teams/dataexport/permissions.py): "own_data": ask for one's own export; "others_data":
+# ask for another person's (a member of the `team` fixture, or anyone else).
+EXPORT_RULES = ["own_data", "others_data"]
+EXPORT_ALLOWED = {
+    "anonymous":           [N, N],
+    "outsider":            [Y, N],
+    "observer":            [Y, N],
+    "expert":              [Y, N],
+    "lead":                [Y, N],  # not even for their own team's members
+    "supporter":           [Y, N],
+    "field_manager":       [Y, N],
+    "other_field_manager": [Y, N],
+    "advisor":             [Y, N],
+    "manager":             [Y, Y],  # cluster management, for anyone
+}
+
+
+def export_rule(role, rule):
+    """Whether `role` (a key of VISITORS) may follow `rule` (one of EXPORT_RULES)."""
+    return EXPORT_ALLOWED[role][EXPORT_RULES.index(rule)]

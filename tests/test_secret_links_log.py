@@ -50,16 +50,19 @@ def test_the_live_servers_access_log_names_no_key(daphne_server):
 
 def test_the_console_filter_leaves_out_every_kind_of_key(settings):
     assert "redact_links" in settings.LOGGING["handlers"]["console"]["filters"]  # every record the servers log
-    assert len(SECRET_LINK_PREFIXES) == 3
+    assert len(SECRET_LINK_PREFIXES) == 4
     for path, shown in [("/password/reset/MTM/diu7xw-3467df0a1b/", "/password/reset/…/…/"),
                         ("/password/reset/MTM/set-password/", "/password/reset/…/…/"),
                         ("/account/email/confirm/MQ:1xXrUv:qB57x_-Y/", "/account/email/confirm/…/"),
                         ("/login/?next=/account/email/confirm/MQ%3A1xX%3Aab/",
                          "/login/?next=/account/email/confirm/…/"),
                         ("/login/?next=%2Fpassword%2Freset%2FMTM%2Fab-c%2F",
-                         "/login/?next=%2Fpassword%2Freset%2F…%2F…%2F")]:
+                         "/login/?next=%2Fpassword%2Freset%2F…%2F…%2F"),
+                        ("/account/data/eyJleHBvcnQiOjF9:1xXrUv:qB57x_-Y/", "/account/data/…/"),  # teams/dataexport
+                        ("/login/?next=/account/data/eyJleHBvcnQiOjF9%3A1xX%3Aab/", "/login/?next=/account/data/…/")]:
         record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s", ("Not Found", path), None)
         assert RedactLinks().filter(record) and record.getMessage() == f"Not Found: {shown}"
     for path in ("/password/reset/", "/password/reset/sent/", "/password/reset/done/", "/account/email/",
+                 "/account/data/", "/account/people/12/data/",
                  "/teams/data-spaces/invitations/12/resend/"):
         assert redact(path) == path

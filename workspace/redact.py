@@ -7,8 +7,9 @@ import logging
 import re
 
 # The path before the key (teams/invitations/urls.py "open", teams/accounts/urls.py "password_reset_confirm"
-# and "confirm_email"). The same prefixes also name pages that are no key: NOT_KEYS.
-SECRET_LINK_PREFIXES = ("invitations/", "password/reset/", "account/email/confirm/")
+# and "confirm_email", teams/dataexport/urls.py "download"). The same prefixes also name pages that are no key:
+# NOT_KEYS.
+SECRET_LINK_PREFIXES = ("invitations/", "password/reset/", "account/email/confirm/", "account/data/")
 NOT_KEYS = (r"\d+", "sent", "done")  # /teams/<slug>/invitations/12/resend/, /password/reset/sent/ and done/
 
 _SEPARATOR = r"(?:/|%2[Ff])"  # a link in a query (?next=) may have its slashes encoded

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "teams.contributions",
     "teams.search",
     "teams.audit",
+    "teams.dataexport",
     "realtime",
 ]
 
@@ -223,7 +224,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
     "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
     "requeue-lost-invitation-mails": {"task": "invitations.requeue_lost_mails", "schedule": 10 * 60},
+    # Data exports (teams/dataexport/tasks.py): files past EXPORT_LINK_DAYS deleted; lost build jobs sent again.
+    "expire-data-exports": {"task": "dataexport.expire", "schedule": 60 * 60},
+    "requeue-data-exports": {"task": "dataexport.requeue_pending", "schedule": 10 * 60},
 }
+# A person's data on request (GDPR Art. 15/20, teams/dataexport): the mailed link works this many days, then the
+# ZIP is deleted; at most EXPORT_DAILY_LIMIT exports of one person a day (and one at a time).
+EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", 7))
+EXPORT_DAILY_LIMIT = int(os.environ.get("EXPORT_DAILY_LIMIT", 3))
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
 # var/mail/ (README: reading them). EMAIL_BACKEND overrides both.

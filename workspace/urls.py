@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("teams.review.urls")),
     path("", include("teams.notify.urls")),
     path("", include("teams.accounts.urls")),
+    path("", include("teams.dataexport.urls")),
     path("", include("teams.contributions.urls")),
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),

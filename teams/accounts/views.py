@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.dataexport.services import latest_own_export
 from teams.notify.services import language_of
 from teams.notify.views import set_language_cookie
 from teams.views import apply
@@ -33,7 +34,8 @@ def _page(request, status=200, **bound):
         **bound,
     }
     return render(request, "accounts/account.html", {
-        **forms, "pending": services.pending_email_change(user)}, status=status)
+        **forms, "pending": services.pending_email_change(user), "data_export": latest_own_export(user)},
+        status=status)
 
 
 @login_required
