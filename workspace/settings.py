@@ -223,7 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
     "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
     "requeue-lost-invitation-mails": {"task": "invitations.requeue_lost_mails", "schedule": 10 * 60},
+    "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},  # teams/audit/retention.py
 }
+# Audit entries (docs/audit.md) are kept this many whole years, then removed by the job above.
+AUDIT_RETENTION_YEARS = int(os.environ.get("AUDIT_RETENTION_YEARS", 5))
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
 # var/mail/ (README: reading them). EMAIL_BACKEND overrides both.
