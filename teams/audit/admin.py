@@ -1,23 +1,16 @@
-"""Audit entries in the Django admin: to read only. No add, change or delete permission, no delete action, for
-superusers too (the model, its querysets and the database refuse as well)."""
+"""Audit entries in the Django admin: to read only (ReadOnlyAdmin: no add, change or delete permission, so no
+"delete selected" either), for superusers too; the model, its querysets and the database refuse as well."""
 from django.contrib import admin
+
+from teams.admin import ReadOnlyAdmin
 
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "actor", "subject", "team", "seq", "address"]
     list_filter = ["kind"]
     list_select_related = ["actor", "subject", "team"]
     date_hierarchy = "at"
-    actions = None  # no "delete selected"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    actions = None
