@@ -54,6 +54,7 @@ def test_raw_sql_update_is_refused_by_the_database(entry):
     assert unchanged(entry)
 
 
+@pytest.mark.django_db(transaction=True)  # real transactions: the flag of one must not outlive it
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the DELETE trigger is PostgreSQL's")
 def test_raw_sql_delete_is_refused_on_postgresql_unless_pruning(entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
