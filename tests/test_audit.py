@@ -1,6 +1,8 @@
 """The audit trail (teams/audit/): each kind is recorded through the real views, services and socket with who
 (actor), about whom (subject), team, the team event's seq and the client's address."""
+import ast
 import datetime
+from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -9,11 +11,13 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from teams import membership as membership_services
+from teams.audit.kinds import KINDS, describe
 from teams.audit.models import AuditEntry
 from teams.audit.receivers import tried
+from teams.audit.team_events import AUDITED
 from teams.board.cards import create_card
 from teams.board.models import Card, Column
 from teams.invitations.models import Invitation
@@ -21,6 +25,7 @@ from teams.models import ClusterRole, Event, Membership
 from teams.review import reports
 from teams.review.models import ReportExport
 from tests.conftest import make_user
+from tests.test_activity import audit_record_imported
 from tests.ws_client import connect, request
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +113,30 @@ def test_a_password_reset_is_recorded_without_an_actor(client, people):
                                              "new_password2": "Kanban-im-Herbst-2026"}, REMOTE_ADDR=IP)
     reset = only("password.reset")
     assert (reset.actor, reset.subject, reset.address) == (None, people["expert"], IP)
+
+
+def audit_kinds_in_the_code():
+    """Every kind passed as a literal to the audit trail's record() (teams/audit/trail.py) in the project."""
+    kinds = set()
+    for path in (Path(__file__).resolve().parent.parent / "teams").rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        if "audit" in path.parts or audit_record_imported(tree):
+            kinds |= {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                      and isinstance(node.func, ast.Name) and node.func.id in ("record", "entry") and node.args
+                      and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    return kinds
+
+
+def test_every_kind_the_code_records_has_a_label_in_both_languages():
+    found = audit_kinds_in_the_code()
+    assert {"login", "password.changed", "report.downloaded", "audit.exported"} <= found  # the search works
+    assert found <= set(KINDS) and AUDITED <= set(KINDS)
+    for kind in KINDS:
+        with translation.override("en"):
+            english = describe(AuditEntry(kind=kind))
+        with translation.override("de"):
+            german = describe(AuditEntry(kind=kind))
+        assert kind not in (english, german) and german != english, kind
 
 
 def test_hostile_typed_names_are_not_stored():
