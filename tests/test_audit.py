@@ -9,10 +9,12 @@ from channels.db import database_sync_to_async
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from teams import events
 from teams import membership as membership_services
 from teams.audit.kinds import KINDS, describe
 from teams.audit.models import AuditEntry
@@ -263,6 +265,14 @@ def test_an_accepted_invitation_is_recorded_for_the_joiner(client, people, team)
     accepted = only("invitation.accepted")
     assert (accepted.actor, accepted.subject, accepted.address) == (newcomer, newcomer, IP)
     assert accepted.detail == {"role": "expert", "invitation": invitation.pk}
+
+
+def test_an_event_naming_no_existing_person_is_audited_without_one_and_the_change_stands(people, team):
+    with transaction.atomic():
+        event = events.record(team, "member.removed", people["lead"], {"user": 10**12, "role": "expert"})
+    assert Event.objects.filter(pk=event.pk).exists()
+    audited = AuditEntry.objects.get(seq=event.seq, team=team)
+    assert (audited.kind, audited.subject, audited.detail) == ("member.removed", None, {"role": "expert"})
 
 
 def test_unaudited_team_events_make_no_entry(people, team):

@@ -7,6 +7,7 @@ names one, and only ids, roles and dates from the payload (never a name or a tit
 import logging
 from collections.abc import Mapping
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from teams.invitations.models import Invitation
@@ -45,6 +46,18 @@ def _detail(event: Event) -> dict:
     return detail
 
 
+def _entries(audited: list[Event], team: Team) -> list[AuditEntry]:
+    invitation_ids = {event.data.get("invitation") for event in audited if event.kind.startswith("invitation.")}
+    invitees = dict(Invitation.objects.filter(pk__in=[pk for pk in invitation_ids if type(pk) is int])
+                    .values_list("pk", "invitee_id")) if invitation_ids else {}
+    subjects = {event.seq: _subject(event, invitees) for event in audited}
+    # Only people who exist: PostgreSQL checks the key at COMMIT, where a fault would undo the team change.
+    existing = set(User.objects.filter(pk__in={pk for pk in subjects.values() if pk is not None})
+                   .values_list("pk", flat=True))
+    return [entry(event.kind, actor=event.actor, subject=subjects[event.seq] if subjects[event.seq] in existing
+                  else None, team=team, seq=event.seq, detail=_detail(event)) for event in audited]
+
+
 def audit_events(events: list[Event], team: Team) -> None:
     """One bulk INSERT for the batch's audited events; never raises (a fault is logged, in a savepoint so the
     team change stands)."""
@@ -52,12 +65,7 @@ def audit_events(events: list[Event], team: Team) -> None:
     if not audited:
         return
     try:
-        invitation_ids = {event.data.get("invitation") for event in audited if event.kind.startswith("invitation.")}
-        invitees = dict(Invitation.objects.filter(pk__in=[pk for pk in invitation_ids if type(pk) is int])
-                        .values_list("pk", "invitee_id")) if invitation_ids else {}
-        with transaction.atomic():  # a savepoint: a failed INSERT leaves the team's transaction usable
-            AuditEntry.objects.bulk_create([
-                entry(event.kind, actor=event.actor, subject=_subject(event, invitees), team=team, seq=event.seq,
-                      detail=_detail(event)) for event in audited])
+        with transaction.atomic():  # a savepoint: a failed statement leaves the team's transaction usable
+            AuditEntry.objects.bulk_create(_entries(audited, team))
     except Exception:
         log.exception("audit: could not record team events %s", [event.seq for event in audited])
