@@ -109,6 +109,26 @@ def test_bad_filters_are_said_and_ignored_never_an_error(client, people, query):
         assert "Some filters were not understood" in response.content.decode()
 
 
+@pytest.mark.parametrize("query", [{"since": "0001-01-01"}, {"until": "9999-12-31"}, {"since": "2026-02-30"}])
+def test_dates_at_the_calendars_ends_filter_nothing_away(client, people, query):
+    client.force_login(people["manager"])
+    response = client.get("/audit/", query)
+    assert response.status_code == 200 and rows(response) == AuditEntry.objects.count()
+
+
+def test_a_day_is_midnight_to_midnight_in_berlin(client, people):
+    AuditEntry.objects.prune(timezone.now() + datetime.timedelta(days=1))
+    berlin = timezone.get_default_timezone()
+    AuditEntry.objects.bulk_create([  # 23:30 UTC on 9 March is 00:30 on the 10th in Berlin
+        AuditEntry(kind="logout", at=datetime.datetime(2026, 3, 9, 23, 30, tzinfo=datetime.UTC)),
+        AuditEntry(kind="logout", at=datetime.datetime(2026, 3, 10, 22, 59, tzinfo=datetime.UTC)),
+        AuditEntry(kind="logout", at=datetime.datetime(2026, 3, 10, 23, 1, tzinfo=datetime.UTC))])
+    assert berlin.key == "Europe/Berlin"
+    client.force_login(people["manager"])
+    day = client.get("/audit/", {"kind": "logout", "since": "2026-03-10", "until": "2026-03-10"})
+    assert rows(day) == 2
+
+
 def test_pages_of_fifty(client, people):
     AuditEntry.objects.bulk_create([AuditEntry(kind="login", actor=people["expert"]) for _ in range(120)])
     client.force_login(people["manager"])
