@@ -22,6 +22,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from teams.audit.trail import serving
 from teams.events import team_group
 from teams.models import Event, Team
 from teams.notify.services import user_group
@@ -45,14 +46,17 @@ def viewable_team(user: User, slug: str) -> Team | None:
 
 
 @database_sync_to_async
-def run_command(command: Command, user: User, team_id: int, data: dict) -> Event | None:
-    data = validated(command, data)  # the command's schema, before anything runs
-    team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
-    return command.handler(user, team, data)
+def run_command(command: Command, user: User, team_id: int, data: dict, address: str | None) -> Event | None:
+    # Here, in the thread that runs the service: audit entries it makes carry the socket's address.
+    with serving(address, lambda: user):
+        data = validated(command, data)  # the command's schema, before anything runs
+        team = Team.objects.get(pk=team_id)  # fresh: status and dates may have changed
+        return command.handler(user, team, data)
 
 
 class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocketConsumer):
     # Per connection (class defaults so subclasses with their own connect share them).
+    address: str | None = None  # the client's, for the audit trail (set at connect)
     closing = False  # the server closed the socket (or found it closed): frames still queued are dropped
 
     def __init__(self, *args, **kwargs) -> None:
@@ -75,6 +79,7 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
 
     async def connect(self) -> None:
         self.user = scope_user(self.scope)
+        self.address = (self.scope.get("client") or [None])[0]  # for the audit trail
         self.session_key = self.scope["session"].session_key
         self.team = None
         if self.user.is_authenticated:
@@ -168,7 +173,7 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
             return
-        await self.answer(command, run_command(command, self.user, self.team_id, data), request_id)
+        await self.answer(command, run_command(command, self.user, self.team_id, data, self.address), request_id)
 
     async def answer(self, command: Command, outcome: Awaitable, request_id: str | int | None) -> None:
         """Await a command's outcome and send the ack, or the error, to this client."""

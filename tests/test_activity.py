@@ -22,11 +22,22 @@ KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
 RECORDERS = {"record", "record_many", "touch"}  # events.record/record_many and the board's helper (board.state)
 
 
+def audit_record_imported(tree):
+    """Whether a module calls the audit trail's `record` (teams.audit.trail) by its bare name: those calls record
+    audit entries, not team events (tests/test_audit.py checks their kinds)."""
+    return any(isinstance(node, ast.ImportFrom) and (node.module or "").endswith("audit.trail")
+               and "record" in {alias.name for alias in node.names} for node in ast.walk(tree))
+
+
 def recordable_kinds():
     """Every event kind passed as a literal to a recording call anywhere in the project's code."""
     kinds = set()
     for path in [*(ROOT / "teams").rglob("*.py"), *(ROOT / "realtime").rglob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        audit = "audit" in path.relative_to(ROOT).parts or audit_record_imported(tree)
+        for node in ast.walk(tree):
+            if audit and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                continue
             if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RECORDERS \
                     and getattr(getattr(node.func, "value", None), "id", None) != "trail":  # the audit trail's record
                 kinds |= {arg.value for arg in node.args

@@ -72,7 +72,7 @@ def main_pages(demo):
         ("anna", "/account/"), ("anna", "/account/people/"),
         ("david", f"/teams/{team}/members/{demo['membership'].pk}/contribution/"), ("david", f"/teams/{team}/leave/"),
         ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
-        ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"),
+        ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"), ("anna", "/audit/"),
     ]
 
 

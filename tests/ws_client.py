@@ -31,9 +31,10 @@ def session_cookie(user):
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-async def open_socket(user, team=None, *, path=None, origin=ORIGIN_URL, cookie=None):
+async def open_socket(user, team=None, *, path=None, origin=ORIGIN_URL, cookie=None, client=None):
     """(connected, communicator) on the team's socket (a Team or a slug) or on `path`; user None is
-    anonymous (unless `cookie` is given), origin None sends no Origin header."""
+    anonymous (unless `cookie` is given), origin None sends no Origin header; `client` (host, port) is the
+    client's address as a server would see it."""
     headers = [(b"host", b"127.0.0.1")]
     if origin is not None:
         headers.append((b"origin", origin.encode()))
@@ -43,6 +44,8 @@ async def open_socket(user, team=None, *, path=None, origin=ORIGIN_URL, cookie=N
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, path or f"/ws/teams/{getattr(team, 'slug', team)}/",
                                          headers=headers)
+    if client is not None:
+        communicator.scope["client"] = client
     connected, _code = await communicator.connect(timeout=WAIT)
     return connected, communicator
 
@@ -54,10 +57,10 @@ def live_socket(server, path, cookie=None, **options):
                               additional_headers={"Cookie": cookie} if cookie else {}, **options)
 
 
-async def connect(user, team, *, after=None, cookie=None):
+async def connect(user, team, *, after=None, cookie=None, client=None):
     """An accepted communicator resumed after `after` (default: the team's latest seq). It keeps the presence
     snapshot it got first (.presence), the events replayed (.replayed) and the seq it resumed at (.seq)."""
-    connected, communicator = await open_socket(user, team, cookie=cookie)
+    connected, communicator = await open_socket(user, team, cookie=cookie, client=client)
     assert connected, f"{user} was refused"
     communicator.presence = await receive(communicator)
     assert communicator.presence["type"] == "presence", communicator.presence

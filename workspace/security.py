@@ -3,6 +3,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +18,16 @@ class AxesBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, except that a login name longer than any account's is refused before anything is
+    checked (Django sets the length only on the widget): django-axes would store it in a 255-character column,
+    which PostgreSQL refuses (a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length or 150))
 
 
 def client_ip(request):

@@ -227,11 +227,14 @@ CELERY_BEAT_SCHEDULE = {
     # Data exports (teams/dataexport/tasks.py): files past EXPORT_LINK_DAYS deleted; lost build jobs sent again.
     "expire-data-exports": {"task": "dataexport.expire", "schedule": 60 * 60},
     "requeue-data-exports": {"task": "dataexport.requeue_pending", "schedule": 10 * 60},
+    "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},  # teams/audit/retention.py
 }
 # A person's data on request (GDPR Art. 15/20, teams/dataexport): the mailed link works this many days, then the
 # ZIP is deleted; at most EXPORT_DAILY_LIMIT exports of one person a day (and one at a time).
 EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", 7))
 EXPORT_DAILY_LIMIT = int(os.environ.get("EXPORT_DAILY_LIMIT", 3))
+# Audit entries (docs/audit.md) are kept this many whole years, then removed by the job above.
+AUDIT_RETENTION_YEARS = int(os.environ.get("AUDIT_RETENTION_YEARS", 5))
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
 # var/mail/ (README: reading them). EMAIL_BACKEND overrides both.

@@ -13,8 +13,10 @@
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import render
 
+from teams.audit.trail import record
 from workspace.security import client_ip
 
 from . import throttle
@@ -58,6 +60,8 @@ class PasswordResetConfirmView(WithLinkHours, auth_views.PasswordResetConfirmVie
         return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with transaction.atomic():  # the new password and its audit entry together
+            response = super().form_valid(form)
+            record("password.reset", subject=form.user)  # whoever holds the mailbox: no signed-in actor
         reset_login_failures(username=form.user.get_username())
         return response

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams.audit.trail import current_actor, record
 from teams.notify.services import remember_language
 from teams.permissions import is_cluster_management
 from teams.text_input import bounded_text
@@ -139,6 +140,7 @@ def confirm_email_change(token: str) -> User:
     change.save(update_fields=["confirmed_at"])
     person.email = change.new_email
     person.save(update_fields=["email"])
+    record("email.changed", actor=current_actor(), subject=person, detail={"change": change.pk})  # no addresses
     if change.old_email:
         transaction.on_commit(lambda: mails.tell_old_address(person, change.old_email, change.new_email))
     return person
@@ -179,6 +181,7 @@ def set_active(actor: User, person: User, *, active: bool) -> bool:
         return False
     person.is_active = active
     person.save(update_fields=["is_active"])  # rings the person's sockets (realtime.sessions.user_saved)
+    record("person.reactivated" if active else "person.deactivated", actor=actor, subject=person)
     if not active:
         end_sessions(person)
     return True

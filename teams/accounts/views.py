@@ -6,12 +6,14 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.audit.trail import record
 from teams.dataexport.services import latest_own_export
 from teams.notify.services import language_of
 from teams.notify.views import set_language_cookie
@@ -84,7 +86,9 @@ def change_password(request):
         form.add_error(None, _("Too many attempts. Please wait %(minutes)d minutes and try again.")
                        % {"minutes": throttle.minutes(wait)})
     elif form.is_valid():
-        user = form.save()
+        with transaction.atomic():  # the change and its audit entry together
+            user = form.save()
+            record("password.changed", actor=user, subject=user)
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password is changed. Your other sessions are signed out."))
         return redirect("accounts:account")

@@ -11,7 +11,7 @@ a team event names the team and the event's seq (teams.Event), and the page link
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +28,17 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         raise AppendOnlyError("audit entries are deleted only by the retention job")
 
     def prune(self, before: datetime.datetime) -> int:
-        """The retention job's removal of entries older than `before` (the one delete path)."""
+        """The retention job's removal of entries older than `before` (the one delete path). On PostgreSQL the
+        table's trigger lets a DELETE through only while this transaction's flag is on (migration 0002)."""
         old = AuditEntry.objects.filter(at__lt=before)
-        return old._raw_delete(old.db)
+        with transaction.atomic(using=old.db), connections[old.db].cursor() as cursor:
+            postgresql = connections[old.db].vendor == "postgresql"
+            if postgresql:
+                cursor.execute("SET LOCAL audit.prune = 'on'")
+            deleted = old._raw_delete(old.db)
+            if postgresql:  # the flag ends with the transaction: off at once in case this one goes on
+                cursor.execute("SET LOCAL audit.prune = 'off'")
+        return deleted
 
 
 class AuditEntry(models.Model):

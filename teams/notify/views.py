@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from teams.views import apply
+from workspace.security import LoginForm
 
 from . import services
 from .forms import MailPreferenceForm
@@ -80,6 +81,8 @@ def set_language_cookie(response, language):
 class LoginView(auth_views.LoginView):
     """Django's login; from here on the pages speak the language the person chose last (kept on
     their MailPreference), on any device, not the browser's default."""
+
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         response = super().form_valid(form)  # logs in: the user_logged_in signal keeps a first language

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams.audit.trail import record
 from teams.markup import excerpt
 from teams.models import Team
 from teams.permissions import can_export_report
@@ -45,8 +46,15 @@ def request_report(actor: User, *, team: Team | None = None, format: str) -> Rep
     if not can_export_report(actor, team):
         raise PermissionDenied(_("You may not export this report."))
     export = ReportExport.objects.create(requested_by=actor, team=team, format=format)
+    record("report.requested", actor=actor, team=team, detail={"export": export.pk, "format": format})
     transaction.on_commit(lambda: enqueue_report(export.pk))  # the worker must see the row
     return export
+
+
+def downloaded(actor: User, export: ReportExport) -> None:
+    """A finished report leaves the server (its reader's right was checked by the view)."""
+    record("report.downloaded", actor=actor, team=export.team_id, detail={"export": export.pk,
+                                                                          "format": export.format})
 
 
 def build_report(export_id: int) -> str | None:

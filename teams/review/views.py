@@ -245,4 +245,6 @@ def download(request, export_id):
     if export.status != ReportExport.Status.DONE or not export.file:
         raise Http404
     content_type = "text/csv; charset=utf-8" if export.format == "csv" else "application/pdf"
-    return protected_file_response(export.file, filename=export.filename, content_type=content_type)
+    response = protected_file_response(export.file, filename=export.filename, content_type=content_type)
+    reports.downloaded(request.user, export)  # after the file was found: a 404 took nothing away
+    return response
