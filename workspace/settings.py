@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "teams.contributions",
     "teams.search",
     "teams.audit",
+    "teams.privacy",
     "realtime",
 ]
 
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The privacy notice before any other page until its current version is acknowledged (teams/privacy).
+    "teams.privacy.acknowledgement.AcknowledgementMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -223,7 +226,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
     "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
     "requeue-lost-invitation-mails": {"task": "invitations.requeue_lost_mails", "schedule": 10 * 60},
+    "apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 60 * 60},  # teams/privacy/retention.py
 }
+
+# Retention of concluded teams (teams/privacy/retention.py, docs/privacy.md): archived this many months after
+# their conclusion; their chat deleted this many years after it; their leads told this many days before.
+RETENTION_ARCHIVE_AFTER_MONTHS = int(os.environ.get("RETENTION_ARCHIVE_AFTER_MONTHS", 6))
+RETENTION_DELETE_CHAT_AFTER_YEARS = int(os.environ.get("RETENTION_DELETE_CHAT_AFTER_YEARS", 3))
+RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", 30))
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
 # var/mail/ (README: reading them). EMAIL_BACKEND overrides both.
