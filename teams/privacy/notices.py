@@ -53,6 +53,7 @@ def edit_notice(actor: User, kind: str, *, text_en: str, text_de: str, ask_again
     notice.save()
     audit("notice.changed", actor=actor, detail={"notice": kind, "version": notice.version,
                                                  "ask_again": bool(ask_again)})
+    cache.delete(VERSION_CACHE_KEY)  # now, and again once committed: a read in between may cache the old one
     transaction.on_commit(lambda: cache.delete(VERSION_CACHE_KEY))
     return notice
 
