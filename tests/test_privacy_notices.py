@@ -172,8 +172,9 @@ def test_a_fragment_request_sends_the_whole_window_to_the_notice(client):
 
 def test_the_way_back_stays_on_this_site(client):
     client.force_login(make_user("newcomer", acknowledged=False))
-    response = client.post(ACKNOWLEDGE, {"version": 1, "next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "0", "teams:my_teams", "javascript:alert(1)"):
+        response = client.post(ACKNOWLEDGE, {"version": 1, "next": elsewhere})
+        assert response["Location"] == "/", elsewhere
 
 
 def test_bad_acknowledgements_are_refused(client):

@@ -3,7 +3,7 @@ acknowledgement page the middleware (acknowledgement.py) sends people to. Thin: 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,8 +44,9 @@ def edit(request, kind):
 
 
 def _safe_next(request, value: str) -> str:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    """A path of this site to go on to (never another site, never a view name: "0" is a path here too)."""
+    if value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                                 require_https=request.is_secure()):
         return value
     return reverse("home")
 
@@ -62,7 +63,7 @@ def acknowledge(request):
             messages.error(request, str(refusal))
             return redirect(reverse("privacy:acknowledge") + "?" + request.GET.urlencode())
         remember(request, form.cleaned_data["version"])
-        return redirect(_safe_next(request, form.cleaned_data["next"]))
+        return HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
     acknowledged = notices.has_acknowledged(request.user, notice.version)
     return render(request, "privacy/acknowledge.html", {"notice": notice, "form": form, "acknowledged": acknowledged},
                   status=400 if form.is_bound else 200)
