@@ -58,6 +58,8 @@ TEXT = {
     "card.attachment_added": gettext_lazy("attached %(name)s to “%(title)s”"),
     "card.attachment_removed": gettext_lazy("removed the file %(name)s from “%(title)s”"),
     "card.due_soon": gettext_lazy("reminded the assignees: “%(title)s” is due on %(due_date)s"),
+    "chat.deletion_announced": gettext_lazy("told the leads: the team's chat will be deleted on %(due_date)s"),
+    "chat.deleted": gettext_lazy("deleted the team's chat, as the retention rules ask"),
     "channel.created": gettext_lazy("opened the channel #%(name)s"),
     "discussion.settings_changed": gettext_lazy("changed who may notify everyone with @team"),
     "message.posted": gettext_lazy("posted a message"),

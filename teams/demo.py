@@ -15,6 +15,7 @@ from .invitations import services as invitation_services
 from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGoal, Team
 from .people.models import Location, Organisation, Sector
 from .people.services import set_expertise
+from .privacy.notices import acknowledge, has_acknowledged, privacy_version
 
 DEMO_PASSWORD = "demo"
 
@@ -104,6 +105,10 @@ INVITATIONS = {
 }
 
 
+# Who has not signed in yet: their first login shows the privacy notice to acknowledge (teams/privacy).
+FIRST_LOGIN = {"nora"}
+
+
 def create_people() -> dict[str, User]:
     people = {}
     for username, first, last, organisation, role, fields in PEOPLE:
@@ -122,6 +127,9 @@ def create_people() -> dict[str, User]:
             profile.fields_of_action.set(FieldOfAction.objects.filter(code__in=fields))
         if not profile.expertise.exists():
             set_expertise(user, user, keywords=EXPERTISE.get(username, []))
+        version = privacy_version()
+        if version and username not in FIRST_LOGIN and not has_acknowledged(user, version):
+            acknowledge(user, version)
         people[username] = user
     return people
 

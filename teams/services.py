@@ -32,7 +32,7 @@ from . import events
 from .invitations import services as invitation_services
 from .membership import add_member
 from .models import Event, FieldOfAction, Membership, StrategicGoal, Team
-from .permissions import Action, can_launch_teams, can_propose, lock_and_require
+from .permissions import Action, can_launch_teams, can_propose, lock_and_require, lock_team
 
 # Lifecycle: which statuses each transition starts from, and where it leads.
 TRANSITIONS = {
@@ -207,9 +207,17 @@ def archive_team(actor: User, team: Team) -> Event:
     return _change_status_only(actor, team, Action.ARCHIVE, "team.archived")
 
 
-def _change_status_only(actor: User, team: Team, action: Action, event_type: str) -> Event:
-    """A transition that changes nothing but the status (the caller holds the transaction)."""
-    team = lock_and_require(actor, action, team)
+@transaction.atomic
+def archive_team_by_system(team: Team) -> Event:
+    """The retention job archives a long concluded team (teams/privacy/retention.py): no person acts, so there
+    is no permission to check; the lock and the lifecycle's rules hold as for anyone."""
+    return _change_status_only(None, team, Action.ARCHIVE, "team.archived")
+
+
+def _change_status_only(actor: User | None, team: Team, action: Action, event_type: str) -> Event:
+    """A transition that changes nothing but the status (the caller holds the transaction); actor None: the
+    system."""
+    team = lock_and_require(actor, action, team) if actor is not None else lock_team(team)
     _transition(team, action)
     team.save(update_fields=["status"])
     return events.record(team, event_type, actor, {"team": team_summary(team)})

@@ -21,6 +21,8 @@ from teams import membership as membership_services
 from teams import services
 from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
 from teams.people.models import Organisation
+from teams.privacy.models import Acknowledgement
+from teams.privacy.notices import privacy_version
 from tests.mail_server import Inbox
 from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
@@ -118,7 +120,9 @@ def missing(reason):
     pytest.skip(reason)
 
 
-def make_user(username, role=None, fields=(), **extra):
+def make_user(username, role=None, fields=(), acknowledged=True, **extra):
+    """A person in `role`; `acknowledged`: they have read the current privacy notice (as everyone has after
+    their first login), so their pages open at once (acknowledged=False: the first login's notice comes first)."""
     user = get_user_model().objects.create_user(
         username=username, password="pw", first_name=username.capitalize(), last_name="Tester",
         email=f"{username}@example.org", **extra)
@@ -128,6 +132,8 @@ def make_user(username, role=None, fields=(), **extra):
         user.groups.add(Group.objects.get(name=role))
     if fields:
         profile.fields_of_action.set(FieldOfAction.objects.filter(code__in=fields))
+    if acknowledged and (version := privacy_version()):
+        Acknowledgement.objects.create(user=user, version=version)
     return user
 
 

@@ -55,6 +55,8 @@ def restore_migrated_data():
 
     from teams.models import StrategicGoal
 
+    notices = import_module("teams.privacy.migrations.0002_default_notices")
+    notices.load(apps, None)  # idempotent: get_or_create
     migration = import_module("teams.migrations.0002_masterplan_and_cluster_roles")
     if StrategicGoal.objects.count() == 29 and Group.objects.filter(name__in=migration.CLUSTER_ROLES).count() == len(
             migration.CLUSTER_ROLES):

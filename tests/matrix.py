@@ -141,3 +141,21 @@ EXPORT_ALLOWED = {
 def export_rule(role, rule):
     """Whether `role` (a key of VISITORS) may follow `rule` (one of EXPORT_RULES)."""
     return EXPORT_ALLOWED[role][EXPORT_RULES.index(rule)]
+
+
+# The notices (teams/privacy/permissions.py), over HTTP: everyone reads the privacy notice and the imprint, signed in
+# or not; cluster management edits them. Columns follow NOTICE_RULES.
+NOTICE_RULES = ["read_notices", "edit_notices"]
+NOTICE_ALLOWED = {
+    #                      read edit
+    "anonymous":           [Y,   N],
+    "outsider":            [Y,   N],
+    "observer":            [Y,   N],
+    "expert":              [Y,   N],
+    "lead":                [Y,   N],
+    "supporter":           [Y,   N],
+    "field_manager":       [Y,   N],
+    "other_field_manager": [Y,   N],
+    "advisor":             [Y,   N],
+    "manager":             [Y,   Y],
+}

@@ -65,8 +65,8 @@ def test_the_person_asks_the_worker_builds_the_mail_brings_the_link_and_only_the
     assert "Messages you wrote" in archive.read("index.html").decode()
     kinds = list(AuditEntry.objects.filter(subject=person, kind__startswith="export.").order_by("id")
                  .values_list("kind", "actor_id", "detail"))
-    assert kinds == [("export.requested", person.pk, {"export": export.pk}),
-                     ("export.downloaded", person.pk, {"export": export.pk})]
+    assert kinds == [("export.requested", person.pk, {"data_export": export.pk}),
+                     ("export.downloaded", person.pk, {"data_export": export.pk})]
 
     for someone in (other, people["manager"]):  # not even cluster management: the link is the person's
         client.force_login(someone)

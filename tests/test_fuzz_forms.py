@@ -19,7 +19,7 @@ EXAMPLES = 80
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
            "review.ReviewMeeting", "people.Keyword", "people.Expertise", "people.Organisation",
-           "invitations.Invitation", "accounts.EmailChange", "contributions.Contribution"]
+           "invitations.Invitation", "accounts.EmailChange", "contributions.Contribution", "privacy.Acknowledgement"]
 
 # name: (url name, url args from the context, actor, fields, True when success is a redirect so that a 200 means
 # the form came back with errors)
@@ -64,6 +64,8 @@ ENDPOINTS = {
     "leave": ("teams:leave", lambda c: [c["team"].slug], "lead", ["successor"], True),
     "professional_profile": ("people:edit_profile", lambda c: [], "expert",
                              ["organisation", "sector", "location", "keywords"], True),
+    "privacy_notice": ("privacy:edit_privacy", lambda c: [], "manager", ["text_de", "text_en", "ask_again"], True),
+    "acknowledge": ("privacy:acknowledge", lambda c: [], "expert", ["version", "next"], True),
     "launch_suggestions": ("people:launch_suggestions", lambda c: [], "manager",  # a read: never writes
                            ["name", "purpose", "goals", "fields_of_action", "lead", "supporters", "experts"], False),
 }

@@ -31,7 +31,8 @@ GOOD_PASSWORD = "Pflege-Netz 2026!"
 
 def new_person(**overrides):
     data = {"first_name": "Katrin", "last_name": "Lange", "organisation": "Klinikum Potsdam", "sector": "care",
-            "location": "brandenburg", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "de"}
+            "location": "brandenburg", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "de",
+            "privacy_notice": "on"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -76,6 +77,7 @@ def test_a_new_person_joins_an_existing_organisation_whatever_its_spelling(clien
 
 @pytest.mark.parametrize("overrides, message", [
     ({"password2": "something else"}, "The two passwords differ."),
+    ({"privacy_notice": None}, "This field is required."),
     ({"password1": "12345678", "password2": "12345678"}, "This password is too common."),
     ({"password1": "katrinlange", "password2": "katrinlange"}, "The password is too similar to the"),
     ({"password1": "kurz", "password2": "kurz"}, "This password is too short."),

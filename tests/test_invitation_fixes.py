@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "Pflege-Netz 2026!"
 NEW_PERSON = {"first_name": "Gone", "last_name": "Again", "organisation": "Test org", "password1": PASSWORD,
-              "password2": PASSWORD, "language": "en"}
+              "password2": PASSWORD, "language": "en", "privacy_notice": "on"}
 
 
 def mail_jobs(callbacks):

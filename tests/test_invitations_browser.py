@@ -74,6 +74,7 @@ def test_a_new_person_is_invited_by_mail_and_lands_live_on_the_board(language, l
         newcomer.select_option("select[name=location]", "brandenburg")
         newcomer.fill("input[name=password1]", "Pflege-Netz 2026!")
         newcomer.fill("input[name=password2]", "Pflege-Netz 2026!")
+        newcomer.check("input[name=privacy_notice]")
         newcomer.select_option("select[name=language]", language)
         newcomer.get_by_role("button", name=words["create"]).click()
         newcomer.wait_for_url(f"{base}/teams/{team.slug}/board/")

@@ -36,7 +36,8 @@ def body(data: dict, field: str, raw: bytes) -> bytes:
 
 
 NEW_PERSON = {"first_name": "Katrin", "last_name": "Lange", "organisation": "Klinikum Potsdam", "sector": "care",
-              "location": "brandenburg", "password1": PASSWORD, "password2": PASSWORD, "language": "en"}
+              "location": "brandenburg", "password1": PASSWORD, "password2": PASSWORD, "language": "en",
+              "privacy_notice": "on"}
 CONTRIBUTION = {"hours_per_month": "4", "facilities": "Lab", "data": "", "funding": "", "network": ""}
 PROFILE = {"organisation": "Klinikum Potsdam", "sector": "care", "location": "berlin", "keywords": "FHIR"}
 INVITE = {"role": "expert", "addresses": "ada@example.org", "message": "Hallo"}

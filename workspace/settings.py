@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "teams.search",
     "teams.audit",
     "teams.dataexport",
+    "teams.privacy",
     "realtime",
 ]
 
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The privacy notice before any other page until its current version is acknowledged (teams/privacy).
+    "teams.privacy.acknowledgement.AcknowledgementMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -228,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-data-exports": {"task": "dataexport.expire", "schedule": 60 * 60},
     "requeue-data-exports": {"task": "dataexport.requeue_pending", "schedule": 10 * 60},
     "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},  # teams/audit/retention.py
+    "apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 60 * 60},  # teams/privacy/retention.py
 }
 # A person's data on request (GDPR Art. 15/20, teams/dataexport): the mailed link works this many days, then the
 # ZIP is deleted; at most EXPORT_DAILY_LIMIT exports of one person a day (and one at a time).
@@ -235,6 +239,12 @@ EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", 7))
 EXPORT_DAILY_LIMIT = int(os.environ.get("EXPORT_DAILY_LIMIT", 3))
 # Audit entries (docs/audit.md) are kept this many whole years, then removed by the job above.
 AUDIT_RETENTION_YEARS = int(os.environ.get("AUDIT_RETENTION_YEARS", 5))
+
+# Retention of concluded teams (teams/privacy/retention.py, docs/privacy.md): archived this many months after
+# their conclusion; their chat deleted this many years after it; their leads told this many days before.
+RETENTION_ARCHIVE_AFTER_MONTHS = int(os.environ.get("RETENTION_ARCHIVE_AFTER_MONTHS", 6))
+RETENTION_DELETE_CHAT_AFTER_YEARS = int(os.environ.get("RETENTION_DELETE_CHAT_AFTER_YEARS", 3))
+RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", 30))
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
 # var/mail/ (README: reading them). EMAIL_BACKEND overrides both.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("teams.invitations.urls")),
     path("", include("teams.search.urls")),
     path("", include("teams.audit.urls")),
+    path("", include("teams.privacy.urls")),
 ]
 
 handler400 = "workspace.errors.bad_request"

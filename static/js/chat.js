@@ -119,6 +119,7 @@
 
   // Events ------------------------------------------------------------------------------------
   live.on("message.posted", (data) => {
+    if (data.erased) return;  // replayed after the chat was deleted (retention): its text is gone
     if (data.channel !== config.channel) {
       if (data.author !== config.me) setUnread(data.channel, Number(badge(data.channel)?.dataset.count || 0) + 1);
       return;
@@ -149,7 +150,10 @@
     if (data.author !== config.me) markRead(data.message);
   });
 
-  live.on("message.edited", (data) => findMessages(data.message).forEach((li) => {
+  // The retention job deleted the team's chat: the page shows what is left (empty channels).
+  live.on("chat.deleted", () => window.location.reload());
+
+  live.on("message.edited", (data) => !data.erased && findMessages(data.message).forEach((li) => {
     $(".msg-body", li).innerHTML = data.html;  // sanitised by the server
     $(".edited", li).hidden = false;
     if (li.dataset.body !== undefined) li.dataset.body = data.body;

@@ -55,6 +55,13 @@ KINDS = {
     "report.downloaded": gettext_lazy("Report downloaded"),
     "audit.exported": gettext_lazy("Audit log exported"),
     "audit.pruned": gettext_lazy("Old audit entries removed (retention period)"),
+    # A person's data (teams/dataexport), the notices and retention (teams/privacy).
+    "export.requested": gettext_lazy("Data export requested"),
+    "export.downloaded": gettext_lazy("Data export downloaded"),
+    "notice.changed": gettext_lazy("Notice changed"),
+    "notice.acknowledged": gettext_lazy("Privacy notice acknowledged"),
+    "retention.archived": gettext_lazy("Team archived (retention period)"),
+    "retention.chat_deleted": gettext_lazy("Team chat deleted (retention period)"),
 }
 KIND_CHOICES = [(kind, label) for kind, label in KINDS.items()]
 
@@ -77,6 +84,10 @@ FACTS = {
     "format": gettext_lazy("format"),
     "rows": gettext_lazy("rows"),
     "before": gettext_lazy("older than"),
+    "data_export": gettext_lazy("data export"),
+    "notice": gettext_lazy("notice"),
+    "version": gettext_lazy("version"),
+    "messages": gettext_lazy("messages"),
 }
 
 
@@ -90,7 +101,7 @@ def _fact(key: str, value: object) -> str:
         value = _choice_label(Membership.Role, value)
     elif key == "cluster_role":
         value = _choice_label(ClusterRole, value)
-    elif key in ("invitation", "channel", "message", "card", "column", "attachment", "export"):
+    elif key in ("invitation", "channel", "message", "card", "column", "attachment", "export", "data_export"):
         value = f"#{value}"
     return f"{FACTS[key]}: {value}"
 

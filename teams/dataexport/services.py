@@ -66,7 +66,7 @@ def request_export(actor: User, person: User) -> DataExport:
         raise ValidationError(_("At most %(count)d exports of a person's data a day. Please try again tomorrow.")
                               % {"count": limit})
     export = DataExport.objects.create(person=person, requested_by=actor, path=files.new_path())
-    trail.record("export.requested", actor=actor, subject=person, detail={"export": export.pk})
+    trail.record("export.requested", actor=actor, subject=person, detail={"data_export": export.pk})
     transaction.on_commit(lambda: enqueue(export.pk))  # the worker must see the row
     return export
 
@@ -99,7 +99,7 @@ def export_for_link(user: User, token: str) -> DataExport:
 
 
 def record_download(user: User, export: DataExport) -> None:
-    trail.record("export.downloaded", actor=user, subject=export.person, detail={"export": export.pk})
+    trail.record("export.downloaded", actor=user, subject=export.person, detail={"data_export": export.pk})
 
 
 def latest_own_export(person: User) -> DataExport | None:

@@ -100,6 +100,8 @@ class NewPersonForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # The account's first acknowledgement of the privacy notice (teams/privacy), linked above the form.
+    privacy_notice = forms.BooleanField(label=_("I have read the privacy notice"))
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)

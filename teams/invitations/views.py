@@ -25,6 +25,7 @@ from teams.people.models import Organisation
 from teams.people.permissions import can_see_suggestions
 from teams.people.suggestions import suggest_for_team
 from teams.permissions import Action, require
+from teams.privacy.notices import acknowledge, privacy_version
 from teams.views import posted, team_or_404
 from workspace.security import client_ip
 
@@ -193,6 +194,8 @@ def _new_person_page(request, invitation: Invitation) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if version := privacy_version():  # ticked on the form: the account starts acknowledged
+                acknowledge(user, version)
             return _signed_in(request, user, invitation.team, form.cleaned_data["language"])
     return render(request, "invitations/open.html", _context(
         invitation, step="new_person", form=form, organisations=Organisation.objects.values_list("name", flat=True)))

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     TEAM_ENDED = "team_ended", _("Your team has ended")
     JOIN_REQUEST = "join_request", _("Someone asks to join your team")
     REVIEW_NOTE = "review_note", _("A review note on your team")
+    CHAT_DELETION = "chat_deletion", _("Your team's chat is to be deleted (retention)")
 
 
 def describe(kind: str, data: dict) -> str:
@@ -36,6 +37,8 @@ def describe(kind: str, data: dict) -> str:
         return gettext("%(team)s has ended; it is now read-only") % d
     if kind == Kind.JOIN_REQUEST:
         return gettext("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
+    if kind == Kind.CHAT_DELETION:
+        return gettext("The chat of %(team)s will be deleted on %(due_date)s (retention rules)") % d
     if kind == Kind.REVIEW_NOTE:
         return gettext("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
     return d["team"]

@@ -60,6 +60,10 @@ def team_ended(event: Event) -> Targets:
     return [(Kind.TEAM_ENDED, _members(event.team_id))]
 
 
+def chat_deletion_announced(event: Event) -> Targets:
+    return [(Kind.CHAT_DELETION, _members(event.team_id, [Membership.Role.LEAD]))]
+
+
 RULES = {
     "message.posted": mentioned,
     "message.edited": mentioned,
@@ -69,6 +73,7 @@ RULES = {
     "card.due_soon": task_due,
     "team.ending_soon": team_ending,
     "team.ended": team_ended,
+    "chat.deletion_announced": chat_deletion_announced,
 }
 
 
@@ -141,6 +146,8 @@ def url_for(kind: str, event: Event, team: Team) -> str:
             return reverse("discussion:channels", args=[team.slug])
         if kind == Kind.REVIEW_NOTE:
             return reverse("review:team", args=[team.slug]) + "#notes"
+        if kind == Kind.CHAT_DELETION:
+            return reverse("discussion:channels", args=[team.slug])
         if kind == Kind.JOIN_REQUEST:
             return reverse("teams:detail", args=[team.slug]) + "#members"
         return reverse("teams:detail", args=[team.slug])
