@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "teams.contributions",
     "teams.search",
     "teams.audit",
+    "teams.erasure",
     "realtime",
 ]
 

@@ -1,0 +1,118 @@
+"""Replacing an erased person's identity wherever it was copied as text: event payloads, notifications, others'
+message and comment bodies (@mentions, in Markdown and rendered HTML), the search index, the admin's log.
+
+What is replaced (case-insensitively): their full name ("First Last" and "Last, First") by the anonymised name,
+an @mention of their username by one of the new username, their e-mail addresses by the anonymised name (by
+nothing where the whole value is the address: an e-mail field stays valid), and a value that is exactly their
+username by the new one. A bare username inside other text is left alone: a login such as "anna" is an ordinary
+word in other people's messages. A first name alone is left alone for the same reason.
+
+`scrub_tables` applies this to every text and JSON column of every model that may hold copies: each table is
+asked once for rows that contain any of the person's strings (also as JSON writes them, "\\u00fc" for "ü"), and
+only the rows whose values really change are updated, by primary key (rows stay; the event log keeps its seqs).
+"""
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models.functions import Cast
+
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the person was: the strings to find."""
+    names: tuple[str, ...]
+    username: str
+    emails: tuple[str, ...]
+
+
+def _words(name: str) -> str:
+    return r"\s+".join(re.escape(word) for word in name.split())
+
+
+class Scrubber:
+    def __init__(self, identity: Identity, *, name: str, username: str) -> None:
+        self.identity, self.name, self.username = identity, name, username
+        self._emails = [re.compile(re.escape(email), re.IGNORECASE) for email in identity.emails]
+        self._names = [re.compile(rf"(?<!\w){_words(each)}(?!\w)", re.IGNORECASE)
+                       for each in sorted(identity.names, key=len, reverse=True) if each.strip()]
+        # As teams.mentions reads a mention: not after a word character, "@", "/" or "."; not going on as a
+        # longer username.
+        self._mention = re.compile(rf"(?<![\w@/.])@{re.escape(identity.username)}(?![\w]|[.+-]\w)", re.IGNORECASE)
+        self._whole = {identity.username.casefold(): username, **{email.casefold(): "" for email in identity.emails}}
+
+    @property
+    def needles(self) -> list[str]:
+        """What a row must contain to need a look, as text and as JSON escapes it."""
+        raw = {*self.identity.emails, self.identity.username, *(n for n in self.identity.names if n.strip())}
+        return sorted({form for each in raw for form in (each, json.dumps(each)[1:-1])})
+
+    def text(self, value: str) -> str:
+        whole = self._whole.get(value.strip().casefold())
+        if whole is not None:
+            return whole
+        for pattern in self._emails:
+            value = pattern.sub(self.name, value)
+        value = self._mention.sub("@" + self.username, value)
+        for pattern in self._names:
+            value = pattern.sub(self.name, value)
+        return value
+
+    def value(self, value: object) -> object:
+        """A JSON value with every string (keys too) scrubbed."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            return {self.text(key): self.value(item) for key, item in value.items()}
+        return value
+
+
+def text_fields(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields
+            if isinstance(field, TEXT_FIELDS) and not field.primary_key]
+
+
+def _candidates(model: type[models.Model], fields: list[models.Field], needles: list[str]) -> models.QuerySet:
+    """Rows with any needle in any of the fields (a superset: the scrubber decides)."""
+    annotations = {f"erasure_{field.attname}": Cast(field.attname, models.TextField())
+                   for field in fields if isinstance(field, models.JSONField)}
+    condition = models.Q()
+    for field in fields:
+        column = f"erasure_{field.attname}" if isinstance(field, models.JSONField) else field.attname
+        for needle in needles:
+            condition |= models.Q(**{f"{column}__icontains": needle})
+    return model._default_manager.annotate(**annotations).filter(condition)
+
+
+def scrub_model(model: type[models.Model], scrubber: Scrubber) -> int:
+    """Scrub one table; returns how many rows changed."""
+    fields = text_fields(model)
+    if not fields:
+        return 0
+    names = [field.attname for field in fields]
+    changed_rows = 0
+    rows = list(_candidates(model, fields, scrubber.needles).values_list("pk", *names))  # read, then write
+    for pk, *values in rows:
+        changes = {}
+        for name, field, old in zip(names, fields, values):
+            if old is None:
+                continue
+            new = scrubber.value(old) if isinstance(field, models.JSONField) else scrubber.text(old)
+            if new != old:
+                changes[name] = new
+        if changes:
+            model._default_manager.filter(pk=pk).update(**changes)
+            changed_rows += 1
+    return changed_rows
+
+
+def scrub_tables(all_models: Iterable[type[models.Model]], scrubber: Scrubber) -> dict[str, int]:
+    """Scrub every given table; returns the changed rows per table that had any."""
+    counts = {model._meta.label: scrub_model(model, scrubber) for model in all_models}
+    return {label: count for label, count in counts.items() if count}
