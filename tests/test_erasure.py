@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 
 from teams.board.models import Attachment, Comment
 from teams.discussion.models import Message
+from teams.erasure import scrub
+from teams.erasure.scrub import Identity, Scrubber
 from teams.erasure.services import erase_person
 from teams.models import Event, Team
 from tests.erasure_helpers import FIRST, database_hits, file_hits, leave_traces, make_person, needles, search_hits
@@ -20,8 +22,9 @@ def event_log():
 
 @pytest.mark.parametrize("messages,uploads", CHOICES)
 def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
-        people, make_team, settings, tmp_path, django_capture_on_commit_callbacks, messages, uploads):
+        people, make_team, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch, messages, uploads):
     settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(scrub, "BATCH", 3)  # tables with more rows to scrub than one batch
     person = make_person()
     # A kept file is the team's work (not rewritten); a deleted one may hold anything.
     upload_text = f"Notes by {FIRST}" if uploads == "delete" else "Quarterly figures"
@@ -64,3 +67,21 @@ def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
     assert set(Message.objects.filter(author=people["lead"], deleted_at__isnull=True).values_list(
         "pk", flat=True)) == set(lead_messages)
     assert Message.objects.filter(body__contains=f"@former-member-{erasure.number}").count() == 2
+
+
+def test_the_scrubber_replaces_what_is_certainly_the_person_and_nothing_else():
+    scrubber = Scrubber(Identity(names=("Zerlinda Quackenbüsch", "Quackenbüsch, Zerlinda"), username="zerlinda",
+                                 emails=("zerlinda.q@klinik.example",)), name="Former member 7",
+                        username="former-member-7")
+    assert scrubber.text("Ask @Zerlinda. Or @zerlinda, or ZERLINDA  quackenbüsch!") == \
+        "Ask @former-member-7. Or @former-member-7, or Former member 7!"
+    assert scrubber.text("Quackenbüsch, Zerlinda wrote to Zerlinda.Q@KLINIK.example") == \
+        "Former member 7 wrote to Former member 7"
+    # Another login that starts alike, an address, code-like text, a plain word: not theirs for certain.
+    unchanged = "@zerlinda.qq and mail@zerlinda.example, zerlinda said; Zerlinda Quackenbüschová"
+    assert scrubber.text(unchanged) == unchanged
+    assert scrubber.text(" zerlinda.q@klinik.example ") == "" and scrubber.text("Zerlinda") == "former-member-7"
+    assert scrubber.value({"by": "Zerlinda Quackenbüsch", "list": [{"names": "A, Zerlinda Quackenbüsch"}, 3, None],
+                           "zerlinda": True}) == {"by": "Former member 7",
+                                                  "list": [{"names": "A, Former member 7"}, 3, None],
+                                                  "former-member-7": True}

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models.functions import Cast
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class Scrubber:
     @property
     def needles(self) -> list[str]:
         """What a row must contain to need a look, as text and as JSON escapes it."""
-        raw = {*self.identity.emails, self.identity.username, *(n for n in self.identity.names if n.strip())}
+        # The words of the names too (a name typed with two spaces or across a line is still found).
+        words = {word for name in self.identity.names for word in name.replace(",", " ").split() if len(word) > 2}
+        raw = {*self.identity.emails, self.identity.username, *words}
         return sorted({form for each in raw for form in (each, json.dumps(each)[1:-1])})
 
     def text(self, value: str) -> str:
@@ -96,20 +99,23 @@ def scrub_model(model: type[models.Model], scrubber: Scrubber) -> int:
     if not fields:
         return 0
     names = [field.attname for field in fields]
-    changed_rows = 0
-    rows = list(_candidates(model, fields, scrubber.needles).values_list("pk", *names))  # read, then write
-    for pk, *values in rows:
-        changes = {}
-        for name, field, old in zip(names, fields, values):
-            if old is None:
-                continue
-            new = scrubber.value(old) if isinstance(field, models.JSONField) else scrubber.text(old)
-            if new != old:
-                changes[name] = new
-        if changes:
-            model._default_manager.filter(pk=pk).update(**changes)
-            changed_rows += 1
-    return changed_rows
+    candidates = _candidates(model, fields, scrubber.needles).order_by("pk").values_list("pk", *names)
+    changed_rows, after = 0, None
+    while True:  # in batches by key: read a batch, then write its changes
+        batch = list((candidates if after is None else candidates.filter(pk__gt=after))[:BATCH])
+        for pk, *values in batch:
+            changes = {}
+            for name, field, old in zip(names, fields, values):
+                new = old if old is None else \
+                    scrubber.value(old) if isinstance(field, models.JSONField) else scrubber.text(old)
+                if new != old:
+                    changes[name] = new
+            if changes:
+                model._default_manager.filter(pk=pk).update(**changes)
+                changed_rows += 1
+        if len(batch) < BATCH:
+            return changed_rows
+        after = batch[-1][0]
 
 
 def scrub_tables(all_models: Iterable[type[models.Model]], scrubber: Scrubber) -> dict[str, int]:
