@@ -77,8 +77,9 @@ class Scrubber:
 
 
 def text_fields(model: type[models.Model]) -> list[models.Field]:
+    """Columns that may hold typed or copied text (a field with choices holds only its choices)."""
     return [field for field in model._meta.concrete_fields
-            if isinstance(field, TEXT_FIELDS) and not field.primary_key]
+            if isinstance(field, TEXT_FIELDS) and not field.primary_key and not field.choices]
 
 
 def _candidates(model: type[models.Model], fields: list[models.Field], needles: list[str]) -> models.QuerySet:
