@@ -5,6 +5,7 @@ tables), every stored file, the search results. The event log keeps every row an
 import pytest
 from django.contrib.auth.models import User
 
+from teams.audit.models import AuditEntry
 from teams.board.models import Attachment, Comment
 from teams.discussion.models import Message
 from teams.erasure import scrub
@@ -54,6 +55,9 @@ def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
         f"Former member {erasure.number}", f"former-member-{erasure.number}", "")
     assert not person.is_active and not person.has_usable_password() and not person.groups.exists()
     assert (erasure.messages, erasure.uploads, erasure.erased_by) == (messages, uploads, people["manager"])
+    entry = AuditEntry.objects.get(kind="person.erased")
+    assert (entry.actor, entry.subject, entry.detail) == (
+        people["manager"], person, {"messages": messages, "uploads": uploads, "number": erasure.number})
     own_messages = Message.objects.filter(author=person)
     if messages == "delete":
         assert own_messages.count() == 2 and not own_messages.filter(deleted_at__isnull=True).exists()
