@@ -84,7 +84,8 @@ def test_the_scrubber_replaces_what_is_certainly_the_person_and_nothing_else():
     # Another login that starts alike, an address, code-like text, a plain word: not theirs for certain.
     unchanged = "@zerlinda.qq and mail@zerlinda.example, zerlinda said; Zerlinda Quackenbüschová"
     assert scrubber.text(unchanged) == unchanged
-    assert scrubber.text(" zerlinda.q@klinik.example ") == "" and scrubber.text("Zerlinda") == "former-member-7"
+    assert scrubber.text(" zerlinda.q@klinik.example ") == ""
+    assert scrubber.text("Zerlinda", login_alone=True) == "former-member-7" and scrubber.text("zerlinda") == "zerlinda"
     assert scrubber.value({"by": "Zerlinda Quackenbüsch", "list": [{"names": "A, Zerlinda Quackenbüsch"}, 3, None],
                            "zerlinda": True}) == {"by": "Former member 7",
                                                   "list": [{"names": "A, Former member 7"}, 3, None],

@@ -4,8 +4,10 @@ message and comment bodies (@mentions, in Markdown and rendered HTML), the searc
 What is replaced (case-insensitively): their full name ("First Last" and "Last, First") by the anonymised name,
 an @mention of their username by one of the new username, their e-mail addresses by the anonymised name (by
 nothing where the whole value is the address: an e-mail field stays valid), and a value that is exactly their
-username by the new one. A bare username inside other text is left alone: a login such as "anna" is an ordinary
-word in other people's messages. A first name alone is left alone for the same reason.
+username, in JSON (event payloads) and where Django names an object (the admin log's object_repr), by the new
+one: elsewhere a whole value such as a team's slug or a code may be the same word by chance. A bare username
+inside other text is left alone: a login such as "anna" is an ordinary word in other people's messages. A first
+name alone is left alone for the same reason.
 
 `scrub_tables` applies this to every text and JSON column of every model that may hold copies: each table is
 asked once for rows that contain any of the person's strings (also as JSON writes them, "\\u00fc" for "ü"), and
@@ -20,6 +22,7 @@ from django.db import models
 from django.db.models.functions import Cast
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+WHOLE_LOGIN_FIELDS = {"admin.LogEntry.object_repr"}  # str(user) is the login
 BATCH = 1000
 
 
@@ -44,7 +47,7 @@ class Scrubber:
         # As teams.mentions reads a mention: not after a word character, "@", "/" or "."; not going on as a
         # longer username.
         self._mention = re.compile(rf"(?<![\w@/.])@{re.escape(identity.username)}(?![\w]|[.+-]\w)", re.IGNORECASE)
-        self._whole = {identity.username.casefold(): username, **{email.casefold(): "" for email in identity.emails}}
+        self._emails_whole = {email.casefold() for email in identity.emails}
 
     @property
     def needles(self) -> list[str]:
@@ -54,10 +57,13 @@ class Scrubber:
         raw = {*self.identity.emails, self.identity.username, *words}
         return sorted({form for each in raw for form in (each, json.dumps(each)[1:-1])})
 
-    def text(self, value: str) -> str:
-        whole = self._whole.get(value.strip().casefold())
-        if whole is not None:
-            return whole
+    def text(self, value: str, *, login_alone: bool = False) -> str:
+        """`login_alone`: a value that is exactly their login is theirs (JSON, an object's name)."""
+        whole = value.strip().casefold()
+        if whole in self._emails_whole:
+            return ""
+        if login_alone and whole == self.identity.username.casefold():
+            return self.username
         for pattern in self._emails:
             value = pattern.sub(self.name, value)
         value = self._mention.sub("@" + self.username, value)
@@ -68,11 +74,11 @@ class Scrubber:
     def value(self, value: object) -> object:
         """A JSON value with every string (keys too) scrubbed."""
         if isinstance(value, str):
-            return self.text(value)
+            return self.text(value, login_alone=True)
         if isinstance(value, list):
             return [self.value(item) for item in value]
         if isinstance(value, dict):
-            return {self.text(key): self.value(item) for key, item in value.items()}
+            return {self.text(key, login_alone=True): self.value(item) for key, item in value.items()}
         return value
 
 
@@ -107,8 +113,8 @@ def scrub_model(model: type[models.Model], scrubber: Scrubber) -> int:
         for pk, *values in batch:
             changes = {}
             for name, field, old in zip(names, fields, values):
-                new = old if old is None else \
-                    scrubber.value(old) if isinstance(field, models.JSONField) else scrubber.text(old)
+                new = old if old is None else scrubber.value(old) if isinstance(field, models.JSONField) else \
+                    scrubber.text(old, login_alone=f"{model._meta.label}.{field.name}" in WHOLE_LOGIN_FIELDS)
                 if new != old:
                     changes[name] = new
             if changes:
