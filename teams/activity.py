@@ -34,6 +34,7 @@ TEXT = {
     "member.declined": gettext_lazy("declined the request of %(name)s"),
     "member.role_changed": gettext_lazy("made %(name)s %(role)s"),
     "member.removed": gettext_lazy("removed %(name)s"),
+    "member.anonymised": gettext_lazy("erased a member: now %(name)s"),
     "invitation.sent": gettext_lazy("invited %(name)s as %(role)s"),
     "invitation.resent": gettext_lazy("sent the invitation of %(name)s again"),
     "invitation.revoked": gettext_lazy("withdrew the invitation of %(name)s"),

@@ -73,6 +73,7 @@ def main_pages(demo):
         ("david", f"/teams/{team}/members/{demo['membership'].pk}/contribution/"), ("david", f"/teams/{team}/leave/"),
         ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
         ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"), ("anna", "/audit/"),
+        ("anna", f"/account/people/{get_user_model().objects.get(username='david').pk}/erase/"),
     ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "teams.audit",
     "teams.dataexport",
     "teams.privacy",
+    "teams.erasure",
     "realtime",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("teams.search.urls")),
     path("", include("teams.audit.urls")),
     path("", include("teams.privacy.urls")),
+    path("", include("teams.erasure.urls")),
 ]
 
 handler400 = "workspace.errors.bad_request"

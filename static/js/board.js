@@ -197,7 +197,9 @@
   });
   live.on("column.archived", (data) => { const column = columnOf(data.column); if (column) column.remove(); });
   // The team's lifecycle decides whether the board is editable: render it again.
-  ["team.concluded", "team.archived", "team.extended"].forEach((kind) => live.on(kind, () => location.reload()));
+  // member.anonymised: an erased person's name on the tiles (teams/erasure) is the server's to render again.
+  ["team.concluded", "team.archived", "team.extended", "member.anonymised"].forEach((kind) =>
+    live.on(kind, () => location.reload()));
 
   function setColumnState(column, data) {
     column.dataset.rank = data.rank;

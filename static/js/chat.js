@@ -195,6 +195,20 @@
       if (data.user === config.me) node.classList.toggle("mine", added);
     });
   }
+  // An erased person (teams/erasure): their name and their @mentions on this page take the anonymised ones.
+  live.on("member.anonymised", (data) => {
+    const old = config.usernames[data.user];
+    document.querySelectorAll(`li.msg[data-author="${Number(data.user)}"] .msg-head .author`).forEach((node) => {
+      node.textContent = data.name;
+    });
+    if (old) {
+      document.querySelectorAll(".msg .mention").forEach((node) => {
+        if (node.textContent.toLowerCase() === "@" + old.toLowerCase()) node.textContent = "@" + data.username;
+      });
+    }
+    config.members[data.user] = data.name;
+    config.usernames[data.user] = data.username;
+  });
   live.on("reaction.added", (data) => applyReaction(data, true));
   live.on("reaction.removed", (data) => applyReaction(data, false));
 

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.erasure.models import Erasure
 from teams.forms import MAX_ID
 from teams.models import ClusterRole
 from teams.permissions import is_cluster_management
@@ -31,7 +32,8 @@ def _require_cluster_management(user: User) -> None:
 def people(request):
     _require_cluster_management(request.user)
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
-    found = User.objects.order_by("-is_active", "last_name", "first_name", "username").prefetch_related("groups")
+    found = User.objects.order_by("-is_active", "last_name", "first_name", "username").prefetch_related(
+        "groups").annotate(erased=Exists(Erasure.objects.filter(person=OuterRef("pk"))))  # no "Erase…" twice
     if query:
         found = found.filter(Q(username__icontains=query) | Q(first_name__icontains=query)
                              | Q(last_name__icontains=query) | Q(email__icontains=query))

@@ -88,10 +88,22 @@ def delete_message(actor: User, team: Team, *, message: Message | int) -> Event:
         raise PermissionDenied(_("Only leads and supporters can remove other people's messages."))
     if message.is_deleted:
         raise ValidationError(_("This message was already deleted."))
+    blank(message, actor)
+    message.save(update_fields=DELETED_FIELDS)
+    message.reactions.all().delete()
+    return events.record(team, "message.deleted", actor, deleted_data(message, actor))
+
+
+# What deleting a message changes, for one message here and for many (teams.erasure deletes a person's messages).
+DELETED_FIELDS = ["body", "html", "mentions", "team_mention", "deleted_at", "deleted_by"]
+
+
+def blank(message: Message, actor: User) -> None:
+    """Empty the message, leaving the placeholder "deleted" (the caller saves DELETED_FIELDS)."""
     message.body, message.html, message.mentions, message.team_mention = "", "", [], False
     message.deleted_at, message.deleted_by = timezone.now(), actor
-    message.save(update_fields=["body", "html", "mentions", "team_mention", "deleted_at", "deleted_by"])
-    message.reactions.all().delete()
-    return events.record(team, "message.deleted", actor, {
-        "channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
-        "author": message.author_id, "by": actor.pk})
+
+
+def deleted_data(message: Message, actor: User) -> dict:
+    return {"channel": message.channel_id, "message": message.pk, "thread": message.thread_id,
+            "author": message.author_id, "by": actor.pk}
