@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "teams.contributions",
     "teams.search",
     "teams.audit",
+    "teams.webhooks",
     "realtime",
 ]
 
@@ -223,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-single-mails": {"task": "notify.send_single_mails", "schedule": 60},
     "send-digests": {"task": "notify.send_digests", "schedule": 10 * 60},
     "requeue-lost-invitation-mails": {"task": "invitations.requeue_lost_mails", "schedule": 10 * 60},
+    "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 60},
+    "prune-webhook-deliveries": {"task": "webhooks.prune", "schedule": 24 * 60 * 60},
 }
 
 # Mail: Django's SMTP backend when EMAIL_HOST is set (scaled out); embedded, each mail is a file in
@@ -240,6 +243,14 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapital.example")
 # Where people reach the site: the start of every link in a mail (invitations, notifications).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing webhooks (docs/webhooks.md). http:// and loopback receivers only when allowed (development, tests).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 10))
+WEBHOOK_RETRY_SECONDS = float(os.environ.get("WEBHOOK_RETRY_SECONDS", 60))  # back-off: 1 min, 2, 4 … 6 h
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+WEBHOOK_MAX_FAILURES = int(os.environ.get("WEBHOOK_MAX_FAILURES", 10))  # in a row: the endpoint is switched off
+WEBHOOK_KEEP_DAYS = int(os.environ.get("WEBHOOK_KEEP_DAYS", 14))
 
 # Limits users meet (documented in docs/realtime.md).
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
     path("", include("teams.search.urls")),
+    path("", include("teams.webhooks.urls")),
 ]
 
 handler400 = "workspace.errors.bad_request"

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     TEAM_ENDED = "team_ended", _("Your team has ended")
     JOIN_REQUEST = "join_request", _("Someone asks to join your team")
     REVIEW_NOTE = "review_note", _("A review note on your team")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook of your team was switched off after failures")
 
 
 def describe(kind: str, data: dict) -> str:
@@ -38,6 +39,8 @@ def describe(kind: str, data: dict) -> str:
         return gettext("%(actor)s asks to join %(team)s") % {**d, "actor": someone}
     if kind == Kind.REVIEW_NOTE:
         return gettext("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
+    if kind == Kind.WEBHOOK_DISABLED:
+        return gettext("A webhook of %(team)s was switched off: its receiver failed too often") % d
     return d["team"]
 
 

@@ -48,6 +48,13 @@ def review_note_added(event: Event) -> Targets:
     return [(Kind.REVIEW_NOTE, _members(event.team_id))]
 
 
+def webhook_disabled(event: Event) -> Targets:
+    """The leads hear of an endpoint the delivery job switched off (not of one a person switched off)."""
+    if not event.data.get("by_failures"):
+        return []
+    return [(Kind.WEBHOOK_DISABLED, _members(event.team_id, [Membership.Role.LEAD]))]
+
+
 def task_due(event: Event) -> Targets:
     return [(Kind.TASK_DUE, _ids(event.data.get("assignees")))]
 
@@ -69,6 +76,7 @@ RULES = {
     "card.due_soon": task_due,
     "team.ending_soon": team_ending,
     "team.ended": team_ended,
+    "webhook.disabled": webhook_disabled,
 }
 
 
@@ -141,6 +149,8 @@ def url_for(kind: str, event: Event, team: Team) -> str:
             return reverse("discussion:channels", args=[team.slug])
         if kind == Kind.REVIEW_NOTE:
             return reverse("review:team", args=[team.slug]) + "#notes"
+        if kind == Kind.WEBHOOK_DISABLED:
+            return reverse("webhooks:list", args=[team.slug])
         if kind == Kind.JOIN_REQUEST:
             return reverse("teams:detail", args=[team.slug]) + "#members"
         return reverse("teams:detail", args=[team.slug])
