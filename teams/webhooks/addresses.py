@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from teams.text_input import check_line
+
 MAX_URL_LENGTH = 500
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -44,6 +46,7 @@ def check_url(url: object) -> str:
     if not isinstance(url, str) or not url.strip():
         raise ValidationError(_("Enter the receiver's URL."))
     url = url.strip()
+    check_line(url)  # no lone surrogate, NUL, control or invisible character
     if len(url) > MAX_URL_LENGTH:
         raise ValidationError(_("A URL has at most %(max)d characters.") % {"max": MAX_URL_LENGTH})
     try:

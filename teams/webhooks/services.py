@@ -21,7 +21,7 @@ from .addresses import check_url
 from .kinds import KINDS
 from .models import Endpoint
 from .permissions import require_manage_webhooks
-from .queueing import enqueue
+from .queueing import enqueue, forget_kinds
 from .sending import new_secret
 
 MAX_ENDPOINTS = 10  # per team
@@ -59,6 +59,7 @@ def create_endpoint(actor: User, team: Team, *, url: str, kinds: Iterable[str]) 
     event = events.record(team, "webhook.created", actor, {"endpoint": endpoint.pk, "kinds": chosen})
     trail.record("webhook.created", actor=actor, team=team, seq=event.seq,
                  detail={"endpoint": endpoint.pk, "kinds": chosen})
+    transaction.on_commit(lambda: forget_kinds(team.pk))
     return endpoint, secret
 
 
@@ -69,6 +70,7 @@ def delete_endpoint(actor: User, endpoint: Endpoint) -> None:
     Endpoint.objects.filter(pk=pk).delete()  # its deliveries with it
     event = events.record(team, "webhook.deleted", actor, {"endpoint": pk})
     trail.record("webhook.deleted", actor=actor, team=team, seq=event.seq, detail={"endpoint": pk})
+    transaction.on_commit(lambda: forget_kinds(team.pk))
 
 
 @transaction.atomic
@@ -81,7 +83,7 @@ def enable_endpoint(actor: User, endpoint: Endpoint) -> Endpoint:
         endpoint.save(update_fields=["active", "failures", "next_attempt_at", "disabled_at"])
         event = events.record(team, "webhook.enabled", actor, {"endpoint": endpoint.pk})
         trail.record("webhook.enabled", actor=actor, team=team, seq=event.seq, detail={"endpoint": endpoint.pk})
-        transaction.on_commit(lambda: enqueue(team.pk))
+        transaction.on_commit(lambda: (forget_kinds(team.pk), enqueue(team.pk)))
     return endpoint
 
 
@@ -97,4 +99,5 @@ def disable_endpoint(actor: User | None, endpoint: Endpoint) -> bool:
     data = {"endpoint": endpoint.pk, "failures": failures, "by_failures": actor is None}
     event = events.record(team, "webhook.disabled", actor, data)
     trail.record("webhook.disabled", actor=actor, team=team, seq=event.seq, detail=data)
+    transaction.on_commit(lambda: forget_kinds(team.pk))
     return True
