@@ -83,7 +83,8 @@ def enable_endpoint(actor: User, endpoint: Endpoint) -> Endpoint:
         endpoint.save(update_fields=["active", "failures", "next_attempt_at", "disabled_at"])
         event = events.record(team, "webhook.enabled", actor, {"endpoint": endpoint.pk})
         trail.record("webhook.enabled", actor=actor, team=team, seq=event.seq, detail={"endpoint": endpoint.pk})
-        transaction.on_commit(lambda: (forget_kinds(team.pk), enqueue(team.pk)))
+        transaction.on_commit(lambda: forget_kinds(team.pk))
+        transaction.on_commit(lambda: enqueue(team.pk))
     return endpoint
 
 
