@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "teams.search",
     "teams.audit",
     "teams.webhooks",
+    "teams.calendar",
     "realtime",
 ]
 
@@ -251,6 +252,9 @@ WEBHOOK_RETRY_SECONDS = float(os.environ.get("WEBHOOK_RETRY_SECONDS", 60))  # ba
 WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
 WEBHOOK_MAX_FAILURES = int(os.environ.get("WEBHOOK_MAX_FAILURES", 10))  # in a row: the endpoint is switched off
 WEBHOOK_KEEP_DAYS = int(os.environ.get("WEBHOOK_KEEP_DAYS", 14))
+
+# Calendar feeds (README): requests per link and per client address, (count, seconds).
+CALENDAR_FEED_RATE = tuple(int(n) for n in os.environ.get("CALENDAR_FEED_RATE", "60,3600").split(","))
 
 # Limits users meet (documented in docs/realtime.md).
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("teams.invitations.urls")),
     path("", include("teams.search.urls")),
     path("", include("teams.webhooks.urls")),
+    path("", include("teams.calendar.urls")),
 ]
 
 handler400 = "workspace.errors.bad_request"
