@@ -27,7 +27,8 @@ def recordable_kinds():
     kinds = set()
     for path in [*(ROOT / "teams").rglob("*.py"), *(ROOT / "realtime").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RECORDERS:
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RECORDERS \
+                    and getattr(getattr(node.func, "value", None), "id", None) != "trail":  # audit entries: no event
                 kinds |= {arg.value for arg in node.args
                           if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and KIND.match(arg.value)}
     return kinds
