@@ -16,6 +16,7 @@ from teams.notify.models import Kind, Notification
 from teams.notify.services import send_digests
 from teams.webhooks import delivery, services
 from teams.webhooks.models import Delivery, Endpoint
+from teams.webhooks.queueing import forget_kinds
 from tests.discussion_helpers import general
 from tests.mail_server import text_of
 from tests.webhook_helpers import Receiver, celery_worker, eventually
@@ -172,3 +173,15 @@ def test_a_receiver_that_became_private_is_not_contacted(people, team, receiver,
     refused = Delivery.objects.filter(endpoint=endpoint).first()
     assert not refused.ok and refused.status is None and "private" in refused.error
     assert receiver.count() == 0
+
+
+def test_a_backlog_longer_than_a_batch_goes_on_in_fresh_jobs(people, team, receiver, webhook_worker, monkeypatch):
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    endpoint, _secret = subscribe(people, team, receiver)
+    Endpoint.objects.filter(pk=endpoint.pk).update(active=False)  # so that recording queues no job at all
+    forget_kinds(team.pk)
+    recorded = add_cards(people, team, *(f"Card {n}" for n in range(5)))
+    Endpoint.objects.filter(pk=endpoint.pk).update(active=True)
+    webhook_worker.send_task("webhooks.deliver_team", args=[team.pk])  # one job: 2, then fresh jobs for the rest
+    eventually(lambda: Endpoint.objects.get(pk=endpoint.pk).cursor == recorded[-1].seq, what="all five delivered")
+    assert [p["seq"] for p in payloads(receiver)] == [event.seq for event in recorded]

@@ -67,12 +67,13 @@ def deliver_endpoint(pk: int) -> int:
     lease = _claim(pk)
     if lease is None:
         return 0  # another job delivers to it right now
-    taken = 0
+    taken, team_id = 0, 0
     try:
         for _ in range(BATCH):
-            endpoint = Endpoint.objects.select_related("team").get(pk=pk)
-            if not endpoint.active:
+            endpoint = Endpoint.objects.select_related("team").filter(pk=pk).first()
+            if endpoint is None or not endpoint.active:  # removed or switched off meanwhile
                 return taken
+            team_id = endpoint.team_id
             last = endpoint.team.last_seq  # read with the endpoint: every event up to it is committed
             event = Event.objects.filter(team_id=endpoint.team_id, seq__gt=endpoint.cursor, seq__lte=last,
                                          kind__in=endpoint.kinds).order_by("seq").first()
@@ -88,7 +89,7 @@ def deliver_endpoint(pk: int) -> int:
             if lease is None:
                 return taken
             taken += 1
-        enqueue(endpoint.team_id)  # a long backlog: the rest in a fresh job
+        enqueue(team_id)  # a long backlog: the rest in a fresh job
         return taken
     finally:
         if lease is not None:

@@ -60,7 +60,8 @@ def post(url: str, secret: str, event: Event, team: Team) -> Answer:
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname or "", parts.port, timeout=timeout())
+    port = parts.port or (443 if parts.scheme == "https" else 80)  # explicit: http.client misreads "::1" alone
+    connection = connection_class(parts.hostname or "", port, timeout=timeout())
     # http.client opens its socket through this attribute: here: only to an address checked just now.
     connection._create_connection = guarded_connect  # type: ignore[attr-defined]
     body = body_of(event, team)
