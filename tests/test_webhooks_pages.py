@@ -8,11 +8,13 @@ from teams import events
 from teams.audit.models import AuditEntry
 from teams.models import Event
 from teams.webhooks import addresses, services
+from teams.webhooks.kinds import KINDS
 from teams.webhooks.models import Delivery, Endpoint
 from teams.webhooks.queueing import wanted_kinds
 from tests.foundation_helpers import assert_refused, db_state
 from tests.matrix import ROLES, VISITORS
 from tests.queries import assert_constant, statements
+from tests.test_activity import recordable_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,8 @@ def test_recording_costs_no_query_for_webhooks_once_the_kinds_are_cached(people,
     with django_capture_on_commit_callbacks(execute=True):
         services.disable_endpoint(people["lead"], Endpoint.objects.get())
     assert wanted_kinds(team.pk) == frozenset()
+
+
+def test_every_offered_kind_is_one_the_code_records():
+    recorded = recordable_kinds() | {"team.concluded", "team.archived"}  # through services._change_status_only
+    assert KINDS <= recorded, KINDS - recorded
