@@ -175,3 +175,11 @@ def test_the_feed_runs_constant_queries(client, people, team):
     large, response = grow(300)
     assert len(entries(response)) > 300
     assert_constant(small, large, budget=12, what="calendar feed")
+
+
+@pytest.mark.parametrize("path", ["/calendar/" + "x" * 5000 + ".ics", "/calendar/%ED%A0%80.ics", "/calendar/%00.ics",
+                                  "/calendar/%E2%80%AE.ics", "/calendar/.ics"])
+def test_hostile_tokens_are_not_found(client, people, path):
+    services.new_feed_link(people["expert"])
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code in (404, 405)
