@@ -76,6 +76,10 @@ TEXT = {
     "review_note.added": gettext_lazy("wrote a review note"),
     "review_meeting.scheduled": gettext_lazy("put the team on the agenda of the review “%(title)s”"),
     "review_meeting.minutes": gettext_lazy("recorded the minutes of the review “%(title)s”"),
+    "webhook.created": gettext_lazy("added a webhook"),
+    "webhook.deleted": gettext_lazy("removed a webhook"),
+    "webhook.enabled": gettext_lazy("switched a webhook on"),
+    "webhook.disabled": gettext_lazy("switched a webhook off"),
 }
 CHAT_KINDS = frozenset({"message.posted", "message.edited", "message.deleted", "reaction.added",
                         "reaction.removed"})

@@ -9,6 +9,7 @@ from teams.discussion.models import Channel
 from teams.invitations import services as invitation_services
 from teams.models import Event, Membership
 from teams.review import outputs as review_outputs
+from teams.webhooks import services as webhook_services
 from tests.test_board_gone import card_with_parts, media  # noqa: F401 (media is a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
               "membership_id": Membership.objects.get(team=other, user=people["expert"]).pk,
               "output_id": review_outputs.add_output(lead, other, title="Paper", kind="concept").pk,
               "invitation_id": invitation_services.invite(lead, other, emails=["ada@example.org"],
-                                                          role="expert").invitations[0].pk}
+                                                          role="expert").invitations[0].pk,
+              "endpoint_id": webhook_services.create_endpoint(lead, other, url="https://93.184.215.14/hooks",
+                                                              kinds=["card.created"])[0].pk}
     client.force_login(lead)
     checked = set()
     for name, arguments in team_patterns():
@@ -51,4 +54,4 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
         assert Event.objects.count() == events, f"{name} wrote something"
         checked.add(name)
     assert {"board:checklist_remove", "discussion:post", "review:output_status", "teams:change_role",
-            "invitations:revoke"} <= checked
+            "invitations:revoke", "webhooks:endpoint", "webhooks:delete"} <= checked

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "teams.dataexport",
     "teams.privacy",
     "teams.erasure",
+    "teams.webhooks",
+    "teams.calendar",
     "realtime",
 ]
 
@@ -233,6 +235,8 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-data-exports": {"task": "dataexport.requeue_pending", "schedule": 10 * 60},
     "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},  # teams/audit/retention.py
     "apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 60 * 60},  # teams/privacy/retention.py
+    "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 60},
+    "prune-webhook-deliveries": {"task": "webhooks.prune", "schedule": 24 * 60 * 60},
 }
 # A person's data on request (GDPR Art. 15/20, teams/dataexport): the mailed link works this many days, then the
 # ZIP is deleted; at most EXPORT_DAILY_LIMIT exports of one person a day (and one at a time).
@@ -262,6 +266,17 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workspace@healthcapital.example")
 # Where people reach the site: the start of every link in a mail (invitations, notifications).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing webhooks (docs/webhooks.md). http:// and loopback receivers only when allowed (development, tests).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 10))
+WEBHOOK_RETRY_SECONDS = float(os.environ.get("WEBHOOK_RETRY_SECONDS", 60))  # back-off: 1 min, 2, 4 … 6 h
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+WEBHOOK_MAX_FAILURES = int(os.environ.get("WEBHOOK_MAX_FAILURES", 10))  # in a row: the endpoint is switched off
+WEBHOOK_KEEP_DAYS = int(os.environ.get("WEBHOOK_KEEP_DAYS", 14))
+
+# Calendar feeds (README): requests per link and per client address, (count, seconds).
+CALENDAR_FEED_RATE = tuple(int(n) for n in os.environ.get("CALENDAR_FEED_RATE", "60,3600").split(","))
 
 # Limits users meet (documented in docs/realtime.md).
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("teams.audit.urls")),
     path("", include("teams.privacy.urls")),
     path("", include("teams.erasure.urls")),
+    path("", include("teams.webhooks.urls")),
+    path("", include("teams.calendar.urls")),
 ]
 
 handler400 = "workspace.errors.bad_request"

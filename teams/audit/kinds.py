@@ -62,6 +62,13 @@ KINDS = {
     "notice.acknowledged": gettext_lazy("Privacy notice acknowledged"),
     "retention.archived": gettext_lazy("Team archived (retention period)"),
     "retention.chat_deleted": gettext_lazy("Team chat deleted (retention period)"),
+    # Webhooks (teams/webhooks) and calendar links (teams/calendar): data leaving the workspace.
+    "webhook.created": gettext_lazy("Webhook added"),
+    "webhook.deleted": gettext_lazy("Webhook removed"),
+    "webhook.enabled": gettext_lazy("Webhook switched on"),
+    "webhook.disabled": gettext_lazy("Webhook switched off"),
+    "calendar.link_created": gettext_lazy("Calendar link made"),
+    "calendar.link_revoked": gettext_lazy("Calendar link switched off"),
 }
 KIND_CHOICES = [(kind, label) for kind, label in KINDS.items()]
 
@@ -88,6 +95,7 @@ FACTS = {
     "notice": gettext_lazy("notice"),
     "version": gettext_lazy("version"),
     "messages": gettext_lazy("messages"),
+    "endpoint": gettext_lazy("webhook"),
 }
 
 
@@ -101,7 +109,7 @@ def _fact(key: str, value: object) -> str:
         value = _choice_label(Membership.Role, value)
     elif key == "cluster_role":
         value = _choice_label(ClusterRole, value)
-    elif key in ("invitation", "channel", "message", "card", "column", "attachment", "export", "data_export"):
+    elif key in ("invitation", "channel", "message", "card", "column", "attachment", "export", "data_export", "endpoint"):
         value = f"#{value}"
     return f"{FACTS[key]}: {value}"
 

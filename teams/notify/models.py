@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     JOIN_REQUEST = "join_request", _("Someone asks to join your team")
     REVIEW_NOTE = "review_note", _("A review note on your team")
     CHAT_DELETION = "chat_deletion", _("Your team's chat is to be deleted (retention)")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook of your team was switched off after failures")
 
 
 def describe(kind: str, data: dict) -> str:
@@ -41,6 +42,8 @@ def describe(kind: str, data: dict) -> str:
         return gettext("The chat of %(team)s will be deleted on %(due_date)s (retention rules)") % d
     if kind == Kind.REVIEW_NOTE:
         return gettext("%(actor)s wrote a review note on %(team)s") % {**d, "actor": someone}
+    if kind == Kind.WEBHOOK_DISABLED:
+        return gettext("A webhook of %(team)s was switched off: its receiver failed too often") % d
     return d["team"]
 
 

@@ -48,6 +48,13 @@ def review_note_added(event: Event) -> Targets:
     return [(Kind.REVIEW_NOTE, _members(event.team_id))]
 
 
+def webhook_disabled(event: Event) -> Targets:
+    """The leads hear of an endpoint the delivery job switched off (not of one a person switched off)."""
+    if not event.data.get("by_failures"):
+        return []
+    return [(Kind.WEBHOOK_DISABLED, _members(event.team_id, [Membership.Role.LEAD]))]
+
+
 def task_due(event: Event) -> Targets:
     return [(Kind.TASK_DUE, _ids(event.data.get("assignees")))]
 
@@ -74,6 +81,7 @@ RULES = {
     "team.ending_soon": team_ending,
     "team.ended": team_ended,
     "chat.deletion_announced": chat_deletion_announced,
+    "webhook.disabled": webhook_disabled,
 }
 
 
@@ -148,6 +156,8 @@ def url_for(kind: str, event: Event, team: Team) -> str:
             return reverse("review:team", args=[team.slug]) + "#notes"
         if kind == Kind.CHAT_DELETION:
             return reverse("discussion:channels", args=[team.slug])
+        if kind == Kind.WEBHOOK_DISABLED:
+            return reverse("webhooks:list", args=[team.slug])
         if kind == Kind.JOIN_REQUEST:
             return reverse("teams:detail", args=[team.slug]) + "#members"
         return reverse("teams:detail", args=[team.slug])
