@@ -98,6 +98,10 @@ FACTS = {
     "endpoint": gettext_lazy("webhook"),
 }
 
+# Facts that are a record's number (shown as "#12").
+NUMBERED = frozenset({"invitation", "channel", "message", "card", "column", "attachment", "export", "data_export",
+                      "endpoint"})
+
 
 def _choice_label(choices: type[TextChoices], value: object) -> object:
     labels: dict[object, object] = dict(choices.choices)
@@ -109,7 +113,7 @@ def _fact(key: str, value: object) -> str:
         value = _choice_label(Membership.Role, value)
     elif key == "cluster_role":
         value = _choice_label(ClusterRole, value)
-    elif key in ("invitation", "channel", "message", "card", "column", "attachment", "export", "data_export", "endpoint"):
+    elif key in NUMBERED:
         value = f"#{value}"
     return f"{FACTS[key]}: {value}"
 
