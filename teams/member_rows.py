@@ -6,6 +6,7 @@ their own, no stated contribution) are written here with the markup of teams/_me
 own row and rows with a contribution are rendered by that template, which stays the reference."""
 from html import escape
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,15 +27,15 @@ def _url_pattern(name: str, team: Team) -> tuple[str, str]:
 def _organisation(membership: Membership) -> str:
     try:
         organisation = membership.user.profile.organisation
-    except Exception:  # no profile: the template shows nothing (noqa: BLE001)
+    except ObjectDoesNotExist:  # no profile: the template shows nothing
         return ""
     return "" if organisation is None else escape(str(organisation))
 
 
 def _contribution(membership: Membership):
     try:
-        return membership.contribution  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 (no contribution stated: the reverse one-to-one raises)
+        return membership.contribution
+    except ObjectDoesNotExist:  # no contribution stated
         return None
 
 
@@ -46,7 +47,7 @@ def member_rows(request, team: Team, members: list[Membership], can: dict) -> Sa
     words = {"role": escape(_("Role")), "save": escape(_("Save")), "remove": escape(_("Remove"))}
     remove_confirm = _("Remove %(name)s from the team?")
     context = {"team": team, "can": can, "user": request.user}
-    rows = []
+    rows: list[str] = []
     for m in members:
         contribution = _contribution(m)
         if m.user_id == request.user.pk or (can["view"] and contribution and not contribution.is_empty):
