@@ -15,6 +15,9 @@ Medians of --runs runs (default 3). Results also go to var/bench/results.json.
 
 4. Full-text search on PostgreSQL at 200 teams, 100,000 messages, 20,000 cards (bench/search.py): the index
    build time, p50/p95 per search and the statements each sends.
+5. The PAGE table (bench/pages.py, on (a)): every main page's requests/s, p50, p99 as a ratio to a bare Django
+   view in the same daphne and run, and the bytes of the board page's first load; `pages` alone:
+   make bench ARGS=pages.
 Options: --sizes 50,200,500  --runs 3  --stacks embedded,scaled  --quick (sizes 50,200, 1 run)
          --no-queries  --no-http --no-search (leave out those tables); `search` alone (make bench ARGS=search):
          only the search benchmark
@@ -31,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpload
+import pages
 import search
 import spy
 import stack
@@ -176,7 +180,24 @@ def http(info, ports, pids, runs, label, results):
           [[r["page"], f"{r['rps']:.0f}", f"{r['p99']:.0f}", r["bad"]] for r in rows])
 
 
-def run_stack(mode, sizes, runs, results, with_http=True):
+def page_table(info, ports, pids, runs, results):
+    """Issue 18's PAGE table and the board's BYTES line (bench/pages.py), on one daphne."""
+    measured = pages.measure(info, ports[:1], runs, lambda: stack.wait_idle(pids))
+    results["pages"] = measured
+    table(f"PAGE table: one daphne, {pages.CONNECTIONS} keep-alive connections "
+          f"({'wrk' if httpload.wrk() else 'bench/httpload.py'}), {pages.SECONDS} s, "
+          f"median of {runs} runs; ratio = page req/s ÷ bare view req/s in the same run; "
+          f"target: ratio and p99 < {pages.P99_TARGET_MS} ms", pages.HEADER, pages.rows(measured))
+    parts = pages.board_bytes(info, ports[0])
+    results["board_bytes"] = parts
+    table("Board page, first load: each response (wire = as sent with Accept-Encoding: gzip; gzip = gzipped, "
+          "level 6, where it was sent plain)", ["url", "wire bytes", "gzip bytes", "Cache-Control"],
+          [[url, wire, zipped, cache or "-"] for url, wire, zipped, cache in parts])
+    print(f"BYTES board first load: {sum(p[1] for p in parts) / 1024:.1f} KB on the wire, "
+          f"{sum(p[2] for p in parts) / 1024:.1f} KB compressed (target <= 150 KB compressed)", flush=True)
+
+
+def run_stack(mode, sizes, runs, results, with_http=True, only_pages=False):
     label = "(a) embedded: 1 daphne, in-memory layer, SQLite" if mode == "embedded" else \
         "(b) scaled out: 2 daphne, channels_redis, PostgreSQL"
     print(f"\n=== {label} ===", flush=True)
@@ -193,6 +214,10 @@ def run_stack(mode, sizes, runs, results, with_http=True):
         info = stack.seed(env, members=max(sizes), cards=500, messages=5000, teams=40, notes=5)
         print(f"seeded in {time.monotonic() - started:.0f}s: {max(sizes)} members, 500 cards, 5,000 messages, "
               "41 teams", flush=True)
+        if only_pages:
+            with stack.daphnes(env, 1) as (ports, pids):
+                page_table(info, ports, pids, runs, results)
+            return
         if mode == "scaled":
             # One process on the same stack: what a daphne does when it has no sibling on these 2 cores.
             with stack.daphnes(env, 1) as (ports, pids):
@@ -202,6 +227,8 @@ def run_stack(mode, sizes, runs, results, with_http=True):
             fanout(env, info, ports, pids, sizes, runs, label, results)
             if with_http:
                 http(info, ports, pids, runs, label, results)
+                if mode == "embedded":
+                    page_table(info, ports, pids, runs, results)
     finally:
         if redis_ctx:
             redis_ctx.__exit__(None, None, None)
@@ -216,7 +243,7 @@ def main():
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-search", action="store_true")
-    parser.add_argument("only", nargs="?", choices=["search"], help="run only this benchmark")
+    parser.add_argument("only", nargs="?", choices=["search", "pages"], help="run only this benchmark")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     runs = args.runs
@@ -230,6 +257,12 @@ def main():
     if args.only == "search":
         search.run(results)
         (stack.VAR / "results-search.json").write_text(json.dumps(results, indent=1, default=str))
+        return
+    if args.only == "pages":
+        # The PAGE table alone (make bench ARGS=pages): the embedded stack, one daphne (--stacks scaled for (b)).
+        mode = "scaled" if args.stacks == "scaled" else "embedded"
+        run_stack(mode, [max(sizes)], runs, results, only_pages=True)  # the same world as the full run
+        (stack.VAR / "results-pages.json").write_text(json.dumps(results, indent=1, default=str))
         return
     if not args.no_queries:
         queries = query_counts()

@@ -181,6 +181,7 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
     """The benchmark world: one big team (`name`) with `members` people and `teams` others."""
     from django.conf import settings
 
+    from teams.board.models import Card
     from teams.discussion.rate_limit import rate_limit_suspended
     from teams.models import Team
 
@@ -199,6 +200,7 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
         other_teams(boss, teams, people[0])
     channel = general_channel(team)
     team.refresh_from_db()
+    card = Card.objects.filter(team=team, archived=False).order_by("pk").first()
     return {
         "lead": people[0].pk, "manager": boss.pk,
         "slug": team.slug, "team": team.pk, "channel": channel.pk, "last_seq": team.last_seq,
@@ -210,6 +212,16 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
             "channel": f"/teams/{team.slug}/channels/{channel.pk}/",
             "review": f"/teams/{team.slug}/review/",
             "directory": "/teams/",
+            # The PAGE table (bench/pages.py): the bare view is bench/bench_urls.py's, the rest the product's.
+            "bare": "/bench/bare/",
+            "login": "/login/",
+            "team": f"/teams/{team.slug}/",
+            "desk": "/desk/",
+            "my": "/my/",
+            "masterplan": "/masterplan/",
+            "card": f"/teams/{team.slug}/board/cards/{card.pk}/" if card else None,
+            "search": "/search/?q=FHIR+profile",
+            "people": "/people/",
         },
     }
 

@@ -23,6 +23,7 @@ from .forms import (
     TeamForm,
     add_service_errors,
 )
+from .member_rows import member_rows
 from .models import Membership, Team
 from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
 
@@ -92,9 +93,10 @@ def team_detail(request, slug):
     abilities = team_abilities(request.user, team)
     memberships = list(team.memberships.all())
     recent = recent_activity(team) if abilities["view"] else []
+    members = [m for m in memberships if m.state == Membership.State.ACTIVE]
     return render(request, "teams/team_detail.html", {
         "team": team, "can": abilities, "section": "overview",
-        "members": [m for m in memberships if m.state == Membership.State.ACTIVE],
+        "members": members, "member_rows": member_rows(request, team, members, abilities),
         "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
         "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
         "recent_events": recent,

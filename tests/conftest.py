@@ -1,12 +1,15 @@
 """Shared fixtures: people in every role, teams made through the services, and real
 servers (a daphne process, a Celery worker, Debian's chromium) for the tests that need them."""
+import atexit
 import contextlib
 import datetime
+import functools
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -253,6 +256,19 @@ def redis_and_postgres():
         missing("DATABASE_URL is not PostgreSQL: this test needs it")
 
 
+@functools.cache
+def collected_static() -> dict:
+    """Production's static files (hashed names, compressed: settings.STATIC_MANIFEST), collected once per test
+    process into a directory of its own: the servers the tests start serve them, as a deployment does, while
+    the test process itself renders with the plain storage (no collectstatic before every unit test)."""
+    root = tempfile.mkdtemp(prefix="static-", dir=ROOT / "var")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    env = {"STATIC_MANIFEST": "1", "STATIC_ROOT": root}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env={**os.environ, **env}, check=True)
+    return env
+
+
 class Daphne:
     def __init__(self, extra_env=None):
         self.port = free_port()
@@ -262,7 +278,8 @@ class Daphne:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "realtime.server", "-b", "127.0.0.1", "-p", str(self.port),
              "workspace.asgi:application"],
-            cwd=ROOT, env={**server_env(), "SITE_URL": self.url, **(extra_env or {})},  # its mails link to it
+            cwd=ROOT, env={**server_env(), **collected_static(), "SITE_URL": self.url,  # its mails link to it
+                           **(extra_env or {})},
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
 

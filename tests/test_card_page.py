@@ -49,7 +49,8 @@ def test_card_opened_directly_and_from_the_board(closes_connections, login_page,
     page.goto(card_url)
     assert page.locator("header.topbar nav").is_visible()
     assert page.locator("h1#card-dialog-title").text_content() == "Shared card"
-    assert page.locator("link[rel=stylesheet][href$='app.css']").count() == 1
+    # Served by the test's daphne with hashed names (settings.STATIC_MANIFEST): app.<hash>.css
+    assert page.locator("link[rel=stylesheet][href^='/static/css/app.'][href$='.css']").count() == 1
     page.wait_for_selector("html.is-live")
     page.check(f"[data-check-item='{ChecklistItem.objects.get(card=card).pk}']")
     page.wait_for_function("() => document.querySelector('.card-detail h3 .muted')?.textContent.trim() === '1/1'")

@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -9,8 +9,9 @@ from teams.notify.views import LoginView, switch_language
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="teams:my_teams"), name="home"),
-    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says. To the unhashed name (collectstatic
+    # keeps it beside the hashed copy): a permanent redirect must stay valid after the next release.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("login/", LoginView.as_view(), name="login"),  # the person's language follows them
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_reset_urlpatterns,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from teams import frame_fields as frames
 from teams.forms import PlainTextField
 from teams.models import StrategicGoal
-from teams.widgets import DateInput, NumberInput
+from teams.widgets import CheckboxList, DateInput, NumberInput
 
 from .models import Card
 
@@ -22,13 +22,13 @@ class CardForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("Markdown: **bold**, _italic_, lists, links."))
     assignees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Assignees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+        label=_("Assignees"), queryset=None, required=False, widget=CheckboxList)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
     labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
                              help_text=_("Separate labels with commas."))
     goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Strategic goals"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+        label=_("Strategic goals"), queryset=None, required=False, widget=CheckboxList)
 
     def __init__(self, *args, members=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from teams.views import viewable_team_or_404
 from . import attachments, cards, checklists, columns, comments, selectors
 from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
 from .models import Attachment, Card, ChecklistItem, Column
+from .tiles import tiles_html
 
 
 def board_write(view):
@@ -84,10 +85,13 @@ def board(request, slug):
             "removed": _("This card was archived."),
         },
     }
+    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
+    for column in data.columns:
+        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=config["canContribute"],
+                                       text=config["text"])
     return render(request, "board/board.html", {
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
-        "card_base": reverse("board:card", args=[team.slug, 0])[:-2],
         "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
                             "card_count": 0, "tiles": []},
     })

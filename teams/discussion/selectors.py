@@ -97,6 +97,7 @@ def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]
 
 def members(team: Team) -> list[Membership]:
     return list(Membership.objects.filter(team=team, state=Membership.State.ACTIVE).select_related("user")
+                .only("user__username", "user__first_name", "user__last_name")  # names: all a channel shows
                 .order_by("user__first_name", "user__last_name"))
 
 

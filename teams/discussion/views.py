@@ -6,6 +6,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,7 +51,18 @@ def channel(request, slug, channel_id):
         "may_notify_team": can["contribute"] and team_settings.may_notify_team(request.user, team),
         "config": {**_config(request, team, current, page, can, seq), "focus": _focus(request, current)},
         "card_url": card_url(team, current.card_id) if current.card_id else None,
+        "presence_list": _presence_list(page),
     })
+
+
+def _presence_list(page):
+    """Everyone in the team, offline until the socket says otherwise: written here, not by a template loop (a team
+    of 500 spent a tenth of the page's time in it)."""
+    offline = escape(_("offline"))
+    return mark_safe("".join(  # noqa: S308 (names escaped, ids are numbers)
+        f'<li data-user="{m.user_id}" class="offline"><span class="dot" aria-hidden="true"></span> '
+        f'{escape(page["names"][m.user_id])} <span class="sr-only state">{offline}</span></li>'
+        for m in page["members"]))
 
 
 def _focus(request, channel):

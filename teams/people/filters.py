@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team
+from teams.widgets import Choices
 
 from .keywords import MAX_LENGTH, key_of
 from .models import Expertise, Location, Sector
@@ -25,14 +26,15 @@ class PeopleFilter(django_filters.FilterSet):
                                   help_text=_("Name, organisation or keyword"))
     keyword = django_filters.CharFilter(label=_("Keyword"), method="with_keyword", max_length=MAX_LENGTH * 3)
     sector = django_filters.ChoiceFilter(label=_("Sector"), field_name="profile__organisation__sector",
-                                         choices=Sector.choices, empty_label=_("Any sector"))
+                                         choices=Sector.choices, empty_label=_("Any sector"), widget=Choices)
     location = django_filters.ChoiceFilter(label=_("Location"), field_name="profile__organisation__location",
-                                           choices=Location.choices, empty_label=_("Any location"))
+                                           choices=Location.choices, empty_label=_("Any location"), widget=Choices)
     field = django_filters.ModelChoiceFilter(label=_("Field of action"), queryset=FieldOfAction.objects.all(),
-                                             to_field_name="code", method="in_field", empty_label=_("Any field"))
+                                             to_field_name="code", method="in_field", empty_label=_("Any field"),
+                                             widget=Choices)
     goal = django_filters.ModelChoiceFilter(label=_("Strategic goal of their teams"),
                                             queryset=StrategicGoal.objects.all(), to_field_name="code",
-                                            method="with_goal", empty_label=_("Any goal"))
+                                            method="with_goal", empty_label=_("Any goal"), widget=Choices)
     no_team = django_filters.BooleanFilter(label=_("Currently in no team"), method="in_no_team",
                                            widget=forms.CheckboxInput)
 

@@ -1,5 +1,6 @@
 """Reads of one team's review page and of the review meetings, in a constant number of queries."""
 import datetime
+from bisect import bisect_left
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -30,6 +31,9 @@ def burn_up(team: Team, *, weeks: int | None = None, today: datetime.date | None
     end = min(max(team.end_date, start), today) if today >= start else start
     rows = list(Card.objects.filter(team=team, archived=False)
                 .values_list("created_at", "updated_at", "column__is_done"))
+    # Sorted once, counted by bisection per point (counting every card at every point was a third of the page).
+    created = sorted(created for created, _u, _d in rows)
+    done_at = sorted(updated for _c, updated, is_done in rows if is_done)
     span_days = max((end - start).days, 1)
     step = max(span_days // (weeks or 12), 1)
     points = []
@@ -37,9 +41,7 @@ def burn_up(team: Team, *, weeks: int | None = None, today: datetime.date | None
     while True:
         cutoff = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
                                            tzinfo=timezone.get_current_timezone())
-        scope = sum(1 for created, _u, _d in rows if created < cutoff)
-        done = sum(1 for _c, updated, is_done in rows if is_done and updated < cutoff)
-        points.append((day, scope, done))
+        points.append((day, bisect_left(created, cutoff), bisect_left(done_at, cutoff)))
         if day >= end:
             break
         day = min(day + datetime.timedelta(days=step), end)

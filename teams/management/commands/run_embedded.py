@@ -13,6 +13,7 @@ import sys
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 STOP_GRACE_SECONDS = 20  # daphne needs realtime.server.SHUTDOWN_GRACE_SECONDS (x2); Celery its running task
@@ -33,6 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_worker, **options):
         os.environ.setdefault("SITE_URL", site_url(host, port))  # for the children: daphne's mails, the worker's
+        if settings.STATIC_MANIFEST:  # the hashed, compressed files whitenoise serves (a second when nothing changed)
+            call_command("collectstatic", interactive=False, verbosity=0)
         children: list[subprocess.Popen] = []
         previous = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGINT)}
         try:
