@@ -276,7 +276,6 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "teams.api.problems.exception_handler",
-    "UNAUTHENTICATED_USER": None,
     "STRICT_JSON": True,
 }
 SPECTACULAR_SETTINGS = {

@@ -1,7 +1,7 @@
 """/api/v1/: the JSON API (docs/api.md), its OpenAPI 3.1 schema and interactive docs. Anything else under /api/
 is a 404 problem, never the site's HTML page."""
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import board_views as board
 from . import discussion_views as discussion
@@ -15,7 +15,8 @@ T = "v1/teams/<slug:slug>/"
 CARD = T + "cards/<int:card_id>/"
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),
     path("v1/problems/", ProblemCodes.as_view(), name="problems"),
     path("v1/masterplan/", teams.MasterPlan.as_view(), name="masterplan"),
     path("v1/teams/", teams.TeamList.as_view(), name="teams"),
