@@ -3,6 +3,7 @@ checklists and attachments. Reads as the board's selectors read; every write is 
 the socket call (teams/board/cards.py …), its refusals mapped to problems (a stale version: 412)."""
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -208,7 +209,8 @@ class Attachments(CardPart):
 
 
 class AttachmentDownload(ApiView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="An attachment's file")
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY},
+                   summary="An attachment's file (served with the type checked when it came in)")
     def get(self, request: SignedIn, slug: str, card_id: int, attachment_id: int):
         card = _card(private_team(request.user, slug), card_id)
         attachment = Attachment.objects.filter(pk=attachment_id, card=card).first()

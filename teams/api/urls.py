@@ -49,5 +49,5 @@ urlpatterns = [
     path("v1/notifications/", me.Notifications.as_view(), name="notifications"),
     path("v1/notifications/read/", me.MarkRead.as_view(), name="notifications-read"),
     path("v1/search/", me.Search.as_view(), name="search"),
-    re_path(r"^.*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
+    re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),  # any path, line breaks too
 ]
