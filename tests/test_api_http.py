@@ -134,3 +134,62 @@ def test_messages_post_edit_react_and_page_back(client, expert, team):
     assert reacted["reactions"] == [{"emoji": "👍", "count": 1, "mine": True}]
     assert call(client, "post", message + "reactions/", expert, {"emoji": "💩"}).status_code == 400
     assert Message.objects.get(pk=ids[0]).body == "edited"
+
+
+def test_team_pages_follow_cursors_and_filters(client, expert, make_team, people):
+    teams = [make_team(name=f"Team {n}") for n in range(5)]
+    seen, url = [], "/api/v1/teams/?limit=2"
+    while url:
+        page = client.get(url, HTTP_AUTHORIZATION=f"Bearer {expert}").json()
+        assert len(page["results"]) <= 2
+        seen += [team["slug"] for team in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(team.slug for team in teams) and len(seen) == len(set(seen))
+    only = call(client, "get", "/api/v1/teams/?q=Team 3", expert).json()["results"]
+    assert [team["name"] for team in only] == ["Team 3"]
+    assert call(client, "get", "/api/v1/teams/?goal=3a&field=LST&phase=active", expert).json()["results"]
+    assert call(client, "get", "/api/v1/teams/?field=IC", expert).json()["results"] == []
+    assert call(client, "get", "/api/v1/teams/?phase=concluded", expert).json()["results"] == []
+    wrong = call(client, "get", "/api/v1/teams/?phase=sleeping", expert)
+    assert wrong.status_code == 400 and "phase" in problem(wrong)["errors"]
+    assert call(client, "get", "/api/v1/teams/?cursor=garbage", expert).status_code == 404
+
+
+def test_problems_speak_the_askers_language(client, expert, team):
+    response = call(client, "get", "/api/v1/teams/no-such-team/", expert, HTTP_ACCEPT_LANGUAGE="de")
+    assert problem(response)["detail"] == "Dieses Team gibt es nicht."
+
+
+def test_a_service_refusal_is_an_invalid_problem_naming_the_field(client, people, team):
+    manager = token_for(people["manager"])
+    response = call(client, "post", f"/api/v1/teams/{team.slug}/extend/", manager, {"end_date": "2000-01-01"})
+    assert response.status_code == 400 and "end_date" in problem(response)["errors"]
+    later = team.end_date.replace(year=team.end_date.year + 1).isoformat()
+    extended = call(client, "post", f"/api/v1/teams/{team.slug}/extend/", manager, {"end_date": later})
+    assert extended.status_code == 200 and extended.json()["event"]["event"] == "team.extended"
+
+
+def test_invite_and_withdraw(client, people, team):
+    lead = token_for(people["lead"])
+    url = f"/api/v1/teams/{team.slug}/invitations/"
+    made = call(client, "post", url, lead, {"emails": ["new@example.org"], "people": [people["outsider"].pk],
+                                           "role": "expert", "message": "Welcome"})
+    assert made.status_code == 201 and len(made.json()) == 2
+    assert call(client, "post", url, lead, {"people": [999999], "role": "expert"}).status_code == 400
+    listed = call(client, "get", url, lead).json()["results"]
+    assert {i["email"] for i in listed} == {"new@example.org", ""}
+    withdrawn = call(client, "delete", f"{url}{listed[0]['id']}/", lead)
+    assert withdrawn.status_code == 200 and withdrawn.json()["event"]["event"] == "invitation.revoked"
+    assert call(client, "delete", f"{url}{listed[0]['id']}/", lead).status_code == 400  # answered already
+
+
+def test_checklist_and_comments(client, expert, team, card):
+    url = f"/api/v1/teams/{team.slug}/cards/{card.pk}/"
+    item = call(client, "post", url + "checklist/", expert, {"text": "Ask the DPO"}).json()
+    assert call(client, "patch", f"{url}checklist/{item['id']}/", expert, {"done": True}).json()["done"] is True
+    assert call(client, "patch", f"{url}checklist/{item['id']}/", expert, {"done": "yes"}).status_code == 400
+    assert call(client, "delete", f"{url}checklist/{item['id']}/", expert).status_code == 204
+    assert call(client, "get", url + "checklist/", expert).json()["results"] == []
+    comment = call(client, "post", url + "comments/", expert, {"body": "Done by Friday"})
+    assert comment.status_code == 201 and comment.json()["author"]["username"] == "expert"
+    assert call(client, "get", url, expert).json()["comment_count"] == 1
