@@ -26,9 +26,10 @@ from tests.discussion_helpers import general
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROLES = ["manager", "lead", "expert", "observer", "outsider"]
-NEGATIVE_ROLES = ["expert", "outsider"]  # invalid data is refused before any role rule: two roles suffice
+# Invalid data: sent by a member who may write, so that it passes the team check and meets the validation.
+NEGATIVE_ROLES = ["expert"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 3  # per operation, role and mode: about 900 requests in all
+EXAMPLES = 3  # per operation, role and mode: about 700 requests in all
 
 
 def real_ids(team, lead):
