@@ -1,5 +1,8 @@
 """The API's HTTP: problems for every error (404, 405, 415, 429, validation, unknown paths, never HTML), hostile
 bodies refused with nothing written, ETag / If-None-Match → 304, and card updates with If-Match (412, 428)."""
+import base64
+import urllib.parse
+
 import pytest
 
 from teams.board.models import Card, Column
@@ -193,3 +196,13 @@ def test_checklist_and_comments(client, expert, team, card):
     comment = call(client, "post", url + "comments/", expert, {"body": "Done by Friday"})
     assert comment.status_code == 201 and comment.json()["author"]["username"] == "expert"
     assert call(client, "get", url, expert).json()["comment_count"] == 1
+
+
+@pytest.mark.parametrize("position", ["abc", "99999999999999999999999", "-1", "1e5", "\x00"])
+def test_a_forged_cursor_is_a_problem_not_a_500(client, expert, team, position):
+    cursor = base64.b64encode(urllib.parse.urlencode({"p": position, "o": "1", "r": "1"}).encode()).decode()
+    for path in ("/api/v1/teams/", f"/api/v1/teams/{team.slug}/memberships/"):
+        response = client.get(path, {"cursor": cursor}, HTTP_AUTHORIZATION=f"Bearer {expert}")
+        assert response.status_code in (200, 404), response.content[:300]
+        if response.status_code == 404:
+            assert problem(response)["code"] == "not_found"

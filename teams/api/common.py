@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
@@ -16,6 +17,7 @@ from teams.permissions import can_view
 
 from .problems import Problem
 
+_POSITION = re.compile(r"\d{1,18}")
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
@@ -25,6 +27,14 @@ class Page(CursorPagination):
     max_page_size = 100
     page_size_query_param = "limit"
     ordering = "id"
+
+    def decode_cursor(self, request):
+        """DRF's, and the position must be an id (every order here is by id): a forged cursor holding text or a
+        number beyond the column's range is the same 404 as an unreadable one, not a database error."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and not _POSITION.fullmatch(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class NewestFirst(Page):
