@@ -206,3 +206,19 @@ def test_a_forged_cursor_is_a_problem_not_a_500(client, expert, team, position):
         assert response.status_code in (200, 404), response.content[:300]
         if response.status_code == 404:
             assert problem(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("big", ["99999999999999999999999", "9223372036854775808", "2147483648"])
+def test_ids_beyond_the_columns_range_are_404(client, expert, team, card, big):
+    t = f"/api/v1/teams/{team.slug}/"
+    for path in (f"{t}cards/{big}/", f"{t}cards/{card.pk}/checklist/{big}/", f"{t}messages/{big}/",
+                 f"{t}channels/{big}/messages/", f"{t}cards/{card.pk}/attachments/{big}/download/"):
+        response = call(client, "get" if "checklist" not in path else "delete", path, expert)
+        assert response.status_code == 404, (path, response.content[:200])
+
+
+def test_options_and_head_answer_without_errors(client, expert, team, card):
+    for path in (f"/api/v1/teams/{team.slug}/cards/", f"/api/v1/teams/{team.slug}/cards/{card.pk}/",
+                 f"/api/v1/teams/{team.slug}/invitations/", "/api/v1/teams/", "/api/v1/search/"):
+        assert call(client, "options", path, expert).status_code == 200
+        assert call(client, "head", path, expert).status_code in (200, 403, 405)
