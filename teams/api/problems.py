@@ -84,7 +84,7 @@ def _messages(detail) -> list[str]:
 
 
 def _errors(detail) -> dict | None:
-    """A field → messages map of a DRF validation error (non-field messages under "__all__")."""
+    """A field → messages map of a DRF validation error (non-field messages under "non_field_errors")."""
     if isinstance(detail, dict):
         return {str(field): _messages(value) for field, value in detail.items()}
     return None
