@@ -22,12 +22,18 @@ KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
 RECORDERS = {"record", "record_many", "touch"}  # events.record/record_many and the board's helper (board.state)
 
 
+def _is_audit(call):
+    """teams.audit.trail.record writes the audit trail, not a team's event log: its kinds are no activity."""
+    return isinstance(call.func, ast.Attribute) and getattr(call.func.value, "id", None) == "trail"
+
+
 def recordable_kinds():
     """Every event kind passed as a literal to a recording call anywhere in the project's code."""
     kinds = set()
     for path in [*(ROOT / "teams").rglob("*.py"), *(ROOT / "realtime").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RECORDERS:
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RECORDERS
+                    and not _is_audit(node)):
                 kinds |= {arg.value for arg in node.args
                           if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and KIND.match(arg.value)}
     return kinds
