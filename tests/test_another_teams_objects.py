@@ -6,6 +6,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from teams.board.models import Column
 from teams.discussion.models import Channel
+from teams.discussion.posting import post_message
 from teams.invitations import services as invitation_services
 from teams.models import Event, Membership
 from teams.review import outputs as review_outputs
@@ -38,7 +39,9 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
               "invitation_id": invitation_services.invite(lead, other, emails=["ada@example.org"],
                                                           role="expert").invitations[0].pk,
               "endpoint_id": webhook_services.create_endpoint(lead, other, url="https://93.184.215.14/hooks",
-                                                              kinds=["card.created"])[0].pk}
+                                                              kinds=["card.created"])[0].pk,
+              "message_id": post_message(lead, other, channel=Channel.objects.filter(team=other).first(),
+                                         body="Theirs").pk}
     client.force_login(lead)
     checked = set()
     for name, arguments in team_patterns():

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN under the CSP)
     "csp",   # Content-Security-Policy header (docs/security.md)
     "axes",  # login throttling: failed attempts per username + IP
     "teams",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "teams.erasure",
     "teams.webhooks",
     "teams.calendar",
+    "teams.api",
     "realtime",
 ]
 
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # The privacy notice before any other page until its current version is acknowledged (teams/privacy).
     "teams.privacy.acknowledgement.AcknowledgementMiddleware",
+    "teams.api.common.ApiConditionalGet",  # ETag and If-None-Match → 304 on the API's GETs
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -301,6 +306,37 @@ DISCUSSION_POST_RATE = tuple(int(n) for n in os.environ.get("DISCUSSION_POST_RAT
 INVITATION_RATE = tuple(int(n) for n in os.environ.get("INVITATION_RATE", "60,3600").split(","))
 INVITATION_IP_RATE = tuple(int(n) for n in os.environ.get("INVITATION_IP_RATE", "120,3600").split(","))
 INVITATION_OPEN_RATE = tuple(int(n) for n in os.environ.get("INVITATION_OPEN_RATE", "30,600").split(","))
+
+# The JSON API (teams/api, docs/api.md): tokens live at most API_TOKEN_MAX_DAYS; API_RATE requests per token (a
+# session: per person) in the project's cache ("count/second|minute|hour|day"); a body is at most API_MAX_BODY_BYTES.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", 365))
+API_RATE = os.environ.get("API_RATE", "600/minute")
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", 256 * 1024))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["teams.api.auth.BearerTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],  # CSRF-checked
+    "DEFAULT_PERMISSION_CLASSES": ["teams.api.auth.ScopeAllowsMethod"],
+    "DEFAULT_THROTTLE_CLASSES": ["teams.api.auth.PerTokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["teams.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "teams.api.problems.exception_handler",
+    "STRICT_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HealthCapital topic-team workspace API",
+    "DESCRIPTION": "Teams, boards, discussions and progress of the HealthCapital cluster (docs/api.md).",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "teams.api.schema.add_problem_responses"],
+}
 
 # Login throttling (django-axes): 5 failures for one username from one IP lock that pair out for 15 minutes;
 # the login page says so (workspace.security.lockout_response). Other users and other IPs are unaffected.

@@ -17,6 +17,7 @@ urlpatterns = [
     *password_reset_urlpatterns,
     path("i18n/setlang/", switch_language, name="set_language"),  # Django's, remembering the choice
     path("admin/", admin.site.urls),
+    path("api/", include("teams.api.urls")),
     path("", include("teams.urls")),
     path("", include("teams.board.urls")),
     path("", include("teams.discussion.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("teams.notify.urls")),
     path("", include("teams.accounts.urls")),
     path("", include("teams.dataexport.urls")),
+    path("", include("teams.api.pages")),  # the account page's API tokens section
     path("", include("teams.contributions.urls")),
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),

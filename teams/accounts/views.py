@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.api.forms import TokenForm
+from teams.api.tokens import live_tokens
 from teams.audit.trail import record
 from teams.dataexport.services import latest_own_export
 from teams.notify.services import language_of
@@ -23,8 +25,9 @@ from . import services, throttle
 from .forms import EmailChangeForm, LanguageForm, NameForm
 
 
-def _page(request, status=200, **bound):
-    """The account page; `bound` replaces the blank form of the section that was posted (with its errors)."""
+def account_page(request, status=200, **bound):
+    """The account page; `bound` replaces the blank form of the section that was posted (with its errors); the API
+    tokens section (teams/api/pages.py) passes its form and, once, a new token's text."""
     user = request.user
     password_form = bound.pop("password_form", None) or PasswordChangeForm(user)
     password_form.fields["old_password"].widget.attrs.pop("autofocus", None)  # one of four forms on the page
@@ -33,16 +36,17 @@ def _page(request, status=200, **bound):
         "email_form": EmailChangeForm(),
         "password_form": password_form,
         "language_form": LanguageForm(initial={"language": language_of(user)}),
+        "token_form": TokenForm(),
         **bound,
     }
     return render(request, "accounts/account.html", {
-        **forms, "pending": services.pending_email_change(user), "data_export": latest_own_export(user)},
-        status=status)
+        **forms, "pending": services.pending_email_change(user), "data_export": latest_own_export(user),
+        "api_tokens": live_tokens(user)}, status=status)
 
 
 @login_required
 def account(request):
-    return _page(request)
+    return account_page(request)
 
 
 def _section(request, name, form, save, done):
@@ -50,7 +54,7 @@ def _section(request, name, form, save, done):
     with this section's form and its errors."""
     result = apply(form, save)
     if not result:
-        return _page(request, **{name: form})
+        return account_page(request, **{name: form})
     messages.success(request, done(result))
     return redirect("accounts:account")
 
@@ -92,7 +96,7 @@ def change_password(request):
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password is changed. Your other sessions are signed out."))
         return redirect("accounts:account")
-    return _page(request, password_form=form)
+    return account_page(request, password_form=form)
 
 
 @login_required

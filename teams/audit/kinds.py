@@ -69,6 +69,9 @@ KINDS = {
     "webhook.disabled": gettext_lazy("Webhook switched off"),
     "calendar.link_created": gettext_lazy("Calendar link made"),
     "calendar.link_revoked": gettext_lazy("Calendar link switched off"),
+    # Personal access tokens for the JSON API (teams/api/tokens.py).
+    "token.created": gettext_lazy("API token made"),
+    "token.revoked": gettext_lazy("API token revoked"),
 }
 KIND_CHOICES = [(kind, label) for kind, label in KINDS.items()]
 
@@ -96,11 +99,14 @@ FACTS = {
     "version": gettext_lazy("version"),
     "messages": gettext_lazy("messages"),
     "endpoint": gettext_lazy("webhook"),
+    "token": gettext_lazy("API token"),
+    "scope": gettext_lazy("scope"),
+    "days": gettext_lazy("days"),
 }
 
 # Facts that are a record's number (shown as "#12").
 NUMBERED = frozenset({"invitation", "channel", "message", "card", "column", "attachment", "export", "data_export",
-                      "endpoint"})
+                      "endpoint", "token"})
 
 
 def _choice_label(choices: type[TextChoices], value: object) -> object:

@@ -21,8 +21,10 @@ SESSION_KEY = "privacy_acknowledged"
 
 # Paths a person reaches without having acknowledged: the notices themselves, signing in and out, the language
 # switch, static files, and what scripts call (the team's event log poll, the notification list and report
-# status for the bell and pages): they answer a page that was let through, never show one.
-ACKNOWLEDGEMENT_FREE = ("/privacy/", "/imprint/", "/login/", "/logout/", "/i18n/", "/favicon.ico", "/password/reset/")
+# status for the bell and pages): they answer a page that was let through, never show one. The JSON API answers
+# programs (a token is made on the account page, which asks first): a redirect to a page would break them.
+ACKNOWLEDGEMENT_FREE = ("/privacy/", "/imprint/", "/login/", "/logout/", "/i18n/", "/favicon.ico", "/password/reset/",
+                        "/api/")
 SCRIPT_ENDPOINTS = ("/events/", "/status/")
 
 
