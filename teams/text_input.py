@@ -14,6 +14,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -78,4 +79,7 @@ class UnicodeCharField(forms.CharField):
 
     def __init__(self, *, lines: bool = False, secret: bool = False, **kwargs):
         super().__init__(**kwargs)
+        # Ours refuses NUL too, with the same words: Django's own would say it a second time.
+        self.validators = [validator for validator in self.validators
+                           if not isinstance(validator, ProhibitNullCharactersValidator)]
         self.validators.append(check_unicode if secret else check_lines if lines else check_line)

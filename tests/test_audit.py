@@ -320,3 +320,14 @@ def _a_card(people, team):
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     event = create_card(people["expert"], team, column=column, title="Ein Titel")
     return Card.objects.get(pk=event.data["card"])
+
+
+@pytest.mark.django_db
+def test_an_erasure_and_a_notice_change_are_told_with_their_choices_in_the_readers_language():
+    erased = AuditEntry(kind="person.erased", detail={"messages": "anonymise", "uploads": "keep", "number": 7})
+    changed = AuditEntry(kind="notice.changed", detail={"notice": "privacy", "version": 2})
+    with translation.override("de"):
+        said = describe(erased), describe(changed)
+    assert said == ("Person gelöscht (Nachrichten: Behalten, unter dem anonymisierten Konto; Dateien: "
+                    "Dateien behalten, unter dem anonymisierten Konto; ehemaliges Mitglied Nr.: 7)",
+                    "Hinweis geändert (Hinweis: Datenschutzhinweise; Version: 2)")

@@ -36,6 +36,9 @@ def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
                                        path=files.new_path())
     files.export_root().mkdir(parents=True, exist_ok=True)
     archive.write(person, files.file_of(export))  # their data on request: a ZIP of everything about them
+    theirs = DataExport.objects.create(person=people["lead"], requested_by=people["lead"],
+                                       status=DataExport.Status.READY, path=files.new_path())
+    archive.write(people["lead"], files.file_of(theirs))  # the lead's: it quotes messages mentioning the person
     words = needles()
     assert database_hits(words) and search_hits(people["manager"])  # the scan finds what is there
     if uploads == "delete":
@@ -50,6 +53,8 @@ def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
     assert database_hits(words) == []
     assert file_hits(tmp_path, words) == []
     assert not DataExport.objects.filter(person=person).exists() and not files.file_of(export).exists()
+    theirs.refresh_from_db()  # ended (the lead may ask again and gets the scrubbed data)
+    assert theirs.status == DataExport.Status.EXPIRED and not files.file_of(theirs).exists()
     assert search_hits(people["manager"]) == []
     # The log: every row kept with its seq, new events after them, every team's seqs 1…last without a gap.
     after = event_log()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .kinds import describe
 from .models import AuditEntry
@@ -28,8 +29,8 @@ def csv_lines(entries: QuerySet[AuditEntry], language: str | None) -> Iterator[s
     writer = csv.writer(_Line())
     with translation.override(language):  # the response is sent after the request's language is gone
         yield "\ufeff" + writer.writerow([_("When (%(zone)s)") % {"zone": timezone.get_default_timezone_name()},
-                                          _("Who"), _("What"), _("Kind"), _("About whom"), _("Team"), _("Event"),
-                                          _("Address")])
+                                          _("Who"), _("What"), _("Kind"), _("About whom"), _("Team"),
+                                          pgettext("a team event", "Event"), _("Address")])
         for entry in entries.iterator(chunk_size=CHUNK):
             yield writer.writerow([
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), _person(entry.actor), describe(entry),

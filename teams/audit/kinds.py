@@ -1,14 +1,15 @@
 """The kinds of audit entries and how a page or the CSV says them (translated when read, in the reader's
 language). An entry's `detail` holds ids, roles and dates only; `describe` puts them after the kind's label.
 
-Kinds other helpers' code records (the erasure, the retention job) and kinds of the future are shown by their
-name until they are listed here.
+A kind not listed here is shown by its name (tests/test_audit.py checks that every kind the code records is listed).
 """
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from teams.erasure.models import MessageChoice, UploadChoice
 from teams.models import ClusterRole, Membership
+from teams.privacy.models import Notice
 
 from .models import AuditEntry
 
@@ -102,6 +103,8 @@ FACTS = {
     "token": gettext_lazy("API token"),
     "scope": gettext_lazy("scope"),
     "days": gettext_lazy("days"),
+    "uploads": gettext_lazy("files"),
+    "number": gettext_lazy("former member no."),
 }
 
 # Facts that are a record's number (shown as "#12").
@@ -119,6 +122,12 @@ def _fact(key: str, value: object) -> str:
         value = _choice_label(Membership.Role, value)
     elif key == "cluster_role":
         value = _choice_label(ClusterRole, value)
+    elif key == "notice":
+        value = _choice_label(Notice.Kind, value)
+    elif key == "messages":  # an erasure's choice, or how many a retention deleted
+        value = _choice_label(MessageChoice, value)
+    elif key == "uploads":
+        value = _choice_label(UploadChoice, value)
     elif key in NUMBERED:
         value = f"#{value}"
     return f"{FACTS[key]}: {value}"

@@ -44,8 +44,17 @@ def build_export(export_id: int) -> bool:
 
 def expire_exports(*, now: datetime.datetime | None = None) -> list[int]:
     """Delete the files of exports past their days; the rows stay (status "expired": the link says so)."""
-    now = now or timezone.now()
-    expired = list(DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=now))
+    return _expire(expires_at__lte=now or timezone.now())
+
+
+def expire_every_ready_export() -> list[int]:
+    """After an erasure: every ZIP made before it may quote the erased person (a message mentioning them, a
+    notification naming them), so each one ends now; its owner may ask again and gets the scrubbed data."""
+    return _expire()
+
+
+def _expire(**conditions) -> list[int]:
+    expired = list(DataExport.objects.filter(status=DataExport.Status.READY, **conditions))
     for export in expired:
         files.delete_file(export)
     DataExport.objects.filter(pk__in=[export.pk for export in expired]).update(status=DataExport.Status.EXPIRED)

@@ -18,6 +18,7 @@ from teams import events
 from teams.audit import trail
 from teams.audit.models import AuditEntry
 from teams.dataexport.files import delete_exports_of
+from teams.dataexport.job import expire_every_ready_export
 from teams.models import ClusterRole, Membership, Team
 from teams.permissions import is_cluster_management
 
@@ -84,6 +85,7 @@ def erase_person(actor: User, person: User, *, messages: str, uploads: str) -> E
     scrubbable = [model for model in apps.get_models() if model not in NOT_SCRUBBED and model._meta.managed]
     counts["scrubbed"] = scrub_tables(scrubbable, Scrubber(identity, name=name, username=username))
     counts["exports_deleted"] = delete_exports_of(person)
+    transaction.on_commit(expire_every_ready_export)  # others' ZIPs may quote them: ended once this holds
     erasure.counts = counts
     erasure.save(update_fields=["counts"])
     trail.record("person.erased", actor=actor, subject=person,
