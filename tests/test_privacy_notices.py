@@ -150,7 +150,7 @@ def test_a_new_version_asks_everyone_again(client, people):
     response = client.get("/my/")  # the same session: asked again
     assert response["Location"] == f"{ACKNOWLEDGE}?next=%2Fmy%2F"
     stale = client.post(ACKNOWLEDGE, {"version": 1, "next": "/my/"})  # a page shown before the change
-    assert stale["Location"].startswith(ACKNOWLEDGE) and not Acknowledgement.objects.filter(
+    assert stale["Location"] == f"{ACKNOWLEDGE}?next=%2Fmy%2F" and not Acknowledgement.objects.filter(
         user=people["expert"], version=2).exists()
     client.post(ACKNOWLEDGE, {"version": 2, "next": "/my/"})
     assert client.get("/my/").status_code == 200
@@ -168,6 +168,8 @@ def test_a_fragment_request_sends_the_whole_window_to_the_notice(client):
     client.force_login(make_user("newcomer", acknowledged=False))
     response = client.get("/my/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == ACKNOWLEDGE
+    shown_on = client.get("/my/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/teams/?q=x")
+    assert shown_on["HX-Redirect"] == f"{ACKNOWLEDGE}?next=%2Fteams%2F%3Fq%3Dx"  # back to the page it showed
 
 
 def test_the_way_back_stays_on_this_site(client):

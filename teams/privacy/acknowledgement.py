@@ -60,8 +60,11 @@ class AcknowledgementMiddleware:
             remember(request, version)
             return self.get_response(request)
         target = reverse("privacy:acknowledge")
-        if request.method == "GET" and not getattr(request, "htmx", False):
-            target += "?" + urlencode({"next": request.get_full_path()})
-        if getattr(request, "htmx", False):  # a fragment request: the whole window goes to the notice
+        htmx = getattr(request, "htmx", None)
+        if htmx:  # a fragment request: the whole window goes to the notice, then back to the page it showed
+            if htmx.current_url_abs_path:
+                target += "?" + urlencode({"next": htmx.current_url_abs_path})
             return HttpResponse(status=204, headers={"HX-Redirect": target})
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)

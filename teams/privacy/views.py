@@ -1,5 +1,7 @@
 """The public notice pages (/privacy/, /imprint/: no login), their editing by cluster management, and the
 acknowledgement page the middleware (acknowledgement.py) sends people to. Thin: notices.py writes."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -61,7 +63,8 @@ def acknowledge(request):
             notices.acknowledge(request.user, form.cleaned_data["version"])
         except PermissionDenied as refusal:  # changed since the page was shown: show the current one
             messages.error(request, str(refusal))
-            return redirect(reverse("privacy:acknowledge") + "?" + request.GET.urlencode())
+            back = form.cleaned_data["next"]
+            return redirect(reverse("privacy:acknowledge") + ("?" + urlencode({"next": back}) if back else ""))
         remember(request, form.cleaned_data["version"])
         return HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
     acknowledged = notices.has_acknowledged(request.user, notice.version)
