@@ -220,6 +220,8 @@ def test_only_an_empty_database_and_media_root_are_restored_into(team, media, so
     target.media.mkdir()
     (target.media / "left-over.txt").write_text("an earlier workspace's file")
     refused(manage("restore", str(archive), env=target.env), "already holds files")
+    if connection.vendor == "sqlite":  # not even an empty database file made
+        assert not Path(target.name).exists()
     with database(target.name) as restored:
         assert restored.introspection.table_names() == []
     assert every_file(target.media) == {"left-over.txt": hashlib.sha256(b"an earlier workspace's file").hexdigest()}

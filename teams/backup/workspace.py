@@ -65,13 +65,13 @@ def restore(archive: Path) -> dict[str, Any]:
     if manifest.get("database") != databases.DATABASE_MEMBERS[engine]:
         raise BackupError(f"{archive} names no {engine} dump in its manifest")
     _refuse_unknown_migrations(manifest.get("migrations"))
+    media = Path(settings.MEDIA_ROOT)  # before the database: opening an SQLite file that is not there makes it
+    if media.is_dir() and any(path.is_file() for path in media.rglob("*")):
+        raise BackupError(f"MEDIA_ROOT ({media}) already holds files: restore into an empty one (move them aside)")
     tables = databases.existing_tables()
     if tables:
         raise BackupError(f"the database {settings.DATABASES['default']['NAME']} already has {len(tables)} tables: "
                           "restore only into a new, empty database (created, not migrated)")
-    media = Path(settings.MEDIA_ROOT)
-    if media.is_dir() and any(path.is_file() for path in media.rglob("*")):
-        raise BackupError(f"MEDIA_ROOT ({media}) already holds files: restore into an empty one (move them aside)")
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / manifest["database"]
         extract(archive, manifest["database"], dump)
