@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -71,6 +72,8 @@ def problem_body(code: str, status_code: int, detail: str, instance: str, errors
 
 def problem_response(request, code: str, status_code: int, detail: str, errors: dict | None = None,
                      headers: dict | None = None) -> Response:
+    # JSON whatever the view would have rendered (the schema view's YAML): a problem is always JSON.
+    request.accepted_renderer, request.accepted_media_type = JSONRenderer(), PROBLEM_TYPE
     return Response(problem_body(code, status_code, detail, request.get_full_path(), errors), status=status_code,
                     content_type=PROBLEM_TYPE, headers=headers)
 

@@ -1,20 +1,20 @@
 """/api/v1/: the JSON API (docs/api.md), its OpenAPI 3.1 schema and interactive docs. Anything else under /api/
 is a 404 problem, never the site's HTML page."""
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import board_views as board
 from . import discussion_views as discussion
 from . import me_views as me
 from . import review_views as review
 from . import team_views as teams
-from .schema import NoSuchEndpoint, ProblemCodes
+from .schema import NoSuchEndpoint, ProblemCodes, SchemaView
 
 app_name = "api"
 T = "v1/teams/<slug:slug>/"
 CARD = T + "cards/<int:card_id>/"
 urlpatterns = [
-    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/schema/", SchemaView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
          name="docs"),
     path("v1/problems/", ProblemCodes.as_view(), name="problems"),
