@@ -126,7 +126,8 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
                 "version": card.version, "title": card.title, "description": card.description,
                 "assignees": list(card.assignees.all()), "due_date": card.due_date, "priority": card.priority,
                 "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
-            comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
+            comment_form=comment_form or CommentForm(), mention_people=comments.mention_people(team),
+            checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))

@@ -1,7 +1,7 @@
 """Every read of discussion channels: a constant number of SQL queries whatever the size.
 
 The channel page costs: channels with unread counts (1 aggregate), one page of messages
-with reply counts (1, correlated subqueries on the page's rows only), their reactions (1),
+with reply counts (1, correlated subqueries on the page's rows only), their reactions (1) and files (1),
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
@@ -66,7 +66,7 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
                                    .values("id")[:1]),
         )
     queryset = (queryset.select_related("author")
-                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
+                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")), "files")
                 .order_by("-id"))
     rows = list(queryset[:limit + 1])
     more = len(rows) > limit
@@ -137,7 +137,7 @@ def history(user: User, team: Team, channel: Channel, *, before: int | None = No
     root = None
     if thread is not None:
         root = (Message.objects.filter(pk=thread, channel=channel, thread=None).select_related("author")
-                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
+                .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")), "files")
                 .get())
     messages, more = _messages(channel, thread=root, before=before)
     markers = _markers(channel)
