@@ -22,10 +22,10 @@ DATA_TRANSFER = """([b64, name, type]) => {
   return transfer;
 }"""
 PASTE = """([selector, b64, name, type]) => {
-  const make = %s;
+  const make = MAKE;
   const event = new ClipboardEvent("paste", {clipboardData: make([b64, name, type]), bubbles: true, cancelable: true});
   document.querySelector(selector).dispatchEvent(event);
-}""" % DATA_TRANSFER
+}""".replace("MAKE", DATA_TRANSFER)
 
 
 def live(page, url):

@@ -26,7 +26,7 @@ from teams.permissions import Action, require
 from .models import Message, MessageFile
 
 # The board's types, and the image types a chat is pasted and dropped: GIF and WebP (Pillow checks them).
-CHAT_FILE_TYPES = {
+CHAT_FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     **ATTACHMENT_TYPES,
     "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
     "webp": ("image/webp", (b"RIFF",)),
@@ -60,7 +60,7 @@ def _preview(upload: UploadedFile, content_type: str, folder: str) -> tuple[str,
         with Image.open(upload) as image:
             if image.format != IMAGE_FORMATS[content_type]:
                 raise ValidationError({"file": _("The file's content does not match its type (.%(ext)s).")
-                                       % {"ext": upload.name.rsplit(".", 1)[-1].lower()}})
+                                       % {"ext": (upload.name or "").rsplit(".", 1)[-1].lower()}})
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ValidationError({"file": _("The image is too large (at most %(mp)d megapixels).")
                                        % {"mp": MAX_IMAGE_PIXELS // 1_000_000}})
@@ -107,10 +107,13 @@ def stage_all(actor: User, team: Team, uploads: list[UploadedFile]) -> list[Stag
     return staged
 
 
+def _delete(paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
 def discard_staged(staged: list[StagedFile] | tuple[StagedFile, ...]) -> None:
-    for item in staged:
-        for path in item.paths():
-            default_storage.delete(path)
+    _delete([path for item in staged for path in item.paths()])
 
 
 def attach(messages: list[tuple[Message, tuple[StagedFile, ...]]]) -> dict[int, list[MessageFile]]:
@@ -146,5 +149,5 @@ def discard_files(messages) -> int:
     paths = [path for stored, preview in rows.values_list("file", "preview") for path in (stored, preview) if path]
     count = rows.delete()[0]
     if paths:
-        transaction.on_commit(lambda: [default_storage.delete(path) for path in paths])
+        transaction.on_commit(lambda: _delete(paths))
     return count
