@@ -23,12 +23,11 @@ def mentioned_users(team: Team, body: str) -> list[int]:
     return sorted(members[name] for name in mentions.names(tokens, members))
 
 
-def mention_people(team: Team) -> dict[str, dict[str, str]]:
-    """Who a comment may @mention, for the comment box's suggestions (static/js/mention.js): one query."""
-    members = Membership.objects.filter(team=team, state=Membership.State.ACTIVE).values_list(
-        "user_id", "user__username", "user__first_name", "user__last_name")
-    return {"members": {str(uid): f"{first} {last}".strip() or username for uid, username, first, last in members},
-            "usernames": {str(uid): username for uid, username, _first, _last in members}}
+def mention_people(active: list[Membership]) -> dict[str, dict[str, str]]:
+    """Who a comment may @mention (the team's active memberships, users selected), for the comment box's
+    suggestions (static/js/mention.js)."""
+    return {"members": {str(m.user_id): m.user.get_full_name() or m.user.username for m in active},
+            "usernames": {str(m.user_id): m.user.username for m in active}}
 
 
 @transaction.atomic
