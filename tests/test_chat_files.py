@@ -3,6 +3,8 @@ who downloads (tests/matrix.py CHAT_FILE_ALLOWED), deletion, bad input, constant
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -248,3 +250,27 @@ def test_the_channel_page_reads_files_in_constant_queries(client, people, team):
     large = count()
     assert_constant(small, large, 18, "channel page with files")
     assert default_storage.exists(MessageFile.objects.first().file.name)
+
+
+@pytest.mark.fuzz
+def test_random_fields_with_a_file_never_crash_and_refusals_write_nothing(client, people, team, media):
+    client.force_login(people["expert"])
+    channel = general(team)
+    root = post_message(people["lead"], team, channel=channel, body="root")
+    scalar = st.one_of(st.text(max_size=300), st.integers(-10, 10**15).map(str),
+                       st.sampled_from(["", " ", str(root.pk), "<script>alert(1)</script>", "\x00", "a" * 10_001]))
+    names = st.sampled_from(["a.txt", "a.png", "a.pdf", "../../etc/passwd", "noext", ".txt", "a.PNG", "x" * 300])
+    contents = st.sampled_from([b"hello", b"%PDF-1.4\n", image_bytes(size=(4, 4)), b"\x89PNG\r\n\x1a\n", b"\x00"])
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(body=scalar, thread=st.one_of(st.none(), scalar), name=names, content=contents)
+    def run(body, thread, name, content):
+        before = Message.objects.count(), Event.objects.count(), MessageFile.objects.count()
+        response = post_files(client, team, channel, upload(name, content), body=body, thread=thread)
+        assert response.status_code in (200, 400), (response.status_code, body, thread, name)
+        if response.status_code == 400:
+            assert (Message.objects.count(), Event.objects.count(), MessageFile.objects.count()) == before
+        assert len(stored_files(media)) == MessageFile.objects.count() + MessageFile.objects.exclude(preview="").count()
+
+    run()
