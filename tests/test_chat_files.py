@@ -3,10 +3,10 @@ who downloads (tests/matrix.py CHAT_FILE_ALLOWED), deletion, bad input, constant
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from teams.board.attachments import check_upload
 from teams.discussion.channels import create_channel
