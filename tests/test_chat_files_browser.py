@@ -144,3 +144,19 @@ def test_mention_suggestions_in_a_card_comment(login_page, daphne_server, people
     # htmx showed the card again: the new comment box suggests too
     page.locator("form.comment-form textarea").press_sequentially("@obs")
     expect(page.locator("form.comment-form .mention-menu li")).to_contain_text("@observer")
+
+
+def test_mention_suggestions_in_the_board_dialog(login_page, daphne_server, people, team):
+    from playwright.sync_api import expect
+
+    column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Ethics vote")
+    page = login_page(people["expert"])
+    page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
+    page.wait_for_selector("html.is-live")
+    page.click(f"#column-{column.pk} li.tile .tile-title")
+    box = page.locator("#card-dialog[open] form.comment-form textarea")
+    box.press_sequentially("@le")
+    expect(page.locator("#card-dialog form.comment-form .mention-menu li")).to_contain_text("@lead")
+    box.press("Enter")
+    expect(box).to_have_value("@lead ")
