@@ -7,9 +7,10 @@
 
 The two run side by side, one process each (CI's machine has two cores). They share nothing: each
 pytest process has its own TEST_RUN_ID (its pid: test database, Redis key and channel prefixes, Celery
-queue), its servers take free ports, and each suite gets a var/ directory of its own (VAR_DIR: media,
-mail files, the filesystem Celery queue). Every line a suite prints is prefixed with its name; its
-summary is printed again, whole, once both have ended. A failure in either fails `make test`.
+queue), its servers take free ports, each suite gets a var/ directory of its own (VAR_DIR: media, mail
+files, the filesystem Celery queue), and neither writes the pytest cache (each would overwrite the other's
+list of failures). Every line a suite prints is prefixed with its name; its summary is printed again once
+both have ended. A failure in either fails `make test`.
 
 PostgreSQL and Redis are started when installed but down. Where one cannot be had the
 suite that needs it is reported as NOT RUN; under CI that is a failure.
@@ -55,7 +56,7 @@ class Suite:
         self.log_path = ROOT / "var" / f"suite-{name}.log"
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "--color=no", *args], cwd=ROOT,
+            [sys.executable, "-m", "pytest", "--color=no", "-p", "no:cacheprovider", *args], cwd=ROOT,
             env={**env, "VAR_DIR": str(var)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             bufsize=1)
         self.tail = []
@@ -82,14 +83,15 @@ class Suite:
         return code
 
 
-def main():
+def main(paths):
+    """`paths`: pytest arguments for both suites (tests/run_suites.py tests/test_x.py: one module on both engines)."""
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
     failures = []
     pg, redis = start_services()
-    suites = [Suite("sqlite", "suite on SQLite, in-memory channel layer", base, "-m", "not integration")]
+    suites = [Suite("sqlite", "suite on SQLite, in-memory channel layer", base, "-m", "not integration", *paths)]
     if pg and redis:
         env = dict(base, DATABASE_URL=PG_URL, REDIS_URL=REDIS_URL)
-        suites.append(Suite("postgres", "suite on PostgreSQL + Redis (scaled out)", env, "-m", "not browser"))
+        suites.append(Suite("postgres", "suite on PostgreSQL + Redis (scaled out)", env, "-m", "not browser", *paths))
     else:
         missing = ", ".join(name for name, ok in (("PostgreSQL", pg), ("Redis", redis)) if not ok)
         print(f"\nNOT RUN: the PostgreSQL + Redis suite ({missing} not reachable on 127.0.0.1).", flush=True)
@@ -109,4 +111,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
