@@ -17,6 +17,7 @@ from teams import mentions as mention_parser
 from teams.models import Team
 from teams.permissions import Action, lock_and_require_each
 
+from . import access
 from .messages import as_id, clean_body, get_channel, message_data
 from .models import Channel, Message, ReadMarker, ThreadSubscription
 from .rate_limit import within_post_rate
@@ -130,7 +131,8 @@ def _checked_message(team: Team, post: Post, reads: _BatchReads) -> Message:
     """The unsaved Message for a post, or the refusal. Reads nothing that `reads` has not read."""
     actor = post.actor
     body = clean_body(post.body)
-    channel = reads.channel(as_id(post.channel))
+    channel = access.require_readable(actor, reads.channel(as_id(post.channel)))
+    access.require_open(channel)
     root = None
     if post.thread:
         thread_id = _int_id(post.thread)
