@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teams.forms import MAX_ID
+from teams.permissions import Action, can
 from teams.views import apply, viewable_team_or_404
 
 from . import access, selectors
@@ -23,11 +24,12 @@ def channel_or_404(request, team, channel_id):
     return get_object_or_404(access.visible_channels(request.user, team), pk=channel_id)
 
 
-def manage_context(request, team, channel, page) -> dict:
+def manage_context(request, team, channel, page, can) -> dict:
     """What the channel page shows of managing the channel, its members and its pins."""
     names = page["names"]
     chosen = set(page["channel_members"])
     return {
+        "can_pin": can["contribute"] and channel.archived_at is None,
         "may_manage": access.may_manage(request.user, team),
         "may_manage_members": access.may_manage_members(request.user, team, channel),
         "edit_form": ChannelEditForm(initial={"name": channel.name, "topic": channel.topic}),
@@ -44,9 +46,7 @@ def manage_config(request, team, channel, page, can) -> dict:
         "pinsUrl": reverse("discussion:pins", args=[team.slug, channel.pk]),
         "channelStrings": {
             "pin": _("Pin"), "unpin": _("Unpin"), "copyLink": _("Copy link"), "copied": _("Link copied"),
-            "archived": _("Archived"), "private": _("private"), "loadNewer": _("Load newer messages"),
-            "archivedNotice": _("This channel is archived: it is read-only."),
-            "renamedAway": _("You are no longer a member of this private channel."),
+            "private": _("private"),
         },
     }
 
@@ -110,5 +110,6 @@ def pins(request, slug, channel_id):
 
 
 def _pins_panel(request, team, channel):
-    return render(request, "discussion/_pins.html", {"team": team, "channel": channel,
+    can_pin = can(request.user, Action.CONTRIBUTE, team) and channel.archived_at is None
+    return render(request, "discussion/_pins.html", {"team": team, "channel": channel, "can_pin": can_pin,
                                                      "pins": selectors.pinned(channel)})

@@ -60,7 +60,7 @@ def channel(request, slug, channel_id):
         "config": {**_config(request, team, current, page, can, seq), "focus": focus,
                    **manage_config(request, team, current, page, can)},
         "card_url": card_url(team, current.card_id) if current.card_id else None,
-        "presence_list": _presence_list(page), **manage_context(request, team, current, page),
+        "presence_list": _presence_list(page), **manage_context(request, team, current, page, can),
     })
 
 
