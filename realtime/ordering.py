@@ -97,8 +97,8 @@ class OrderedDelivery(Socket):
 
     async def team_events(self, message: dict) -> None:
         """A transaction's events, rung once (events.ring): [[seq, kind, frame text, private channel], ...]."""
-        for seq, kind, text, private in message["events"]:
-            await self.rung(seq, kind, text, private)
+        for seq, kind, text, *private in message["events"]:  # a ring of an older process has no 4th
+            await self.rung(seq, kind, text, private[0] if private else None)
 
     async def rung(self, seq: int, kind: str, text: str, private: int | None = None) -> None:
         """One rung event (`text`: its client frame, serialised once by events.ring_message; `private`:

@@ -15,6 +15,10 @@ Every event recorded with a `channel` in its data is marked with that channel's 
 `Event.private_channel` when the channel is private (`scope_events`, registered with
 teams.events.on_scoping); the log's readers keep only the events `readable_events` lets through.
 """
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -93,13 +97,32 @@ def require_manage_members(user: User, team: Team, channel: Channel) -> None:
         raise PermissionDenied(_("Only the channel's creator and the leads among its members choose its members."))
 
 
+# Channels a service has read already (`channels_known`): whether private is not asked again. A channel
+# never changes between public and private, so what was read in this service holds.
+_known: ContextVar[dict[int, bool] | None] = ContextVar("known_channels", default=None)
+
+
+@contextmanager
+def channels_known(channels: Iterable[Channel]) -> Iterator[None]:
+    """Within this block, `scope_events` takes these channels' privacy as read (the hot path: posting)."""
+    token = _known.set({channel.pk: channel.private for channel in channels})
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
 def scope_events(recorded: list[Event]) -> None:
-    """teams.events.on_scoping: mark the events of private channels (one query for a batch, none without channel)."""
+    """teams.events.on_scoping: mark the events of private channels (at most one query for a batch, none
+    without channel or for channels the service read: `channels_known`)."""
     ids = {event.data.get("channel") for event in recorded if isinstance(event.data, dict)}
     ids = {i for i in ids if type(i) is int}
     if not ids:
         return
-    private = set(Channel.objects.filter(pk__in=ids, private=True).values_list("pk", flat=True))
+    known = _known.get() or {}
+    private = {i for i in ids if known.get(i)}
+    if ids - known.keys():
+        private |= set(Channel.objects.filter(pk__in=ids - known.keys(), private=True).values_list("pk", flat=True))
     for event in recorded:
         channel = event.data.get("channel") if isinstance(event.data, dict) else None
         if channel in private:

@@ -94,8 +94,9 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
             extra = {"followers": sorted(u for u, s in others.items() if s == ThreadSubscription.State.FOLLOW),
                      "muted": sorted(u for u, s in others.items() if s == ThreadSubscription.State.MUTE)}
         items.append((message.author, message_data(message, **extra)))
-    for (index, _message), message, event in zip(accepted, messages, events.record_many(
-            team, "message.posted", items, last_seq=last_seq)):
+    with access.channels_known(reads.channels.values()):
+        recorded = events.record_many(team, "message.posted", items, last_seq=last_seq)
+    for (index, _message), message, event in zip(accepted, messages, recorded):
         message.event = event
         outcomes[index] = message
     return outcomes
