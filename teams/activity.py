@@ -62,6 +62,12 @@ TEXT = {
     "chat.deletion_announced": gettext_lazy("told the leads: the team's chat will be deleted on %(due_date)s"),
     "chat.deleted": gettext_lazy("deleted the team's chat, as the retention rules ask"),
     "channel.created": gettext_lazy("opened the channel #%(name)s"),
+    "channel.updated": gettext_lazy("renamed or described the channel #%(name)s"),
+    "channel.archived": gettext_lazy("archived the channel #%(name)s"),
+    "channel.unarchived": gettext_lazy("unarchived the channel #%(name)s"),
+    "channel.members": gettext_lazy("chose who is in a private channel"),  # private: listed to nobody
+    "message.pinned": gettext_lazy("pinned a message"),
+    "message.unpinned": gettext_lazy("unpinned a message"),
     "discussion.settings_changed": gettext_lazy("changed who may notify everyone with @team"),
     "message.posted": gettext_lazy("posted a message"),
     "message.edited": gettext_lazy("edited a message"),

@@ -58,8 +58,9 @@ def set_archived(actor: User, team: Team, *, channel: Channel | int | str, archi
         return None
     channel.archived_at, channel.archived_by = (timezone.now(), actor) if archived else (None, None)
     channel.save(update_fields=["archived_at", "archived_by"])
-    kind = "channel.archived" if archived else "channel.unarchived"
-    return events.record(team, kind, actor, channel_data(channel))
+    if archived:
+        return events.record(team, "channel.archived", actor, channel_data(channel))
+    return events.record(team, "channel.unarchived", actor, channel_data(channel))
 
 
 @transaction.atomic
