@@ -58,11 +58,12 @@ def id_field(required=True):
         "invalid": ID_MESSAGE, "min_value": ID_MESSAGE, "max_value": ID_MESSAGE})
 
 
-class IdListField(forms.Field):
+class IdListField(JsonTypeMixin, forms.Field):
     """A JSON list of ids (each a whole number from 1 to MAX_ID), at most `max_items`; missing is empty."""
 
-    default_error_messages = {"invalid": _("Give a list of ids (whole numbers)."),
-                              "too_many": _("Give at most %(max)d ids.")}
+    json_type = list
+    type_message = _("Give a list of ids (whole numbers).")
+    default_error_messages = {"invalid": type_message, "too_many": _("Give at most %(max)d ids.")}
 
     def __init__(self, *, max_items=200, **kwargs):
         kwargs.setdefault("required", False)
@@ -70,9 +71,10 @@ class IdListField(forms.Field):
         self.max_items = max_items
 
     def to_python(self, value):
-        if value in (None, ""):
+        value = super().to_python(value)  # a list, or None
+        if value is None:
             return []
-        if type(value) is not list or any(type(item) is not int or not 1 <= item <= MAX_ID for item in value):
+        if any(type(item) is not int or not 1 <= item <= MAX_ID for item in value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if len(value) > self.max_items:
             raise forms.ValidationError(self.error_messages["too_many"] % {"max": self.max_items}, code="too_many")
