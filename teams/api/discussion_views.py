@@ -1,5 +1,7 @@
 """Channels and messages over the API: list channels, page through a channel's (or a thread's) history by
 cursor, post, edit, react. Every write is the discussion service the page and the socket call."""
+from typing import cast
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -90,8 +92,9 @@ class Messages(ApiView, generics.ListAPIView):
     pagination_class = NewestFirst
 
     def channel(self) -> Channel:
-        team = private_team(self.request.user, self.kwargs["slug"])
-        channel = visible_channels(self.request.user, team).filter(pk=self.kwargs["channel_id"]).first()
+        request = cast(SignedIn, self.request)  # the API's permission class let only signed-in people through
+        team = private_team(request.user, self.kwargs["slug"])
+        channel = visible_channels(request.user, team).filter(pk=self.kwargs["channel_id"]).first()
         if channel is None:
             raise Problem("not_found", 404, _("No such channel."))
         return channel

@@ -115,8 +115,8 @@ def channels_known(channels: Iterable[Channel]) -> Iterator[None]:
 def scope_events(recorded: list[Event]) -> None:
     """teams.events.on_scoping: mark the events of private channels (at most one query for a batch, none
     without channel or for channels the service read: `channels_known`)."""
-    ids = {event.data.get("channel") for event in recorded if isinstance(event.data, dict)}
-    ids = {i for i in ids if type(i) is int}
+    named = (event.data.get("channel") for event in recorded if isinstance(event.data, dict))
+    ids: set[int] = {i for i in named if type(i) is int}
     if not ids:
         return
     known = _known.get() or {}

@@ -47,8 +47,8 @@ def clean_name(team: Team, name: str, topic: str, *, channel: Channel | None = N
     if "<" in name + (topic or "") and ">" in name + (topic or ""):
         raise ValidationError({"name": _("HTML tags are not allowed here.")})
     # A private channel's name is taken too: saying so tells only that the name exists.
-    same = Channel.objects.filter(team=team, name__iexact=name).exclude(pk=channel.pk if channel else None)
-    if same.exists():
+    same = Channel.objects.filter(team=team, name__iexact=name)
+    if (same.exclude(pk=channel.pk) if channel is not None else same).exists():
         raise ValidationError({"name": _("The team already has a channel called #%(name)s.") % {"name": name}})
     return name
 
