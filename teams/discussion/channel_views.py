@@ -63,13 +63,20 @@ def _done(request, team, channel, call, form=None):
     return redirect("discussion:channel", slug=team.slug, channel_id=channel.pk)
 
 
-@login_required
-@require_POST
-def edit_channel(request, slug, channel_id):
-    team = viewable_team_or_404(request.user, slug)
-    channel = channel_or_404(request, team, channel_id)
-    return _done(request, team, channel, lambda data: update_channel(request.user, team, channel=channel, **data),
-                 ChannelEditForm(request.POST))
+def _form_view(form_class, service):
+    """A POST of `form_class` applied by `service(actor, team, channel=…, **cleaned_data)`."""
+    @login_required
+    @require_POST
+    def view(request, slug, channel_id):
+        team = viewable_team_or_404(request.user, slug)
+        channel = channel_or_404(request, team, channel_id)
+        return _done(request, team, channel, lambda data: service(request.user, team, channel=channel, **data),
+                     form_class(request.POST))
+    return view
+
+
+edit_channel = _form_view(ChannelEditForm, update_channel)  # name, topic
+channel_members = _form_view(ChannelMembersForm, change_members)  # add, remove: user ids
 
 
 @login_required
@@ -80,15 +87,6 @@ def archive_channel(request, slug, channel_id):
     archived = request.POST.get("archived") == "1"
     return _done(request, team, channel,
                  lambda _data: set_archived(request.user, team, channel=channel, archived=archived))
-
-
-@login_required
-@require_POST
-def channel_members(request, slug, channel_id):
-    team = viewable_team_or_404(request.user, slug)
-    channel = channel_or_404(request, team, channel_id)
-    return _done(request, team, channel, lambda data: change_members(request.user, team, channel=channel, **data),
-                 ChannelMembersForm(request.POST))
 
 
 @login_required
