@@ -124,6 +124,11 @@
   }
   live.on("channel.archived", (data) => archived(data, true));
   live.on("channel.unarchived", (data) => archived(data, false));
+  // A new private channel (chat.js listed it, as every new channel): marked as private.
+  live.on("channel.created", (data) => {
+    const hash = data.private && $(".hash", item(data) || document.createElement("li"));
+    if (hash && hash.textContent !== "🔒") hash.replaceWith(el("span", "hash", "🔒"), el("span", "sr-only", S.private));
+  });
   // Added to a private channel: it joins the list (chat.js adds new channels the same way).
   live.on("channel.members", (data) => {
     if (item(data) || !data.members.includes(config.me)) return;

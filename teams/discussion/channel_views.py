@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teams.forms import MAX_ID
-from teams.permissions import Action, can
+from teams.permissions import Action, can, team_abilities
 from teams.views import apply, viewable_team_or_404
 
 from . import access, selectors
@@ -22,6 +22,12 @@ from .pins import pin_message, unpin_message
 def channel_or_404(request, team, channel_id):
     """The team's channel, if the person may read it (a private one: its members; others get the 404 of no channel)."""
     return get_object_or_404(access.visible_channels(request.user, team), pk=channel_id)
+
+
+def channel_abilities(user, team, channel) -> dict[str, bool]:
+    """team_abilities for a channel's pages: nobody writes in an archived channel (no write buttons)."""
+    can = team_abilities(user, team)
+    return {**can, "contribute": False} if channel.archived_at is not None else can
 
 
 def manage_context(request, team, channel, page, can) -> dict:

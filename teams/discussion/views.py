@@ -18,7 +18,7 @@ from teams.views import apply, viewable_team_or_404
 
 from . import selectors, team_settings
 from .access import visible_channels
-from .channel_views import channel_or_404, manage_config, manage_context
+from .channel_views import channel_abilities, channel_or_404, manage_config, manage_context
 from .channels import create_channel as create_channel_service
 from .forms import ChannelForm, PostForm, SettingsForm
 from .models import Message
@@ -51,7 +51,7 @@ def channel(request, slug, channel_id):
     # A permalink far back: the page around it (the newer pages follow on demand), not the newest.
     before = selectors.page_end_around(current, focus["thread"] or focus["message"]) if focus else None
     page = selectors.channel_page(request.user, team, current, before=before)
-    can = team_abilities(request.user, team)
+    can = channel_abilities(request.user, team, current)
     return render(request, "discussion/channel.html", {
         **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
         "reactions": REACTIONS, "channel_form": ChannelForm(),
@@ -124,7 +124,7 @@ def history(request, slug, channel_id):
         page = selectors.history(request.user, team, current, before=before, thread=thread, after=after)
     except Message.DoesNotExist:
         raise Http404
-    can = team_abilities(request.user, team)
+    can = channel_abilities(request.user, team, current)
     context = {**page, "team": team, "can": can, "user": request.user, "reactions": REACTIONS,
                "in_thread": thread is not None}
     html = render_to_string("discussion/_messages.html", context, request=request)
