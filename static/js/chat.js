@@ -142,7 +142,8 @@
         $("#thread-replies").append(buildMessage(data, true));
         if (stick) scrollDown(scroller);
       }
-    } else if (!document.getElementById("m" + data.message)) {  // not already on the page
+    } else if (!document.getElementById("m" + data.message) && $("#newer")?.hidden !== false) {
+      // not already on the page, nor after newer pages a permalink's page has yet to load (channels.js)
       const stick = nearBottom(stream) || data.author === config.me;
       $("#empty")?.remove();
       list.append(buildMessage(data, false));

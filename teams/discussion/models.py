@@ -45,6 +45,12 @@ class Channel(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Private: only its ChannelMembers see it, its messages and its events (teams/discussion/access.py).
+    private = models.BooleanField(_("private"), default=False)
+    # Archived: read-only, listed under "Archived"; unarchiving clears both.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     event: Event  # not stored: the Event that create_channel recorded, for its caller
 
     class Meta:
@@ -55,6 +61,17 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"#{self.name}"
+
+
+class ChannelMember(models.Model):
+    """A member of a private channel (public channels have none: every team viewer reads them)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "user"], name="one_channel_member_each")]
 
 
 class Message(models.Model):
@@ -101,6 +118,18 @@ class Reaction(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="one_reaction_each")]
+
+
+class Pin(models.Model):
+    """A message pinned in its channel's "Pinned" panel."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="pins")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="pin")
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    pinned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pinned_at", "-id"]
 
 
 class ReadMarker(models.Model):

@@ -17,6 +17,7 @@ from teams import mentions as mention_parser
 from teams.models import Team
 from teams.permissions import Action, lock_and_require_each
 
+from . import access
 from .files import StagedFile, attach, file_data
 from .messages import as_id, clean_body, get_channel, message_data
 from .models import Channel, Message, ReadMarker, ThreadSubscription
@@ -99,8 +100,9 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
         if message.pk in files:
             extra["files"] = [file_data(team.slug, message.channel_id, row) for row in files[message.pk]]
         items.append((message.author, message_data(message, **extra)))
-    for (index, _message), message, event in zip(accepted, messages, events.record_many(
-            team, "message.posted", items, last_seq=last_seq)):
+    with access.channels_known(reads.channels.values()):
+        recorded = events.record_many(team, "message.posted", items, last_seq=last_seq)
+    for (index, _message), message, event in zip(accepted, messages, recorded):
         message.event = event
         outcomes[index] = message
     return outcomes
@@ -137,7 +139,8 @@ def _checked_message(team: Team, post: Post, reads: _BatchReads) -> Message:
     actor = post.actor
     # A message may be only files.
     body = "" if post.files and not (isinstance(post.body, str) and post.body.strip()) else clean_body(post.body)
-    channel = reads.channel(as_id(post.channel))
+    channel = access.require_readable(actor, reads.channel(as_id(post.channel)))
+    access.require_open(channel)
     root = None
     if post.thread:
         thread_id = _int_id(post.thread)
