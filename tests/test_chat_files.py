@@ -248,7 +248,7 @@ def test_the_channel_page_reads_files_in_constant_queries(client, people, team):
     small = count()
     grow(12)
     large = count()
-    assert_constant(small, large, 18, "channel page with files")
+    assert_constant(small, large, 19, "channel page with files")  # and the pins panel
     assert default_storage.exists(MessageFile.objects.first().file.name)
 
 
@@ -274,3 +274,30 @@ def test_random_fields_with_a_file_never_crash_and_refusals_write_nothing(client
         assert len(stored_files(media)) == MessageFile.objects.count() + MessageFile.objects.exclude(preview="").count()
 
     run()
+
+
+@pytest.mark.parametrize("role", VISITORS)
+def test_a_private_channels_files_are_for_its_members_only(client, people, team, media, role):
+    """Posting and downloading in a private channel follow its membership (teams.discussion.access), not the team:
+    the lead's channel for the expert and the observer is unknown (404) to everyone else, cluster management too."""
+    channel = create_channel(people["lead"], team, name="inner", private=True,
+                             members=[people["expert"].pk, people["observer"].pk])
+    client.force_login(people["lead"])
+    assert post_files(client, team, channel, upload("plan.pdf", b"%PDF-1.4\n")).status_code == 200
+    row = MessageFile.objects.get()
+    client.logout()
+    if role != "anonymous":
+        client.force_login(people[role])
+    member = role in ("lead", "expert", "observer")
+    download = client.get(reverse("discussion:file", args=[team.slug, channel.pk, row.pk]))
+    preview = client.get(reverse("discussion:file", args=[team.slug, channel.pk, row.pk]) + "?preview=1")
+    posted = post_files(client, team, channel, upload("mine.txt", b"hello"))
+    if role == "anonymous":
+        assert download.status_code == 302 and posted.status_code == 302
+    else:
+        assert download.status_code == (200 if member else 404)
+        assert preview.status_code in ((200, 404) if member else (404,))  # a PDF has no preview
+        writes = member and chat_file_rule(role, "post_file")
+        assert posted.status_code == (200 if writes else 403 if member else 404)
+    expected = 2 if member and role != "anonymous" and chat_file_rule(role, "post_file") else 1
+    assert MessageFile.objects.count() == expected
