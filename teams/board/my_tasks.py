@@ -90,7 +90,8 @@ def rows_html(data: MyTasks) -> SafeString:
             url = escape(card_base.replace("/slug/", f"/{card.team.slug}/", 1).replace("/0/", f"/{card.pk}/", 1))
             due = (f' <span class="due">{escape(date_format(card.due_date, "DATE_FORMAT"))}</span>'
                    if card.due_date else "")
-            prio = "" if card.priority == "normal" else f' <span class="prio">{priorities.get(card.priority, "")}</span>'
+            prio = (f' <span class="prio">{priorities.get(card.priority, "")}</span>'
+                    if card.priority != "normal" else "")
             parts.append(
                 f'<li class="task" id="task-{card.pk}" data-card="{card.pk}" data-team="{escape(card.team.slug)}" '
                 f'data-column="{card.column_id}">'
