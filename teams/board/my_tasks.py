@@ -12,6 +12,7 @@ list again when an event touches a card of mine (docs/board.md, *My tasks*).
 import datetime
 from dataclasses import dataclass, field
 from html import escape
+from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -35,9 +36,20 @@ GROUPS = (("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Today"))
           ("none", gettext_lazy("No due date")))
 
 
+class Task(NamedTuple):
+    pk: int
+    title: str
+    due_date: datetime.date | None
+    priority: str
+    column_id: int
+    column_name: str
+    team_slug: str
+    team_name: str
+
+
 @dataclass
 class MyTasks:
-    groups: list[tuple[str, str, list[Card]]]
+    groups: list[tuple[str, str, list[Task]]]
     teams: list[Team]  # the teams whose sockets the page opens, each with last_seq
     count: int = 0
     today: datetime.date = field(default_factory=timezone.localdate)
@@ -62,15 +74,16 @@ def my_tasks(user: User) -> MyTasks:
     assigned_in = Card.objects.filter(assignees=user, archived=False).values("team_id")
     teams = list(Team.objects.filter(Q(pk__in=member_of) | Q(pk__in=assigned_in), pk__in=visible)
                  .only("slug", "name", "last_seq").order_by("name"))
-    cards = (Card.objects.filter(assignees=user, archived=False, column__archived=False, column__is_done=False,
-                                 team__in=visible)
-             .select_related("team", "column").only("title", "due_date", "priority", "column_id", "team__slug",
-                                                    "team__name", "column__name")
-             .order_by("due_date", "team__name", "rank", "pk"))
+    # Tuples, not models: building a Card, a Team and a Column per row was most of the page's time.
+    rows = (Card.objects.filter(assignees=user, archived=False, column__archived=False, column__is_done=False,
+                                team__in=visible)
+            .order_by("due_date", "team__name", "rank", "pk")
+            .values_list("pk", "title", "due_date", "priority", "column_id", "column__name", "team__slug", "team__name"))
     today = timezone.localdate()
-    by_group: dict[str, list[Card]] = {key: [] for key, _label in GROUPS}
-    for card in cards:
-        by_group[group_of(card.due_date, today)].append(card)
+    by_group: dict[str, list[Task]] = {key: [] for key, _label in GROUPS}
+    for row in rows:
+        task = Task(*row)
+        by_group[group_of(task.due_date, today)].append(task)
     return MyTasks(groups=[(key, str(label), by_group[key]) for key, label in GROUPS], teams=teams,
                    count=sum(len(rows) for rows in by_group.values()), today=today)
 
@@ -87,17 +100,17 @@ def rows_html(data: MyTasks) -> SafeString:
                      f'<h2 id="group-{key}">{escape(label)} <span class="count">{len(cards)}</span></h2>'
                      '<ul class="task-list">')
         for card in cards:
-            url = escape(card_base.replace("/slug/", f"/{card.team.slug}/", 1).replace("/0/", f"/{card.pk}/", 1))
+            url = escape(card_base.replace("/slug/", f"/{card.team_slug}/", 1).replace("/0/", f"/{card.pk}/", 1))
             due = (f' <span class="due">{escape(date_format(card.due_date, "DATE_FORMAT"))}</span>'
                    if card.due_date else "")
             prio = (f' <span class="prio">{priorities.get(card.priority, "")}</span>'
                     if card.priority != "normal" else "")
             parts.append(
-                f'<li class="task" id="task-{card.pk}" data-card="{card.pk}" data-team="{escape(card.team.slug)}" '
+                f'<li class="task" id="task-{card.pk}" data-card="{card.pk}" data-team="{escape(card.team_slug)}" '
                 f'data-column="{card.column_id}">'
                 f'<a class="task-title" href="{url}">{escape(card.title)}</a>'
-                f'<span class="task-meta"><span class="team">{escape(card.team.name)}</span> · '
-                f'<span class="column">{escape(card.column.name)}</span>{due}{prio}</span></li>')
+                f'<span class="task-meta"><span class="team">{escape(card.team_name)}</span> · '
+                f'<span class="column">{escape(card.column_name)}</span>{due}{prio}</span></li>')
         parts.append("</ul></section>")
     if not parts:
         parts.append(f'<p class="empty">{escape(_("Nothing is assigned to you. Enjoy the quiet."))}</p>')
