@@ -78,7 +78,8 @@ def my_tasks(user: User) -> MyTasks:
     rows = (Card.objects.filter(assignees=user, archived=False, column__archived=False, column__is_done=False,
                                 team__in=visible)
             .order_by("due_date", "team__name", "rank", "pk")
-            .values_list("pk", "title", "due_date", "priority", "column_id", "column__name", "team__slug", "team__name"))
+            .values_list("pk", "title", "due_date", "priority", "column_id", "column__name", "team__slug",
+                         "team__name"))
     today = timezone.localdate()
     by_group: dict[str, list[Task]] = {key: [] for key, _label in GROUPS}
     for row in rows:
