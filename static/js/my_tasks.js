@@ -38,7 +38,8 @@
     const state = sockets.reduce((worst, live) => (RANK[live.state] > RANK[worst] ? live.state : worst), "live");
     stateEl.dataset.liveState = state;
     stateEl.className = `conn ${state}`;
-    stateEl.textContent = sockets[0] ? sockets[0].label(state) : stateEl.textContent;
+    stateEl.textContent = dom.parseJSON(stateEl.dataset.labels || "{}", {})[state] || state;
+    document.documentElement.classList.toggle("is-live", state === "live");  // as on the team pages
   }
 
   Object.entries(config.teams).forEach(([slug, seq]) => {

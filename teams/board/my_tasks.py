@@ -10,7 +10,7 @@ be assigned to a member), resumes each after the `last_seq` read here before the
 list again when an event touches a card of mine (docs/board.md, *My tasks*).
 """
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
 
@@ -51,8 +51,6 @@ class Task(NamedTuple):
 class MyTasks:
     groups: list[tuple[str, str, list[Task]]]
     teams: list[Team]  # the teams whose sockets the page opens, each with last_seq
-    count: int = 0
-    today: datetime.date = field(default_factory=timezone.localdate)
 
 
 def group_of(due: datetime.date | None, today: datetime.date) -> str:
@@ -85,8 +83,7 @@ def my_tasks(user: User) -> MyTasks:
     for row in rows:
         task = Task(*row)
         by_group[group_of(task.due_date, today)].append(task)
-    return MyTasks(groups=[(key, str(label), by_group[key]) for key, label in GROUPS], teams=teams,
-                   count=sum(len(rows) for rows in by_group.values()), today=today)
+    return MyTasks(groups=[(key, str(label), by_group[key]) for key, label in GROUPS], teams=teams)
 
 
 def rows_html(data: MyTasks) -> SafeString:
