@@ -514,5 +514,5 @@
 
   document.querySelectorAll("li.tile").forEach(applyFilter);
   // For the list, the swimlanes and touch drag (board_views.js): the same moves and dialog.
-  window.boardApi = {moveCard, openDialog, tileOf, listOf, place, isLive};
+  window.boardApi = {config, boardEl, moveCard, openDialog, tileOf, listOf, place, isLive};
 })();

@@ -8,16 +8,11 @@
  */
 (function () {
   "use strict";
-  const config = dom.parseJSON(document.getElementById("board-config").textContent, null);
-  const api = window.boardApi;
-  if (!config || !api) return;
-  const T = config.views;
-  const el = dom.el;
-  const boardEl = document.getElementById("board");
-  const listEl = document.getElementById("board-list");
+  const api = window.boardApi;  // board.js's: its config, the columns and the one way to move a card
+  if (!api) return;
+  const {config, boardEl} = api, T = config.views, el = dom.el;
+  const [listEl, lanesEl, lanesBy] = ["board-list", "board-lanes", "board-lanes-by"].map((id) => document.getElementById(id));
   const tbody = listEl.querySelector("tbody");
-  const lanesEl = document.getElementById("board-lanes");
-  const lanesBy = document.getElementById("board-lanes-by");
   const switchButtons = Array.from(document.querySelectorAll("#board-views [data-view]"));
   const store = {
     get: (key) => { try { return localStorage.getItem(`board.${key}`); } catch (error) { return null; } },
