@@ -31,22 +31,27 @@ def open_board(page, server, team, query=""):
     return errors
 
 
-def edit_card(page, team, card, **fields):
-    """Save the card's edit form from `page` (the other person's browser): the change goes through daphne, which
-    rings every viewer (a service called in the test process could not reach the server's channel layer)."""
-    card = fresh(card)
-    form = {"version": card.version, "title": card.title, "priority": card.priority,
-            "due_date": card.due_date.isoformat() if card.due_date else "",
-            "assignees": [user.pk for user in card.assignees.all()], **fields}
-    status = page.evaluate("""([url, form]) => {
+def post(page, url, form):
+    """POST a form from `page` (the other person's browser, with its session and CSRF token): the change goes
+    through daphne, which rings every viewer (a service called in the test process could not reach the
+    server's channel layer)."""
+    return page.evaluate("""([url, form]) => {
       const data = new FormData();
       Object.entries(form).forEach(([name, value]) =>
         (Array.isArray(value) ? value : [value]).forEach((one) => data.append(name, String(one))));
       const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
       return fetch(url, {method: "POST", body: data, headers: {"X-CSRFToken": token, "HX-Request": "true"}})
         .then((response) => response.status);
-    }""", [f"/teams/{team.slug}/board/cards/{card.pk}/edit/", form])
-    assert status == 200
+    }""", [url, form])
+
+
+def edit_card(page, team, card, **fields):
+    """Save the card's edit form from `page`."""
+    card = fresh(card)
+    form = {"version": card.version, "title": card.title, "priority": card.priority,
+            "due_date": card.due_date.isoformat() if card.due_date else "",
+            "assignees": [user.pk for user in card.assignees.all()], **fields}
+    assert post(page, f"/teams/{team.slug}/board/cards/{card.pk}/edit/", form) == 200
 
 
 def send(page, kind, frame):
@@ -199,7 +204,7 @@ def test_my_tasks_live_across_teams(closes_connections, login_page, daphne_serve
     open_board(lead, daphne_server, first)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.click("nav >> text=My tasks")
+    page.click("nav a.tasks-link")
     page.wait_for_selector("[data-live-state=live]")
     assert page.locator("[data-group=overdue] .task-title").all_text_contents() == ["Late one"]
 
@@ -214,4 +219,13 @@ def test_my_tasks_live_across_teams(closes_connections, login_page, daphne_serve
     send(lead, "card.move", {"card": late.pk, "column": done.pk, "version": fresh(late).version})
     page.wait_for_selector(f"#task-{late.pk}", state="detached")
     page.wait_for_selector(".my-tasks .empty")
+
+    # Removed from a team: its cards leave the list (assigned still, but no longer mine to see); the page stays live.
+    edit_card(lead, second, elsewhere, assignees=[people["expert"].pk])
+    page.wait_for_selector(f"#task-{elsewhere.pk}")
+    membership = second.memberships.get(user=people["expert"])
+    assert post(lead, f"/teams/{second.slug}/members/{membership.pk}/remove/", {"confirm": 1}) == 200
+    assert not second.memberships.filter(user=people["expert"]).exists()
+    page.wait_for_selector(f"#task-{elsewhere.pk}", state="detached")
+    assert page.get_attribute("[data-live-state]", "data-live-state") == "live"
     assert errors == []

@@ -45,7 +45,15 @@
   Object.entries(config.teams).forEach(([slug, seq]) => {
     const live = window.LiveTeam.open(`/ws/teams/${slug}/`, seq, {showState: false});
     const setState = live.setState.bind(live);
-    live.setState = (state) => { setState(state); showState(); };
+    live.setState = (state) => {
+      setState(state);
+      // Offline at once (no retries): access to the team ended (4403). Its cards leave the list; the rest stays live.
+      if (state === "offline" && live.attempt === 0 && sockets.includes(live)) {
+        sockets.splice(sockets.indexOf(live), 1);
+        refresh();
+      }
+      showState();
+    };
     live.on("*", (data, frame) => { if (touchesMe(slug, frame.event, data || {})) refresh(); });
     sockets.push(live);
   });
