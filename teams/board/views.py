@@ -84,6 +84,7 @@ def board(request, slug):
             "confirmArchiveColumn": _("Archive this column? It must be empty."),
             "removed": _("This card was archived."),
         },
+        "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
     }
     card_base = reverse("board:card", args=[team.slug, 0])[:-2]
     for column in data.columns:
