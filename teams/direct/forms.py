@@ -13,7 +13,8 @@ from .models import MAX_NAME_LENGTH
 class StartForm(forms.Form):
     people = BoundedMultipleChoiceField(label=_("People"), queryset=User.objects.filter(is_active=True),
                                         error_messages={"required": _("Choose at least one person."),
-                                                        "invalid_choice": _("Choose people from the list.")})
+                                                        "invalid_choice": _("Choose people from the list."),
+                                                        "invalid_pk_value": _("Choose people from the list.")})
     name = PlainTextField(label=_("Name of the group (optional)"), max_length=MAX_NAME_LENGTH, required=False)
 
 
