@@ -2,7 +2,6 @@
 from teams.direct.conversations import start_conversation
 from teams.direct.messages import post_message
 from teams.direct.models import DirectMessage
-from teams.discussion.rate_limit import rate_limit_suspended
 
 SECRET = "Kohlrabi-7731 confidential"  # in every message of the matrix's conversation; never in a refused answer
 
@@ -17,7 +16,6 @@ def pair(people, first="expert", second="lead"):
 
 def grow(conversation, authors, count):
     """`count` messages, alternating authors (bulk: the size, not the service, is what is measured)."""
-    with rate_limit_suspended():
-        DirectMessage.objects.bulk_create([
-            DirectMessage(conversation=conversation, author=authors[i % len(authors)], body=f"m{i}", html=f"<p>m{i}</p>")
-            for i in range(count)])
+    DirectMessage.objects.bulk_create([
+        DirectMessage(conversation=conversation, author=authors[i % len(authors)], body=f"m{i}", html=f"<p>m{i}</p>")
+        for i in range(count)])

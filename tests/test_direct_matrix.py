@@ -11,7 +11,7 @@ from teams.direct.models import DirectEvent, DirectMessage, DirectReaction, Part
 from tests.conftest import make_user
 from tests.direct_helpers import SECRET, pair
 from tests.matrix import DIRECT_ACTIONS, DIRECT_ROLES, direct_rule
-from tests.ws_client import open_socket, receive, request, until
+from tests.ws_client import open_socket, request, until
 
 
 def setting(people):

@@ -4,6 +4,8 @@ Any active, signed-in person starts a conversation with other active people; onl
 post, react and mark it read (everyone else, cluster management, admins and staff included, gets "not
 found": a conversation's existence is not revealed); only a message's author edits or deletes it.
 """
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -20,13 +22,13 @@ def conversation_for(user: User | AnonymousUser, conversation_id: object, *, loc
     does not exist). `lock`: inside a service's transaction, the row is locked (its log's next seq)."""
     if not may_use(user) or not isinstance(conversation_id, (int, str)):
         raise Conversation.DoesNotExist
-    queryset = Conversation.objects.filter(pk=conversation_id, participants__user=user)
+    queryset = Conversation.objects.filter(pk=conversation_id, participants__user_id=cast(int, user.pk))
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get()
 
 
-def message_in(conversation: Conversation, message_id: object, *, lock: bool = False) -> DirectMessage:
+def message_in(conversation: Conversation, message_id: int, *, lock: bool = False) -> DirectMessage:
     queryset = DirectMessage.objects.select_related("author")
     if lock:
         queryset = queryset.select_for_update(of=("self",))

@@ -18,8 +18,9 @@ def pair_key(first: int, second: int) -> str:
 
 
 def _others(actor: User, people: Iterable[User | int]) -> list[User]:
-    ids = {getattr(person, "pk", person) for person in people} - {actor.pk}
-    if not all(isinstance(pk, int) for pk in ids):
+    named = {getattr(person, "pk", person) for person in people} - {actor.pk}
+    ids = {pk for pk in named if isinstance(pk, int)}
+    if len(ids) != len(named):
         raise ValidationError({"people": _("Choose people from the list.")})
     if not ids:
         raise ValidationError({"people": _("Choose at least one person.")})

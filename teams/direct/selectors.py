@@ -1,6 +1,8 @@
 """Every read of direct messages, each a constant number of queries whatever the number of conversations or
 messages: the list (conversations with unread counts: 1, their participants: 1), the header's total (1),
 a conversation's page or history page (participants 1, messages 1, reactions 1)."""
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -24,7 +26,7 @@ def title(conversation: Conversation, viewer: User) -> str:
     return ", ".join(display_name(p.user) for p in conversation.participants.all() if p.user_id != viewer.pk)
 
 
-def conversations(user: User) -> list[Conversation]:
+def conversations(user: User) -> list[Any]:
     """The viewer's conversations, newest first, each with `unread` and `title`."""
     last_read = Participant.objects.filter(conversation=OuterRef("pk"), user=user).values("last_read_id")[:1]
     rows = list(Conversation.objects.filter(participants__user=user)
