@@ -1,10 +1,8 @@
 """Reactions (the channels' set, teams.discussion.reactions.REACTIONS) and read markers in a conversation."""
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from teams.discussion.reactions import REACTIONS
+from teams.discussion.reactions import reaction_target
 
 from . import log
 from .access import conversation_for, message_in
@@ -12,12 +10,7 @@ from .models import Conversation, DirectEvent, DirectMessage, DirectReaction, Pa
 
 
 def _target(conversation: Conversation, message: int, emoji: str) -> DirectMessage:
-    if emoji not in REACTIONS:
-        raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
-    target = message_in(conversation, message)
-    if target.is_deleted:
-        raise ValidationError(_("This message was deleted."))
-    return target
+    return reaction_target(emoji, lambda: message_in(conversation, message))
 
 
 def _data(target: DirectMessage, emoji: str, actor: User) -> dict:

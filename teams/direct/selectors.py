@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from teams.discussion.selectors import reaction_summary
+
 from .messages import display_name
 from .models import Conversation, DirectMessage, DirectReaction, Participant
 
@@ -49,14 +51,8 @@ def unread_total(user_id: int) -> int:
 def _decorate(messages: list[DirectMessage], viewer: User, participants: list[Participant]) -> None:
     """Reactions per emoji and "seen by": the participants (not the author) whose marker reached the message."""
     for message in messages:
-        summary: dict[str, dict] = {}
-        for reaction in message.reactions.all():
-            entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
-                                                        "names": []})
-            entry["count"] += 1
-            entry["mine"] |= reaction.user_id == viewer.pk
-            entry["names"].append(display_name(reaction.user))
-        message.reaction_summary = list(summary.values())  # type: ignore[attr-defined]
+        message.reaction_summary = reaction_summary(  # type: ignore[attr-defined]
+            message.reactions.all(), viewer, lambda reaction: display_name(reaction.user))
         message.seen_by = [display_name(p.user) for p in participants  # type: ignore[attr-defined]
                            if p.last_read_id >= message.pk and p.user_id != message.author_id]
 
