@@ -98,3 +98,11 @@ def test_german_pages(client, people):
     assert "Neue Nachricht" in html and "Nachrichten" in html
     html = client.get(f"/messages/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Senden" in html
+
+
+def test_a_persons_page_starts_a_conversation_with_them(client, people):
+    client.force_login(people["expert"])
+    html = client.get("/people/lead/").content.decode()
+    assert "data-start-message" in html and "data-start-message" not in client.get("/people/expert/").content.decode()
+    response = client.post("/messages/new/", {"people": [people["lead"].pk]})
+    assert response["Location"] == f"/messages/{Conversation.objects.get().pk}/"

@@ -146,7 +146,7 @@
       live.send(remove ? "dm.unreact" : "dm.react", {message: id, emoji: reaction.dataset.emoji}).catch(fail);
       reaction.closest("details")?.removeAttribute("open");
     } else if (event.target.closest(".delete")) {
-      if (window.confirm(strings.confirmDelete)) live.send("dm.delete", {message: id}).catch(fail);
+      window.confirmDialog(strings.confirmDelete).then((yes) => { if (yes) live.send("dm.delete", {message: id}).catch(fail); });
     } else if (event.target.closest(".edit") && !li.querySelector(".edit-form")) {
       const form = el("form", "edit-form");
       const area = el("textarea");
