@@ -27,9 +27,9 @@ def test_two_people_message_each_other_live(login_page, daphne_server, people):
     writer.fill("#body", "The **pilot** starts <script>alert(1)</script>")
     writer.press("#body", "Enter")
     expect(writer.locator("#body")).to_have_value("")
-    # The reader, on another page, sees the header's count go up live.
+    # The reader, on the list, sees the header's count go up live, and the new conversation with its count.
     expect(reader.locator("[data-dm-count]")).to_have_text("1")
-    reader.click("[data-dm]")
+    expect(reader.locator(f'#conversations li[data-conversation="{conversation.pk}"] .unread')).to_have_text("1")
     reader.click(f'#conversations li[data-conversation="{conversation.pk}"] a')
     expect(reader.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
     message = reader.locator("#messages li.msg").last

@@ -3,6 +3,7 @@ unread count over /ws/me/, a resume past the end, and bad frames (an error each,
 import pytest
 from asgiref.sync import sync_to_async
 
+from teams.direct.conversations import start_conversation
 from teams.direct.messages import post_message
 from teams.direct.models import Conversation, DirectEvent, DirectMessage
 from tests.direct_helpers import pair
@@ -109,3 +110,20 @@ async def test_another_conversations_message_is_not_found(people):
         assert await sync_to_async(lambda: Conversation.objects.get(pk=theirs.pk).last_seq)() == 3
     finally:
         await socket.disconnect()
+
+
+async def test_a_group_hears_every_member_and_a_stranger_nothing(people):
+    conversation = await sync_to_async(start_conversation)(
+        people["expert"], [people["lead"], people["observer"]], name="Trio")
+    sockets = [await resumed(people[role], conversation) for role in ("expert", "lead", "observer")]
+    stranger_connected, stranger = await open_socket(people["manager"], path=f"/ws/dm/{conversation.pk}/")
+    try:
+        assert not stranger_connected
+        assert sockets[0].replayed[0]["data"]["name"] == "Trio"
+        await request(sockets[2], {"type": "dm.post", "id": "g", "body": "hi @lead and @expert"})
+        for socket in sockets:
+            event = await next_event(socket, "message.posted")
+            assert event["data"]["mentions"] == sorted([people["lead"].pk, people["expert"].pk])
+    finally:
+        for socket in (*sockets, stranger):
+            await socket.disconnect()

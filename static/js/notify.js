@@ -55,7 +55,10 @@
     showCount(frame.unread);
     showMessages(frame.messages);
   });
-  live.onFrame("messages", (frame) => showMessages(frame.unread));
+  live.onFrame("messages", (frame) => {
+    showMessages(frame.unread);
+    document.dispatchEvent(new CustomEvent("messages:unread", {detail: frame}));  // the list follows (inbox.js)
+  });
 
   document.getElementById("mark-all-read")?.addEventListener("click", (event) => {
     if (live.state !== "live") return;  // the form posts instead
