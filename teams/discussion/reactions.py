@@ -15,6 +15,7 @@ from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require
 
+from .access import require_open
 from .messages import get_message
 from .models import Message, Reaction
 
@@ -40,8 +41,13 @@ def reaction_target(emoji: str, fetch: Callable[[], M]) -> M:
     return message
 
 
-def _reaction_target(team: Team, message: Message | int, emoji: str) -> Message:
-    return reaction_target(emoji, lambda: get_message(team, message))
+def _reaction_target(actor: User, team: Team, message: Message | int, emoji: str) -> Message:
+    def fetch() -> Message:
+        found = get_message(team, message, actor=actor)
+        require_open(found.channel)
+        return found
+
+    return reaction_target(emoji, fetch)
 
 
 def _reaction_data(message: Message, emoji: str, actor: User) -> dict:
@@ -53,7 +59,7 @@ def _reaction_data(message: Message, emoji: str, actor: User) -> dict:
 @transaction.atomic
 def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     _reaction, created = Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
     if not created:
         return None  # already there: nothing changed
@@ -63,7 +69,7 @@ def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str)
 @transaction.atomic
 def remove_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
     if not deleted:
         return None
