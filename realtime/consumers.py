@@ -214,6 +214,9 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
     async def notify_ring(self, message: dict) -> None:
         """The bell's ring in the same group: for the /ws/me/ socket (NotificationConsumer), not this one."""
 
+    async def dm_unread(self, message: dict) -> None:
+        """The direct messages' unread count changed: for the /ws/me/ socket too."""
+
     async def close(self, code: int | None = None, reason: str | None = None) -> None:
         self.closing = True
         await super().close(code=code, reason=reason)

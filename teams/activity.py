@@ -76,6 +76,7 @@ TEXT = {
     "reaction.added": gettext_lazy("reacted with %(emoji)s"),
     "reaction.removed": gettext_lazy("took back a reaction"),
     "thread.subscription": gettext_lazy("changed how they follow a thread"),
+    "conversation.started": gettext_lazy("started a conversation"),  # direct messages' own log (teams/direct)
     "output.added": gettext_lazy("recorded the output “%(title)s”"),
     "output.updated": gettext_lazy("updated the output “%(title)s”"),
     "closing_report.written": gettext_lazy("wrote the closing report"),

@@ -207,3 +207,26 @@ CHANNEL_ALLOWED = {
 def channel_rule(role, action):
     """Whether `role` (a key of VISITORS) may take `action` (one of CHANNEL_ACTIONS)."""
     return CHANNEL_ALLOWED[role][CHANNEL_ACTIONS.index(action)]
+
+
+# Direct messages (teams/direct/access.py), on a conversation of two ("participant", the author of the message
+# acted on, and "other_participant"), over HTTP and on the socket /ws/dm/<id>/: only participants read, post, react
+# and mark read; only the author edits and deletes; everyone else (cluster management, a superuser who is staff)
+# gets 404 (the socket: a refused handshake), as for a conversation that does not exist. Columns follow
+# DIRECT_ACTIONS; "list": the conversation is on their /messages/ page.
+DIRECT_ROLES = ["participant", "other_participant", "non_participant", "manager", "admin", "anonymous"]
+DIRECT_ACTIONS = ["list", "read", "history", "post", "edit", "delete", "react", "mark_read", "socket"]
+DIRECT_ALLOWED = {
+    #                   list read hist post edit del react read socket
+    "participant":       [Y,   Y,   Y,   Y,   Y,   Y,  Y,    Y,   Y],
+    "other_participant": [Y,   Y,   Y,   Y,   N,   N,  Y,    Y,   Y],
+    "non_participant":   [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "manager":           [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "admin":             [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "anonymous":         [N,   N,   N,   N,   N,   N,  N,    N,   N],
+}
+
+
+def direct_rule(role, action):
+    """Whether `role` (of DIRECT_ROLES) may take `action` (of DIRECT_ACTIONS) in the conversation."""
+    return DIRECT_ALLOWED[role][DIRECT_ACTIONS.index(action)]

@@ -20,6 +20,7 @@ from teams.board.cards import create_card
 from teams.board.columns import update_column
 from teams.board.models import Card
 from teams.demo import DEMO_PASSWORD
+from teams.direct.models import Conversation
 from teams.discussion.models import Channel
 from teams.models import Membership, Team
 from tests.conftest import ROOT, missing
@@ -75,6 +76,7 @@ def main_pages(demo):
         ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
         ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"), ("anna", "/audit/"),
         ("anna", f"/account/people/{get_user_model().objects.get(username='david').pk}/erase/"),
+        ("david", "/messages/"), ("david", f"/messages/{Conversation.objects.order_by('pk').first().pk}/"),
     ]
 
 

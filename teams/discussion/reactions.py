@@ -3,6 +3,9 @@
 Each service follows `teams.permissions.lock_and_require`'s lock contract: the team row is
 locked and the actor checked first, inside the service's transaction.
 """
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,14 +22,32 @@ from .models import Message, Reaction
 REACTIONS = ["👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏"]
 
 
-def _reaction_target(actor: User, team: Team, message: Message | int, emoji: str) -> Message:
+class Deletable(Protocol):
+    @property
+    def is_deleted(self) -> bool: ...
+
+
+M = TypeVar("M", bound=Deletable)
+
+
+def reaction_target(emoji: str, fetch: Callable[[], M]) -> M:
+    """The message `fetch` reads, if `emoji` may be added to it (or taken back): one of REACTIONS, the message
+    not deleted. The rule of channels and direct messages (teams/direct/reactions.py)."""
     if emoji not in REACTIONS:
         raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
-    message = get_message(team, message, actor=actor)
-    require_open(message.channel)
+    message = fetch()
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
     return message
+
+
+def _reaction_target(actor: User, team: Team, message: Message | int, emoji: str) -> Message:
+    def fetch() -> Message:
+        found = get_message(team, message, actor=actor)
+        require_open(found.channel)
+        return found
+
+    return reaction_target(emoji, fetch)
 
 
 def _reaction_data(message: Message, emoji: str, actor: User) -> dict:

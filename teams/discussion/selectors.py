@@ -5,6 +5,7 @@ with reply counts (1, correlated subqueries on the page's rows only), their reac
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
@@ -93,6 +94,18 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
     return rows, more
 
 
+def reaction_summary(reactions: Iterable, viewer: User, name_of: Callable) -> list[dict]:
+    """Reactions per emoji, in the order first given: count, whether the viewer's, who (channels and direct
+    messages, teams/direct/selectors.py)."""
+    summary: dict[str, dict] = {}
+    for reaction in reactions:
+        entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False, "names": []})
+        entry["count"] += 1
+        entry["mine"] |= reaction.user_id == viewer.pk
+        entry["names"].append(name_of(reaction))
+    return list(summary.values())
+
+
 def page_end_around(channel: Channel, root_id: int) -> int | None:
     """For a permalink to a root far back: the `before` of the page that holds it near its middle, or None
     when it is on the newest page (one query on the index, whatever the channel's length)."""
@@ -122,14 +135,8 @@ def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]
     for row in MessageFile.objects.filter(message__in=[m.pk for m in messages]) if messages else ():
         files.setdefault(row.message_id, []).append(row)
     for message in seen:
-        summary: dict[str, dict] = {}
-        for reaction in message.reactions.all():
-            entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
-                                                        "names": []})
-            entry["count"] += 1
-            entry["mine"] |= reaction.user_id == user.pk
-            entry["names"].append(names.get(reaction.user_id) or reaction.user.username)
-        message.reaction_summary = list(summary.values())
+        message.reaction_summary = reaction_summary(message.reactions.all(), user, lambda reaction: names.get(
+            reaction.user_id) or reaction.user.username)
         # "Seen by" names the team's members (cluster bodies who read along are not listed).
         message.seen_by_ids = [uid for uid, last in markers
                                if last >= message.pk and uid != message.author_id and uid in names]

@@ -14,6 +14,7 @@ from django.db import transaction
 from teams import events
 from teams.board.models import Attachment, Comment
 from teams.board.state import touch
+from teams.direct.erasure import delete_messages_of
 from teams.discussion.files import discard_files
 from teams.discussion.messages import DELETED_FIELDS, blank, deleted_data
 from teams.discussion.models import Message, Pin, Reaction
@@ -84,6 +85,7 @@ def handle_content(actor: User, person: User, teams: dict[int, Team], *, message
     if messages == MessageChoice.DELETE:
         counts["messages_deleted"] = delete_messages(actor, person, teams)
         counts["comments_deleted"] = delete_comments(person)
+        counts["direct_messages_deleted"] = delete_messages_of(actor, person)
     if uploads == UploadChoice.DELETE:
         counts["uploads_deleted"] = delete_uploads(actor, person, teams)
     return counts
