@@ -56,3 +56,31 @@ def id_field(required=True):
     """An id of a row: a whole number from 1 to MAX_ID (a larger one is an OverflowError in the database)."""
     return IntegerField(max_value=MAX_ID, required=required, error_messages={
         "invalid": ID_MESSAGE, "min_value": ID_MESSAGE, "max_value": ID_MESSAGE})
+
+
+class IdListField(forms.Field):
+    """A JSON list of distinct ids (at most `max_length`); null or missing is empty."""
+
+    def __init__(self, *, max_length: int = 50, **kwargs):
+        self.max_length = max_length
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+    def to_python(self, value):
+        if value is None:
+            return []
+        if type(value) is not list:
+            raise forms.ValidationError(_("Give a list of ids."), code="invalid")
+        if len(value) > self.max_length:
+            raise forms.ValidationError(_("At most %(n)d ids.") % {"n": self.max_length}, code="invalid")
+        field = id_field()
+        return list(dict.fromkeys(field.clean(item) for item in value))
+
+
+class IsoDateField(JsonTypeMixin, forms.DateField):
+    """A date as "YYYY-MM-DD" only (never the person's localised form: a date field's old bug)."""
+
+    type_message = _("Give a date as YYYY-MM-DD.")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], required=False, localize=False,
+                         error_messages={"invalid": self.type_message}, **kwargs)

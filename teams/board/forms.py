@@ -8,6 +8,7 @@ from teams.forms import PlainTextField
 from teams.models import StrategicGoal
 from teams.widgets import CheckboxList, DateInput, NumberInput
 
+from .labels import PALETTE
 from .models import Card
 
 
@@ -62,6 +63,7 @@ class ColumnForm(forms.Form):
     wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999, widget=NumberInput,
                                    help_text=_("Warn when the column holds more cards than this."))
     is_done = forms.BooleanField(label=_("Cards here are done"), required=False)
+    enforce_wip = forms.BooleanField(label=_("Enforce the WIP limit"), required=False)
 
 
 # WebSocket frames (the commands' schemas: docs/board.md) ---------------------------------------
@@ -90,6 +92,47 @@ class CardArchiveFrame(forms.Form):
     version = frames.IntegerField()
 
 
+class CardUpdateFrame(forms.Form):
+    """One field of a card, and only that one: a partial update never resends (and so never wipes) the others."""
+    FIELDS = ("title", "description", "due_date", "priority", "assignees", "labels", "goals")
+    card = frames.id_field()
+    version = frames.IntegerField()
+    title = frames.PlainText(max_length=200, required=False)
+    description = frames.TextField(max_length=20000, required=False, strip=False)
+    due_date = frames.IsoDateField()  # null: no due date
+    priority = frames.ChoiceField(choices=Card.Priority.choices, required=False)
+    assignees = frames.IdListField()  # user ids
+    labels = frames.IdListField(max_length=10)  # the team's label ids
+    goals = frames.IdListField()  # strategic goal ids
+
+    def clean(self):
+        given = [field for field in self.FIELDS if field in self.data]
+        if len(given) != 1:
+            raise forms.ValidationError(_("Change exactly one field: one of %(fields)s.")
+                                        % {"fields": ", ".join(self.FIELDS)})
+        if given[0] in ("title", "priority") and not self.cleaned_data.get(given[0]):
+            raise forms.ValidationError(_("%(field)s cannot be empty.") % {"field": given[0]})
+        self.cleaned_data["field"] = given[0]
+        return self.cleaned_data
+
+
+class CardRestoreFrame(CardArchiveFrame):
+    """Undo an archive: `version` is the archived card's (the card.archived event's)."""
+
+
+class LabelCreateFrame(forms.Form):
+    name = frames.PlainText(max_length=40)
+    color = frames.ChoiceField(choices=[(key, key) for key in PALETTE])
+
+
+class LabelUpdateFrame(LabelCreateFrame):
+    label = frames.id_field()
+
+
+class LabelDeleteFrame(forms.Form):
+    label = frames.id_field()
+
+
 class ChecklistCheckFrame(forms.Form):
     item = frames.id_field()
     done = frames.BooleanField()
@@ -103,6 +146,7 @@ class ColumnCreateFrame(forms.Form):
 class ColumnUpdateFrame(ColumnCreateFrame):
     column = frames.id_field()
     is_done = frames.BooleanField()
+    enforce_wip = frames.BooleanField()  # refuse cards beyond the limit (false: warn only)
 
 
 class ColumnMoveFrame(forms.Form):
