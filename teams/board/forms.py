@@ -1,46 +1,13 @@
 """Forms of the board: the card dialog's (HTTP) and the WebSocket frames' (realtime/commands/board.py)."""
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from teams import frame_fields as frames
 from teams.forms import PlainTextField
-from teams.models import StrategicGoal
-from teams.widgets import CheckboxList, DateInput, NumberInput
+from teams.widgets import NumberInput
 
 from .labels import PALETTE
 from .models import Card
-
-
-def person_label(user):
-    return user.get_full_name() or user.username
-
-
-class CardForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    title = PlainTextField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, max_length=20000,
-                                  widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text=_("Markdown: **bold**, _italic_, lists, links."))
-    assignees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Assignees"), queryset=None, required=False, widget=CheckboxList)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-    priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
-    labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
-                             help_text=_("Separate labels with commas."))
-    goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Strategic goals"), queryset=None, required=False, widget=CheckboxList)
-
-    def __init__(self, *args, members=(), goals=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in members])
-        self.fields["assignees"].label_from_instance = person_label
-        self.fields["goals"].queryset = StrategicGoal.objects.filter(pk__in=[g.pk for g in goals])
-        self.fields["goals"].label_from_instance = lambda goal: f"{goal.code} – {goal.title}"
-
-    def clean_labels(self):
-        value = self.cleaned_data["labels"]
-        return [name.strip() for name in value.split(",") if name.strip()]
 
 
 class CommentForm(forms.Form):
