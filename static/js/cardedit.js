@@ -26,8 +26,23 @@
       return control.value;
     }
 
+    /* What the server rendered (the controls' default state), until a save here changes it. */
     function savedOf(form) {
-      if (!("saved" in form.dataset)) form.dataset.saved = JSON.stringify(valueOf(form));
+      if (!("saved" in form.dataset)) {
+        const name = form.dataset.inlineField;
+        let value;
+        if (["assignees", "labels", "goals"].includes(name)) {
+          value = Array.from(form.querySelectorAll(`input[name=${name}]`)).filter((box) => box.defaultChecked)
+            .map((box) => Number(box.value));
+        } else if (name === "priority") {
+          const option = Array.from(form.elements.priority.options).find((item) => item.defaultSelected);
+          value = option ? option.value : form.elements.priority.value;
+        } else {
+          value = form.elements[name].defaultValue;
+          if (name === "due_date") value = value || null;
+        }
+        form.dataset.saved = JSON.stringify(value);
+      }
       return form.dataset.saved;
     }
 
@@ -67,7 +82,10 @@
             say(form, ack.seq === null ? "textUnchanged" : "textSaved");
             const heading = body.querySelector("#card-dialog-title");
             if (name === "title" && heading) heading.textContent = value.trim();
-            if (name === "description") return redraw().then(() => focusField(name));
+            // The rendered Markdown, the written-out date: the server's, drawn again unless the person moved on.
+            const here = document.activeElement === document.body || form.contains(document.activeElement);
+            if (name === "description" || (name === "due_date" && here)) return redraw().then(() => focusField(name));
+            if (name === "due_date") form.querySelector(".due-text").textContent = "";
             return null;
           })
           .catch((error) => {
@@ -122,10 +140,6 @@
       const form = event.target.closest("[data-inline-field]");
       if (form && event.target.matches("select, input[type=checkbox]")) save(form);
     });
-    body.addEventListener("focusin", (event) => {
-      const form = event.target.closest("[data-inline-field]");
-      if (form) savedOf(form);
-    });
     body.addEventListener("focusout", (event) => {
       const form = event.target.closest("[data-inline-field]");
       if (!form || form.contains(event.relatedTarget)) return;
@@ -141,7 +155,8 @@
         cancelling = true;
         restore(form);
         setTimeout(() => { cancelling = false; });
-      } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches("textarea")) {
+      } else if (event.key === "Enter" && (event.target.matches("input[type=text], input[type=date]") ||
+                                           ((event.ctrlKey || event.metaKey) && event.target.matches("textarea")))) {
         event.preventDefault();
         save(form);
       }
