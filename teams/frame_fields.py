@@ -58,18 +58,19 @@ def id_field(required=True):
         "invalid": ID_MESSAGE, "min_value": ID_MESSAGE, "max_value": ID_MESSAGE})
 
 
-class IdListField(forms.Field):
+class IdListField(JsonTypeMixin, forms.Field):
     """A JSON list of distinct ids (at most `max_length`); null or missing is empty."""
+    json_type = list
+    type_message = _("Give a list of ids.")
 
     def __init__(self, *, max_length: int = 50, **kwargs):
         self.max_length = max_length
         super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
 
     def to_python(self, value):
+        value = super().to_python(value)
         if value is None:
             return []
-        if type(value) is not list:
-            raise forms.ValidationError(_("Give a list of ids."), code="invalid")
         if len(value) > self.max_length:
             raise forms.ValidationError(_("At most %(n)d ids.") % {"n": self.max_length}, code="invalid")
         field = id_field()

@@ -28,12 +28,10 @@ def test_changing_only_the_priority_of_a_card_in_german_keeps_its_due_date(close
     page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
     page.wait_for_selector("html[lang=de].is-live")
     page.click(f"#card-{card.pk} .tile-title")
-    page.wait_for_selector("#card-dialog[open] details.edit-card")
-    page.click("#card-dialog details.edit-card summary")
+    page.wait_for_selector("#card-dialog[open] [data-inline-field=priority]")
     assert page.input_value("#card-dialog input[name=due_date]") == "2026-12-18"
-    page.select_option("#card-dialog select[name=priority]", "high")
-    page.click("#card-dialog details.edit-card button.primary")
-    page.wait_for_selector("#card-dialog dd.prio-high")
+    page.select_option("#card-dialog select[name=priority]", "high")  # saves this one field (card.update)
+    page.wait_for_selector("#card-dialog [data-inline-field=priority] [data-inline-status] >> text=Gespeichert")
     card.refresh_from_db()
     assert card.priority == "high" and card.due_date == datetime.date(2026, 12, 18)
 
