@@ -10,6 +10,7 @@ from teams.board.columns import update_column
 from teams.board.labels import PALETTE, create_label, delete_label, labels_from_names, update_label
 from teams.board.models import Card, Column, Label
 from teams.models import Event
+from tests.queries import assert_constant, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +85,13 @@ def test_bad_labels_are_refused_and_nothing_written(people, team, name, color):
 
 def test_only_board_editors_manage_labels(people, team):
     label = Label.objects.create(team=team, name="legal", color="blue")
-    for role in ("expert", "observer", "outsider"):
-        for call in (lambda: create_label(people[role], team, name="New", color="blue"),
-                     lambda: update_label(people[role], label, name="Other", color="blue"),
-                     lambda: delete_label(people[role], label)):
-            with pytest.raises(PermissionDenied):
-                call()
+    for user in (people["expert"], people["observer"], people["outsider"]):
+        with pytest.raises(PermissionDenied):
+            create_label(user, team, name="New", color="blue")
+        with pytest.raises(PermissionDenied):
+            update_label(user, label, name="Other", color="blue")
+        with pytest.raises(PermissionDenied):
+            delete_label(user, label)
     assert Label.objects.get(pk=label.pk).name == "legal"
 
 
@@ -177,3 +179,27 @@ def test_undo_move_is_a_move_back_checked_by_version(people, team):
     with pytest.raises(ValidationError) as stale:  # an Undo after someone else's change fails cleanly
         move_card(people["expert"], card, column=todo, after=None, version=moved.data["version"])
     assert stale.value.code == "stale"
+
+
+def test_the_label_manager_and_the_inline_editors_read_constantly_as_labels_grow(client, people, team):
+    """The board (with its label manager) and the card dialog (with its label choices): the same statements at 3
+    labels as at 60, each on many cards."""
+    card = new_card(people["expert"], team, columns(team)[0], "Target", labels=["a", "b", "c"])
+    client.force_login(people["lead"])
+    board_url, card_url = f"/teams/{team.slug}/board/", f"/teams/{team.slug}/board/cards/{card.pk}/"
+
+    def count():
+        client.get(board_url)  # warm the per-process caches first
+        board, board_sql = statements(lambda: client.get(board_url))
+        dialog, dialog_sql = statements(lambda: client.get(card_url, HTTP_HX_REQUEST="true"))
+        assert board.status_code == dialog.status_code == 200
+        return len(board_sql), len(dialog_sql), board.content.decode(), dialog.content.decode()
+    few = count()
+    for n in range(57):
+        create_label(people["lead"], team, name=f"label {n}", color="blue")
+    for n in range(10):
+        new_card(people["expert"], team, columns(team)[1], f"Card {n}", labels=[f"label {m}" for m in range(n, n + 5)])
+    many = count()
+    assert many[2].count("data-label-row=") == 60 + 1 and many[3].count('name="labels"') == 60  # +1: the template
+    assert_constant(few[0], many[0], 16, "board page with 3 and 60 labels")
+    assert_constant(few[1], many[1], 22, "card dialog with 3 and 60 labels")

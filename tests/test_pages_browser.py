@@ -135,8 +135,8 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(axe, demo, chromium, l
         assert page.get_attribute("html", "lang") == language
         check(page, f"{who} {path}")
 
-    # What opens within pages: the card dialog with its inline editors (the description's open), a thread with a message being
-    # edited, the confirm dialog.
+    # What opens within pages: the card dialog with its inline editors (the description's open), a thread with a
+    # message being edited, the confirm dialog.
     team = demo["team"].slug
     page = pages["anna"]
     open_page(page, f"{daphne_server.url}/teams/{team}/board/")
