@@ -64,7 +64,7 @@ def _clean_color(color: str | None) -> str:
     return color
 
 
-def _name_taken(team: Team, name: str, exclude: int | None = None) -> None:
+def _name_taken(team: Team, name: str, exclude: int = 0) -> None:
     if Label.objects.filter(team=team, name__iexact=name).exclude(pk=exclude).exists():
         raise ValidationError({"name": _("The team already has a label of this name.")})
 
