@@ -119,6 +119,9 @@ async def test_a_full_enforced_column_refuses_with_wip_limit(people, board):
         assert ack["type"] == "ack"
         event = await next_event(expert)
         assert event["event"] == "column.updated" and event["data"]["enforce_wip"] is True
+        kept = await request(lead, {"type": "column.update", "id": "k", "column": cols[1].pk, "name": "Next",
+                                    "wip_limit": 1, "is_done": False})  # a client unaware of enforce_wip
+        assert kept["type"] == "ack" and (await next_event(expert))["data"]["enforce_wip"] is True
         assert (await request(expert, {"type": "card.create", "id": "1", "column": cols[1].pk,
                                        "title": "Fills it"}))["type"] == "ack"
         before = await sync_to_async(snapshot)()

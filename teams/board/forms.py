@@ -115,6 +115,11 @@ class ColumnUpdateFrame(ColumnCreateFrame):
     is_done = frames.BooleanField()
     enforce_wip = frames.BooleanField()  # refuse cards beyond the limit (false: warn only)
 
+    def clean(self):
+        if "enforce_wip" not in self.data:  # a client that does not know the setting leaves it as it is
+            self.cleaned_data["enforce_wip"] = None
+        return self.cleaned_data
+
 
 class ColumnMoveFrame(forms.Form):
     column = frames.id_field()
