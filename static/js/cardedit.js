@@ -82,10 +82,13 @@
             say(form, ack.seq === null ? "textUnchanged" : "textSaved");
             const heading = body.querySelector("#card-dialog-title");
             if (name === "title" && heading) heading.textContent = value.trim();
-            // The rendered Markdown, the written-out date: the server's, drawn again unless the person moved on.
-            const here = document.activeElement === document.body || form.contains(document.activeElement);
-            if (name === "description" || (name === "due_date" && here)) return redraw().then(() => focusField(name));
-            if (name === "due_date") form.querySelector(".due-text").textContent = "";
+            // Only this field is drawn again (never the whole card: the person may be typing in the next one).
+            if (name === "due_date") form.querySelector(".due-text").textContent = "";  // the input shows it
+            if (name === "description") {
+              showEditor(form, false);
+              form.querySelector("[data-description-edit]").focus();
+              return rendered(form, form.querySelector("[data-description-view]"));
+            }
             return null;
           })
           .catch((error) => {
@@ -125,9 +128,14 @@
       form.elements.description.hidden = tab !== "write";
       preview.hidden = tab !== "preview";
       if (tab !== "preview") return;
-      // htmx sends the page's CSRF header; the server sanitises the HTML (teams.markup).
-      window.htmx.ajax("POST", form.dataset.previewUrl, {source: preview, target: preview, swap: "innerHTML",
-                                                         values: {text: form.elements.description.value}});
+      rendered(form, preview);
+    }
+
+    /* The description's Markdown as the server renders it (sanitised: teams.markup), into `target`. htmx sends
+       the page's CSRF header. */
+    function rendered(form, target) {
+      return window.htmx.ajax("POST", form.dataset.previewUrl, {source: target, target: target, swap: "innerHTML",
+                                                               values: {text: form.elements.description.value}});
     }
 
     body.addEventListener("submit", (event) => {
