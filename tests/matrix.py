@@ -161,6 +161,29 @@ NOTICE_ALLOWED = {
 }
 
 
+# Files in chat (teams/discussion/file_views.py), over HTTP: posting a message with a file (who writes in the
+# team) and downloading a message's file, original and preview (who may read its channel:
+# teams.discussion.access.can_read_channel). Columns follow CHAT_FILE_ACTIONS.
+CHAT_FILE_ACTIONS = ["post_file", "download_file"]
+CHAT_FILE_ALLOWED = {
+    #                      post download
+    "anonymous":           [N,   N],
+    "outsider":            [N,   N],
+    "observer":            [N,   Y],
+    "expert":              [Y,   Y],
+    "lead":                [Y,   Y],
+    "supporter":           [Y,   Y],
+    "field_manager":       [N,   Y],
+    "other_field_manager": [N,   N],
+    "advisor":             [N,   Y],
+    "manager":             [Y,   Y],
+}
+
+
+def chat_file_rule(role, action):
+    return CHAT_FILE_ALLOWED[role][CHAT_FILE_ACTIONS.index(action)]
+
+
 # The board beyond cards and columns (teams/board: labels, columns, cards), role × rule on the `team` fixture:
 # "manage_labels": create, rename, recolour, delete the team's labels (Action.EDIT); "set_wip_enforcement": turn a
 # column's enforced WIP limit on or off (Action.EDIT, with the column's settings); "edit_card_field": one field of

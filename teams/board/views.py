@@ -123,13 +123,15 @@ def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=No
                "columns": [column for column in all_columns if not column.archived]}
     if can_contribute:
         # The inline editors (one field each, sent as card.update frames: docs/board.md) offer these.
+        active = list(team.memberships.filter(state="active").select_related("user")
+                      .order_by("user__last_name", "user__first_name"))  # one read: both lists
         context.update(
-            members=[m.user for m in team.memberships.filter(state="active").exclude(role="observer")
-                     .select_related("user").order_by("user__last_name", "user__first_name")],
+            members=[m.user for m in active if m.role != "observer"],
             goals=selectors.team_goals(team), team_labels=list(Label.objects.filter(team=team).order_by("name")),
             priorities=Card.Priority.choices, card_assignees={user.pk for user in card.assignees.all()},
             card_labels={label.pk for label in card.labels.all()}, card_goals={goal.pk for goal in card.goals.all()},
-            comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
+            comment_form=comment_form or CommentForm(), mention_people=comments.mention_people(active),
+            checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))

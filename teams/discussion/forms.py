@@ -29,6 +29,11 @@ class PostForm(forms.Form):
                                 error_messages={"invalid": frames.ID_MESSAGE, "min_value": frames.ID_MESSAGE})
 
 
+class FilePostForm(PostForm):
+    """A post with files (the files come from request.FILES): the text may be empty."""
+    body = MessageField(required=False)
+
+
 class ChannelForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
     topic = PlainTextField(label=_("Topic"), max_length=300, required=False)

@@ -15,6 +15,7 @@ from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require, may_edit_message, may_remove_message
 
+from .files import discard_files
 from .models import MAX_MESSAGE_LENGTH, Channel, Message
 from .rendering import render_body, resolve_mentions
 
@@ -91,6 +92,7 @@ def delete_message(actor: User, team: Team, *, message: Message | int) -> Event:
     blank(message, actor)
     message.save(update_fields=DELETED_FIELDS)
     message.reactions.all().delete()
+    discard_files([message.pk])  # deleting the message deletes its files
     return events.record(team, "message.deleted", actor, deleted_data(message, actor))
 
 

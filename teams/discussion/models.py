@@ -4,6 +4,8 @@ Every write goes through the discussion services (teams.discussion.channels, pos
 reactions, reading, team_settings: permission → validation → transaction → event); every read
 through teams.discussion.selectors (a constant number of queries).
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -124,3 +126,33 @@ class ThreadSubscription(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["root", "user"], name="one_thread_subscription_each")]
+
+
+def message_file_path(instance, filename):
+    # Never the user's file name on disk: a random name under the team's folder (as board attachments).
+    return f"chat/{instance.message.team_id}/{uuid.uuid4().hex}"
+
+
+class MessageFile(models.Model):
+    """A file posted with a message (teams.discussion.files). Images also get a preview, made by Pillow."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=message_file_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    preview = models.FileField(max_length=200, blank=True)  # images only: a small copy, metadata stripped
+    width = models.PositiveIntegerField(default=0)  # the preview's, so the page keeps its layout while loading
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self):
+        return bool(self.preview)

@@ -1,7 +1,7 @@
 """Every read of discussion channels: a constant number of SQL queries whatever the size.
 
 The channel page costs: channels with unread counts (1 aggregate), one page of messages
-with reply counts (1, correlated subqueries on the page's rows only), their reactions (1),
+with reply counts (1, correlated subqueries on the page's rows only), their reactions (1), their files (1),
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from teams.models import Membership, Team
 
-from .models import Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
+from .models import Channel, DiscussionSettings, Message, MessageFile, Reaction, ReadMarker, ThreadSubscription
 
 PAGE_SIZE = 50
 
@@ -23,6 +23,7 @@ class Seen(TypedDict):
     reaction_summary: list[dict]
     seen_by_ids: list[int]
     seen_by: list[str]
+    file_list: list[MessageFile]
 
 
 class OnPage(Seen):
@@ -77,8 +78,12 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
 
 def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]],
               names: dict[int, str]) -> "list[MessageSeen]":
-    """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
+    """Reactions per emoji and "seen by" (read markers at or past the message), in Python; the messages' files
+    (one query for the page, a thread's root and replies together)."""
     seen = cast("list[MessageSeen]", messages)  # each gains the Seen fields below
+    files: dict[int, list[MessageFile]] = {}
+    for row in MessageFile.objects.filter(message__in=[m.pk for m in messages]) if messages else ():
+        files.setdefault(row.message_id, []).append(row)
     for message in seen:
         summary: dict[str, dict] = {}
         for reaction in message.reactions.all():
@@ -92,6 +97,7 @@ def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]
         message.seen_by_ids = [uid for uid, last in markers
                                if last >= message.pk and uid != message.author_id and uid in names]
         message.seen_by = [names[uid] for uid in message.seen_by_ids]
+        message.file_list = files.get(message.pk, [])
     return seen
 
 
