@@ -181,9 +181,11 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
             try:
                 event = await outcome
             except ValidationError as exc:
-                # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
+                # Codes a client acts on differently: wait (rate_limited), take the newer state (stale),
+                # say the column is full (wip_limit).
                 code = getattr(exc, "code", None)  # a ValidationError of a list or a dict has none
-                raise ProtocolError(code if code in ("rate_limited", "stale") else "invalid", error_text(exc))
+                raise ProtocolError(code if code in ("rate_limited", "stale", "wip_limit") else "invalid",
+                                    error_text(exc))
             except PermissionDenied as exc:
                 raise ProtocolError("forbidden", error_text(exc))
             except ObjectDoesNotExist:

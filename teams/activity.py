@@ -54,6 +54,10 @@ TEXT = {
     "card.updated": gettext_lazy("edited the card “%(title)s”"),
     "card.moved": gettext_lazy("moved the card “%(title)s”"),
     "card.archived": gettext_lazy("archived the card “%(title)s”"),
+    "card.restored": gettext_lazy("brought back the card “%(title)s”"),
+    "label.created": gettext_lazy("added the label “%(name)s”"),
+    "label.updated": gettext_lazy("changed the label “%(name)s”"),
+    "label.deleted": gettext_lazy("deleted the label “%(name)s”"),
     "card.checklist_changed": gettext_lazy("updated the checklist of “%(title)s”"),
     "card.commented": gettext_lazy("commented on “%(title)s”"),
     "card.attachment_added": gettext_lazy("attached %(name)s to “%(title)s”"),
@@ -171,6 +175,8 @@ def describe_card_event(event: Event, column_names: dict[int, str]) -> str:
         return _("changed %(fields)s") % {"fields": ", ".join(names)}
     if event.kind == "card.archived":
         return _("archived it")
+    if event.kind == "card.restored":
+        return _("brought it back")
     if event.kind == "card.checklist_changed":
         item = data.get("item_text", "")
         change = data.get("change")

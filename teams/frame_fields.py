@@ -79,3 +79,13 @@ class IdListField(JsonTypeMixin, forms.Field):
         if len(value) > self.max_items:
             raise forms.ValidationError(self.error_messages["too_many"] % {"max": self.max_items}, code="too_many")
         return list(dict.fromkeys(value))
+
+
+class IsoDateField(JsonTypeMixin, forms.DateField):
+    """A date as "YYYY-MM-DD" only (never the person's localised form: a date field's old bug)."""
+
+    type_message = _("Give a date as YYYY-MM-DD.")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], required=False, localize=False,
+                         error_messages={"invalid": self.type_message}, **kwargs)

@@ -230,3 +230,28 @@ DIRECT_ALLOWED = {
 def direct_rule(role, action):
     """Whether `role` (of DIRECT_ROLES) may take `action` (of DIRECT_ACTIONS) in the conversation."""
     return DIRECT_ALLOWED[role][DIRECT_ACTIONS.index(action)]
+
+
+# The board beyond cards and columns (teams/board: labels, columns, cards), role × rule on the `team` fixture:
+# "manage_labels": create, rename, recolour, delete the team's labels (Action.EDIT); "set_wip_enforcement": turn a
+# column's enforced WIP limit on or off (Action.EDIT, with the column's settings); "edit_card_field": one field of
+# a card inline (Action.CONTRIBUTE); "undo": bring back an archived card (Action.CONTRIBUTE; an Undo of a move is a
+# card move). Over the socket (tests/test_board_cards_socket.py) and the services (tests/test_board_matrix.py).
+BOARD_RULES = ["manage_labels", "set_wip_enforcement", "edit_card_field", "undo"]
+BOARD_ALLOWED = {
+    #                      labels wip  field undo
+    "outsider":            [N,     N,   N,    N],
+    "observer":            [N,     N,   N,    N],
+    "expert":              [N,     N,   Y,    Y],
+    "lead":                [Y,     Y,   Y,    Y],
+    "supporter":           [Y,     Y,   Y,    Y],
+    "field_manager":       [N,     N,   N,    N],  # of the team's field, not a member: reads only
+    "other_field_manager": [N,     N,   N,    N],
+    "advisor":             [N,     N,   N,    N],
+    "manager":             [Y,     Y,   Y,    Y],
+}
+
+
+def board_rule(role, rule):
+    """Whether `role` may follow `rule` (one of BOARD_RULES)."""
+    return BOARD_ALLOWED[role][BOARD_RULES.index(rule)]

@@ -138,13 +138,13 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(axe, demo, chromium, l
         assert page.get_attribute("html", "lang") == language
         check(page, f"{who} {path}")
 
-    # What opens within pages: the card dialog with its edit form, a thread with a message being
-    # edited, the confirm dialog.
+    # What opens within pages: the card dialog with its inline editors (the description's open), a thread with a
+    # message being edited, the confirm dialog.
     team = demo["team"].slug
     page = pages["anna"]
     open_page(page, f"{daphne_server.url}/teams/{team}/board/")
     page.click(f"#card-{demo['card'].pk} .tile-title")
-    page.click("#card-dialog[open] .edit-card summary")
+    page.click("#card-dialog[open] [data-description-edit]")
     check(page, "card dialog")
     open_page(page, f"{daphne_server.url}/teams/{team}/")
     page.locator("#members form[data-confirm] button").first.click()
@@ -223,10 +223,10 @@ def test_german_pages_fit_their_boxes(demo, login_page, daphne_server, width, he
             found.append("the header has more than one row")
         if found:
             problems[f"{who} {path}"] = found
-    page = pages["anna"]  # the card dialog, with its edit form open
+    page = pages["anna"]  # the card dialog, with its description editor open
     open_page(page, f"{base}/teams/{TEAM}/board/")
     page.click(f"#card-{demo['card'].pk} .tile-title")
-    page.click("#card-dialog[open] .edit-card summary")
+    page.click("#card-dialog[open] [data-description-edit]")
     if found := page.evaluate(OVERFLOWING):
         problems["card dialog"] = found
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
@@ -268,8 +268,7 @@ def test_tile_due_dates_read_like_the_dialog_also_when_drawn_live(demo, login_pa
 
     # A new due date saved in the dialog: board.js draws the tile from the event, in the same words.
     page.click(f"#card-{card.pk} .tile-title")
-    page.click("#card-dialog summary")
     page.fill("#card-dialog input[name=due_date]", "2027-03-05")
-    page.click("#card-dialog .edit-card button.primary")
+    page.press("#card-dialog input[name=due_date]", "Enter")
     page.wait_for_function(f"() => document.querySelector('#card-{card.pk} .due').textContent.includes('2027')")
     assert tile_due.text_content().strip().endswith("5. März 2027")

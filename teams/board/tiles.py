@@ -27,8 +27,8 @@ def tiles_html(tiles: Iterable, *, card_base: str, can_contribute: bool, text: d
     parts = []
     for card in tiles:
         overdue = card.overdue
-        labels = "".join(f'<span class="label" data-label-color="{escape(label.color)}">{escape(label.name)}</span>'
-                         for label in card.label_list)
+        labels = "".join(f'<span class="label" data-label="{label.pk}" data-label-color="{escape(label.color)}">'
+                         f"{escape(label.name)}</span>" for label in card.label_list)
         goals = "".join(f'<span class="goal">{escape(goal.code)}</span>' for goal in card.goal_list)
         priority = card.priority
         prio = "" if priority == "normal" else f'<span class="prio">{priorities.get(priority, escape(priority))}</span>'

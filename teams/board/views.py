@@ -10,7 +10,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams.activity import describe_card_event
 from teams.forms import add_service_errors
+from teams.markup import render_markdown
 from teams.models import Team
 from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
-from . import attachments, cards, checklists, columns, comments, selectors
-from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
-from .models import Attachment, Card, ChecklistItem, Column
+from . import attachments, checklists, columns, comments, selectors
+from .forms import AttachmentForm, ChecklistItemForm, ColumnForm, CommentForm
+from .labels import PALETTE
+from .models import Attachment, Card, ChecklistItem, Column, Label
 from .tiles import tiles_html
 
 
@@ -83,6 +85,11 @@ def board(request, slug):
             "confirmArchive": _("Archive this card? It disappears from the board."),
             "confirmArchiveColumn": _("Archive this column? It must be empty."),
             "removed": _("This card was archived."),
+            "movedUndo": _("Card moved"),
+            "archivedUndo": _("Card archived"),
+            "undone": _("Undone."),
+            "saved": _("Saved"),
+            "confirmDeleteLabel": _("Delete the label “%(name)s”? It is removed from every card."),
         },
         "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
     }
@@ -94,22 +101,19 @@ def board(request, slug):
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
         "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
-                            "card_count": 0, "tiles": []},
+                            "enforce_wip": False, "card_count": 0, "tiles": []},
+        "palette": [(key, name) for key, (_hex, name) in PALETTE.items()],
+        "label_template": {"pk": 0, "name": "", "color": "slate"},
     })
 
 
-def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
-                 attachment_form=None, stale_form=None, status=200, page=False):
+def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=None, attachment_form=None,
+                 status=200, page=False):
     seq = team.last_seq  # read before the card: the page's live client resumes after it
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
         raise Http404
-    if stale_form is not None:
-        # The dialog now shows the card as it is; the person's edits stay in the form, and
-        # saving again (knowingly) applies them on top of the version loaded above.
-        stale_form.data = stale_form.data.copy()
-        stale_form.data["version"] = card.version
     can_contribute = can(request.user, Action.CONTRIBUTE, team)
     all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
     column_names = {column.pk: column.name for column in all_columns}
@@ -119,14 +123,14 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
                "columns": [column for column in all_columns if not column.archived]}
     if can_contribute:
-        active = list(team.memberships.filter(state="active").select_related("user"))  # one read: both lists
-        members = [m.user for m in active if m.role != "observer"]
-        goals = selectors.team_goals(team)
+        # The inline editors (one field each, sent as card.update frames: docs/board.md) offer these.
+        active = list(team.memberships.filter(state="active").select_related("user")
+                      .order_by("user__last_name", "user__first_name"))  # one read: both lists
         context.update(
-            form=form or CardForm(members=members, goals=goals, initial={
-                "version": card.version, "title": card.title, "description": card.description,
-                "assignees": list(card.assignees.all()), "due_date": card.due_date, "priority": card.priority,
-                "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
+            members=[m.user for m in active if m.role != "observer"],
+            goals=selectors.team_goals(team), team_labels=list(Label.objects.filter(team=team).order_by("name")),
+            priorities=Card.Priority.choices, card_assignees={user.pk for user in card.assignees.all()},
+            card_labels={label.pk for label in card.labels.all()}, card_goals={goal.pk for goal in card.goals.all()},
             comment_form=comment_form or CommentForm(), mention_people=comments.mention_people(active),
             checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
@@ -138,7 +142,7 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
     if not page:
         return render(request, "board/_card_dialog.html", context, status=status)
     context.update(section="board", can=team_abilities(request.user, team),
-                   config={"slug": team.slug, "seq": seq, "card": card.pk})
+                   config={"slug": team.slug, "seq": seq, "card": card.pk, "me": request.user.pk})
     return render(request, "board/card_page.html", context, status=status)
 
 
@@ -162,8 +166,6 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
             return _card_dialog(request, team, card_id)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            if getattr(exc, "code", None) == "stale" and "version" in form.fields:
-                return _card_dialog(request, team, card_id, stale_form=form, **{form_name: form})
     return _card_dialog(request, team, card_id, **{form_name: form})
 
 
@@ -176,17 +178,15 @@ def _remove_from_card(request, slug, card_id, model, pk, remove):
     return _card_dialog(request, team, card_id)
 
 
-@board_write
-def card_edit(request, slug, card_id):
+@login_required
+@require_POST
+def preview(request, slug):
+    """The description editor's Preview: the Markdown as the card will show it (sanitised), nothing saved."""
     team = viewable_team_or_404(request.user, slug)
-    members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
-
-    def call(team, card, data):
-        cards.update_card(request.user, card, version=data["version"], title=data["title"],
-                             description=data["description"], assignees=data["assignees"],
-                             due_date=data["due_date"], priority=data["priority"], labels=data["labels"],
-                             goals=data["goals"])
-    return _post(request, slug, card_id, CardForm, call, "form", members=members, goals=selectors.team_goals(team))
+    if not can_change_board(request.user, Action.CONTRIBUTE, team):
+        raise Http404
+    text = request.POST.get("text", "")[:20000]
+    return HttpResponse(render_markdown(text) if text.strip() else "", content_type="text/html; charset=utf-8")
 
 
 @board_write
@@ -239,7 +239,8 @@ def column_settings(request, slug, column_id):
     if form.is_valid():
         try:
             columns.update_column(request.user, column, name=form.cleaned_data["name"],
-                                   wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"])
+                                  wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"],
+                                  enforce_wip=form.cleaned_data["enforce_wip"])
             messages.success(request, _("Column saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
