@@ -16,6 +16,7 @@ that none can forget what daphne would otherwise get wrong:
   its disconnect; what is left is cancelled once and waited for. daphne itself cancels every
   application at once and stops the loop when the first of them is done, so the others' clean-up
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
+- Frames written at once (realtime/transport.py), not at twisted's next reactor turn.
 - No secret in the access log: the path of a link that is a key (an invitation's token,
   workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
@@ -28,9 +29,11 @@ from daphne.cli import CommandLineInterface
 from daphne.server import Server as DaphneServer
 from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
-from twisted.internet import defer
+from twisted.internet import defer, tcp
 
 from workspace.redact import redact
+
+from .transport import WriteThroughServer
 
 SHUTDOWN_GRACE_SECONDS = 3  # less than the 10 s a process manager (and the tests) wait before SIGKILL
 SERVER_RESTART = 4503  # like 1012 (service restart), which autobahn will not send: reconnect and resume
@@ -82,6 +85,7 @@ class Cli(CommandLineInterface):
 
 
 def main(argv):
+    tcp.Port.transport = WriteThroughServer  # every connection daphne accepts (the endpoints make tcp.Ports)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workspace.settings")
     django.setup()  # the settings name the limits (DJANGO_SETTINGS_MODULE, as for daphne itself)
     Cli().run([*daphne_limit_args(), *argv])  # later options win: the command line's own
