@@ -25,7 +25,7 @@ def dumps(frame: dict) -> str:
 
 def event_frame(seq: int, post: dict) -> str:
     """The workspace's `message.posted` frame (teams.discussion.messages.message_data, Event.as_frame)."""
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    now = datetime.datetime.now(datetime.UTC).isoformat()
     body = str(post.get("body", ""))
     data = {"channel": post.get("channel"), "message": seq, "thread": None, "author": 1, "author_name": AUTHOR_NAME,
             "body": body, "html": f"<p>{html.escape(body)}</p>", "mentions": [], "team_mention": False,

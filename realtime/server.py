@@ -16,7 +16,8 @@ that none can forget what daphne would otherwise get wrong:
   its disconnect; what is left is cancelled once and waited for. daphne itself cancels every
   application at once and stops the loop when the first of them is done, so the others' clean-up
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
-- Frames written at once (realtime/transport.py), not at twisted's next reactor turn.
+- Frames written at once (realtime/transport.py), not at twisted's next reactor turn; a team's event
+  frames built once and written straight to its open sockets (`frame_writer`, realtime/fanout.py).
 - No secret in the access log: the path of a link that is a key (an invitation's token,
   workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
@@ -33,6 +34,7 @@ from twisted.internet import defer, tcp
 
 from workspace.redact import redact
 
+from .fanout import FRAME_WRITER
 from .transport import WriteThroughServer
 
 SHUTDOWN_GRACE_SECONDS = 3  # less than the 10 s a process manager (and the tests) wait before SIGKILL
@@ -57,6 +59,11 @@ class Server(DaphneServer):
 
         self.ready_callable = configure_then_ready
 
+    def create_application(self, protocol, scope):
+        if isinstance(protocol, WebSocketProtocol):
+            scope.setdefault("extensions", {})[FRAME_WRITER] = frame_writer(self, protocol)
+        return super().create_application(protocol, scope)
+
     def log_action(self, protocol, action, details):
         if isinstance(details.get("path"), str):
             details = {**details, "path": redact(details["path"])}
@@ -78,6 +85,22 @@ class Server(DaphneServer):
             application.cancel()
         if left:
             await asyncio.wait(left, timeout=SHUTDOWN_GRACE_SECONDS)
+
+
+def frame_writer(server, protocol):
+    """The team hub's direct writer (realtime/fanout.py): a frame built once, written as it is to an open
+    socket; False — the frame goes the usual way, through daphne and autobahn — when the socket is not
+    open or frames are compressed for it (per-message deflate, which daphne does not offer)."""
+
+    def write(frame: bytes) -> bool:
+        details = server.connections.get(protocol)
+        if (details is None or details.get("disconnected") or protocol.state != protocol.STATE_OPEN
+                or protocol._perMessageCompress is not None):
+            return False
+        protocol.transport.write(frame)
+        return True
+
+    return write
 
 
 class Cli(CommandLineInterface):
