@@ -16,7 +16,7 @@ import sys
 from websockets.asyncio.server import broadcast, serve
 
 # A seeded bench member's display name: the workspace's frames carry the author's name.
-AUTHOR_NAME = "Bench Expert 0001"
+AUTHOR_NAME = "Bench 0001"
 
 
 def dumps(frame: dict) -> str:
