@@ -7,7 +7,7 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from websockets.frames import Frame, Opcode
 
 from realtime.fanout import text_frame
@@ -32,9 +32,9 @@ def members(group):
     """The channels in a group of this process's layer: the in-memory layer's or channels_redis' pub/sub
     layer's (its loop layer keeps them per prefixed group name)."""
     layer = get_channel_layer()
-    if hasattr(layer, "groups"):
+    if isinstance(layer, InMemoryChannelLayer):
         return set(layer.groups.get(group, ()))
-    loop_layer = layer._get_layer()
+    loop_layer = layer._get_layer()  # (its __getattr__ hands any other name to this loop's layer)
     return set(loop_layer.groups.get(loop_layer._get_group_channel_name(group), ()))
 
 
