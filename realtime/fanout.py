@@ -80,7 +80,7 @@ class Hub:
         try:
             while True:
                 message = await self.layer.receive(channel)
-                frames = [text_frame(text) for _seq, _kind, text in message.get("events", ())] \
+                frames = [text_frame(text) for _seq, _kind, text, *_private in message.get("events", ())] \
                     if message.get("type") == "team.events" else []
                 for socket in list(self.sockets.values()):
                     socket.take(message, frames)

@@ -62,6 +62,12 @@ TEXT = {
     "chat.deletion_announced": gettext_lazy("told the leads: the team's chat will be deleted on %(due_date)s"),
     "chat.deleted": gettext_lazy("deleted the team's chat, as the retention rules ask"),
     "channel.created": gettext_lazy("opened the channel #%(name)s"),
+    "channel.updated": gettext_lazy("renamed or described the channel #%(name)s"),
+    "channel.archived": gettext_lazy("archived the channel #%(name)s"),
+    "channel.unarchived": gettext_lazy("unarchived the channel #%(name)s"),
+    "channel.members": gettext_lazy("chose who is in a private channel"),  # private: listed to nobody
+    "message.pinned": gettext_lazy("pinned a message"),
+    "message.unpinned": gettext_lazy("unpinned a message"),
     "discussion.settings_changed": gettext_lazy("changed who may notify everyone with @team"),
     "message.posted": gettext_lazy("posted a message"),
     "message.edited": gettext_lazy("edited a message"),
@@ -124,11 +130,13 @@ class Line:
 def recent_activity(team: Team, *, limit: int = 15) -> list[Line]:
     """The team's latest activity: one line per event, and one per channel for the messages posted
     since the oldest of those lines. Two queries (three with chat), whatever the volume."""
-    recent = list(Event.objects.filter(team=team).exclude(kind__in=UNLISTED).select_related("actor")
+    # A private channel's events are for its members only: every viewer reads this page (teams/discussion/access.py).
+    recent = list(Event.objects.filter(team=team, private_channel=None).exclude(kind__in=UNLISTED)
+                  .select_related("actor")
                   .order_by("-seq")[:limit])
     lines = [Line(event.seq, event.created_at, actor_name(event), describe(event)) for event in recent]
     since = recent[-1].seq if len(recent) == limit else 0
-    chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since)
+    chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since, private_channel=None)
                 .values("data__channel").annotate(count=Count("id"), seq=Max("seq"), when=Max("created_at")))
     if chat:
         names = dict(Channel.objects.filter(team=team, pk__in=[row["data__channel"] for row in chat])

@@ -159,3 +159,51 @@ NOTICE_ALLOWED = {
     "advisor":             [Y,   N],
     "manager":             [Y,   Y],
 }
+
+
+# Files in chat (teams/discussion/file_views.py), over HTTP: posting a message with a file (who writes in the
+# team) and downloading a message's file, original and preview (who may read its channel:
+# teams.discussion.access.can_read_channel). Columns follow CHAT_FILE_ACTIONS.
+CHAT_FILE_ACTIONS = ["post_file", "download_file"]
+CHAT_FILE_ALLOWED = {
+    #                      post download
+    "anonymous":           [N,   N],
+    "outsider":            [N,   N],
+    "observer":            [N,   Y],
+    "expert":              [Y,   Y],
+    "lead":                [Y,   Y],
+    "supporter":           [Y,   Y],
+    "field_manager":       [N,   Y],
+    "other_field_manager": [N,   N],
+    "advisor":             [N,   Y],
+    "manager":             [Y,   Y],
+}
+
+
+def chat_file_rule(role, action):
+    return CHAT_FILE_ALLOWED[role][CHAT_FILE_ACTIONS.index(action)]
+# Channels (teams/discussion/access.py) on the `team` fixture: its public channel "general", and a private channel
+# the lead made for the expert and the observer (tests/channel_helpers.py) — not for the supporter, not for cluster
+# management: a private channel is read by its members only. Rename, describe, archive: leads and supporters (and
+# cluster management) of a channel they see; pin: whoever may post there; a private channel's members: its creator
+# (and its members who lead). Columns follow CHANNEL_ACTIONS.
+CHANNEL_ACTIONS = ["rename", "describe", "archive", "pin", "read_private", "post_private", "rename_private",
+                   "pin_private", "members_private"]
+CHANNEL_ALLOWED = {
+    #                      ren  desc arch pin  read post ren  pin  members   (the last five: the private channel)
+    "anonymous":           [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "outsider":            [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "observer":            [N,   N,   N,   N,   Y,   N,   N,   N,   N],
+    "expert":              [N,   N,   N,   Y,   Y,   Y,   N,   Y,   N],
+    "lead":                [Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
+    "supporter":           [Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
+    "field_manager":       [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "other_field_manager": [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "advisor":             [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "manager":             [Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
+}
+
+
+def channel_rule(role, action):
+    """Whether `role` (a key of VISITORS) may take `action` (one of CHANNEL_ACTIONS)."""
+    return CHANNEL_ALLOWED[role][CHANNEL_ACTIONS.index(action)]

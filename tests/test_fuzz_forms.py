@@ -2,6 +2,7 @@
 500, and an error response writes nothing (row counts and the event log unchanged). Bounded and derandomized."""
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,7 +79,11 @@ SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead
 
 
 def counts():
-    return {label: apps.get_model(label).objects.count() for label in COUNTED}
+    """Every counted table's rows in one statement: it runs twice per example, 2 x 19 queries before."""
+    tables = [connection.ops.quote_name(apps.get_model(label)._meta.db_table) for label in COUNTED]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in tables))
+        return dict(zip(COUNTED, cursor.fetchone(), strict=True))
 
 
 @pytest.fixture

@@ -62,7 +62,8 @@ def main_pages(demo):
     """(who, path) of every main page, each as someone who uses it."""
     team, card = demo["team"].slug, demo["card"]
     return [
-        ("anna", "/my/"), ("anna", "/teams/"), ("anna", "/masterplan/"), ("anna", f"/teams/{team}/"),
+        ("anna", "/my/"), ("anna", "/my/tasks/"), ("anna", "/teams/"), ("anna", "/masterplan/"),
+        ("anna", f"/teams/{team}/"),
         ("anna", f"/teams/{team}/board/"), ("anna", f"/teams/{team}/channels/{demo['channel'].pk}/"),
         ("anna", f"/teams/{team}/review/"), ("anna", "/notifications/"),
         ("anna", f"/teams/{team}/board/cards/{card.pk}/"), ("anna", "/teams/launch/"),

@@ -83,6 +83,7 @@
     });
     tile.tabIndex = 0;
     if (config.canContribute) tile.draggable = true;
+    if (config.canContribute) tile.appendChild(handle());
     const link = el("a", "tile-title", state.title);
     link.href = cardUrl(state.card);
     link.dataset.openCard = "";
@@ -116,6 +117,12 @@
     meta.appendChild(people);
     tile.appendChild(meta);
     return tile;
+  }
+
+  function handle() {  // touch drag starts here (board_views.js); same markup as teams/board/tiles.py
+    const grip = el("span", "drag-handle", "⠿");
+    grip.setAttribute("aria-hidden", "true");
+    return grip;
   }
 
   function isDoneColumn(id) { const column = columnOf(id); return column && column.dataset.done === "1"; }
@@ -506,4 +513,6 @@
   });
 
   document.querySelectorAll("li.tile").forEach(applyFilter);
+  // For the list, the swimlanes and touch drag (board_views.js): the same moves and dialog.
+  window.boardApi = {config, boardEl, moveCard, openDialog, tileOf, listOf, place, isLive};
 })();

@@ -84,6 +84,7 @@ def board(request, slug):
             "confirmArchiveColumn": _("Archive this column? It must be empty."),
             "removed": _("This card was archived."),
         },
+        "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
     }
     card_base = reverse("board:card", args=[team.slug, 0])[:-2]
     for column in data.columns:
@@ -118,15 +119,16 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
                "columns": [column for column in all_columns if not column.archived]}
     if can_contribute:
-        members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer")
-                   .select_related("user")]
+        active = list(team.memberships.filter(state="active").select_related("user"))  # one read: both lists
+        members = [m.user for m in active if m.role != "observer"]
         goals = selectors.team_goals(team)
         context.update(
             form=form or CardForm(members=members, goals=goals, initial={
                 "version": card.version, "title": card.title, "description": card.description,
                 "assignees": list(card.assignees.all()), "due_date": card.due_date, "priority": card.priority,
                 "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
-            comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
+            comment_form=comment_form or CommentForm(), mention_people=comments.mention_people(active),
+            checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))

@@ -12,16 +12,18 @@ from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require
 
+from .access import require_open
 from .messages import get_message
 from .models import Message, Reaction
 
 REACTIONS = ["👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏"]
 
 
-def _reaction_target(team: Team, message: Message | int, emoji: str) -> Message:
+def _reaction_target(actor: User, team: Team, message: Message | int, emoji: str) -> Message:
     if emoji not in REACTIONS:
         raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
-    message = get_message(team, message)
+    message = get_message(team, message, actor=actor)
+    require_open(message.channel)
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
     return message
@@ -36,7 +38,7 @@ def _reaction_data(message: Message, emoji: str, actor: User) -> dict:
 @transaction.atomic
 def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     _reaction, created = Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
     if not created:
         return None  # already there: nothing changed
@@ -46,7 +48,7 @@ def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str)
 @transaction.atomic
 def remove_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
     if not deleted:
         return None
