@@ -10,6 +10,8 @@ A private channel's events (teams/discussion/access.py) reach only its members' 
 else they are skipped, live and on replay, and only their seq is taken (so the resume position moves on).
 """
 import asyncio
+import logging
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 
@@ -17,7 +19,12 @@ from teams.discussion.access import private_ids
 from teams.events import REPLAY_LIMIT, events_after
 from teams.models import Team
 
+from .fanout import FRAME_WRITER
 from .socket import Socket
+
+log = logging.getLogger(__name__)
+
+CLOSE_INTERNAL = 1011  # a ring could not be handled: the client reconnects and resumes
 
 GAP_WAIT_SECONDS = 0.2  # how long an out-of-order ring waits for the ones before it
 
@@ -53,6 +60,57 @@ class OrderedDelivery(Socket):
         self.gap_task: asyncio.Task | None = None
         self.delivering = asyncio.Lock()
         self.private_channels: set[int] = set()  # the person's private channels (read on every catch-up)
+        # The team's rings arrive through this process's hub (realtime/fanout.py), which writes what it can
+        # at once and leaves the rest here, in order, for this consumer's own task.
+        self.inbox: asyncio.Queue[dict] = asyncio.Queue()
+        self.inbox_busy = False
+        self.inbox_idle = asyncio.Event()  # the client's next frame waits for it (consumers.TeamConsumer.dispatch)
+        self.inbox_idle.set()
+        self.inbox_task = asyncio.ensure_future(self.read_inbox())
+        extensions: dict = self.scope.get("extensions") or {}
+        self.write_frame: Callable[[bytes], bool] | None = extensions.get(FRAME_WRITER)
+
+    def take(self, message: dict, frames: list[bytes]) -> None:
+        """A ring from the hub (synchronous: one pass over the team's sockets). `frames`: each event's
+        WebSocket frame, built once. The frames are written now only if nothing could come before them:
+        the socket is resumed and up to date, holds no later ring, nothing is queued or being delivered,
+        the event does not make the socket check access again and is not a private channel's (whose
+        non-members get only its seq). Otherwise, from that event on, the
+        ring is queued for OrderedDelivery.team_events."""
+        if self.closing:
+            return  # its send would drop it too
+        if (frames and self.write_frame is not None and self.resumed and not self.held and not self.inbox_busy
+                and self.inbox.empty() and not self.delivering.locked()):
+            events = message["events"]
+            for index, (seq, kind, _text, *private) in enumerate(events):
+                if (seq != self.last_sent + 1 or kind.startswith("member.") or kind == "team.archived"
+                        or (private and private[0] is not None) or not self.write_frame(frames[index])):
+                    message = {**message, "events": events[index:]}
+                    break
+                self.last_sent = seq
+                self.highest_rung = max(self.highest_rung, seq)
+            else:
+                return
+        self.inbox_idle.clear()
+        self.inbox.put_nowait(message)
+
+    async def read_inbox(self) -> None:
+        while True:
+            message = await self.inbox.get()
+            self.inbox_busy = True
+            try:
+                await self.dispatch(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # as when channels' own dispatch failed: the socket closes, its client resumes
+                log.exception("could not deliver %s", message.get("type"))
+                self.inbox_idle.set()  # the client's frames are not held up by a socket that is closing
+                await self.close(code=CLOSE_INTERNAL)
+                return
+            finally:
+                self.inbox_busy = False
+                if self.inbox.empty():
+                    self.inbox_idle.set()
 
     async def resume(self, after: int) -> None:
         async with self.delivering:
