@@ -202,3 +202,7 @@ class MembershipAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["team", "seq", "kind", "actor", "created_at"]
     list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        # A private channel's events are its members' only, not staff's (teams/discussion/access.py).
+        return super().get_queryset(request).filter(private_channel=None)

@@ -7,7 +7,11 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
 
+from teams.discussion.channel_admin import update_channel
+from teams.discussion.channels import create_channel
+from teams.discussion.models import Channel
 from teams.discussion.posting import post_message
 from teams.models import Event, Team
 from teams.notify.models import Notification
@@ -100,3 +104,29 @@ def test_webhooks_never_carry_a_private_channel(people, team, settings):
     assert [json.loads(body)["seq"] for body in bodies] == [public.event.seq]
     assert not any(MARKER in body for body in bodies)
     assert Event.objects.filter(team=team, private_channel__isnull=False).count() >= 4
+
+
+@pytest.mark.parametrize("role", NON_MEMBERS)
+def test_a_private_channels_name_is_not_taken_for_those_who_cannot_see_it(people, team, role):
+    """A refusal "the team already has #…" would tell a non-member the hidden channel exists: for them the name is
+    free (a public channel may share it); for its members it is taken, as any channel they see."""
+    channel, _root = private_channel(people, team)
+    if role in ("supporter", "manager"):  # they may manage channels: renaming to it is free for them too
+        update_channel(people[role], team, channel=general(team), name=channel.name)
+        assert Channel.objects.filter(team=team, name=channel.name).count() == 2
+    elif role != "field_manager" and role != "advisor":
+        create_channel(people[role], team, name=channel.name)
+    with pytest.raises(ValidationError):
+        create_channel(people["expert"], team, name=channel.name.upper(), private=True)
+
+
+def test_staff_do_not_read_private_channels_in_the_admin(client, people, team, django_user_model):
+    channel, root = private_channel(people, team)
+    admin = django_user_model.objects.create_superuser("root-admin", "root@example.org", "x")
+    client.force_login(admin)
+    for path in ("/admin/discussion/channel/", "/admin/discussion/message/?q=root", "/admin/teams/event/",
+                 "/admin/notify/notification/"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200 and MARKER not in response.content.decode(), path
+    assert client.get(f"/admin/discussion/message/{root.pk}/change/", follow=True).redirect_chain  # gone: to the list
+    assert client.get(f"/admin/discussion/channel/{channel.pk}/change/", follow=True).redirect_chain

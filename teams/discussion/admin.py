@@ -1,4 +1,6 @@
-"""Admin for the discussion: read-only views; removing a message goes through the service (event log)."""
+"""Admin for the discussion: read-only views; removing a message goes through the service (event log).
+
+Private channels and their messages are not here: only their members read them, not staff (docs/realtime.md)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,9 @@ class ChannelAdmin(ReadOnlyAdmin):
     list_display = ["name", "team", "topic", "card_id", "created_at"]
     list_filter = ["team"]
     search_fields = ["name", "topic"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(private=False)
 
 
 @admin.action(description=_("Delete selected messages (recorded in the team's event log)"))
@@ -33,6 +38,9 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["body"]
     actions = [delete_messages]
     list_select_related = ["channel", "team", "author"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(channel__private=False)
 
 
 @admin.register(DiscussionSettings)

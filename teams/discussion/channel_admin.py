@@ -41,7 +41,7 @@ def update_channel(actor: User, team: Team, *, channel: Channel | int | str, nam
     """Rename and/or describe (the topic); None when nothing changed."""
     team, channel = _managed(actor, team, channel)
     new_topic = channel.topic if topic is None else topic.strip()
-    new_name = clean_name(team, channel.name if name is None else name, new_topic, channel=channel)
+    new_name = clean_name(team, channel.name if name is None else name, new_topic, actor=actor, channel=channel)
     changes = [field for field, value in (("name", new_name), ("topic", new_topic)) if getattr(channel, field) != value]
     if not changes:
         return None

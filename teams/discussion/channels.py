@@ -15,6 +15,7 @@ from teams import events
 from teams.models import Event, Membership, Team
 from teams.permissions import Action, lock_and_require
 
+from .access import visible_channels
 from .models import Channel, ChannelMember
 from .rendering import existing_cards
 from .team_settings import settings_for
@@ -37,7 +38,7 @@ def channel_data(channel: Channel, **extra) -> dict:
             "private": channel.private, "archived": channel.archived_at is not None, **extra}
 
 
-def clean_name(team: Team, name: str, topic: str, *, channel: Channel | None = None) -> str:
+def clean_name(team: Team, name: str, topic: str, *, actor: User, channel: Channel | None = None) -> str:
     """The name as stored (spaces collapsed, no leading #), or the refusal; `channel`: the one being renamed."""
     name = " ".join((name or "").split()).lstrip("#")
     if not name:
@@ -46,8 +47,9 @@ def clean_name(team: Team, name: str, topic: str, *, channel: Channel | None = N
         raise ValidationError({"name": _("Channel names have at most 60 characters, topics 300.")})
     if "<" in name + (topic or "") and ">" in name + (topic or ""):
         raise ValidationError({"name": _("HTML tags are not allowed here.")})
-    # A private channel's name is taken too: saying so tells only that the name exists.
-    same = Channel.objects.filter(team=team, name__iexact=name)
+    # Unique among the channels the person sees: a private channel they are not in does not exist for them,
+    # not even as a taken name (so a public channel may share a hidden private channel's name).
+    same = visible_channels(actor, team).filter(name__iexact=name)
     if (same.exclude(pk=channel.pk) if channel is not None else same).exists():
         raise ValidationError({"name": _("The team already has a channel called #%(name)s.") % {"name": name}})
     return name
@@ -68,7 +70,7 @@ def create_channel(actor: User, team: Team, *, name: str, topic: str = "", card:
                    private: bool = False, members: Iterable[int] = ()) -> Channel:
     """A public channel, or a private one for `members` and its creator."""
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    name = clean_name(team, name, topic)
+    name = clean_name(team, name, topic, actor=actor)
     if card is not None and card not in existing_cards(team, {card}):
         raise ValidationError({"card": _("There is no task #%(card)s on this team's board.") % {"card": card}})
     chosen = team_members(team, {*members, actor.pk}) if private else []

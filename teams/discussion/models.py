@@ -57,7 +57,10 @@ class Channel(models.Model):
         ordering = ["team", "id"]
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
-        constraints = [models.UniqueConstraint(fields=["team", "name"], name="one_channel_name_per_team")]
+        # Public names are unique in the team; a private channel's name only among the channels its members see
+        # (teams/discussion/channels.clean_name): a taken name must not reveal a channel one cannot see.
+        constraints = [models.UniqueConstraint(fields=["team", "name"], condition=models.Q(private=False),
+                                               name="one_public_channel_name_per_team")]
 
     def __str__(self):
         return f"#{self.name}"
