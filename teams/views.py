@@ -91,15 +91,13 @@ def team_detail(request, slug):
     except Team.DoesNotExist:
         raise Http404
     abilities = team_abilities(request.user, team)
-    memberships = list(team.memberships.all())
     recent = recent_activity(team) if abilities["view"] else []
-    members = [m for m in memberships if m.state == Membership.State.ACTIVE]
+    mine = selectors.membership_for_page(team, request.user)
+    rows, count = member_rows(request, team, abilities, mine, lambda: selectors.members_for_page(team))
     return render(request, "teams/team_detail.html", {
-        "team": team, "can": abilities, "section": "overview",
-        "members": members, "member_rows": member_rows(request, team, members, abilities),
-        "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
-        "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
-        "recent_events": recent,
+        "team": team, "can": abilities, "section": "overview", "member_count": count, "member_rows": rows,
+        "requests": selectors.members_for_page(team, Membership.State.REQUESTED) if abilities["approve_join"] else [],
+        "my_membership": mine, "recent_events": recent,
     })
 
 

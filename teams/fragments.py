@@ -1,0 +1,86 @@
+"""Rendered parts of a team's pages (member rows, board tiles, message lists) in Django's cache, keyed by what
+they show, so that a page of 500 members or cards is read and written once per change instead of per request.
+
+The key holds everything the fragment depends on:
+- the team's last event seq: every change of the team's data goes through the event log (teams/events.py), so
+  a new member, a moved card or a posted message is a new seq and a new key;
+- the people version: names and organisations are not in the team's log; saving a person, a profile or an
+  organisation (account page, admin, erasure) gives every fragment a new key (signals below);
+- the language and the cluster's local date (words, date formats, "overdue" and the days left change at
+  midnight);
+- the variant the caller names: what differs between viewers (their abilities, the board's filter).
+Per-viewer markup (the viewer's own row, their unread marks) stays out of the cached part; CSRF tokens are
+cached as CSRF_SLOT and filled in per request (`with_csrf`).
+
+The people version lives in the cache too: LocMem in the embedded run (one web process; the Celery worker
+edits no people), Redis when scaled out (shared by every daphne). A culled or lost version is replaced by a
+new random one, never by an earlier value, so an eviction can only cost a rebuild, never show stale names.
+"""
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .models import Profile, Team
+from .people.models import Organisation
+
+T = TypeVar("T")
+PEOPLE_KEY = "fragments.people"
+TIMEOUT = 24 * 3600  # a key outlives its day only by an unused entry; the cache drops it then
+# What a cached fragment holds where a CSRF token goes: the hyphens are never part of a real token.
+CSRF_SLOT = "csrf-slot-of-a-cached-fragment"
+
+
+def people_version() -> str:
+    version = cache.get(PEOPLE_KEY)
+    if version is None:
+        cache.add(PEOPLE_KEY, uuid.uuid4().hex, None)  # another process may have set one meanwhile: keep that
+        version = cache.get(PEOPLE_KEY) or uuid.uuid4().hex
+    return version
+
+
+def people_changed(**_kwargs) -> None:
+    cache.set(PEOPLE_KEY, uuid.uuid4().hex, None)
+
+
+def _person_saved(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # a login or a new password: nothing a page shows of the person
+    people_changed()
+
+
+def connect() -> None:
+    """Called from TeamsConfig.ready: every save of what pages show of a person gives fragments a new key."""
+    for model in (get_user_model(), Profile, Organisation):
+        post_save.connect(_person_saved, sender=model, dispatch_uid=f"fragments.saved.{model._meta.label}")
+        post_delete.connect(people_changed, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
+
+
+def key(kind: str, team: Team, variant: tuple = ()) -> str:
+    # Hashed: variants may hold user text (a board filter), and memcached/Redis keys have limits.
+    parts = repr((team.last_seq, people_version(), get_language(), timezone.localdate().isoformat(), variant))
+    return f"fragment:{kind}:{team.pk}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
+
+
+def cached(kind: str, team: Team, variant: tuple, build: Callable[[], T]) -> T:
+    """The fragment `kind` of `team` for `variant`, built by `build()` when the cache does not hold it.
+
+    Read team.last_seq before anything the fragment shows: what `build()` reads is then at least that new."""
+    name = key(kind, team, variant)
+    value = cache.get(name)
+    if value is None:
+        value = build()
+        cache.set(name, value, TIMEOUT)
+    return value
+
+
+def with_csrf(request, html: str) -> str:
+    """A cached fragment's CSRF slots filled with this request's token (one token serves every form)."""
+    return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
