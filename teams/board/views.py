@@ -6,6 +6,7 @@ partial (htmx); its forms post here and get the fresh dialog back. The same card
 opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
 import functools
+from dataclasses import astuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teams import fragments
 from teams.activity import describe_card_event
 from teams.forms import add_service_errors
 from teams.models import Team
@@ -46,6 +48,19 @@ def board_write(view):
     return login_required(require_POST(gone_is_404))
 
 
+def _board_data(team, user, board_filter, *, can_contribute, text):
+    """The board's columns with their tiles written out, and its people for the page's config: what the
+    fragment cache keeps (no card objects: the tiles' HTML is all the page needs of them)."""
+    data = selectors.board(team, user, board_filter)
+    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
+    for column in data.columns:
+        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=can_contribute, text=text)
+        column.tiles = []
+    people = {str(person.pk): {"name": person.get_full_name() or person.username,
+                               "initials": selectors.initials(person)} for person in data.members}
+    return data, people
+
+
 @login_required
 @require_GET
 def board(request, slug):
@@ -54,41 +69,40 @@ def board(request, slug):
         raise Http404
     seq = team.last_seq  # the state below is at least this new; the client resumes after it
     board_filter = selectors.BoardFilter.from_query(request.GET)
-    data = selectors.board(team, request.user, board_filter)
     abilities = team_abilities(request.user, team)
     goals = selectors.team_goals(team)
+    text = {
+        "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
+        "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
+        "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
+        "offline": _("You are offline: the board is read-only until the connection is back."),
+        "due": _("Due"),
+        "overdue": _("Overdue"),
+        "checklist": _("Checklist"),
+        "comments": _("Comments"),
+        "attachments": _("Attachments"),
+        "top": _("top"),
+        "priority": {value: str(label) for value, label in Card.Priority.choices},
+        "confirmArchive": _("Archive this card? It disappears from the board."),
+        "confirmArchiveColumn": _("Archive this column? It must be empty."),
+        "removed": _("This card was archived."),
+    }
+    # The filter's "mine" makes the board the viewer's own; otherwise it is the same for all who see it.
+    variant = (astuple(board_filter), request.user.pk if board_filter.mine else None, abilities["contribute"])
+    data, people = fragments.cached("board", team, variant, lambda: _board_data(
+        team, request.user, board_filter, can_contribute=abilities["contribute"], text=text))
     config = {
         "slug": team.slug, "seq": seq, "me": request.user.pk,
         "canContribute": abilities["contribute"], "canEdit": can_change_board(request.user, Action.EDIT, team),
-        "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": selectors.initials(user)}
-                   for user in data.members},
+        "people": people,
         "goals": {str(goal.pk): goal.code for goal in goals},
         "today": str(timezone.localdate()),
         # Tiles that board.js draws write due dates as the server does (DATE_FORMAT, this language).
         "dateFormat": {"format": get_format("DATE_FORMAT"), "months": [str(MONTHS[m]) for m in range(1, 13)],
                        "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
         "cardUrl": f"/teams/{team.slug}/board/cards/0/",
-        "text": {
-            "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
-            "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
-            "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
-            "offline": _("You are offline: the board is read-only until the connection is back."),
-            "due": _("Due"),
-            "overdue": _("Overdue"),
-            "checklist": _("Checklist"),
-            "comments": _("Comments"),
-            "attachments": _("Attachments"),
-            "top": _("top"),
-            "priority": {value: str(label) for value, label in Card.Priority.choices},
-            "confirmArchive": _("Archive this card? It disappears from the board."),
-            "confirmArchiveColumn": _("Archive this column? It must be empty."),
-            "removed": _("This card was archived."),
-        },
+        "text": text,
     }
-    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
-    for column in data.columns:
-        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=config["canContribute"],
-                                       text=config["text"])
     return render(request, "board/board.html", {
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,

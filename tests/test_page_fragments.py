@@ -1,0 +1,148 @@
+"""The fragment cache (teams/fragments.py) never shows a page older than its data: each test loads a page (which
+fills the cache), changes what it shows in the way the product changes it, and loads it again."""
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.utils import timezone
+
+from teams import fragments
+from teams import membership as membership_services
+from teams.board.cards import create_card, move_card
+from teams.board.models import Card, Column
+from teams.models import Membership
+from teams.people.models import Organisation
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def members_section(html):
+    return html.split('<ul class="members">', 1)[1].split("</ul>", 1)[0]
+
+
+def team_url(team):
+    return f"/teams/{team.slug}/"
+
+
+def test_a_renamed_person_shows_at_once_on_a_cached_team_page(client, people, team):
+    client.force_login(people["manager"])
+    assert "Renamed Expert" not in page(client, team_url(team))
+    expert = people["expert"]
+    expert.first_name, expert.last_name = "Renamed", "Expert"
+    expert.save()  # the account page and the admin save the same way
+    assert "Renamed Expert" in members_section(page(client, team_url(team)))
+
+
+def test_a_renamed_organisation_shows_at_once(client, people, team):
+    organisation = Organisation.objects.create(name="Charité")
+    profile = people["expert"].profile
+    profile.organisation = organisation
+    profile.save()
+    client.force_login(people["manager"])
+    assert "Charité" in members_section(page(client, team_url(team)))
+    organisation.name = "Charité Berlin"
+    organisation.save()
+    assert "Charité Berlin" in members_section(page(client, team_url(team)))
+
+
+def test_a_login_keeps_the_cached_fragments(client, people, team):
+    client.force_login(people["manager"])
+    page(client, team_url(team))
+    version = fragments.people_version()
+    client.force_login(people["lead"])  # saves last_login only
+    assert fragments.people_version() == version
+
+
+def test_a_new_member_shows_at_once(client, people, team):
+    client.force_login(people["manager"])
+    assert 'data-user="newcomer"' not in page(client, team_url(team))
+    membership_services.enrol_member(people["manager"], team, user=make_user("newcomer"), role=Membership.Role.EXPERT)
+    html = page(client, team_url(team))
+    assert 'data-user="newcomer"' in members_section(html)
+    assert '<span class="muted">5</span>' in html  # lead, supporter, expert, observer, newcomer
+
+
+def test_every_viewer_gets_their_own_row_and_token_from_the_shared_rows(client, people, team):
+    other = membership_services.enrol_member(people["manager"], team, user=make_user("second"),
+                                             role=Membership.Role.LEAD).user
+    secrets = []
+    for viewer in (people["lead"], other):  # the same abilities: the same cached rows
+        browser = Client()
+        browser.force_login(viewer)
+        html = members_section(page(browser, team_url(team)))
+        own = html.split(f'data-user="{viewer.username}"', 1)[1].split("</li>", 1)[0]
+        assert ">Leave<" in own and html.count(">Leave<") == 1
+        # Every form's token is this browser's (the cached rows hold a slot, filled per request).
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert tokens and {_unmask_cipher_token(token) for token in tokens} == {browser.cookies["csrftoken"].value}
+        secrets.append(browser.cookies["csrftoken"].value)
+    assert secrets[0] != secrets[1]
+
+
+def test_a_lead_and_an_expert_see_their_own_variants(client, people, team):
+    client.force_login(people["lead"])
+    assert 'class="inline role-form"' in page(client, team_url(team))
+    client.force_login(people["expert"])
+    assert 'class="inline role-form"' not in page(client, team_url(team))
+
+
+def tile_column(html, card):
+    return re.search(rf'id="card-{card.pk}"[^>]*data-column="(\d+)"', html, re.S).group(1)
+
+
+def test_a_moved_card_shows_at_once_on_the_cached_board(client, people, team):
+    columns = list(Column.objects.filter(team=team).order_by("rank"))
+    create_card(people["lead"], team, column=columns[0], title="Draft the data charter")
+    card = Card.objects.get(team=team, title="Draft the data charter")
+    client.force_login(people["expert"])
+    url = f"/teams/{team.slug}/board/"
+    assert tile_column(page(client, url), card) == str(columns[0].pk)
+    move_card(people["lead"], card, column=columns[1], version=card.version)
+    assert tile_column(page(client, url), card) == str(columns[1].pk)
+
+
+def test_a_renamed_assignee_shows_at_once_on_the_board(client, people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Pilot", assignees=[people["expert"]])
+    client.force_login(people["lead"])
+    url = f"/teams/{team.slug}/board/"
+    page(client, url)
+    expert = User.objects.get(pk=people["expert"].pk)
+    expert.first_name = "Zelda"
+    expert.save()
+    assert 'title="Zelda ' in page(client, url)
+
+
+def test_the_mine_filter_is_each_viewers_own(client, people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Only the expert's", assignees=[people["expert"]])
+    url = f"/teams/{team.slug}/board/?mine=1"
+    client.force_login(people["expert"])
+    assert "Only the expert" in page(client, url)
+    client.force_login(people["lead"])
+    html = page(client, url)
+    assert "Only the expert" not in html
+
+
+def test_a_day_passing_makes_a_card_overdue_on_the_cached_board(client, people, team, settings):
+    # Two time zones 25 hours apart: at any instant their local dates differ, so moving from the first to the
+    # second is a day passing on the real clock.
+    settings.TIME_ZONE = "Pacific/Pago_Pago"
+    today = timezone.localdate()
+    column = Column.objects.filter(team=team, is_done=False).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Due today", due_date=today)
+    client.force_login(people["lead"])
+    url = f"/teams/{team.slug}/board/"
+    assert " overdue" not in page(client, url).split('<ol class="cards"', 1)[1]
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    assert timezone.localdate() > today
+    assert 'class="tile prio-normal overdue"' in page(client, url)
