@@ -4,15 +4,18 @@ they show, so that a page of 500 members or cards is read and written once per c
 The key holds everything the fragment depends on:
 - the team's last event seq: every change of the team's data goes through the event log (teams/events.py), so
   a new member, a moved card or a posted message is a new seq and a new key;
-- the people version: names and organisations are not in the team's log; saving a person, a profile or an
-  organisation (account page, admin, erasure) gives every fragment a new key (signals below);
-- the language and the cluster's local date (words, date formats, "overdue" and the days left change at
-  midnight);
+- the team's created_at: a deleted team's id reused by a new team (SQLite reuses the highest rowid) starts a
+  new log at seq 0;
+- the outside version: what pages show that is not in the team's log (names, organisations) and whatever
+  else invalidates every fragment (a restored database whose seqs run again). Saving a person, a profile or
+  an organisation (account page, admin, erasure) and a restore renew it (`renew_all`, signals below);
+- the language, the time zone and the cluster's local date (words, date formats; "overdue" and the days
+  left change at midnight);
 - the variant the caller names: what differs between viewers (their abilities, the board's filter).
 Per-viewer markup (the viewer's own row, their unread marks) stays out of the cached part; CSRF tokens are
 cached as CSRF_SLOT and filled in per request (`with_csrf`).
 
-The people version lives in the cache too: LocMem in the embedded run (one web process; the Celery worker
+The outside version lives in the cache too: LocMem in the embedded run (one web process; the Celery worker
 edits no people), Redis when scaled out (shared by every daphne). A culled or lost version is replaced by a
 new random one, never by an earlier value, so an eviction can only cost a rebuild, never show stale names.
 """
@@ -23,6 +26,7 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -32,40 +36,48 @@ from .models import Profile, Team
 from .people.models import Organisation
 
 T = TypeVar("T")
-PEOPLE_KEY = "fragments.people"
+OUTSIDE_KEY = "fragments.outside"
 TIMEOUT = 24 * 3600  # a key outlives its day only by an unused entry; the cache drops it then
 # What a cached fragment holds where a CSRF token goes: the hyphens are never part of a real token.
 CSRF_SLOT = "csrf-slot-of-a-cached-fragment"
 
 
-def people_version() -> str:
-    version = cache.get(PEOPLE_KEY)
+def outside_version() -> str:
+    version = cache.get(OUTSIDE_KEY)
     if version is None:
-        cache.add(PEOPLE_KEY, uuid.uuid4().hex, None)  # another process may have set one meanwhile: keep that
-        version = cache.get(PEOPLE_KEY) or uuid.uuid4().hex
+        cache.add(OUTSIDE_KEY, uuid.uuid4().hex, None)  # another process may have set one meanwhile: keep that
+        version = cache.get(OUTSIDE_KEY) or uuid.uuid4().hex
     return version
 
 
-def people_changed(**_kwargs) -> None:
-    cache.set(PEOPLE_KEY, uuid.uuid4().hex, None)
+def _renew() -> None:
+    cache.set(OUTSIDE_KEY, uuid.uuid4().hex, None)
+
+
+def renew_all(**_kwargs) -> None:
+    """Every cached fragment is stale from now on (a person renamed, a database restored): now, and again
+    once committed, since a page read in between may cache the old names under the new version."""
+    _renew()
+    transaction.on_commit(_renew)
 
 
 def _person_saved(sender, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # a login or a new password: nothing a page shows of the person
-    people_changed()
+    renew_all()
 
 
 def connect() -> None:
     """Called from TeamsConfig.ready: every save of what pages show of a person gives fragments a new key."""
     for model in (get_user_model(), Profile, Organisation):
         post_save.connect(_person_saved, sender=model, dispatch_uid=f"fragments.saved.{model._meta.label}")
-        post_delete.connect(people_changed, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
+        post_delete.connect(renew_all, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
 
 
 def key(kind: str, team: Team, variant: tuple = ()) -> str:
     # Hashed: variants may hold user text (a board filter), and memcached/Redis keys have limits.
-    parts = repr((team.last_seq, people_version(), get_language(), timezone.localdate().isoformat(), variant))
+    parts = repr((team.last_seq, team.created_at.isoformat(), outside_version(), get_language(),
+                  timezone.get_current_timezone_name(), timezone.localdate().isoformat(), variant))
     return f"fragment:{kind}:{team.pk}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
 

@@ -12,9 +12,13 @@ from teams import fragments
 from teams import membership as membership_services
 from teams.board.cards import create_card, move_card
 from teams.board.models import Card, Column
+from teams.discussion.posting import post_message
+from teams.discussion.reactions import add_reaction
+from teams.discussion.reading import mark_read
 from teams.models import Membership
 from teams.people.models import Organisation
 from tests.conftest import make_user
+from tests.discussion_helpers import general
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +61,9 @@ def test_a_renamed_organisation_shows_at_once(client, people, team):
 def test_a_login_keeps_the_cached_fragments(client, people, team):
     client.force_login(people["manager"])
     page(client, team_url(team))
-    version = fragments.people_version()
+    version = fragments.outside_version()
     client.force_login(people["lead"])  # saves last_login only
-    assert fragments.people_version() == version
+    assert fragments.outside_version() == version
 
 
 def test_a_new_member_shows_at_once(client, people, team):
@@ -146,3 +150,48 @@ def test_a_day_passing_makes_a_card_overdue_on_the_cached_board(client, people, 
     settings.TIME_ZONE = "Pacific/Kiritimati"
     assert timezone.localdate() > today
     assert 'class="tile prio-normal overdue"' in page(client, url)
+
+
+def channel_url(team):
+    return f"/teams/{team.slug}/channels/{general(team).pk}/"
+
+
+def message_item(html, message):
+    return html.split(f'id="m{message.pk}"', 1)[1].split("</li>", 1)[0]
+
+
+def test_a_new_message_a_reaction_and_a_read_marker_show_at_once_in_a_cached_channel(client, people, team):
+    first = post_message(people["lead"], team, channel=general(team), body="Kick-off on Monday")
+    client.force_login(people["expert"])
+    html = page(client, channel_url(team))
+    assert '<span class="reactions"></span>' in message_item(html, first) and 'data-seen=""' in html
+    second = post_message(people["lead"], team, channel=general(team), body="Agenda attached")
+    add_reaction(people["expert"], team, message=first, emoji="👍")
+    mark_read(people["observer"], team, channel=general(team), message=first.pk)
+    html = page(client, channel_url(team))
+    assert "Agenda attached" in message_item(html, second)
+    assert 'class="reaction mine" data-emoji="👍"' in message_item(html, first)
+    assert f'data-seen="{people["observer"].pk}"' in html
+
+
+def test_each_viewer_sees_their_own_marks_in_a_cached_channel(client, people, team):
+    message = post_message(people["expert"], team, channel=general(team), body="Mine, not the lead's")
+    add_reaction(people["expert"], team, message=message, emoji="🎉")
+    client.force_login(people["expert"])
+    own = message_item(page(client, channel_url(team)), message)
+    assert "data-body=" in own
+    assert 'class="link edit"' in own and 'class="reaction mine"' in own
+    client.force_login(people["lead"])
+    theirs = message_item(page(client, channel_url(team)), message)
+    assert 'class="link edit"' not in theirs and 'class="reaction mine"' not in theirs
+    assert 'class="link danger delete"' in theirs  # a lead moderates
+
+
+def test_a_renamed_author_shows_at_once_in_a_cached_channel(client, people, team):
+    post_message(people["expert"], team, channel=general(team), body="Hello")
+    client.force_login(people["lead"])
+    page(client, channel_url(team))
+    expert = User.objects.get(pk=people["expert"].pk)
+    expert.last_name = "Newname"
+    expert.save()
+    assert "Newname" in page(client, channel_url(team)).split('id="messages"', 1)[1]

@@ -75,18 +75,21 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
     return rows, more
 
 
-def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]],
+def _decorate(messages: list[Message], user: User | None, markers: list[tuple[int, int]],
               names: dict[int, str]) -> "list[MessageSeen]":
-    """Reactions per emoji and "seen by" (read markers at or past the message), in Python."""
+    """Reactions per emoji and "seen by" (read markers at or past the message), in Python. Without a `user`,
+    no reaction is "mine": the caller decides per viewer from each reaction's user_ids."""
     seen = cast("list[MessageSeen]", messages)  # each gains the Seen fields below
+    me = user.pk if user is not None else None
     for message in seen:
         summary: dict[str, dict] = {}
         for reaction in message.reactions.all():
             entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
-                                                        "names": []})
+                                                        "names": [], "user_ids": []})
             entry["count"] += 1
-            entry["mine"] |= reaction.user_id == user.pk
+            entry["mine"] |= reaction.user_id == me
             entry["names"].append(names.get(reaction.user_id) or reaction.user.username)
+            entry["user_ids"].append(reaction.user_id)
         message.reaction_summary = list(summary.values())
         # "Seen by" names the team's members (cluster bodies who read along are not listed).
         message.seen_by_ids = [uid for uid, last in markers
@@ -119,7 +122,7 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
                          .values_list("root_id", "state"))
     for message in page:
         message.subscription = subscriptions.get(message.pk, "")
-    settings = DiscussionSettings.objects.filter(team=team).first()
+    settings = discussion_settings(team)
     return {
         "channels": channels_with_unread(user, team),
         "chat_messages": page, "more": more,
@@ -127,6 +130,16 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
         "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
         "settings": settings,
     }
+
+
+def latest_messages(channel: Channel, names: dict[int, str]) -> "tuple[list[MessageSeen], bool]":
+    """The channel's latest page as every viewer sees it (no viewer's marks): for message_rows.channel_data."""
+    messages, more = _messages(channel)
+    return _decorate(messages, None, _markers(channel), names), more
+
+
+def discussion_settings(team: Team) -> DiscussionSettings | None:
+    return DiscussionSettings.objects.filter(team=team).first()
 
 
 def history(user: User, team: Team, channel: Channel, *, before: int | None = None,

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from teams.permissions import team_abilities
 from teams.views import apply, viewable_team_or_404
 
-from . import selectors, team_settings
+from . import message_rows, selectors, team_settings
 from .channels import create_channel as create_channel_service
 from .forms import ChannelForm, PostForm, SettingsForm
-from .models import Channel, Message
+from .models import Channel, DiscussionSettings, Message
 from .posting import post_message
 from .reactions import REACTIONS
 from .rendering import card_url
@@ -42,8 +42,13 @@ def channel(request, slug, channel_id):
     team = viewable_team_or_404(request.user, slug)
     current = _channel(team, channel_id)
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
-    page = selectors.channel_page(request.user, team, current)
+    shared = message_rows.channel_data(team, current)  # the same for every viewer: cached per team version
     can = team_abilities(request.user, team)
+    settings = selectors.discussion_settings(team)
+    page = {"channels": selectors.channels_with_unread(request.user, team), "chat_messages": shared["messages"],
+            "more": shared["more"], "names": shared["names"], "members": shared["members"], "settings": settings,
+            "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
+            "messages_html": message_rows.rows_html(shared["messages"], me=request.user.pk, can=can)}
     return render(request, "discussion/channel.html", {
         **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
         "reactions": REACTIONS, "channel_form": ChannelForm(),
@@ -60,9 +65,9 @@ def _presence_list(page):
     of 500 spent a tenth of the page's time in it)."""
     offline = escape(_("offline"))
     return mark_safe("".join(  # noqa: S308 (names escaped, ids are numbers)
-        f'<li data-user="{m.user_id}" class="offline"><span class="dot" aria-hidden="true"></span> '
-        f'{escape(page["names"][m.user_id])} <span class="sr-only state">{offline}</span></li>'
-        for m in page["members"]))
+        f'<li data-user="{user_id}" class="offline"><span class="dot" aria-hidden="true"></span> '
+        f'{escape(page["names"][user_id])} <span class="sr-only state">{offline}</span></li>'
+        for user_id, _username in page["members"]))
 
 
 def _focus(request, channel):
@@ -79,8 +84,8 @@ def _config(request, team, channel, page, can, seq):
     return {
         "slug": team.slug, "seq": seq, "channel": channel.pk, "me": request.user.pk,
         "canWrite": can["contribute"], "canModerate": can["contribute"] and can["edit"],
-        "members": {str(m.user_id): page["names"][m.user_id] for m in page["members"]},
-        "usernames": {str(m.user_id): m.user.username for m in page["members"]},
+        "members": {str(user_id): page["names"][user_id] for user_id, _username in page["members"]},
+        "usernames": {str(user_id): username for user_id, username in page["members"]},
         "reactions": REACTIONS,
         "historyUrl": reverse("discussion:history", args=[team.slug, channel.pk]),
         "channelUrl": reverse("discussion:channels", args=[team.slug]),
