@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from teams import fragments
 from teams import membership as membership_services
-from teams.board.cards import create_card, move_card
+from teams.board.cards import create_card, move_card, update_card
+from teams.board.comments import add_comment
 from teams.board.models import Card, Column
 from teams.discussion.posting import post_message
 from teams.discussion.reactions import add_reaction
@@ -195,3 +196,41 @@ def test_a_renamed_author_shows_at_once_in_a_cached_channel(client, people, team
     expert.last_name = "Newname"
     expert.save()
     assert "Newname" in page(client, channel_url(team)).split('id="messages"', 1)[1]
+
+
+def test_a_comment_and_an_edit_show_at_once_on_a_cached_card_page(client, people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Ethics vote")
+    card = Card.objects.get(team=team, title="Ethics vote")
+    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    client.force_login(people["expert"])
+    assert "Ethics vote" in page(client, url) and "Ask the board first" not in page(client, url)
+    add_comment(people["lead"], card, body="Ask the board first")
+    card.refresh_from_db()  # a comment is a new version of the card
+    update_card(people["lead"], card, version=card.version, title="Ethics vote (June)")
+    html = page(client, url)
+    assert "Ask the board first" in html and "<title>Ethics vote (June)" in html
+    dialog = client.get(url, HTTP_HX_REQUEST="true").content.decode()  # the board's dialog, from the same cache
+    assert "Ask the board first" in dialog and "<html" not in dialog
+
+
+def test_an_observer_gets_no_edit_form_from_a_cached_card_page(client, people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Read only for some")
+    card = Card.objects.get(team=team, title="Read only for some")
+    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    client.force_login(people["lead"])
+    assert 'class="edit-card"' in page(client, url)
+    client.force_login(people["observer"])
+    assert 'class="edit-card"' not in page(client, url)
+
+
+def test_a_form_with_errors_is_never_cached(client, people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    create_card(people["lead"], team, column=column, title="Careful")
+    card = Card.objects.get(team=team, title="Careful")
+    client.force_login(people["lead"])
+    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    response = client.post(f"{url}comments/", {"body": ""}, HTTP_HX_REQUEST="true")
+    assert 'role="alert"' in response.content.decode()
+    assert 'role="alert"' not in client.get(url, HTTP_HX_REQUEST="true").content.decode()

@@ -11,13 +11,15 @@ from dataclasses import astuple
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -111,9 +113,8 @@ def board(request, slug):
     })
 
 
-def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
-                 attachment_form=None, stale_form=None, status=200, page=False):
-    seq = team.last_seq  # read before the card: the page's live client resumes after it
+def _dialog_context(request, team, card_id, *, form, comment_form, checklist_form, attachment_form, stale_form,
+                    can_contribute, standalone):
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
@@ -123,14 +124,13 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
         # saving again (knowingly) applies them on top of the version loaded above.
         stale_form.data = stale_form.data.copy()
         stale_form.data["version"] = card.version
-    can_contribute = can(request.user, Action.CONTRIBUTE, team)
     all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
     column_names = {column.pk: column.name for column in all_columns}
     history = selectors.card_history(team, card.pk)
     for event in history:
         event.description = describe_card_event(event, column_names)
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
-               "columns": [column for column in all_columns if not column.archived]}
+               "columns": [column for column in all_columns if not column.archived], "standalone": standalone}
     if can_contribute:
         members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer")
                    .select_related("user")]
@@ -144,21 +144,43 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))
+    return context
+
+
+def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
+                 attachment_form=None, stale_form=None, status=200, page=False, cached=False):
+    """The card's dialog (or, with `page`, its page). `cached` (a GET's fresh dialog, no form with input or errors):
+    from the fragment cache, per team version; it is the same for everyone with the same abilities (the dialog
+    has no CSRF token or viewer of its own: htmx sends the page's token), so it is rendered without the request."""
+    seq = team.last_seq  # read before the card: the page's live client resumes after it
+    can_contribute = can(request.user, Action.CONTRIBUTE, team)
     # On the card's own page (and in what its requests get back: they say X-Card-Page) moving
     # and archiving are left to the board, which knows the columns' order.
-    context["standalone"] = page or request.headers.get("X-Card-Page") == "1"
+    standalone = page or request.headers.get("X-Card-Page") == "1"
+    forms = {"form": form, "comment_form": comment_form, "checklist_form": checklist_form,
+             "attachment_form": attachment_form, "stale_form": stale_form}
+
+    def render_dialog():
+        context = _dialog_context(request, team, card_id, **forms, can_contribute=can_contribute,
+                                  standalone=standalone)
+        return context["card"].title, render_to_string("board/_card_dialog.html", context)
+    if cached:
+        title, html = fragments.cached("card", team, (card_id, can_contribute, standalone), render_dialog)
+    else:
+        title, html = render_dialog()
     if not page:
-        return render(request, "board/_card_dialog.html", context, status=status)
-    context.update(section="board", can=team_abilities(request.user, team),
-                   config={"slug": team.slug, "seq": seq, "card": card.pk})
-    return render(request, "board/card_page.html", context, status=status)
+        return HttpResponse(html, status=status)
+    return render(request, "board/card_page.html", {
+        "team": team, "card_title": title, "dialog_html": mark_safe(html),  # noqa: S308 (a rendered template)
+        "section": "board", "can": team_abilities(request.user, team),
+        "config": {"slug": team.slug, "seq": seq, "card": card_id}}, status=status)
 
 
 @login_required
 @require_GET
 def card(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
-    response = _card_dialog(request, team, card_id, page=not request.htmx)
+    response = _card_dialog(request, team, card_id, page=not request.htmx, cached=True)
     patch_vary_headers(response, ["HX-Request", "X-Card-Page"])  # one URL, three renderings: caches keep them apart
     return response
 
