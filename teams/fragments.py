@@ -74,10 +74,14 @@ def connect() -> None:
         post_delete.connect(renew_all, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
 
 
-def key(kind: str, team: Team, variant: tuple = ()) -> str:
+def _now() -> tuple:
+    """What every key of this request shares: the outside version, the language, the time zone, the date."""
+    return (outside_version(), get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat())
+
+
+def key(kind: str, team: Team, variant: tuple = (), now: tuple | None = None) -> str:
     # Hashed: variants may hold user text (a board filter), and memcached/Redis keys have limits.
-    parts = repr((team.last_seq, team.created_at.isoformat(), outside_version(), get_language(),
-                  timezone.get_current_timezone_name(), timezone.localdate().isoformat(), variant))
+    parts = repr((team.last_seq, team.created_at.isoformat(), now or _now(), variant))
     return f"fragment:{kind}:{team.pk}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
 
@@ -91,6 +95,18 @@ def cached(kind: str, team: Team, variant: tuple, build: Callable[[], T]) -> T:
         value = build()
         cache.set(name, value, TIMEOUT)
     return value
+
+
+def cached_many(kind: str, items: list[tuple[Team, tuple]], build: Callable[[Team], str]) -> list[str]:
+    """`cached` for a list of teams (one fragment each, e.g. a card in a list of teams): one read and at most one
+    write of the cache for the whole list."""
+    now = _now()
+    keys = [key(kind, team, variant, now) for team, variant in items]
+    found = cache.get_many(keys)
+    built = {name: build(team) for name, (team, _variant) in zip(keys, items, strict=True) if name not in found}
+    if built:
+        cache.set_many(built, TIMEOUT)
+    return [found[name] if name in found else built[name] for name in keys]
 
 
 def with_csrf(request, html: str) -> str:

@@ -18,7 +18,8 @@ from teams.discussion.reactions import add_reaction
 from teams.discussion.reading import mark_read
 from teams.models import Membership
 from teams.people.models import Organisation
-from tests.conftest import make_user
+from teams.services import update_team
+from tests.conftest import make_user, team_data
 from tests.discussion_helpers import general
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +235,16 @@ def test_a_form_with_errors_is_never_cached(client, people, team):
     response = client.post(f"{url}comments/", {"body": ""}, HTTP_HX_REQUEST="true")
     assert 'role="alert"' in response.content.decode()
     assert 'role="alert"' not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_a_renamed_team_and_a_new_role_show_at_once_in_cached_team_lists(client, people, team):
+    client.force_login(people["expert"])
+    assert "Data Spaces" in page(client, "/teams/") and "Expert" in page(client, "/my/")
+    data = team_data(name="Data Spaces Berlin")
+    update_team(people["manager"], team, name=data["name"], purpose=data["purpose"], goals=data["goals"],
+                fields_of_action=data["fields_of_action"])
+    membership = Membership.objects.get(team=team, user=people["expert"])
+    membership_services.change_role(people["lead"], membership, role=Membership.Role.LEAD)
+    assert "Data Spaces Berlin" in page(client, "/teams/")
+    card = page(client, "/my/").split('class="team-card', 1)[1].split("</article>", 1)[0]
+    assert "Data Spaces Berlin" in card and "you: Lead" in " ".join(card.split())
