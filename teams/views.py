@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import membership as membership_services
-from . import selectors, services
+from . import fragments, selectors, services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
@@ -91,7 +91,8 @@ def team_detail(request, slug):
     except Team.DoesNotExist:
         raise Http404
     abilities = team_abilities(request.user, team)
-    recent = recent_activity(team) if abilities["view"] else []
+    # The lines are the team's log with names and dates: the same for every reader, per team version.
+    recent = fragments.cached("activity", team, (), lambda: recent_activity(team)) if abilities["view"] else []
     mine = selectors.membership_for_page(team, request.user)
     rows, count = member_rows(request, team, abilities, mine, lambda: selectors.members_for_page(team))
     return render(request, "teams/team_detail.html", {
