@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import membership as membership_services
 from . import fragments, selectors, services
+from . import membership as membership_services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter

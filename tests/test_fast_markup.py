@@ -59,13 +59,18 @@ def squeezed(html):
     return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
 
 
+def hostile_expert(people):
+    expert = people["expert"]
+    expert.first_name, expert.last_name = HOSTILE, "<script>"
+    expert.save()
+    return expert
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("viewer", ["lead", "manager", "expert", "outsider"])
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_member_rows_are_the_rows_the_template_writes(people, team, viewer, language):
-    expert = people["expert"]
-    expert.first_name, expert.last_name = HOSTILE, "<script>"
-    expert.save()
+    hostile_expert(people)
     request = RequestFactory().get(f"/teams/{team.slug}/")
     request.user = people[viewer]
     can = team_abilities(request.user, team)
@@ -86,9 +91,7 @@ def test_member_rows_are_the_rows_the_template_writes(people, team, viewer, lang
 @pytest.mark.parametrize("viewer", ["expert", "lead", "observer", "manager"])
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_message_rows_are_the_rows_the_template_writes(people, team, viewer, language):
-    expert = people["expert"]
-    expert.first_name, expert.last_name = HOSTILE, "<script>"
-    expert.save()
+    expert = hostile_expert(people)
     channel = general(team)
     first = post_message(expert, team, channel=channel, body=f"**{HOSTILE}** see https://example.org")
     post_message(people["lead"], team, channel=channel, body="A reply", thread=first)

@@ -199,11 +199,16 @@ def test_a_renamed_author_shows_at_once_in_a_cached_channel(client, people, team
     assert "Newname" in page(client, channel_url(team)).split('id="messages"', 1)[1]
 
 
-def test_a_comment_and_an_edit_show_at_once_on_a_cached_card_page(client, people, team):
+def new_card(people, team, title):
+    """A card the lead made in the first column, and its page's URL."""
     column = Column.objects.filter(team=team).order_by("rank").first()
-    create_card(people["lead"], team, column=column, title="Ethics vote")
-    card = Card.objects.get(team=team, title="Ethics vote")
-    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    create_card(people["lead"], team, column=column, title=title)
+    card = Card.objects.get(team=team, title=title)
+    return card, f"/teams/{team.slug}/board/cards/{card.pk}/"
+
+
+def test_a_comment_and_an_edit_show_at_once_on_a_cached_card_page(client, people, team):
+    card, url = new_card(people, team, "Ethics vote")
     client.force_login(people["expert"])
     assert "Ethics vote" in page(client, url) and "Ask the board first" not in page(client, url)
     add_comment(people["lead"], card, body="Ask the board first")
@@ -216,10 +221,7 @@ def test_a_comment_and_an_edit_show_at_once_on_a_cached_card_page(client, people
 
 
 def test_an_observer_gets_no_edit_form_from_a_cached_card_page(client, people, team):
-    column = Column.objects.filter(team=team).order_by("rank").first()
-    create_card(people["lead"], team, column=column, title="Read only for some")
-    card = Card.objects.get(team=team, title="Read only for some")
-    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
+    _card, url = new_card(people, team, "Read only for some")
     client.force_login(people["lead"])
     assert 'class="edit-card"' in page(client, url)
     client.force_login(people["observer"])
@@ -227,11 +229,8 @@ def test_an_observer_gets_no_edit_form_from_a_cached_card_page(client, people, t
 
 
 def test_a_form_with_errors_is_never_cached(client, people, team):
-    column = Column.objects.filter(team=team).order_by("rank").first()
-    create_card(people["lead"], team, column=column, title="Careful")
-    card = Card.objects.get(team=team, title="Careful")
+    _card, url = new_card(people, team, "Careful")
     client.force_login(people["lead"])
-    url = f"/teams/{team.slug}/board/cards/{card.pk}/"
     response = client.post(f"{url}comments/", {"body": ""}, HTTP_HX_REQUEST="true")
     assert 'role="alert"' in response.content.decode()
     assert 'role="alert"' not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
