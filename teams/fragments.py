@@ -6,9 +6,10 @@ The key holds everything the fragment depends on:
   a new member, a moved card or a posted message is a new seq and a new key;
 - the team's created_at: a deleted team's id reused by a new team (SQLite reuses the highest rowid) starts a
   new log at seq 0;
-- the outside version: what pages show that is not in the team's log (names, organisations) and whatever
-  else invalidates every fragment (a restored database whose seqs run again). Saving a person, a profile or
-  an organisation (account page, admin, erasure) and a restore renew it (`renew_all`, signals below);
+- the outside version: what pages show that is not in the team's log (names, organisations, the master
+  plan's goal titles) and whatever else invalidates every fragment (a restored database whose seqs run
+  again). Saving a person, a profile, an organisation or a goal, focal area or field of action (account
+  page, admin, erasure) and a restore renew it (`renew_all`, signals below);
 - the language, the time zone and the cluster's local date (words, date formats; "overdue" and the days
   left change at midnight);
 - the variant the caller names: what differs between viewers (their abilities, the board's filter).
@@ -32,7 +33,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import Profile, Team
+from .models import FieldOfAction, FocalArea, Profile, StrategicGoal, Team
 from .people.models import Organisation
 
 T = TypeVar("T")
@@ -68,8 +69,9 @@ def _person_saved(sender, update_fields=None, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Called from TeamsConfig.ready: every save of what pages show of a person gives fragments a new key."""
-    for model in (get_user_model(), Profile, Organisation):
+    """Called from TeamsConfig.ready: every save of what pages show of a person, and of the master plan's names
+    (goals, focal areas, fields of action: edited in the admin), gives fragments a new key."""
+    for model in (get_user_model(), Profile, Organisation, StrategicGoal, FocalArea, FieldOfAction):
         post_save.connect(_person_saved, sender=model, dispatch_uid=f"fragments.saved.{model._meta.label}")
         post_delete.connect(renew_all, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
 

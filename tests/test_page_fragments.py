@@ -247,3 +247,12 @@ def test_a_renamed_team_and_a_new_role_show_at_once_in_cached_team_lists(client,
     assert "Data Spaces Berlin" in page(client, "/teams/")
     card = page(client, "/my/").split('class="team-card', 1)[1].split("</article>", 1)[0]
     assert "Data Spaces Berlin" in card and "you: Lead" in " ".join(card.split())
+
+
+def test_a_goal_renamed_in_the_admin_shows_at_once_in_cached_team_cards(client, people, team):
+    client.force_login(people["expert"])
+    assert "Renamed goal" not in page(client, "/teams/")
+    goal = team.goals.order_by("code").first()
+    goal.title_en = "Renamed goal"
+    goal.save()  # as the admin's change form does
+    assert 'title="Renamed goal"' in page(client, "/teams/")
