@@ -16,9 +16,10 @@ The key holds everything the fragment depends on:
 Per-viewer markup (the viewer's own row, their unread marks) stays out of the cached part; CSRF tokens are
 cached as CSRF_SLOT and filled in per request (`with_csrf`).
 
-The outside version lives in the cache too: LocMem in the embedded run (one web process; the Celery worker
-edits no people), Redis when scaled out (shared by every daphne). A culled or lost version is replaced by a
-new random one, never by an earlier value, so an eviction can only cost a rebuild, never show stale names.
+Fragments have a cache of their own (settings.CACHES["fragments"]). The outside version lives there too:
+LocMem in the embedded run (one web process; the Celery worker edits no people), Redis when scaled out (shared
+by every daphne). A culled or lost version is replaced by a new random one, never by an earlier value, so an
+eviction can only cost a rebuild, never show stale names.
 """
 import hashlib
 import uuid
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
@@ -43,16 +44,20 @@ TIMEOUT = 24 * 3600  # a key outlives its day only by an unused entry; the cache
 CSRF_SLOT = "csrf-slot-of-a-cached-fragment"
 
 
+def _cache():
+    return caches["fragments"]  # settings.CACHES: LocMem of its own embedded, Redis scaled out
+
+
 def outside_version() -> str:
-    version = cache.get(OUTSIDE_KEY)
+    version = _cache().get(OUTSIDE_KEY)
     if version is None:
-        cache.add(OUTSIDE_KEY, uuid.uuid4().hex, None)  # another process may have set one meanwhile: keep that
-        version = cache.get(OUTSIDE_KEY) or uuid.uuid4().hex
+        _cache().add(OUTSIDE_KEY, uuid.uuid4().hex, None)  # another process may have set one meanwhile: keep it
+        version = _cache().get(OUTSIDE_KEY) or uuid.uuid4().hex
     return version
 
 
 def _renew() -> None:
-    cache.set(OUTSIDE_KEY, uuid.uuid4().hex, None)
+    _cache().set(OUTSIDE_KEY, uuid.uuid4().hex, None)
 
 
 def renew_all(**_kwargs) -> None:
@@ -92,10 +97,10 @@ def cached(kind: str, team: Team, variant: tuple, build: Callable[[], T]) -> T:
 
     Read team.last_seq before anything the fragment shows: what `build()` reads is then at least that new."""
     name = key(kind, team, variant)
-    value = cache.get(name)
+    value = _cache().get(name)
     if value is None:
         value = build()
-        cache.set(name, value, TIMEOUT)
+        _cache().set(name, value, TIMEOUT)
     return value
 
 
@@ -104,10 +109,10 @@ def cached_many(kind: str, items: list[tuple[Team, tuple]], build: Callable[[Tea
     write of the cache for the whole list."""
     now = _now()
     keys = [key(kind, team, variant, now) for team, variant in items]
-    found = cache.get_many(keys)
+    found = _cache().get_many(keys)
     built = {name: build(team) for name, (team, _variant) in zip(keys, items, strict=True) if name not in found}
     if built:
-        cache.set_many(built, TIMEOUT)
+        _cache().set_many(built, TIMEOUT)
     return [found[name] if name in found else built[name] for name in keys]
 
 
