@@ -18,6 +18,9 @@ Medians of --runs runs (default 3). Results also go to var/bench/results.json.
 5. The PAGE table (bench/pages.py, on (a)): every main page's requests/s, p50, p99 as a ratio to a bare Django
    view in the same daphne and run, and the bytes of the board page's first load; `pages` alone:
    make bench ARGS=pages.
+6. The FANOUT table (bench/floors.py, on (a), after the fan-out table): the workspace's 200-client p50 and p99
+   against a raw `websockets` broadcast server and a bare Channels app on daphne, the same load for all three
+   in the same run; `fanout` alone: make bench ARGS=fanout.
 Options: --sizes 50,200,500  --runs 3  --stacks embedded,scaled  --quick (sizes 50,200, 1 run)
          --no-queries  --no-http --no-search (leave out those tables); `search` alone (make bench ARGS=search):
          only the search benchmark
@@ -33,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import floors
 import httpload
 import pages
 import search
@@ -197,7 +201,12 @@ def page_table(info, ports, pids, runs, results):
           f"{sum(p[2] for p in parts) / 1024:.1f} KB compressed (target <= 150 KB compressed)", flush=True)
 
 
-def run_stack(mode, sizes, runs, results, with_http=True, only_pages=False):
+def floor_table(env, info, ports, pids, runs, results):
+    floors.compare(env, info, ports, pids, runs, max(1, round(LATENCY_FRAMES_PER_S / floors.CLIENTS)), results,
+                   table)
+
+
+def run_stack(mode, sizes, runs, results, with_http=True, only=None):
     label = "(a) embedded: 1 daphne, in-memory layer, SQLite" if mode == "embedded" else \
         "(b) scaled out: 2 daphne, channels_redis, PostgreSQL"
     print(f"\n=== {label} ===", flush=True)
@@ -214,9 +223,12 @@ def run_stack(mode, sizes, runs, results, with_http=True, only_pages=False):
         info = stack.seed(env, members=max(sizes), cards=500, messages=5000, teams=40, notes=5)
         print(f"seeded in {time.monotonic() - started:.0f}s: {max(sizes)} members, 500 cards, 5,000 messages, "
               "41 teams", flush=True)
-        if only_pages:
+        if only:
             with stack.daphnes(env, 1) as (ports, pids):
-                page_table(info, ports, pids, runs, results)
+                if only == "pages":
+                    page_table(info, ports, pids, runs, results)
+                else:
+                    floor_table(env, info, ports, pids, runs, results)
             return
         if mode == "scaled":
             # One process on the same stack: what a daphne does when it has no sibling on these 2 cores.
@@ -225,6 +237,8 @@ def run_stack(mode, sizes, runs, results, with_http=True, only_pages=False):
         with stack.daphnes(env, 2 if mode == "scaled" else 1) as (ports, pids):
             ceiling(env, info, ports, pids, runs, label, results)
             fanout(env, info, ports, pids, sizes, runs, label, results)
+            if mode == "embedded" and max(sizes) >= floors.CLIENTS:
+                floor_table(env, info, ports, pids, runs, results)
             if with_http:
                 http(info, ports, pids, runs, label, results)
                 if mode == "embedded":
@@ -243,7 +257,7 @@ def main():
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-search", action="store_true")
-    parser.add_argument("only", nargs="?", choices=["search", "pages"], help="run only this benchmark")
+    parser.add_argument("only", nargs="?", choices=["search", "pages", "fanout"], help="run only this benchmark")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     runs = args.runs
@@ -258,11 +272,12 @@ def main():
         search.run(results)
         (stack.VAR / "results-search.json").write_text(json.dumps(results, indent=1, default=str))
         return
-    if args.only == "pages":
-        # The PAGE table alone (make bench ARGS=pages): the embedded stack, one daphne (--stacks scaled for (b)).
+    if args.only in ("pages", "fanout"):
+        # The PAGE or the FANOUT table alone (make bench ARGS=pages): the embedded stack, one daphne (--stacks
+        # scaled for (b)), in the same world as the full run.
         mode = "scaled" if args.stacks == "scaled" else "embedded"
-        run_stack(mode, [max(sizes)], runs, results, only_pages=True)  # the same world as the full run
-        (stack.VAR / "results-pages.json").write_text(json.dumps(results, indent=1, default=str))
+        run_stack(mode, [floors.CLIENTS] if args.only == "fanout" else [max(sizes)], runs, results, only=args.only)
+        (stack.VAR / f"results-{args.only}.json").write_text(json.dumps(results, indent=1, default=str))
         return
     if not args.no_queries:
         queries = query_counts()

@@ -6,4 +6,4 @@ class RealtimeConfig(AppConfig):
 
     def ready(self):
         from . import sessions  # noqa: F401  (connects the receivers that tell sockets of sign-in changes)
-        from .commands import board, discussion  # noqa: F401  (registers the commands)
+        from .commands import board, channels, discussion  # noqa: F401  (registers the commands)

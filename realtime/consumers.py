@@ -28,7 +28,7 @@ from teams.models import Event, Team
 from teams.notify.services import user_group
 from teams.permissions import can_view
 
-from . import group_commit, presence
+from . import fanout, group_commit, presence
 from .limits import CLOSE_FLOOD, MAX_IN_FLIGHT, RateLimit, parse_frame
 from .ordering import OrderedDelivery
 from .presence import PresenceSocket
@@ -58,6 +58,7 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
     # Per connection (class defaults so subclasses with their own connect share them).
     address: str | None = None  # the client's, for the audit trail (set at connect)
     closing = False  # the server closed the socket (or found it closed): frames still queued are dropped
+    hub: fanout.Hub | None = None  # this process's fan-out of the team's rings, once joined
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -68,9 +69,14 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
             await super().__call__(scope, receive, send)
         finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
             for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
-                         getattr(self, "gap_task", None), *self.in_flight):
+                         getattr(self, "gap_task", None), getattr(self, "inbox_task", None), *self.in_flight):
                 if task is not None:
                     task.cancel()
+            if self.hub is not None:  # a consumer that died without a disconnect takes no more rings
+                try:
+                    await self.hub.leave(self)
+                except Exception:  # the layer is gone; the hub forgot this socket before it failed
+                    log.warning("could not leave the team's fan-out", exc_info=True)
             if getattr(self, "team", None) is not None and not getattr(self, "left", True):
                 try:
                     await database_sync_to_async(presence.leave)(self.team_id, self.user.pk, self.channel_name)
@@ -90,7 +96,8 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
         self.group = team_group(self.team.pk)
         self.start_delivery()
         self.limit = RateLimit()
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.hub = fanout.hub(self.channel_layer, self.group)  # the team's rings, through this process's hub
+        await self.hub.join(self)
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)  # sessions.ring
         await self.accept()
         self.left = False
@@ -102,15 +109,22 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
         if self.team is None:
             return
         for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
-                     getattr(self, "gap_task", None)):
+                     getattr(self, "gap_task", None), getattr(self, "inbox_task", None)):
             if task is not None:
                 task.cancel()
         try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.hub is not None:
+                await self.hub.leave(self)
             await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         finally:
             self.left = True
             await self.leave_presence()
+
+    async def rejoin(self) -> None:
+        if self.hub is None:  # /ws/me/ (NotificationConsumer): its own group
+            await super().rejoin()
+        else:
+            await self.hub.rejoin()
 
     async def beat(self) -> None:
         """The heartbeat's own part (sessions.SessionSocket.heartbeat): refresh presence, fill any gap."""
@@ -181,9 +195,11 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
             try:
                 event = await outcome
             except ValidationError as exc:
-                # Codes a client acts on differently: wait (rate_limited), or take the newer state (stale).
+                # Codes a client acts on differently: wait (rate_limited), take the newer state (stale),
+                # say the column is full (wip_limit).
                 code = getattr(exc, "code", None)  # a ValidationError of a list or a dict has none
-                raise ProtocolError(code if code in ("rate_limited", "stale") else "invalid", error_text(exc))
+                raise ProtocolError(code if code in ("rate_limited", "stale", "wip_limit") else "invalid",
+                                    error_text(exc))
             except PermissionDenied as exc:
                 raise ProtocolError("forbidden", error_text(exc))
             except ObjectDoesNotExist:
@@ -206,6 +222,11 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
         cost of fan-out, docs/benchmarks.md). These handlers reach the database only through
         database_sync_to_async, which closes old connections around each call anyway.
         """
+        idle = getattr(self, "inbox_idle", None)  # a team socket's (not /ws/me/'s), once accepted
+        if message["type"] == "websocket.receive" and idle is not None:
+            # Rings queued before this frame are handled first, as when channels took both from one queue: a
+            # frame sent after a member event runs with the access that event left (OrderedDelivery.take).
+            await idle.wait()
         if message["type"] in ("team.events", "team.ephemeral", "websocket.receive"):
             # websocket.receive too: a frame (or a flood of them) costs no database-thread hop of its own
             return await getattr(self, message["type"].replace(".", "_"))(message)
@@ -213,6 +234,9 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
 
     async def notify_ring(self, message: dict) -> None:
         """The bell's ring in the same group: for the /ws/me/ socket (NotificationConsumer), not this one."""
+
+    async def dm_unread(self, message: dict) -> None:
+        """The direct messages' unread count changed: for the /ws/me/ socket too."""
 
     async def close(self, code: int | None = None, reason: str | None = None) -> None:
         self.closing = True

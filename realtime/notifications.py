@@ -5,13 +5,15 @@ an anonymous handshake is refused. The channel-layer group "user.<id>" only ring
 consumer reads the notification from the database and checks it is this user's.
 
 client → server: {"type": "resume", "after": <notification id>}  → up to 20 newer notifications
-                 (oldest first), then {"type": "resumed", "last": <id>, "unread": <n>}
+                 (oldest first), then {"type": "resumed", "last": <id>, "unread": <n>, "messages": <n>}
+                 ("messages": unread direct messages, the header's count)
                  {"type": "read", "id": "<request id>", "ids": [..]} or {"type": "read", "all": true}
                  → {"type": "ack", "id": ..., "unread": <n>}
                  {"type": "ping"} → {"type": "pong"}
                  Nothing received for WS_IDLE_SECONDS → close 4408, as the team socket.
 server → client: {"type": "notification", "id", "kind", "text", "url", "team", "read", "at", "unread"}
                  (also when one is read, here or on another page: "read": true and the new "unread")
+                 {"type": "messages", "unread": <n>} when the unread direct messages change (teams/direct/log.py)
 """
 import asyncio
 
@@ -20,6 +22,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from teams.direct.selectors import unread_total
 from teams.notify import services
 from teams.notify.models import Notification
 
@@ -37,10 +40,10 @@ def unread_count(user_id: int) -> int:
 
 
 @database_sync_to_async
-def load_after(user_id: int, after: int) -> tuple[list[dict], int, int]:
+def load_after(user_id: int, after: int) -> tuple[list[dict], int, int, int]:
     items = list(Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("-pk")[:RESUME_LIMIT])
     last = Notification.objects.filter(recipient_id=user_id).order_by("-pk").values_list("pk", flat=True).first()
-    return [n.as_frame() for n in reversed(items)], last or 0, unread_count(user_id)
+    return [n.as_frame() for n in reversed(items)], last or 0, unread_count(user_id), unread_total(user_id)
 
 
 @database_sync_to_async
@@ -90,10 +93,10 @@ class NotificationConsumer(TeamConsumer):
             after = frame.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise ProtocolError("bad_frame", _("resume needs a notification id: {\"after\": 0}."))
-            frames, last, unread = await load_after(self.user.pk, after)
+            frames, last, unread, direct = await load_after(self.user.pk, after)
             for item in frames:
                 await self.send_json(item)
-            await self.send_json({"type": "resumed", "last": last, "unread": unread})
+            await self.send_json({"type": "resumed", "last": last, "unread": unread, "messages": direct})
         elif kind == "read":
             ids = None if frame.get("all") is True else frame.get("ids")  # None: all
             if frame.get("all") is not True and (not isinstance(ids, list) or len(ids) > 500):
@@ -111,3 +114,6 @@ class NotificationConsumer(TeamConsumer):
     async def notify_ring(self, message):
         for frame in await load_rung(self.user.pk, message.get("ids")):
             await self.send_json(frame)
+
+    async def dm_unread(self, message):
+        await self.send_json({"type": "messages", "unread": await database_sync_to_async(unread_total)(self.user.pk)})

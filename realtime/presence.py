@@ -163,10 +163,11 @@ class PresenceSocket(Socket):
                 (ids.add if state == "online" else ids.discard)(user_id)
         return sorted(ids)
 
-    async def ephemeral(self, frame: dict) -> None:
+    async def ephemeral(self, frame: dict, private: int | None = None) -> None:
+        """`private`: a private channel's frame, sent only by its members' sockets."""
         try:
             await self.channel_layer.group_send(self.group, {"type": "team.ephemeral", "frame": frame,
-                                                             "sender": self.channel_name})
+                                                             "sender": self.channel_name, "private": private})
         except Exception:  # ephemeral frames may be lost; presence heals at the next heartbeat
             log.warning("could not send %s", frame.get("type"), exc_info=True)
 
@@ -175,18 +176,21 @@ class PresenceSocket(Socket):
         if not isinstance(data, dict):
             raise ProtocolError("bad_frame", _("The frame's data must be an object."))
         try:
-            typing = await database_sync_to_async(typing_frame)(self.user, self.team_id, data)
+            typing, private = await database_sync_to_async(typing_frame)(self.user, self.team_id, data)
         except ValidationError as exc:
             raise ProtocolError("invalid", error_text(exc))
         except PermissionDenied as exc:
             raise ProtocolError("forbidden", error_text(exc))
         except ObjectDoesNotExist:
             raise ProtocolError("not_found", _("Not found in this team."))
-        await self.ephemeral(typing)
+        await self.ephemeral(typing, private)
 
     async def team_ephemeral(self, message: dict) -> None:
         frame = message["frame"]
         if frame.get("type") == "presence" and "user" in frame:  # newer than the snapshot it may miss
             self.announced[frame["user"]] = (frame["state"], time.time())
+        private = message.get("private")
+        if private is not None and private not in getattr(self, "private_channels", ()):
+            return  # a private channel's typing, and this person is not in it
         if message.get("sender") != self.channel_name:
             await self.send_json(message["frame"])

@@ -53,7 +53,7 @@ def command(name: str, form: type[forms.Form], batched: bool = False) -> Callabl
 
 # Every code an `error` frame may carry, each documented in docs/realtime.md ("Error codes").
 ERROR_CODES = frozenset({"bad_json", "bad_frame", "unknown_type", "too_large", "rate_limited", "invalid", "stale",
-                         "forbidden", "not_found", "server_error"})
+                         "wip_limit", "forbidden", "not_found", "server_error"})
 
 MAX_DEPTH = 8  # a frame is an object of fields, maybe inside "data": no schema goes deeper
 _SURROGATE = re.compile("[\ud800-\udfff]")

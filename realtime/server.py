@@ -16,6 +16,8 @@ that none can forget what daphne would otherwise get wrong:
   its disconnect; what is left is cancelled once and waited for. daphne itself cancels every
   application at once and stops the loop when the first of them is done, so the others' clean-up
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
+- Frames written at once (realtime/transport.py), not at twisted's next reactor turn; a team's event
+  frames built once and written straight to its open sockets (`frame_writer`, realtime/fanout.py).
 - No secret in the access log: the path of a link that is a key (an invitation's token,
   workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
@@ -28,9 +30,12 @@ from daphne.cli import CommandLineInterface
 from daphne.server import Server as DaphneServer
 from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
-from twisted.internet import defer
+from twisted.internet import defer, tcp
 
 from workspace.redact import redact
+
+from .fanout import FRAME_WRITER
+from .transport import WriteThroughServer
 
 SHUTDOWN_GRACE_SECONDS = 3  # less than the 10 s a process manager (and the tests) wait before SIGKILL
 SERVER_RESTART = 4503  # like 1012 (service restart), which autobahn will not send: reconnect and resume
@@ -53,6 +58,11 @@ class Server(DaphneServer):
                 ready()
 
         self.ready_callable = configure_then_ready
+
+    def create_application(self, protocol, scope):
+        if isinstance(protocol, WebSocketProtocol):
+            scope.setdefault("extensions", {})[FRAME_WRITER] = frame_writer(self, protocol)
+        return super().create_application(protocol, scope)
 
     def log_action(self, protocol, action, details):
         if isinstance(details.get("path"), str):
@@ -77,11 +87,28 @@ class Server(DaphneServer):
             await asyncio.wait(left, timeout=SHUTDOWN_GRACE_SECONDS)
 
 
+def frame_writer(server, protocol):
+    """The team hub's direct writer (realtime/fanout.py): a frame built once, written as it is to an open
+    socket; False — the frame goes the usual way, through daphne and autobahn — when the socket is not
+    open or frames are compressed for it (per-message deflate, which daphne does not offer)."""
+
+    def write(frame: bytes) -> bool:
+        details = server.connections.get(protocol)
+        if (details is None or details.get("disconnected") or protocol.state != protocol.STATE_OPEN
+                or protocol._perMessageCompress is not None):
+            return False
+        protocol.transport.write(frame)
+        return True
+
+    return write
+
+
 class Cli(CommandLineInterface):
     server_class = Server
 
 
 def main(argv):
+    tcp.Port.transport = WriteThroughServer  # every connection daphne accepts (the endpoints make tcp.Ports)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workspace.settings")
     django.setup()  # the settings name the limits (DJANGO_SETTINGS_MODULE, as for daphne itself)
     Cli().run([*daphne_limit_args(), *argv])  # later options win: the command line's own

@@ -141,12 +141,15 @@ class SessionSocket(Socket):
             try:
                 if not await self.recheck_access(team=False):
                     return
-                await self.channel_layer.group_add(self.group, self.channel_name)
+                await self.rejoin()
                 await self.beat()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("heartbeat failed", exc_info=True)
+
+    async def rejoin(self) -> None:
+        await self.channel_layer.group_add(self.group, self.channel_name)
 
     def start_idle_timer(self) -> None:
         """Every socket (team and /ws/me/) is closed after WS_IDLE_SECONDS without a frame."""

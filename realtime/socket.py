@@ -20,6 +20,7 @@ class Socket(AsyncWebsocketConsumer):
     team: Team | None  # the team socket's, once accepted; None on /ws/me/ (realtime/notifications.py)
     group: str  # the channel-layer group the socket's rings come through
     session_key: str | None
+    closing: bool  # the server closed the socket (or found it closed): frames still queued are dropped
 
     @property
     def team_id(self) -> int:

@@ -54,6 +54,10 @@ TEXT = {
     "card.updated": gettext_lazy("edited the card “%(title)s”"),
     "card.moved": gettext_lazy("moved the card “%(title)s”"),
     "card.archived": gettext_lazy("archived the card “%(title)s”"),
+    "card.restored": gettext_lazy("brought back the card “%(title)s”"),
+    "label.created": gettext_lazy("added the label “%(name)s”"),
+    "label.updated": gettext_lazy("changed the label “%(name)s”"),
+    "label.deleted": gettext_lazy("deleted the label “%(name)s”"),
     "card.checklist_changed": gettext_lazy("updated the checklist of “%(title)s”"),
     "card.commented": gettext_lazy("commented on “%(title)s”"),
     "card.attachment_added": gettext_lazy("attached %(name)s to “%(title)s”"),
@@ -62,6 +66,12 @@ TEXT = {
     "chat.deletion_announced": gettext_lazy("told the leads: the team's chat will be deleted on %(due_date)s"),
     "chat.deleted": gettext_lazy("deleted the team's chat, as the retention rules ask"),
     "channel.created": gettext_lazy("opened the channel #%(name)s"),
+    "channel.updated": gettext_lazy("renamed or described the channel #%(name)s"),
+    "channel.archived": gettext_lazy("archived the channel #%(name)s"),
+    "channel.unarchived": gettext_lazy("unarchived the channel #%(name)s"),
+    "channel.members": gettext_lazy("chose who is in a private channel"),  # private: listed to nobody
+    "message.pinned": gettext_lazy("pinned a message"),
+    "message.unpinned": gettext_lazy("unpinned a message"),
     "discussion.settings_changed": gettext_lazy("changed who may notify everyone with @team"),
     "message.posted": gettext_lazy("posted a message"),
     "message.edited": gettext_lazy("edited a message"),
@@ -70,6 +80,7 @@ TEXT = {
     "reaction.added": gettext_lazy("reacted with %(emoji)s"),
     "reaction.removed": gettext_lazy("took back a reaction"),
     "thread.subscription": gettext_lazy("changed how they follow a thread"),
+    "conversation.started": gettext_lazy("started a conversation"),  # direct messages' own log (teams/direct)
     "output.added": gettext_lazy("recorded the output “%(title)s”"),
     "output.updated": gettext_lazy("updated the output “%(title)s”"),
     "closing_report.written": gettext_lazy("wrote the closing report"),
@@ -124,11 +135,13 @@ class Line:
 def recent_activity(team: Team, *, limit: int = 15) -> list[Line]:
     """The team's latest activity: one line per event, and one per channel for the messages posted
     since the oldest of those lines. Two queries (three with chat), whatever the volume."""
-    recent = list(Event.objects.filter(team=team).exclude(kind__in=UNLISTED).select_related("actor")
+    # A private channel's events are for its members only: every viewer reads this page (teams/discussion/access.py).
+    recent = list(Event.objects.filter(team=team, private_channel=None).exclude(kind__in=UNLISTED)
+                  .select_related("actor")
                   .order_by("-seq")[:limit])
     lines = [Line(event.seq, event.created_at, actor_name(event), describe(event)) for event in recent]
     since = recent[-1].seq if len(recent) == limit else 0
-    chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since)
+    chat = list(Event.objects.filter(team=team, kind="message.posted", seq__gt=since, private_channel=None)
                 .values("data__channel").annotate(count=Count("id"), seq=Max("seq"), when=Max("created_at")))
     if chat:
         names = dict(Channel.objects.filter(team=team, pk__in=[row["data__channel"] for row in chat])
@@ -162,6 +175,8 @@ def describe_card_event(event: Event, column_names: dict[int, str]) -> str:
         return _("changed %(fields)s") % {"fields": ", ".join(names)}
     if event.kind == "card.archived":
         return _("archived it")
+    if event.kind == "card.restored":
+        return _("brought it back")
     if event.kind == "card.checklist_changed":
         item = data.get("item_text", "")
         change = data.get("change")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from teams.board.demo import populate_board
 from teams.contributions.demo import populate_contributions
+from teams.direct.demo import populate_direct_messages
 from teams.discussion.demo import populate_channels
 
 from . import membership as membership_services
@@ -211,4 +212,5 @@ def load_demo() -> tuple[dict[str, User], list[Team]]:
     teams = create_teams(people)
     populate_workspaces(teams, people)
     finish_lifecycles(teams, people)
+    populate_direct_messages(people)
     return people, teams

@@ -48,6 +48,18 @@ def on_recorded(consumer: Callable[[list[Event], Team], object]) -> Callable[[li
     return consumer
 
 
+# Who marks each event's readers before it is stored (teams/discussion/access.py: a private channel's events
+# carry `private_channel`, and every reader of the log filters on it). Registered in their app's ready().
+_scopers: list[Callable[[list[Event]], object]] = []
+
+
+def on_scoping(scoper: Callable[[list[Event]], object]) -> Callable[[list[Event]], object]:
+    """Call `scoper(events)` with the unsaved events of every record from now on, to set their audience."""
+    if scoper not in _scopers:
+        _scopers.append(scoper)
+    return scoper
+
+
 def team_group(team_id: int) -> str:
     return f"team.{team_id}"
 
@@ -112,6 +124,8 @@ def record_many(team: Team, kind: str, items: Sequence[tuple[User | None, dict]]
     first = last_seq - len(items) + 1
     recorded = [Event(team_id=team.pk, seq=first + i, kind=kind, actor=actor if actor and actor.pk else None,
                       data=data, created_at=now) for i, (actor, data) in enumerate(items)]
+    for scoper in _scopers:
+        scoper(recorded)
     Event.objects.bulk_create(recorded)  # sets the ids (PostgreSQL, SQLite ≥ 3.35): notifications point at them
     team.last_seq = last_seq
     if kind not in QUIET_KINDS:
@@ -124,9 +138,10 @@ def record_many(team: Team, kind: str, items: Sequence[tuple[User | None, dict]]
 
 def ring_message(recorded: Sequence[Event]) -> dict:
     """The layer message for a transaction's events (one team): each client frame serialised once,
-    with what consumers route on."""
+    with what consumers route on (a private channel's id: only its members' sockets send the frame)."""
     return {"type": "team.events", "events": [
-        [event.seq, event.kind, json.dumps(event.as_frame(), separators=(",", ":"))] for event in recorded]}
+        [event.seq, event.kind, json.dumps(event.as_frame(), separators=(",", ":")), event.private_channel]
+        for event in recorded]}
 
 
 def ring(recorded: Sequence[Event]) -> None:

@@ -56,3 +56,36 @@ def id_field(required=True):
     """An id of a row: a whole number from 1 to MAX_ID (a larger one is an OverflowError in the database)."""
     return IntegerField(max_value=MAX_ID, required=required, error_messages={
         "invalid": ID_MESSAGE, "min_value": ID_MESSAGE, "max_value": ID_MESSAGE})
+
+
+class IdListField(JsonTypeMixin, forms.Field):
+    """A JSON list of ids (each a whole number from 1 to MAX_ID), at most `max_items`; missing is empty."""
+
+    json_type = list
+    type_message = _("Give a list of ids (whole numbers).")
+    default_error_messages = {"invalid": type_message, "too_many": _("Give at most %(max)d ids.")}
+
+    def __init__(self, *, max_items=200, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_items = max_items
+
+    def to_python(self, value):
+        value = super().to_python(value)  # a list, or None
+        if value is None:
+            return []
+        if any(type(item) is not int or not 1 <= item <= MAX_ID for item in value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(value) > self.max_items:
+            raise forms.ValidationError(self.error_messages["too_many"] % {"max": self.max_items}, code="too_many")
+        return list(dict.fromkeys(value))
+
+
+class IsoDateField(JsonTypeMixin, forms.DateField):
+    """A date as "YYYY-MM-DD" only (never the person's localised form: a date field's old bug)."""
+
+    type_message = _("Give a date as YYYY-MM-DD.")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], required=False, localize=False,
+                         error_messages={"invalid": self.type_message}, **kwargs)

@@ -242,6 +242,8 @@ class Event(models.Model):
                               related_name="+")
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    # The private channel (teams.discussion) an event is about: only its members read it (set at record time).
+    private_channel = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["team", "seq"]

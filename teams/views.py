@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.discussion.access import private_ids
+
 from . import fragments, selectors, services
 from . import membership as membership_services
 from .activity import recent_activity
@@ -265,12 +267,14 @@ def remove_member(request, slug, membership_id):
 
 @login_required
 def event_log(request, slug):
-    """The team's events after ?after=<seq>, as the WebSocket would replay them (for polling clients)."""
+    """The team's events after ?after=<seq>, as the WebSocket would replay them (for polling clients): a private
+    channel's only for its members; `seq` counts the others too, so the next poll starts after them."""
     team = viewable_team_or_404(request.user, slug)
     try:
         after = max(0, int(request.GET.get("after", 0)))
     except ValueError:
         return JsonResponse({"error": _("after must be a sequence number.")}, status=400)
-    frames = [event.as_frame() for event in events_after(team.pk, after)]
-    return JsonResponse({"events": frames, "seq": frames[-1]["seq"] if frames else after,
-                         "complete": len(frames) < REPLAY_LIMIT})
+    found, mine = events_after(team.pk, after), private_ids(request.user, team.pk)
+    frames = [event.as_frame() for event in found if event.private_channel is None or event.private_channel in mine]
+    return JsonResponse({"events": frames, "seq": found[-1].seq if found else after,
+                         "complete": len(found) < REPLAY_LIMIT})

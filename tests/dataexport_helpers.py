@@ -12,6 +12,8 @@ from teams.board.cards import create_card
 from teams.board.comments import add_comment
 from teams.board.models import Card, Column
 from teams.contributions.services import state_contribution
+from teams.direct import messages as direct_messages
+from teams.direct.conversations import start_conversation
 from teams.discussion.posting import post_message
 from teams.discussion.reactions import add_reaction
 from teams.models import Membership
@@ -29,6 +31,9 @@ def fill(team, person, other, n=0):
     root = post_message(person, team, channel=channel, body=f"Hallo <b>Welt</b> & Grüße {n}")
     post_message(person, team, channel=channel, body=f"a reply in the thread {n}", thread=root)
     add_reaction(person, team, message=other_message, emoji="👍")
+    direct = start_conversation(person, [other])
+    direct_messages.post_message(person, direct.pk, body=f"direct <i>note</i> {n}")
+    direct_messages.post_message(other, direct.pk, body=f"the other's direct message {n}")
     column = Column.objects.filter(team=team, archived=False).order_by("rank").first()
     due = timezone.localdate() + datetime.timedelta(days=5)
     create_card(person, team, column=column, title=f"Draft the FHIR profile {n}", due_date=due, labels=["legal"])

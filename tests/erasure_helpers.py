@@ -11,6 +11,8 @@ from django.db import connection
 from django.test import Client, RequestFactory
 
 from teams.board import attachments, comments
+from teams.direct import messages as direct_messages
+from teams.direct.conversations import start_conversation
 from teams.discussion.posting import post_message
 from teams.discussion.reactions import add_reaction
 from teams.invitations.services import invite
@@ -66,6 +68,10 @@ def leave_traces(people, make_team, person, upload_text):
     person.email_changes.create(new_email=EMAIL, old_email=OLD_EMAIL)
     Client().post("/login/", {"username": EMAIL, "password": "wrong"})  # axes: a failure by the address
     Client().post("/login/", {"username": LOGIN, "password": "pw"})  # axes: the login; a session
+    # Direct messages both ways: theirs (deleted or kept, as chosen) and the lead's naming them (scrubbed).
+    direct = start_conversation(person, [lead])
+    direct_messages.post_message(person, direct.pk, body=f"Privat: {FIRST} {LAST} hier")
+    direct_messages.post_message(lead, direct.pk, body=f"Hallo @{LOGIN}, danke {FIRST} {LAST}")
     request = RequestFactory().post("/admin/")
     request.user = manager
     ModelAdmin(User, site).log_change(request, person, [{"changed": {"fields": ["first_name"]}}])

@@ -159,3 +159,99 @@ NOTICE_ALLOWED = {
     "advisor":             [Y,   N],
     "manager":             [Y,   Y],
 }
+
+
+# Files in chat (teams/discussion/file_views.py), over HTTP: posting a message with a file (who writes in the
+# team) and downloading a message's file, original and preview (who may read its channel:
+# teams.discussion.access.can_read_channel). Columns follow CHAT_FILE_ACTIONS.
+CHAT_FILE_ACTIONS = ["post_file", "download_file"]
+CHAT_FILE_ALLOWED = {
+    #                      post download
+    "anonymous":           [N,   N],
+    "outsider":            [N,   N],
+    "observer":            [N,   Y],
+    "expert":              [Y,   Y],
+    "lead":                [Y,   Y],
+    "supporter":           [Y,   Y],
+    "field_manager":       [N,   Y],
+    "other_field_manager": [N,   N],
+    "advisor":             [N,   Y],
+    "manager":             [Y,   Y],
+}
+
+
+def chat_file_rule(role, action):
+    return CHAT_FILE_ALLOWED[role][CHAT_FILE_ACTIONS.index(action)]
+# Channels (teams/discussion/access.py) on the `team` fixture: its public channel "general", and a private channel
+# the lead made for the expert and the observer (tests/channel_helpers.py) — not for the supporter, not for cluster
+# management: a private channel is read by its members only. Rename, describe, archive: leads and supporters (and
+# cluster management) of a channel they see; pin: whoever may post there; a private channel's members: its creator
+# (and its members who lead). Columns follow CHANNEL_ACTIONS.
+CHANNEL_ACTIONS = ["rename", "describe", "archive", "pin", "read_private", "post_private", "rename_private",
+                   "pin_private", "members_private"]
+CHANNEL_ALLOWED = {
+    #                      ren  desc arch pin  read post ren  pin  members   (the last five: the private channel)
+    "anonymous":           [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "outsider":            [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "observer":            [N,   N,   N,   N,   Y,   N,   N,   N,   N],
+    "expert":              [N,   N,   N,   Y,   Y,   Y,   N,   Y,   N],
+    "lead":                [Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
+    "supporter":           [Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
+    "field_manager":       [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "other_field_manager": [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "advisor":             [N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "manager":             [Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
+}
+
+
+def channel_rule(role, action):
+    """Whether `role` (a key of VISITORS) may take `action` (one of CHANNEL_ACTIONS)."""
+    return CHANNEL_ALLOWED[role][CHANNEL_ACTIONS.index(action)]
+
+
+# Direct messages (teams/direct/access.py), on a conversation of two ("participant", the author of the message
+# acted on, and "other_participant"), over HTTP and on the socket /ws/dm/<id>/: only participants read, post, react
+# and mark read; only the author edits and deletes; everyone else (cluster management, a superuser who is staff)
+# gets 404 (the socket: a refused handshake), as for a conversation that does not exist. Columns follow
+# DIRECT_ACTIONS; "list": the conversation is on their /messages/ page.
+DIRECT_ROLES = ["participant", "other_participant", "non_participant", "manager", "admin", "anonymous"]
+DIRECT_ACTIONS = ["list", "read", "history", "post", "edit", "delete", "react", "mark_read", "socket"]
+DIRECT_ALLOWED = {
+    #                   list read hist post edit del react read socket
+    "participant":       [Y,   Y,   Y,   Y,   Y,   Y,  Y,    Y,   Y],
+    "other_participant": [Y,   Y,   Y,   Y,   N,   N,  Y,    Y,   Y],
+    "non_participant":   [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "manager":           [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "admin":             [N,   N,   N,   N,   N,   N,  N,    N,   N],
+    "anonymous":         [N,   N,   N,   N,   N,   N,  N,    N,   N],
+}
+
+
+def direct_rule(role, action):
+    """Whether `role` (of DIRECT_ROLES) may take `action` (of DIRECT_ACTIONS) in the conversation."""
+    return DIRECT_ALLOWED[role][DIRECT_ACTIONS.index(action)]
+
+
+# The board beyond cards and columns (teams/board: labels, columns, cards), role × rule on the `team` fixture:
+# "manage_labels": create, rename, recolour, delete the team's labels (Action.EDIT); "set_wip_enforcement": turn a
+# column's enforced WIP limit on or off (Action.EDIT, with the column's settings); "edit_card_field": one field of
+# a card inline (Action.CONTRIBUTE); "undo": bring back an archived card (Action.CONTRIBUTE; an Undo of a move is a
+# card move). Over the socket (tests/test_board_cards_socket.py) and the services (tests/test_board_matrix.py).
+BOARD_RULES = ["manage_labels", "set_wip_enforcement", "edit_card_field", "undo"]
+BOARD_ALLOWED = {
+    #                      labels wip  field undo
+    "outsider":            [N,     N,   N,    N],
+    "observer":            [N,     N,   N,    N],
+    "expert":              [N,     N,   Y,    Y],
+    "lead":                [Y,     Y,   Y,    Y],
+    "supporter":           [Y,     Y,   Y,    Y],
+    "field_manager":       [N,     N,   N,    N],  # of the team's field, not a member: reads only
+    "other_field_manager": [N,     N,   N,    N],
+    "advisor":             [N,     N,   N,    N],
+    "manager":             [Y,     Y,   Y,    Y],
+}
+
+
+def board_rule(role, rule):
+    """Whether `role` may follow `rule` (one of BOARD_RULES)."""
+    return BOARD_ALLOWED[role][BOARD_RULES.index(rule)]

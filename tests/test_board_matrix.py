@@ -5,14 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from teams.board.attachments import add_attachment
-from teams.board.cards import archive_card, create_card, move_card, update_card
+from teams.board.cards import archive_card, create_card, move_card, restore_card, update_card
 from teams.board.checklists import add_checklist_item
 from teams.board.columns import archive_column, create_column, move_column, update_column
 from teams.board.comments import add_comment
-from teams.board.models import Card, Column
+from teams.board.labels import create_label, delete_label, update_label
+from teams.board.models import Card, Column, Label
 from teams.models import Event, Team
 from teams.permissions import READ_ONLY_MESSAGE, Action, can, can_change_board
-from tests.matrix import ROLES, may
+from tests.matrix import BOARD_RULES, ROLES, board_rule, may
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,34 @@ def test_board_permissions_matrix(client, people, team, media, role):
         Card.objects.filter(team=team, title="Edited").update(title="Target")
         Card.objects.filter(team=team, title="Target").update(archived=False)
     assert results == {action: may(role, needs) for action, needs in ACTIONS.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_board_rules_matrix(people, team, role):
+    """tests/matrix.py BOARD_ALLOWED through the services (the socket's side: tests/test_board_cards_socket.py)."""
+    user, columns = people[role], list(Column.objects.filter(team=team).order_by("rank"))
+    card = Card.objects.get(pk=create_card(people["lead"], team, column=columns[0], title="Target").data["card"])
+    gone = Card.objects.get(pk=create_card(people["lead"], team, column=columns[0], title="Gone").data["card"])
+    archive_card(people["lead"], gone, version=1)
+    label = Label.objects.create(team=team, name="Target", color="blue")
+    calls = {
+        "manage_labels": [lambda: create_label(user, team, name="Fresh", color="green"),
+                          lambda: update_label(user, label, name="Renamed", color="red"),
+                          lambda: delete_label(user, label)],
+        "set_wip_enforcement": [lambda: update_column(user, columns[1], name=columns[1].name, wip_limit=2,
+                                                      enforce_wip=True)],
+        "edit_card_field": [lambda: update_card(user, card, version=1, due_date=None, description="Only this")],
+        "undo": [lambda: restore_card(user, gone, version=2)],
+    }
+    for rule in BOARD_RULES:
+        for call in calls[rule]:
+            before = Event.objects.count()
+            try:
+                allowed = call() is not None and Event.objects.count() > before
+            except PermissionDenied:
+                allowed = False
+                assert Event.objects.count() == before
+            assert allowed == board_rule(role, rule), (role, rule)
 
 
 def test_a_board_changes_only_while_its_team_runs(people, team):

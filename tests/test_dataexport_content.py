@@ -56,6 +56,8 @@ def test_every_kind_of_the_persons_data_is_there_and_correct_and_nobody_elses(pe
     assert first["body"] == "Hallo <b>Welt</b> & Grüße 0" and first["channel"] == "general"
     assert reply["reply_to"] == root.pk and reply["body"] == "a reply in the thread 0"
     assert first["time"] == root.created_at.isoformat() and first["edited"] is None and first["deleted"] is None
+    direct, = data["direct_messages"]  # their own only: not what the other wrote to them
+    assert direct["body"] == "direct <i>note</i> 0" and direct["deleted"] is None
     comment, = data["card_comments"]
     assert comment["body"] == "Looks good <script>x</script> 0" and comment["card"] == "Draft the FHIR profile 0"
     created, assigned = data["cards"]

@@ -9,6 +9,7 @@ from teams.audit.models import AuditEntry
 from teams.board.models import Attachment, Comment
 from teams.dataexport import archive, files
 from teams.dataexport.models import DataExport
+from teams.direct.models import DirectMessage
 from teams.discussion.models import Message
 from teams.erasure import scrub
 from teams.erasure.scrub import Identity, Scrubber
@@ -71,6 +72,8 @@ def test_after_an_erasure_nothing_holds_the_persons_name_or_address(
     assert (entry.actor, entry.subject, entry.detail) == (
         people["manager"], person, {"messages": messages, "uploads": uploads, "number": erasure.number})
     own_messages = Message.objects.filter(author=person)
+    own_direct = DirectMessage.objects.filter(author=person)
+    assert own_direct.count() == 1 and own_direct.get().is_deleted == (messages == "delete")
     if messages == "delete":
         assert own_messages.count() == 2 and not own_messages.filter(deleted_at__isnull=True).exists()
         assert not Comment.objects.filter(author=person).exists()

@@ -12,6 +12,8 @@ from django.utils import translation
 
 from teams.discussion import message_rows
 from teams.discussion import selectors as discussion_selectors
+from teams.discussion.channel_admin import set_archived
+from teams.discussion.channel_views import channel_abilities
 from teams.discussion.messages import delete_message, edit_message
 from teams.discussion.posting import post_message
 from teams.discussion.reactions import REACTIONS, add_reaction
@@ -20,6 +22,7 @@ from teams.member_rows import TEMPLATE, member_rows, rows_for, with_own_row
 from teams.models import Membership
 from teams.permissions import team_abilities
 from teams.widgets import CheckboxList, Choices
+from tests.chatfile_helpers import image_bytes, post_files, upload
 from tests.discussion_helpers import general
 
 HOSTILE = 'A <b>"bold"</b> & \'quoted\''
@@ -87,10 +90,16 @@ def test_member_rows_are_the_rows_the_template_writes(people, team, viewer, lang
     assert "<script>" not in member_rows(request, team, can, mine, lambda: members)[0]
 
 
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("viewer", ["expert", "lead", "observer", "manager"])
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_message_rows_are_the_rows_the_template_writes(people, team, viewer, language):
+@pytest.mark.parametrize("archived", [False, True])
+def test_message_rows_are_the_rows_the_template_writes(people, team, viewer, language, archived, client, media):
     expert = hostile_expert(people)
     channel = general(team)
     first = post_message(expert, team, channel=channel, body=f"**{HOSTILE}** see https://example.org")
@@ -102,16 +111,26 @@ def test_message_rows_are_the_rows_the_template_writes(people, team, viewer, lan
     delete_message(expert, team, message=gone)
     for person, emoji in ((expert, "👍"), (people["lead"], "👍"), (people["lead"], "🎉")):
         add_reaction(person, team, message=first, emoji=emoji)
+    client.force_login(expert)  # files as chat.js posts them: an image (a preview) and a file with a hostile name
+    assert post_files(client, team, channel, upload(f"{HOSTILE}.png", image_bytes()),
+                      upload(f"{HOSTILE}.txt", b"plain notes", "text/plain"), body="Files").status_code == 200
+    assert post_files(client, team, channel, upload("only.png", image_bytes())).status_code == 200  # no text
     mark_read(people["lead"], team, channel=channel, message=edited.pk)
+    if archived:
+        set_archived(people["lead"], team, channel=channel, archived=True)
+        channel.refresh_from_db()
+        team.refresh_from_db()
     request = RequestFactory().get(f"/teams/{team.slug}/channels/{channel.pk}/")
     request.user = people[viewer]
-    can = team_abilities(request.user, team)
+    can = channel_abilities(request.user, team, channel)
     with translation.override(language):
         page = discussion_selectors.channel_page(request.user, team, channel)
         template = render_to_string("discussion/_messages.html", {**page, "team": team, "can": can,
                                                                   "user": request.user, "reactions": REACTIONS},
                                     request=request)
-        fast = message_rows.rows_html(message_rows.channel_data(team, channel)["messages"], me=request.user.pk,
-                                      can=can)
+        fast = message_rows.rows_html(message_rows.channel_data(team, channel)["messages"], team=team,
+                                      channel=channel, me=request.user.pk, can=can)
+    assert fast.count('class="msg-files"') == 2 and fast.count("<img ") == 2
+    assert ('class="link quote"' in fast) is (can["contribute"] and not archived)
     assert squeezed(fast) == squeezed(template)
     assert "<script>" not in fast and "<b>" not in fast.split('class="msg-body"')[0]

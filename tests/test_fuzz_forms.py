@@ -2,6 +2,7 @@
 500, and an error response writes nothing (row counts and the event log unchanged). Bounded and derandomized."""
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,12 +38,10 @@ ENDPOINTS = {
                True),
     "join": ("teams:request_join", lambda c: [c["team"].slug], "outsider", ["message"], True),
     "role": ("teams:change_role", lambda c: [c["team"].slug, c["expert_membership"].pk], "manager", ["role"], False),
-    "card_edit": ("board:card_edit", lambda c: [c["team"].slug, c["card"].pk], "lead",
-                  ["version", "title", "description", "assignees", "due_date", "priority", "labels", "goals"], False),
     "card_comment": ("board:card_comment", lambda c: [c["team"].slug, c["card"].pk], "expert", ["body"], False),
     "checklist_add": ("board:checklist_add", lambda c: [c["team"].slug, c["card"].pk], "expert", ["text"], False),
     "column_settings": ("board:column_settings", lambda c: [c["team"].slug, c["column"].pk], "lead",
-                        ["name", "wip_limit", "is_done"], False),
+                        ["name", "wip_limit", "is_done", "enforce_wip"], False),
     "message_post": ("discussion:post", lambda c: [c["team"].slug, c["channel"].pk], "expert", ["body", "thread"],
                      False),
     "channel_create": ("discussion:create", lambda c: [c["team"].slug], "lead", ["name", "topic", "card"], False),
@@ -78,7 +77,11 @@ SPECIAL = ["", " ", "0", "-1", "1", "2", "99999999999999999999", "expert", "lead
 
 
 def counts():
-    return {label: apps.get_model(label).objects.count() for label in COUNTED}
+    """Every counted table's rows in one statement: it runs twice per example, 2 x 19 queries before."""
+    tables = [connection.ops.quote_name(apps.get_model(label)._meta.db_table) for label in COUNTED]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in tables))
+        return dict(zip(COUNTED, cursor.fetchone(), strict=True))
 
 
 @pytest.fixture

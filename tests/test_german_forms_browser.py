@@ -6,6 +6,7 @@ import pytest
 from teams.board.cards import create_card
 from teams.board.models import Card, Column
 from teams.models import Team
+from tests.ws_client import poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +29,12 @@ def test_changing_only_the_priority_of_a_card_in_german_keeps_its_due_date(close
     page.goto(f"{daphne_server.url}/teams/{team.slug}/board/")
     page.wait_for_selector("html[lang=de].is-live")
     page.click(f"#card-{card.pk} .tile-title")
-    page.wait_for_selector("#card-dialog[open] details.edit-card")
-    page.click("#card-dialog details.edit-card summary")
+    page.wait_for_selector("#card-dialog[open] [data-inline-field=priority]")
     assert page.input_value("#card-dialog input[name=due_date]") == "2026-12-18"
-    page.select_option("#card-dialog select[name=priority]", "high")
-    page.click("#card-dialog details.edit-card button.primary")
-    page.wait_for_selector("#card-dialog dd.prio-high")
-    card.refresh_from_db()
-    assert card.priority == "high" and card.due_date == datetime.date(2026, 12, 18)
+    page.select_option("#card-dialog select[name=priority]", "high")  # saves this one field (card.update)
+    page.wait_for_selector("#card-dialog [data-inline-field=priority] [data-inline-status] >> text=Gespeichert")
+    assert poll(lambda: Card.objects.get(pk=card.pk).priority == "high")
+    assert Card.objects.get(pk=card.pk).due_date == datetime.date(2026, 12, 18)
 
 
 def test_the_launch_and_extend_forms_show_their_dates_in_german(closes_connections, login_page, daphne_server,

@@ -38,7 +38,7 @@ async def test_bell_resumes_rings_live_and_marks_read(people, team):
         backlog = await lead.receive_json_from(timeout=5)
         assert backlog["type"] == "notification" and "review note on Data Spaces" in backlog["text"]
         resumed = await frame_of(lead, "resumed")
-        assert resumed == {"type": "resumed", "last": backlog["id"], "unread": 1}
+        assert resumed == {"type": "resumed", "last": backlog["id"], "unread": 1, "messages": 0}
         # Live: a note written now rings the lead's bell after commit.
         await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
@@ -69,7 +69,8 @@ async def test_resume_beyond_the_newest_is_clamped_and_the_bell_keeps_ringing(pe
         newest = await sync_to_async(
             lambda: Notification.objects.filter(recipient=people["lead"]).latest("pk").pk)()
         await lead.send_json_to({"type": "resume", "after": newest + beyond})
-        assert await lead.receive_json_from(timeout=5) == {"type": "resumed", "last": newest, "unread": 1}
+        assert await lead.receive_json_from(timeout=5) == {"type": "resumed", "last": newest, "unread": 1,
+                                                           "messages": 0}
         await sync_to_async(review_meetings.add_review_note)(people["advisor"], team, body="Live one")
         live = await frame_of(lead, "notification")
         assert live["id"] > newest and live["unread"] == 2

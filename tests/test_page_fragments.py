@@ -220,12 +220,12 @@ def test_a_comment_and_an_edit_show_at_once_on_a_cached_card_page(client, people
     assert "Ask the board first" in dialog and "<html" not in dialog
 
 
-def test_an_observer_gets_no_edit_form_from_a_cached_card_page(client, people, team):
+def test_an_observer_gets_no_inline_editors_from_a_cached_card_page(client, people, team):
     _card, url = new_card(people, team, "Read only for some")
     client.force_login(people["lead"])
-    assert 'class="edit-card"' in page(client, url)
+    assert "data-inline-edit" in page(client, url)
     client.force_login(people["observer"])
-    assert 'class="edit-card"' not in page(client, url)
+    assert "data-inline-edit" not in page(client, url)
 
 
 def test_a_form_with_errors_is_never_cached(client, people, team):

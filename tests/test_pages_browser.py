@@ -20,6 +20,7 @@ from teams.board.cards import create_card
 from teams.board.columns import update_column
 from teams.board.models import Card
 from teams.demo import DEMO_PASSWORD
+from teams.direct.models import Conversation
 from teams.discussion.models import Channel
 from teams.models import Membership, Team
 from tests.conftest import ROOT, missing
@@ -62,7 +63,8 @@ def main_pages(demo):
     """(who, path) of every main page, each as someone who uses it."""
     team, card = demo["team"].slug, demo["card"]
     return [
-        ("anna", "/my/"), ("anna", "/teams/"), ("anna", "/masterplan/"), ("anna", f"/teams/{team}/"),
+        ("anna", "/my/"), ("anna", "/my/tasks/"), ("anna", "/teams/"), ("anna", "/masterplan/"),
+        ("anna", f"/teams/{team}/"),
         ("anna", f"/teams/{team}/board/"), ("anna", f"/teams/{team}/channels/{demo['channel'].pk}/"),
         ("anna", f"/teams/{team}/review/"), ("anna", "/notifications/"),
         ("anna", f"/teams/{team}/board/cards/{card.pk}/"), ("anna", "/teams/launch/"),
@@ -74,6 +76,7 @@ def main_pages(demo):
         ("anna", "/people/"), ("anna", "/people/david/"), ("anna", f"/teams/{team}/members/invite/"),
         ("david", "/people/?keyword=fhir"), ("david", "/people/me/edit/"), ("anna", "/audit/"),
         ("anna", f"/account/people/{get_user_model().objects.get(username='david').pk}/erase/"),
+        ("david", "/messages/"), ("david", f"/messages/{Conversation.objects.order_by('pk').first().pk}/"),
     ]
 
 
@@ -135,13 +138,13 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(axe, demo, chromium, l
         assert page.get_attribute("html", "lang") == language
         check(page, f"{who} {path}")
 
-    # What opens within pages: the card dialog with its edit form, a thread with a message being
-    # edited, the confirm dialog.
+    # What opens within pages: the card dialog with its inline editors (the description's open), a thread with a
+    # message being edited, the confirm dialog.
     team = demo["team"].slug
     page = pages["anna"]
     open_page(page, f"{daphne_server.url}/teams/{team}/board/")
     page.click(f"#card-{demo['card'].pk} .tile-title")
-    page.click("#card-dialog[open] .edit-card summary")
+    page.click("#card-dialog[open] [data-description-edit]")
     check(page, "card dialog")
     open_page(page, f"{daphne_server.url}/teams/{team}/")
     page.locator("#members form[data-confirm] button").first.click()
@@ -220,10 +223,10 @@ def test_german_pages_fit_their_boxes(demo, login_page, daphne_server, width, he
             found.append("the header has more than one row")
         if found:
             problems[f"{who} {path}"] = found
-    page = pages["anna"]  # the card dialog, with its edit form open
+    page = pages["anna"]  # the card dialog, with its description editor open
     open_page(page, f"{base}/teams/{TEAM}/board/")
     page.click(f"#card-{demo['card'].pk} .tile-title")
-    page.click("#card-dialog[open] .edit-card summary")
+    page.click("#card-dialog[open] [data-description-edit]")
     if found := page.evaluate(OVERFLOWING):
         problems["card dialog"] = found
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
@@ -265,8 +268,7 @@ def test_tile_due_dates_read_like_the_dialog_also_when_drawn_live(demo, login_pa
 
     # A new due date saved in the dialog: board.js draws the tile from the event, in the same words.
     page.click(f"#card-{card.pk} .tile-title")
-    page.click("#card-dialog summary")
     page.fill("#card-dialog input[name=due_date]", "2027-03-05")
-    page.click("#card-dialog .edit-card button.primary")
+    page.press("#card-dialog input[name=due_date]", "Enter")
     page.wait_for_function(f"() => document.querySelector('#card-{card.pk} .due').textContent.includes('2027')")
     assert tile_due.text_content().strip().endswith("5. März 2027")

@@ -101,8 +101,8 @@ def test_the_ring_carries_the_frame_serialised_once(people, team):
     message = post_message(people["lead"], team, channel=general(team), body="ring <b>me</b>")
     ring = events.ring_message([message.event])
     assert ring["type"] == "team.events"
-    [(seq, kind, text)] = ring["events"]
-    assert seq == message.event.seq and kind == "message.posted"
+    [(seq, kind, text, private)] = ring["events"]
+    assert seq == message.event.seq and kind == "message.posted" and private is None  # a public channel's
     assert json.loads(text) == json.loads(json.dumps(message.event.as_frame()))  # consumers send the text as is
 
 

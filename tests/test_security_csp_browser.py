@@ -4,7 +4,7 @@ import pytest
 
 from teams.board.cards import create_card
 from teams.board.columns import set_up_board
-from teams.board.labels import label_color
+from teams.board.labels import PALETTE, label_color
 from teams.board.models import Column
 from teams.discussion.posting import post_message
 from teams.review import meetings as review_meetings
@@ -60,7 +60,7 @@ def test_main_pages_have_no_csp_violation_and_still_go_live(closes_connections, 
             label = page.locator(".tile .label").first
             expect(label).to_have_text("urgent")
             color = label.evaluate("node => getComputedStyle(node).getPropertyValue('--label').trim()")
-            assert color == label_color("urgent")  # painted from data-label-color by page.js
+            assert color == PALETTE[label_color("urgent")][0]  # board.css paints each palette key
         page.wait_for_load_state("load")
         seen[name] = page.evaluate("window.__csp.slice()")
     violations = {name: found for name, found in seen.items() if found}

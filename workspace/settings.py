@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "teams.invitations",
     "teams.accounts",
     "teams.contributions",
+    "teams.direct",
     "teams.search",
     "teams.audit",
     "teams.dataexport",

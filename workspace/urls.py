@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("teams.dataexport.urls")),
     path("", include("teams.api.pages")),  # the account page's API tokens section
     path("", include("teams.contributions.urls")),
+    path("", include("teams.direct.urls")),
     path("", include("teams.people.urls")),
     path("", include("teams.invitations.urls")),
     path("", include("teams.search.urls")),

@@ -19,8 +19,8 @@ from teams.discussion.forms import (
     ReadFrame,
     TypingFrame,
 )
-from teams.discussion.messages import delete_message, edit_message
-from teams.discussion.models import Channel, Message
+from teams.discussion.messages import delete_message, edit_message, get_channel
+from teams.discussion.models import Message
 from teams.discussion.posting import Post, post_messages
 from teams.discussion.reactions import add_reaction, remove_reaction
 from teams.discussion.reading import mark_read, set_thread_subscription
@@ -70,20 +70,22 @@ def follow(user: User, team: Team, data: dict) -> Event:
 
 @command("channel.create", ChannelFrame)
 def channel_create(user: User, team: Team, data: dict) -> Event:
-    return create_channel(user, team, name=data["name"], topic=data["topic"], card=data["card"]).event
+    return create_channel(user, team, name=data["name"], topic=data["topic"], card=data["card"],
+                          private=data["private"], members=data["members"]).event
 
 
-def typing_frame(user: User, team_id: int, data: dict) -> dict:
-    """Validate a typing frame: the person may write, the channel (and thread) are the team's."""
+def typing_frame(user: User, team_id: int, data: dict) -> tuple[dict, int | None]:
+    """Validate a typing frame: the person may write, the channel (and thread) are the team's and readable.
+    Returns the frame and, for a private channel, its id (only its members' sockets get the frame)."""
     form = TypingFrame(data)
     if not form.is_valid():
         raise ValidationError(" ".join(joined(errors) for errors in form.errors.values()))
     team = Team.objects.get(pk=team_id)
     if not can(user, Action.CONTRIBUTE, team):
         raise PermissionDenied(_("You may not write in this team."))
-    channel = Channel.objects.get(pk=form.cleaned_data["channel"], team_id=team_id)
+    channel = get_channel(team, form.cleaned_data["channel"], user)
     thread = form.cleaned_data["thread"]
     if thread:
         Message.objects.only("pk").get(pk=thread, channel=channel)
     return {"type": "typing", "user": user.pk, "name": user.get_full_name() or user.username,
-            "channel": channel.pk, "thread": thread}
+            "channel": channel.pk, "thread": thread}, channel.pk if channel.private else None

@@ -83,6 +83,7 @@
     });
     tile.tabIndex = 0;
     if (config.canContribute) tile.draggable = true;
+    if (config.canContribute) tile.appendChild(handle());
     const link = el("a", "tile-title", state.title);
     link.href = cardUrl(state.card);
     link.dataset.openCard = "";
@@ -91,6 +92,7 @@
     const meta = el("div", "tile-meta");
     state.label_info.forEach((label) => {
       const chip = el("span", "label", label.name);
+      chip.dataset.label = label.id;  // a rename or recolour (labels.js) finds every chip of the label
       dom.paintLabel(chip, label.color);
       meta.appendChild(chip);
     });
@@ -116,6 +118,12 @@
     meta.appendChild(people);
     tile.appendChild(meta);
     return tile;
+  }
+
+  function handle() {  // touch drag starts here (board_views.js); same markup as teams/board/tiles.py
+    const grip = el("span", "drag-handle", "⠿");
+    grip.setAttribute("aria-hidden", "true");
+    return grip;
   }
 
   function isDoneColumn(id) { const column = columnOf(id); return column && column.dataset.done === "1"; }
@@ -157,7 +165,7 @@
 
   // Events from the server ------------------------------------------------------------------
   const CARD_EVENTS = ["card.created", "card.updated", "card.moved", "card.checklist_changed", "card.commented",
-                       "card.attachment_added", "card.attachment_removed"];
+                       "card.attachment_added", "card.attachment_removed", "card.restored"];
   CARD_EVENTS.forEach((kind) => live.on(kind, (data, frame) => {
     applyCard(data, frame.actor !== config.me);
     refreshDialog(data.card, frame);
@@ -205,6 +213,7 @@
     column.dataset.rank = data.rank;
     column.dataset.wip = data.wip_limit || "";
     column.dataset.done = data.is_done ? "1" : "0";
+    column.dataset.enforce = data.enforce_wip ? "1" : "0";
     column.querySelector(".column-name").textContent = data.name;
     column.querySelector(".wip").textContent = data.wip_limit || "";
     column.querySelector(".wip-of").hidden = !data.wip_limit;
@@ -214,6 +223,7 @@
       form.elements.name.value = data.name;
       form.elements.wip_limit.value = data.wip_limit || "";
       form.elements.is_done.checked = !!data.is_done;
+      form.elements.enforce_wip.checked = !!data.enforce_wip;
     }
   }
 
@@ -242,15 +252,22 @@
   function moveCard(tile, columnId, afterTile) {
     if (!isLive()) { showError(T.offline); place(tile); return Promise.resolve(); }
     const list = listOf(columnId);
+    const undo = whereItIs(tile);
     // Show it at once; the event (or a refusal) settles it.
     list.insertBefore(tile, afterTile ? afterTile.nextElementSibling : list.firstElementChild);
     updateCounts();
     const position = tilesIn(list).indexOf(tile) + 1;
     const columnName = columnOf(columnId).querySelector(".column-name").textContent;
+    const version = Number(tile.dataset.version);
     return live.send("card.move", {
       card: Number(tile.dataset.card), column: Number(columnId),
-      after: afterTile ? Number(afterTile.dataset.card) : null, version: Number(tile.dataset.version),
+      after: afterTile ? Number(afterTile.dataset.card) : null, version: version,
     }).then((ack) => {
+      // Undo: the inverse move, checked like any (a change meanwhile makes it "stale"); the move made it version + 1.
+      if (ack.seq !== null) {
+        offerUndo(T.movedUndo, () => live.send("card.move", {card: Number(tile.dataset.card), column: undo.column,
+                                                             after: undo.after, version: version + 1}));
+      }
       const over = columnOf(columnId) && columnOf(columnId).classList.contains("over-limit");
       announce((over ? T.movedOverLimit : T.moved).replace("%(title)s", tile.querySelector(".tile-title").textContent)
         .replace("%(column)s", columnName).replace("%(position)s", position));
@@ -261,6 +278,17 @@
       if (current && document.activeElement === tile) current.focus();
       fail(error);
     });
+  }
+
+  /* Where the server has the tile (its column, the card above it by rank), before a move shows it elsewhere. */
+  function whereItIs(tile) {
+    const list = listOf(tile.dataset.column);
+    const above = list ? tilesIn(list).filter((other) => other !== tile && byRank(other, tile) < 0).sort(byRank).pop() : null;
+    return {column: Number(tile.dataset.column), after: above ? Number(above.dataset.card) : null};
+  }
+
+  function offerUndo(text, inverse) {
+    window.UndoToast.show(text, () => inverse().then(() => announce(T.undone)).catch(fail));
   }
 
   function cardUrl(id) { return config.cardUrl.replace(/\/cards\/0\/$/, `/cards/${id}/`); }
@@ -438,7 +466,8 @@
       const column = form.closest("section.column");
       const wip = form.elements.wip_limit.value;
       live.send("column.update", {column: Number(column.dataset.column), name: form.elements.name.value,
-                                  wip_limit: wip ? Number(wip) : null, is_done: form.elements.is_done.checked})
+                                  wip_limit: wip ? Number(wip) : null, is_done: form.elements.is_done.checked,
+                                  enforce_wip: form.elements.enforce_wip.checked})
         .then(() => { form.closest("details").open = false; }).catch(fail);
     }
   });
@@ -457,6 +486,10 @@
     if (event.state && event.state.card) openDialog(event.state.card, true);
     else if (dialog.open) dialog.close();
   });
+
+  window.BoardLabels.attach(live, config.canEdit ? T : null);
+  window.CardInline.attach(dialogBody, live, () =>
+    window.htmx.ajax("GET", cardUrl(openCard), {target: "#card-dialog-body", swap: "innerHTML"}));
 
   function refreshDialog(id, frame) {
     if (!dialog.open || openCard !== id) return;
@@ -486,8 +519,12 @@
       moveCard(tile, columnId, after);
     } else if (event.target.closest("[data-archive-card]") && tile) {
       const card = openCard;
+      const version = Number(tile.dataset.version);
       window.confirmDialog(T.confirmArchive).then((yes) => {
-        if (yes) live.send("card.archive", {card: card, version: Number(tile.dataset.version)}).catch(fail);
+        if (!yes) return;
+        live.send("card.archive", {card: card, version: version}).then(() => {
+          offerUndo(T.archivedUndo, () => live.send("card.restore", {card: card, version: version + 1}));
+        }).catch(fail);
       });
     }
   });
@@ -506,4 +543,6 @@
   });
 
   document.querySelectorAll("li.tile").forEach(applyFilter);
+  // For the list, the swimlanes and touch drag (board_views.js): the same moves and dialog.
+  window.boardApi = {config, boardEl, moveCard, openDialog, tileOf, listOf, place, isLive};
 })();

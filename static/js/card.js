@@ -9,12 +9,21 @@
   const body = document.getElementById("card-dialog-body");
   const live = window.LiveTeam.connect(config.slug, config.seq);
 
+  const redraw = () => window.htmx.ajax("GET", location.pathname, {source: body, target: body, swap: "innerHTML"});
+
   function refresh() {
     const active = document.activeElement;
     if (body.contains(active) && active.matches("input[type=text], input[type=date], textarea, input[type=file]")) return;
-    window.htmx.ajax("GET", location.pathname, {source: body, target: body, swap: "innerHTML"});
+    redraw();
   }
-  live.on("*", (data) => { if (data && Number(data.card) === config.card) refresh(); });
+  // One's own inline edits are on the page already (cardedit.js): redrawing would take the focus away.
+  live.on("*", (data, frame) => {
+    if (!data || Number(data.card) !== config.card) return;
+    if (frame.event === "card.updated" && frame.actor === config.me) return;
+    refresh();
+  });
+  window.CardInline.attach(body, live, redraw);
+  window.BoardLabels.attach(live, null);
 
   body.addEventListener("change", (event) => {
     const box = event.target.closest("[data-check-item]");

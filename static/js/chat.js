@@ -49,6 +49,7 @@
     head.append(time, " ", edited);
     const body = el("div", "msg-body");
     body.innerHTML = data.html;  // sanitised by the server (teams.markup)
+    const files = data.files && data.files.length ? [chatFiles.build(data.files)] : [];
     const foot = el("div", "msg-foot");
     foot.append(el("span", "reactions"));
     if (!inThread && !data.thread) foot.append(button("link replies", S.reply, {thread: data.message, count: 0}));
@@ -62,12 +63,12 @@
       summary.title = S.react;
       menu.append(summary);
       config.reactions.forEach((emoji) => menu.append(button("add-reaction", emoji, {emoji: emoji})));
-      actions.append(menu);
+      actions.append(menu, button("link quote", S.quote));
       if (mine) actions.append(button("link edit", S.edit));
       if (mine || config.canModerate) actions.append(button("link danger delete", S.delete));
       foot.append(actions);
     }
-    li.append(head, body, foot);
+    li.append(head, body, ...files, foot);
     return li;
   }
 
@@ -141,7 +142,8 @@
         $("#thread-replies").append(buildMessage(data, true));
         if (stick) scrollDown(scroller);
       }
-    } else if (!document.getElementById("m" + data.message)) {  // not already on the page
+    } else if (!document.getElementById("m" + data.message) && $("#newer")?.hidden !== false) {
+      // not already on the page, nor after newer pages a permalink's page has yet to load (channels.js)
       const stick = nearBottom(stream) || data.author === config.me;
       $("#empty")?.remove();
       list.append(buildMessage(data, false));
@@ -165,6 +167,7 @@
     body.textContent = "";
     body.append(el("em", "muted", S.deleted));
     $(".reactions", li).textContent = "";
+    $(".msg-files", li)?.remove();
     $(".msg-actions", li)?.remove();
     delete li.dataset.body;
   }));
@@ -301,12 +304,13 @@
     const submit = (event) => {
       event.preventDefault();
       const body = textarea.value.trim();
-      if (!body) return;
+      const withFiles = chatFiles.pending(form);  // then posted over HTTP (static/js/chatfiles.js)
+      if (!body && !withFiles) return;
       const data = {channel: config.channel, body: body};
       const threadId = thread();
       if (threadId) data.thread = threadId;
       textarea.disabled = true;
-      live.send("message.post", data).then(() => {
+      (withFiles ? chatFiles.send(form, config.filesUrl, data) : live.send("message.post", data)).then(() => {
         textarea.value = "";
         lastTyping = 0;
       }).catch(showError).finally(() => { textarea.disabled = false; textarea.focus(); });
@@ -319,6 +323,25 @@
   }
   composer($("#composer"), () => null);
   composer($("#reply-composer"), () => openThread);
+  [$("#composer"), $("#reply-composer")].forEach((form) => {
+    if (!form) return;
+    chatFiles.attach(form, S);
+    emojiPicker($(".emoji-toggle", form), $("textarea", form), config.emoji, S);
+  });
+
+  /* "Quote": the message's text as a Markdown quote, with its author, into the composer it was read in. */
+  function quote(li) {
+    const form = li.closest("#thread") ? $("#reply-composer") : $("#composer");
+    const textarea = form && $("textarea", form);
+    if (!textarea) return;
+    const source = li.dataset.body !== undefined ? li.dataset.body : $(".msg-body", li).innerText.trim();
+    const lines = [fmt(S.quoteBy, {name: $(".author", li).textContent.trim()}), ...source.split("\n")];
+    const text = lines.map((line) => ("> " + line).trimEnd()).join("\n") + "\n\n";
+    const before = textarea.value && !textarea.value.endsWith("\n") ? textarea.value + "\n\n" : textarea.value;
+    textarea.value = before + text;
+    textarea.focus();
+    textarea.selectionStart = textarea.selectionEnd = textarea.value.length;
+  }
 
   function showError(frame) { dom.showError(frame.message); }
 
@@ -333,6 +356,8 @@
       target.closest("details")?.removeAttribute("open");
     } else if (target.matches(".delete")) {
       window.confirmDialog(S.confirmDelete).then((yes) => { if (yes) live.send("message.delete", {message: id}).catch(showError); });
+    } else if (target.matches(".quote")) {
+      quote(li);
     } else if (target.matches(".edit")) {
       startEdit(li, id);
     } else if (target.matches(".replies")) {
@@ -444,64 +469,9 @@
       () => loadOlder(threadOlder, $("#thread-replies"), $("#thread-scroll"), openThread));
   }
 
-  // @mentions: suggest the team's members while typing "@na…" ----------------------------------------
-  const people = Object.keys(config.usernames).map((id) => ({
-    id: id, username: config.usernames[id], name: config.members[id] || config.usernames[id]}));
-  function mentionMenu(form) {
-    const textarea = $("textarea", form), menu = $(".mention-menu", form);
-    if (!textarea || !menu) return;
-    let matches = [], selected = 0;
-    const token = () => {
-      const before = textarea.value.slice(0, textarea.selectionStart);
-      const match = /(^|[^\w@])@([\w.+-]*)$/.exec(before);
-      return match ? match[2] : null;
-    };
-    const close = () => { menu.hidden = true; matches = []; };
-    const render = () => {
-      menu.textContent = "";
-      matches.forEach((person, index) => {
-        const item = el("li", "", person.name);
-        item.setAttribute("role", "option");
-        item.setAttribute("aria-selected", index === selected ? "true" : "false");
-        item.append(el("span", "username", "@" + person.username));
-        item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(person); });
-        menu.append(item);
-      });
-      menu.hidden = matches.length === 0;
-    };
-    const choose = (person) => {
-      const position = textarea.selectionStart;
-      const before = textarea.value.slice(0, position).replace(/@([\w.+-]*)$/, "@" + person.username + " ");
-      textarea.value = before + textarea.value.slice(position);
-      textarea.selectionStart = textarea.selectionEnd = before.length;
-      close();
-      textarea.focus();
-    };
-    textarea.addEventListener("input", () => {
-      const prefix = token();
-      if (prefix === null) return close();
-      const lower = prefix.toLowerCase();
-      matches = people.filter((p) => p.username.toLowerCase().startsWith(lower) ||
-        p.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(lower))).slice(0, 8);
-      selected = 0;
-      render();
-    });
-    textarea.addEventListener("keydown", (event) => {
-      if (menu.hidden || !matches.length) return;
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        selected = (selected + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length;
-        render();
-        event.preventDefault();
-      } else if (event.key === "Enter" || event.key === "Tab") {
-        choose(matches[selected]);
-        event.preventDefault();
-        event.stopImmediatePropagation();  // choosing a name does not send the message
-      } else if (event.key === "Escape") {
-        close();
-      }
-    }, true);
-    textarea.addEventListener("blur", close);
-  }
+  // @mentions (static/js/mention.js) -----------------------------------------------------------------
+  const people = mention.peopleOf(config.members, config.usernames);
+  const mentionMenu = (form) => form && mention.menu($("textarea", form), $(".mention-menu", form), people);
   mentionMenu($("#composer"));
   mentionMenu($("#reply-composer"));
   $$("li.msg", list).forEach(updateSeen);

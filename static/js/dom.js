@@ -5,7 +5,7 @@
  */
 (function () {
   "use strict";
-  const HEX = /^#[0-9a-fA-F]{6}$/;
+  const PALETTE_KEY = /^[a-z]{1,7}$/;
   let bannerTimer = null;
 
   /* An element with a class and text (set as text, never as HTML). */
@@ -16,9 +16,9 @@
     return node;
   }
 
-  /* A label's colour as the --label custom property (CSSOM: the CSP forbids style=""). */
+  // A label's colour is a palette key (teams.board.labels.PALETTE); board.css paints each key.
   function paintLabel(node, color) {
-    node.style.setProperty("--label", HEX.test(color) ? color : "#667085");
+    node.dataset.labelColor = PALETTE_KEY.test(color) ? color : "slate";
   }
 
   function showError(message) {

@@ -1,6 +1,6 @@
 /* The bell: live personal notifications over /ws/me/ (protocol: realtime/notifications.py), through
  * the same client as the team pages (LiveTeam.personal: resume, back-off, queue; static/js/live.js).
- * Unread count into [data-bell-count]; on the notifications page new items are prepended to
+ * Unread count into [data-bell-count], unread direct messages into [data-dm-count]; on the notifications page new items are prepended to
  * #notification-list. Texts arrive as plain text and are set with textContent (never HTML).
  * Every minute the socket re-asks (resume) so jobs run by a worker that cannot ring the
  * in-memory layer (embedded mode) still show up. */
@@ -15,6 +15,13 @@
     badge.textContent = unread > 99 ? "99+" : String(unread);
     badge.hidden = !unread;
     badge.closest("[data-bell]")?.classList.toggle("has-unread", unread > 0);
+  }
+
+  const messagesBadge = document.querySelector("[data-dm-count]");  // unread direct messages (teams/direct)
+  function showMessages(unread) {
+    if (!messagesBadge || typeof unread !== "number") return;
+    messagesBadge.textContent = unread > 99 ? "99+" : String(unread);
+    messagesBadge.hidden = !unread;
   }
 
   function markShown(frame) {  // read here or on another page
@@ -46,6 +53,11 @@
   live.onFrame("resumed", (frame) => {
     if (!list) live.seq = Math.max(live.seq, frame.last || 0);  // elsewhere only the count is shown
     showCount(frame.unread);
+    showMessages(frame.messages);
+  });
+  live.onFrame("messages", (frame) => {
+    showMessages(frame.unread);
+    document.dispatchEvent(new CustomEvent("messages:unread", {detail: frame}));  // the list follows (inbox.js)
   });
 
   document.getElementById("mark-all-read")?.addEventListener("click", (event) => {

@@ -2,17 +2,8 @@
 // scripts, on*= handlers and style="" attributes; see docs/security.md):
 // - <form data-confirm="question"> (and htmx's hx-confirm) asks in the page's <dialog id="confirm-dialog">,
 //   not window.confirm; window.confirmDialog(question) is the same as a Promise of true/false;
-// - <span data-label-color="#rrggbb"> gets its colour as the --label custom property (CSSOM, allowed by CSP),
-//   also for content that htmx or the page scripts insert later.
 (function () {
   "use strict";
-  function paint(root) {
-    if (!root || !root.querySelectorAll) return;
-    const nodes = root.matches && root.matches("[data-label-color]") ? [root] : [];
-    root.querySelectorAll("[data-label-color]").forEach((node) => nodes.push(node));
-    nodes.forEach((node) => dom.paintLabel(node, node.dataset.labelColor));
-  }
-
   function confirmDialog(question, answer) {
     const dialog = document.getElementById("confirm-dialog");
     dialog.querySelector("[data-confirm-text]").textContent = question;
@@ -37,13 +28,4 @@
     event.preventDefault();
     confirmDialog(event.detail.question).then((yes) => { if (yes) event.detail.issueRequest(true); });
   });
-
-  function start() {
-    paint(document.body);
-    new MutationObserver((records) => {
-      records.forEach((record) => record.addedNodes.forEach((node) => paint(node)));
-    }).observe(document.body, {childList: true, subtree: true});
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
 })();

@@ -1,5 +1,7 @@
 """Channels and messages over the API: list channels, page through a channel's (or a thread's) history by
 cursor, post, edit, react. Every write is the discussion service the page and the socket call."""
+from typing import cast
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -7,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from teams.discussion import messages, reactions
+from teams.discussion.access import visible_channels, visible_messages
 from teams.discussion.models import Channel, Message, Reaction
 from teams.discussion.posting import post_message
 from teams.discussion.reactions import REACTIONS
@@ -73,9 +76,10 @@ class Channels(ApiView):
         return Response(ChannelSerializer(channels_with_unread(request.user, team), many=True).data)
 
 
-def _message(team, message_id: int) -> Message:
-    message = Message.objects.filter(pk=message_id, team=team).select_related("author").prefetch_related(
-        "reactions").first()
+def _message(team, message_id: int, user) -> Message:
+    """A message of the team in a channel `user` may read (a private channel's: its members only)."""
+    message = visible_messages(user, Message.objects.filter(pk=message_id, team=team)).select_related(
+        "author").prefetch_related("reactions").first()
     if message is None:
         raise Problem("not_found", 404, _("No such message."))
     return message
@@ -88,8 +92,9 @@ class Messages(ApiView, generics.ListAPIView):
     pagination_class = NewestFirst
 
     def channel(self) -> Channel:
-        team = private_team(self.request.user, self.kwargs["slug"])
-        channel = Channel.objects.filter(pk=self.kwargs["channel_id"], team=team).first()
+        request = cast(SignedIn, self.request)  # the API's permission class let only signed-in people through
+        team = private_team(request.user, self.kwargs["slug"])
+        channel = visible_channels(request.user, team).filter(pk=self.kwargs["channel_id"]).first()
         if channel is None:
             raise Problem("not_found", 404, _("No such channel."))
         return channel
@@ -108,23 +113,25 @@ class Messages(ApiView, generics.ListAPIView):
         channel = self.channel()
         data = body_of(PostSerializer, request)
         posted = post_message(request.user, channel.team, channel=channel, **data)
-        return Response(MessageSerializer(_message(channel.team, posted.pk), context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(MessageSerializer(_message(channel.team, posted.pk, request.user),
+                                          context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class MessageDetail(ApiView):
     @extend_schema(responses=MessageSerializer, summary="A message")
     def get(self, request: SignedIn, slug: str, message_id: int) -> Response:
         team = private_team(request.user, slug)
-        return Response(MessageSerializer(_message(team, message_id), context={"request": request}).data)
+        return Response(MessageSerializer(_message(team, message_id, request.user),
+                                          context={"request": request}).data)
 
     @extend_schema(request=EditSerializer, responses=MessageSerializer, summary="Edit your message")
     def patch(self, request: SignedIn, slug: str, message_id: int) -> Response:
         team = private_team(request.user, slug)
-        _message(team, message_id)
+        _message(team, message_id, request.user)
         data = body_of(EditSerializer, request)
         messages.edit_message(request.user, team, message=message_id, **data)
-        return Response(MessageSerializer(_message(team, message_id), context={"request": request}).data)
+        return Response(MessageSerializer(_message(team, message_id, request.user),
+                                          context={"request": request}).data)
 
 
 class Reactions(ApiView):
@@ -138,7 +145,8 @@ class Reactions(ApiView):
 
     def _apply(self, request: SignedIn, slug: str, message_id: int, service) -> Response:
         team = private_team(request.user, slug)
-        _message(team, message_id)
+        _message(team, message_id, request.user)
         data = body_of(ReactSerializer, request)
         service(request.user, team, message=message_id, **data)
-        return Response(MessageSerializer(_message(team, message_id), context={"request": request}).data)
+        return Response(MessageSerializer(_message(team, message_id, request.user),
+                                          context={"request": request}).data)

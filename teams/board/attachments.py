@@ -3,6 +3,7 @@ services, under `teams.permissions.lock_and_require_board`'s lock contract. A st
 outlives its row: it is removed when the write fails, and after commit when the row is deleted."""
 import mimetypes
 import os
+from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from .state import fresh_card, touch
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-ATTACHMENT_TYPES = {
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     "pdf": ("application/pdf", (b"%PDF-",)),
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
@@ -33,20 +34,22 @@ ATTACHMENT_TYPES = {
 }
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str, str]:
-    """Size and type of an uploaded file; returns (safe name, content type). Also used for review outputs."""
+def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES,
+                 types: Mapping[str, tuple[str, tuple[bytes, ...] | None]] = ATTACHMENT_TYPES) -> tuple[str, str]:
+    """Size and type of an uploaded file; returns (safe name, content type). Also used for review outputs and
+    chat files (teams.discussion.files, with more image `types`)."""
     name = os.path.basename(upload.name or "").strip()[:200] or "file"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
+    if extension not in types:
         raise ValidationError({"file": _("This file type is not accepted. Allowed: %(types)s.")
-                               % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}})
+                               % {"types": ", ".join(sorted(types))}})
     size = upload.size or 0  # None: a file object of unknown size, refused as empty below
     if size > max_bytes:
         raise ValidationError({"file": _("The file is larger than %(mb)d MB.")
                                % {"mb": max_bytes // (1024 * 1024)}})
     if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    content_type, signatures = ATTACHMENT_TYPES[extension]
+    content_type, signatures = types[extension]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

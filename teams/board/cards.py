@@ -19,7 +19,7 @@ from teams.permissions import Action, lock_and_require_board
 from . import ranks
 from .labels import labels_from_names
 from .models import Card, Column
-from .state import card_state, check_version, fresh_card, live_cards, reranked_data, wip_exceeded
+from .state import card_state, check_room, check_version, fresh_card, live_cards, reranked_data, wip_exceeded
 
 MAX_CARDS_PER_TEAM = 5000
 
@@ -53,6 +53,7 @@ def create_card(actor: User, team: Team, *, column: Column, title: str, descript
                 position: str = "bottom") -> Event:
     team = lock_and_require_board(actor, Action.CONTRIBUTE, team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
+    check_room(column)
     title = _clean_title(title)
     if priority not in Card.Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
@@ -161,6 +162,8 @@ def move_card(actor: User, card: Card, *, column: Column, after: Card | None = N
                     .order_by("-rank", "-id").values_list("pk", flat=True).first())
         if previous == (after.pk if after else None):
             return None  # already there
+    else:
+        check_room(target)
     rank, reranked = ranks.rank_after(siblings, after, exclude_pk=card.pk)
     from_column = card.column_id
     card.column, card.rank = target, rank
@@ -184,3 +187,22 @@ def archive_card(actor: User, card: Card, *, version: int | None = None) -> Even
     card.save(update_fields=["archived", "version"])
     return events.record(team, "card.archived", actor, {"card": card.pk, "column": card.column_id,
                                                          "title": card.title, "version": card.version})
+
+
+@transaction.atomic
+def restore_card(actor: User, card: Card, *, version: int | None) -> Event:
+    """Undo an archive: the card comes back to its column at its rank, if nothing changed it since
+    (`version` is the archived card's) and its column still takes it (not archived, not full)."""
+    team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)
+    card = Card.objects.select_related("column").get(pk=card.pk, team=team, archived=True)
+    check_version(card, version)
+    if card.column.archived:
+        raise ValidationError(_("Its column was archived meanwhile."))
+    check_room(card.column)
+    if Card.objects.filter(team=team, archived=False).count() >= MAX_CARDS_PER_TEAM:
+        raise ValidationError(_("The board is full: archive finished cards first."))
+    card.archived = False
+    card.version += 1
+    card.updated_at = timezone.now()
+    card.save(update_fields=["archived", "version", "updated_at"])
+    return events.record(team, "card.restored", actor, {**card_state(card), "wip_exceeded": wip_exceeded(card.column)})

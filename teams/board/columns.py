@@ -71,7 +71,8 @@ def create_column(actor: User, team: Team, *, name: str, wip_limit: int | None =
 
 @transaction.atomic
 def update_column(actor: User, column: Column, *, name: str, wip_limit: int | None = None,
-                  is_done: bool | None = None) -> Event | None:
+                  is_done: bool | None = None, enforce_wip: bool | None = None) -> Event | None:
+    """The column's whole settings; `is_done` and `enforce_wip` None: unchanged."""
     team = lock_and_require_board(actor, Action.EDIT, column.team)
     column = Column.objects.get(pk=column.pk, team=team, archived=False)
     name, wip_limit = _clean_column(name, wip_limit)
@@ -80,9 +81,12 @@ def update_column(actor: User, column: Column, *, name: str, wip_limit: int | No
     if is_done is not None and bool(is_done) != column.is_done:
         column.is_done = bool(is_done)
         changes.append("is_done")
+    if enforce_wip is not None and bool(enforce_wip) != column.enforce_wip:
+        column.enforce_wip = bool(enforce_wip)
+        changes.append("enforce_wip")
     if not changes:
         return None
-    column.save(update_fields=["name", "wip_limit", "is_done"])
+    column.save(update_fields=["name", "wip_limit", "is_done", "enforce_wip"])
     return events.record(team, "column.updated", actor, {**column_state(column), "changes": changes,
                                                           "wip_exceeded": wip_exceeded(column)})
 

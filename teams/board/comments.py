@@ -23,6 +23,13 @@ def mentioned_users(team: Team, body: str) -> list[int]:
     return sorted(members[name] for name in mentions.names(tokens, members))
 
 
+def mention_people(active: list[Membership]) -> dict[str, dict[str, str]]:
+    """Who a comment may @mention (the team's active memberships, users selected), for the comment box's
+    suggestions (static/js/mention.js)."""
+    return {"members": {str(m.user_id): m.user.get_full_name() or m.user.username for m in active},
+            "usernames": {str(m.user_id): m.user.username for m in active}}
+
+
 @transaction.atomic
 def add_comment(actor: User, card: Card, *, body: str) -> Event:
     team = lock_and_require_board(actor, Action.CONTRIBUTE, card.team)

@@ -1,45 +1,13 @@
 """Forms of the board: the card dialog's (HTTP) and the WebSocket frames' (realtime/commands/board.py)."""
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from teams import frame_fields as frames
 from teams.forms import PlainTextField
-from teams.models import StrategicGoal
-from teams.widgets import CheckboxList, DateInput, NumberInput
+from teams.widgets import NumberInput
 
+from .labels import PALETTE
 from .models import Card
-
-
-def person_label(user):
-    return user.get_full_name() or user.username
-
-
-class CardForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    title = PlainTextField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, max_length=20000,
-                                  widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text=_("Markdown: **bold**, _italic_, lists, links."))
-    assignees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Assignees"), queryset=None, required=False, widget=CheckboxList)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-    priority = forms.ChoiceField(label=_("Priority"), choices=Card.Priority.choices)
-    labels = forms.CharField(label=_("Labels"), required=False, max_length=500,
-                             help_text=_("Separate labels with commas."))
-    goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Strategic goals"), queryset=None, required=False, widget=CheckboxList)
-
-    def __init__(self, *args, members=(), goals=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in members])
-        self.fields["assignees"].label_from_instance = person_label
-        self.fields["goals"].queryset = StrategicGoal.objects.filter(pk__in=[g.pk for g in goals])
-        self.fields["goals"].label_from_instance = lambda goal: f"{goal.code} – {goal.title}"
-
-    def clean_labels(self):
-        value = self.cleaned_data["labels"]
-        return [name.strip() for name in value.split(",") if name.strip()]
 
 
 class CommentForm(forms.Form):
@@ -62,6 +30,7 @@ class ColumnForm(forms.Form):
     wip_limit = forms.IntegerField(label=_("WIP limit"), required=False, min_value=1, max_value=999, widget=NumberInput,
                                    help_text=_("Warn when the column holds more cards than this."))
     is_done = forms.BooleanField(label=_("Cards here are done"), required=False)
+    enforce_wip = forms.BooleanField(label=_("Enforce the WIP limit"), required=False)
 
 
 # WebSocket frames (the commands' schemas: docs/board.md) ---------------------------------------
@@ -90,6 +59,47 @@ class CardArchiveFrame(forms.Form):
     version = frames.IntegerField()
 
 
+class CardUpdateFrame(forms.Form):
+    """One field of a card, and only that one: a partial update never resends (and so never wipes) the others."""
+    FIELDS = ("title", "description", "due_date", "priority", "assignees", "labels", "goals")
+    card = frames.id_field()
+    version = frames.IntegerField()
+    title = frames.PlainText(max_length=200, required=False)
+    description = frames.TextField(max_length=20000, required=False, strip=False)
+    due_date = frames.IsoDateField()  # null: no due date
+    priority = frames.ChoiceField(choices=Card.Priority.choices, required=False)
+    assignees = frames.IdListField()  # user ids
+    labels = frames.IdListField(max_items=10)  # the team's label ids
+    goals = frames.IdListField()  # strategic goal ids
+
+    def clean(self):
+        given = [field for field in self.FIELDS if field in self.data]
+        if len(given) != 1:
+            raise forms.ValidationError(_("Change exactly one field: one of %(fields)s.")
+                                        % {"fields": ", ".join(self.FIELDS)})
+        if given[0] in ("title", "priority") and not self.cleaned_data.get(given[0]):
+            raise forms.ValidationError(_("%(field)s cannot be empty.") % {"field": given[0]})
+        self.cleaned_data["field"] = given[0]
+        return self.cleaned_data
+
+
+class CardRestoreFrame(CardArchiveFrame):
+    """Undo an archive: `version` is the archived card's (the card.archived event's)."""
+
+
+class LabelCreateFrame(forms.Form):
+    name = frames.PlainText(max_length=40)
+    color = frames.ChoiceField(choices=[(key, key) for key in PALETTE])
+
+
+class LabelUpdateFrame(LabelCreateFrame):
+    label = frames.id_field()
+
+
+class LabelDeleteFrame(forms.Form):
+    label = frames.id_field()
+
+
 class ChecklistCheckFrame(forms.Form):
     item = frames.id_field()
     done = frames.BooleanField()
@@ -103,6 +113,12 @@ class ColumnCreateFrame(forms.Form):
 class ColumnUpdateFrame(ColumnCreateFrame):
     column = frames.id_field()
     is_done = frames.BooleanField()
+    enforce_wip = frames.BooleanField()  # refuse cards beyond the limit (false: warn only)
+
+    def clean(self):
+        if "enforce_wip" not in self.data:  # a client that does not know the setting leaves it as it is
+            self.cleaned_data["enforce_wip"] = None
+        return self.cleaned_data
 
 
 class ColumnMoveFrame(forms.Form):

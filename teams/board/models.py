@@ -24,6 +24,8 @@ class Column(models.Model):
     rank = models.CharField(max_length=64)
     wip_limit = models.PositiveSmallIntegerField(_("WIP limit"), null=True, blank=True)
     is_done = models.BooleanField(_("cards here are done"), default=False)
+    # On: a card cannot be created in or moved into a full column (code "wip_limit"); off: a warning only.
+    enforce_wip = models.BooleanField(_("enforce the WIP limit"), default=False)
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -40,7 +42,7 @@ class Column(models.Model):
 class Label(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="board_labels")
     name = models.CharField(_("name"), max_length=40)
-    color = models.CharField(max_length=7, default="#667085")
+    color = models.CharField(max_length=7, default="slate")  # a key of labels.PALETTE, never free CSS
 
     class Meta:
         ordering = ["name"]

@@ -219,8 +219,8 @@ def card_detail(team: Team, card_id: int) -> "CardDetail":
 
 
 def card_history(team: Team, card_id: int, *, limit: int = 100) -> list[Event]:
-    """Who changed what: the team's events about this card, newest first."""
-    return list(Event.objects.filter(team=team, data__card=card_id).select_related("actor")
+    """Who changed what: the team's events about this card, newest first (a private channel's: not here)."""
+    return list(Event.objects.filter(team=team, data__card=card_id, private_channel=None).select_related("actor")
                 .order_by("-seq")[:limit])
 
 

@@ -29,6 +29,21 @@ class StaleVersion(ValidationError):
               "Please try again.") % {"title": card.title}, code="stale")
 
 
+class WipLimitReached(ValidationError):
+    """The column enforces its WIP limit and is full: nothing more goes in (docs/board.md, code "wip_limit")."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__(
+            _("“%(column)s” is full: it holds its limit of %(limit)d cards. Finish or move one first.")
+            % {"column": column.name, "limit": column.wip_limit}, code="wip_limit")
+
+
+def check_room(column: Column) -> None:
+    """Refuse a card coming into a full column that enforces its limit (a move within it is no arrival)."""
+    if column.enforce_wip and column.wip_limit and live_cards(column).count() >= column.wip_limit:
+        raise WipLimitReached(column)
+
+
 def fresh_card(card: Card, team: Team) -> Card:
     return Card.objects.select_related("column").get(pk=card.pk, team=team, archived=False)
 
@@ -65,7 +80,7 @@ def card_state(card: Card) -> dict:
 
 def column_state(column: Column) -> dict:
     return {"column": column.pk, "name": column.name, "rank": column.rank, "wip_limit": column.wip_limit,
-            "is_done": column.is_done, "archived": column.archived}
+            "enforce_wip": column.enforce_wip, "is_done": column.is_done, "archived": column.archived}
 
 
 def live_columns(team: Team) -> QuerySet[Column]:

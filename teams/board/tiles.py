@@ -22,12 +22,13 @@ def tiles_html(tiles: Iterable, *, card_base: str, can_contribute: bool, text: d
     words = {key: escape(str(text[key])) for key in ("due", "overdue", "checklist", "comments", "attachments")}
     priorities = {value: escape(str(label)) for value, label in Card.Priority.choices}
     draggable = ' draggable="true"' if can_contribute else ""
+    grip = '<span class="drag-handle" aria-hidden="true">⠿</span>' if can_contribute else ""  # touch drag
     card_base = escape(card_base)
     parts = []
     for card in tiles:
         overdue = card.overdue
-        labels = "".join(f'<span class="label" data-label-color="{escape(label.color)}">{escape(label.name)}</span>'
-                         for label in card.label_list)
+        labels = "".join(f'<span class="label" data-label="{label.pk}" data-label-color="{escape(label.color)}">'
+                         f"{escape(label.name)}</span>" for label in card.label_list)
         goals = "".join(f'<span class="goal">{escape(goal.code)}</span>' for goal in card.goal_list)
         priority = card.priority
         prio = "" if priority == "normal" else f'<span class="prio">{priorities.get(priority, escape(priority))}</span>'
@@ -44,6 +45,7 @@ def tiles_html(tiles: Iterable, *, card_base: str, can_contribute: bool, text: d
             f'data-assignees="{card.assignee_ids}"\n'
             f'  data-labels="{card.label_ids}" data-goals="{card.goal_ids}" data-due="{card.due_iso}" tabindex="0"'
             f'{draggable}>\n'
+            f"  {grip}"
             f'  <a class="tile-title" href="{card_base}{pk}/" data-open-card draggable="false">'
             f"{escape(card.title)}</a>\n"
             '  <div class="tile-meta">\n'

@@ -26,14 +26,16 @@ from django.views.decorators.http import require_GET, require_POST
 from teams import fragments
 from teams.activity import describe_card_event
 from teams.forms import add_service_errors
+from teams.markup import render_markdown
 from teams.models import Team
 from teams.permissions import Action, can, can_change_board, can_view, team_abilities
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
-from . import attachments, cards, checklists, columns, comments, selectors
-from .forms import AttachmentForm, CardForm, ChecklistItemForm, ColumnForm, CommentForm
-from .models import Attachment, Card, ChecklistItem, Column
+from . import attachments, checklists, columns, comments, selectors
+from .forms import AttachmentForm, ChecklistItemForm, ColumnForm, CommentForm
+from .labels import PALETTE
+from .models import Attachment, Card, ChecklistItem, Column, Label
 from .tiles import tiles_html
 
 
@@ -88,6 +90,11 @@ def board(request, slug):
         "confirmArchive": _("Archive this card? It disappears from the board."),
         "confirmArchiveColumn": _("Archive this column? It must be empty."),
         "removed": _("This card was archived."),
+        "movedUndo": _("Card moved"),
+        "archivedUndo": _("Card archived"),
+        "undone": _("Undone."),
+        "saved": _("Saved"),
+        "confirmDeleteLabel": _("Delete the label “%(name)s”? It is removed from every card."),
     }
     # The filter's "mine" makes the board the viewer's own; otherwise it is the same for all who see it.
     variant = (astuple(board_filter), request.user.pk if board_filter.mine else None, abilities["contribute"])
@@ -104,26 +111,23 @@ def board(request, slug):
                        "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
         "cardUrl": f"/teams/{team.slug}/board/cards/0/",
         "text": text,
+        "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
     }
     return render(request, "board/board.html", {
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
         "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
-                            "card_count": 0, "tiles": []},
+                            "enforce_wip": False, "card_count": 0, "tiles": []},
+        "palette": [(key, name) for key, (_hex, name) in PALETTE.items()],
+        "label_template": {"pk": 0, "name": "", "color": "slate"},
     })
 
 
-def _dialog_context(request, team, card_id, *, form, comment_form, checklist_form, attachment_form, stale_form,
-                    can_contribute, standalone):
+def _dialog_context(team, card_id, *, comment_form, checklist_form, attachment_form, can_contribute, standalone):
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
         raise Http404
-    if stale_form is not None:
-        # The dialog now shows the card as it is; the person's edits stay in the form, and
-        # saving again (knowingly) applies them on top of the version loaded above.
-        stale_form.data = stale_form.data.copy()
-        stale_form.data["version"] = card.version
     all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
     column_names = {column.pk: column.name for column in all_columns}
     history = selectors.card_history(team, card.pk)
@@ -132,37 +136,39 @@ def _dialog_context(request, team, card_id, *, form, comment_form, checklist_for
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
                "columns": [column for column in all_columns if not column.archived], "standalone": standalone}
     if can_contribute:
-        members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer")
-                   .select_related("user")]
-        goals = selectors.team_goals(team)
+        # The inline editors (one field each, sent as card.update frames: docs/board.md) offer these.
+        active = list(team.memberships.filter(state="active").select_related("user")
+                      .order_by("user__last_name", "user__first_name"))  # one read: both lists
         context.update(
-            form=form or CardForm(members=members, goals=goals, initial={
-                "version": card.version, "title": card.title, "description": card.description,
-                "assignees": list(card.assignees.all()), "due_date": card.due_date, "priority": card.priority,
-                "labels": ", ".join(label.name for label in card.labels.all()), "goals": list(card.goals.all())}),
-            comment_form=comment_form or CommentForm(), checklist_form=checklist_form or ChecklistItemForm(),
+            members=[m.user for m in active if m.role != "observer"],
+            goals=selectors.team_goals(team), team_labels=list(Label.objects.filter(team=team).order_by("name")),
+            priorities=Card.Priority.choices, card_assignees={user.pk for user in card.assignees.all()},
+            card_labels={label.pk for label in card.labels.all()}, card_goals={goal.pk for goal in card.goals.all()},
+            comment_form=comment_form or CommentForm(), mention_people=comments.mention_people(active),
+            checklist_form=checklist_form or ChecklistItemForm(),
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))
     return context
 
 
-def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checklist_form=None,
-                 attachment_form=None, stale_form=None, status=200, page=False, cached=False):
+def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=None, attachment_form=None,
+                 status=200, page=False, cached=False):
     """The card's dialog (or, with `page`, its page). `cached` (a GET's fresh dialog, no form with input or errors):
-    from the fragment cache, per team version; it is the same for everyone with the same abilities (the dialog
-    has no CSRF token or viewer of its own: htmx sends the page's token), so it is rendered without the request."""
+    from the fragment cache, per team version. Besides the team's data (the card, its history, the members to
+    assign and mention, the labels and goals: all changed through the event log, names through the outside
+    version) the inline editors show only what the viewer may do (can_contribute) and where (standalone); the
+    dialog has no CSRF token or viewer of its own (htmx sends the page's token), so it is rendered without the
+    request."""
     seq = team.last_seq  # read before the card: the page's live client resumes after it
     can_contribute = can(request.user, Action.CONTRIBUTE, team)
     # On the card's own page (and in what its requests get back: they say X-Card-Page) moving
     # and archiving are left to the board, which knows the columns' order.
     standalone = page or request.headers.get("X-Card-Page") == "1"
-    forms = {"form": form, "comment_form": comment_form, "checklist_form": checklist_form,
-             "attachment_form": attachment_form, "stale_form": stale_form}
+    forms = {"comment_form": comment_form, "checklist_form": checklist_form, "attachment_form": attachment_form}
 
     def render_dialog():
-        context = _dialog_context(request, team, card_id, **forms, can_contribute=can_contribute,
-                                  standalone=standalone)
+        context = _dialog_context(team, card_id, **forms, can_contribute=can_contribute, standalone=standalone)
         return context["card"].title, render_to_string("board/_card_dialog.html", context)
     if cached:
         title, html = fragments.cached("card", team, (card_id, can_contribute, standalone), render_dialog)
@@ -173,7 +179,7 @@ def _card_dialog(request, team, card_id, *, form=None, comment_form=None, checkl
     return render(request, "board/card_page.html", {
         "team": team, "card_title": title, "dialog_html": mark_safe(html),  # noqa: S308 (a rendered template)
         "section": "board", "can": team_abilities(request.user, team),
-        "config": {"slug": team.slug, "seq": seq, "card": card_id}}, status=status)
+        "config": {"slug": team.slug, "seq": seq, "card": card_id, "me": request.user.pk}}, status=status)
 
 
 @login_required
@@ -196,8 +202,6 @@ def _post(request, slug, card_id, form_class, call, form_name, **form_kwargs):
             return _card_dialog(request, team, card_id)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            if getattr(exc, "code", None) == "stale" and "version" in form.fields:
-                return _card_dialog(request, team, card_id, stale_form=form, **{form_name: form})
     return _card_dialog(request, team, card_id, **{form_name: form})
 
 
@@ -210,17 +214,15 @@ def _remove_from_card(request, slug, card_id, model, pk, remove):
     return _card_dialog(request, team, card_id)
 
 
-@board_write
-def card_edit(request, slug, card_id):
+@login_required
+@require_POST
+def preview(request, slug):
+    """The description editor's Preview: the Markdown as the card will show it (sanitised), nothing saved."""
     team = viewable_team_or_404(request.user, slug)
-    members = [m.user for m in team.memberships.filter(state="active").exclude(role="observer").select_related("user")]
-
-    def call(team, card, data):
-        cards.update_card(request.user, card, version=data["version"], title=data["title"],
-                             description=data["description"], assignees=data["assignees"],
-                             due_date=data["due_date"], priority=data["priority"], labels=data["labels"],
-                             goals=data["goals"])
-    return _post(request, slug, card_id, CardForm, call, "form", members=members, goals=selectors.team_goals(team))
+    if not can_change_board(request.user, Action.CONTRIBUTE, team):
+        raise Http404
+    text = request.POST.get("text", "")[:20000]
+    return HttpResponse(render_markdown(text) if text.strip() else "", content_type="text/html; charset=utf-8")
 
 
 @board_write
@@ -273,7 +275,8 @@ def column_settings(request, slug, column_id):
     if form.is_valid():
         try:
             columns.update_column(request.user, column, name=form.cleaned_data["name"],
-                                   wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"])
+                                  wip_limit=form.cleaned_data["wip_limit"], is_done=form.cleaned_data["is_done"],
+                                  enforce_wip=form.cleaned_data["enforce_wip"])
             messages.success(request, _("Column saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from teams.audit.models import AuditEntry
 from teams.board.models import Attachment, Card, Comment
+from teams.direct.models import DirectMessage
 from teams.discussion.models import Message, Reaction
 from teams.models import Membership, Profile
 from teams.notify.models import Notification
@@ -66,6 +67,14 @@ def _messages(person: User) -> list[dict]:
              "edited": iso(message.edited_at), "deleted": iso(message.deleted_at)} for message in rows]
 
 
+def _direct_messages(person: User) -> list[dict]:
+    """Their own direct messages (what others wrote to them is the others' data)."""
+    rows = DirectMessage.objects.filter(author=person).order_by("created_at", "id")
+    return [{"id": message.pk, "conversation": message.conversation_id, "time": iso(message.created_at),
+             "body": message.body, "edited": iso(message.edited_at), "deleted": iso(message.deleted_at)}
+            for message in rows]
+
+
 def _comments(person: User) -> list[dict]:
     rows = Comment.objects.filter(author=person).select_related("card__team").order_by("created_at", "id")
     return [{"id": comment.pk, "team": comment.card.team.name, "card": comment.card.title,
@@ -116,6 +125,7 @@ def collect(person: User, attachments: list[Attachment], names: dict[int, str]) 
     return {
         "schema": SCHEMA, "created": iso(timezone.now()), "person": person.pk,
         "profile": _profile(person), "memberships": _memberships(person), "messages": _messages(person),
+        "direct_messages": _direct_messages(person),
         "card_comments": _comments(person), "cards": _cards(person), "reactions": _reactions(person),
         "files": _files(attachments, names), "notifications": _notifications(person), "logins": _logins(person),
     }

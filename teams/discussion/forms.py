@@ -29,10 +29,35 @@ class PostForm(forms.Form):
                                 error_messages={"invalid": frames.ID_MESSAGE, "min_value": frames.ID_MESSAGE})
 
 
+class FilePostForm(PostForm):
+    """A post with files (the files come from request.FILES): the text may be empty."""
+    body = MessageField(required=False)
+class MemberIdsField(forms.TypedMultipleChoiceField):
+    """Team members' user ids from checkboxes: any whole numbers here; the service checks they are members."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value):
+        return isinstance(value, str) and value.isdigit() and 0 < int(value) <= frames.MAX_ID
+
+
 class ChannelForm(forms.Form):
     name = PlainTextField(label=_("Name"), max_length=60)
     topic = PlainTextField(label=_("Topic"), max_length=300, required=False)
     card = forms.IntegerField(label=_("Task number (optional)"), min_value=1, max_value=frames.MAX_ID, required=False)
+    private = forms.BooleanField(label=_("Private: only the members I choose"), required=False)
+    members = MemberIdsField(label=_("Members"))
+
+
+class ChannelEditForm(forms.Form):
+    name = PlainTextField(label=_("Name"), max_length=60)
+    topic = PlainTextField(label=_("Topic"), max_length=300, required=False)
+
+
+class ChannelMembersForm(forms.Form):
+    add = MemberIdsField(label=_("Add"))
+    remove = MemberIdsField(label=_("Remove"))
 
 
 class SettingsForm(forms.Form):
@@ -78,6 +103,33 @@ class ChannelFrame(forms.Form):
     name = frames.PlainText(max_length=60)
     topic = frames.PlainText(max_length=300, required=False)
     card = frames.id_field(required=False)
+    private = frames.BooleanField()
+    members = frames.IdListField()
+
+
+class ChannelUpdateFrame(forms.Form):
+    """Missing (or null) name or topic: unchanged."""
+    channel = frames.id_field()
+    name = frames.PlainText(max_length=60, required=False)
+    topic = frames.PlainText(max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        for field in ("name", "topic"):
+            if self.data.get(field) is None:
+                data[field] = None
+        return data
+
+
+class ChannelArchiveFrame(forms.Form):
+    channel = frames.id_field()
+    archived = frames.BooleanField()
+
+
+class ChannelMembersFrame(forms.Form):
+    channel = frames.id_field()
+    add = frames.IdListField()
+    remove = frames.IdListField()
 
 
 class TypingFrame(forms.Form):

@@ -10,6 +10,8 @@ stays the reference (tests/test_fast_markup.py compares them) and still renders 
 from html import escape
 from typing import TYPE_CHECKING
 
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +29,8 @@ from .templatetags.discussion import stored_html
 if TYPE_CHECKING:
     from .selectors import MessageSeen
 
+FILE_ID = "file-id"  # where a file's id goes in its download address
+
 
 def _message(message: "MessageSeen") -> dict:
     author = message.author
@@ -41,6 +45,8 @@ def _message(message: "MessageSeen") -> dict:
         "last_reply_id": getattr(message, "last_reply_id", 0) or 0,
         "reactions": [(r["emoji"], r["count"], r["names"], r["user_ids"]) for r in message.reaction_summary],
         "seen_by_ids": message.seen_by_ids, "seen_by": message.seen_by,
+        "files": [(f.pk, f.name, f.is_image, f.width, f.height, str(filesizeformat(f.size)))
+                  for f in message.file_list],
     }
 
 
@@ -58,10 +64,24 @@ def channel_data(team: Team, channel: Channel) -> dict:
 def _words() -> dict:
     return {key: escape(text) for key, text in (
         ("edited", _("edited")), ("deleted", _("This message was deleted.")), ("reply", _("Reply")),
-        ("react", _("React")), ("edit", _("Edit")), ("delete", _("Delete")))}
+        ("react", _("React")), ("quote", _("Quote")), ("edit", _("Edit")), ("delete", _("Delete")))}
 
 
-def _row(m: dict, me: int | None, can: dict, words: dict, menu: str) -> str:
+def _files(files: list[tuple], file_url: str) -> str:
+    """The message's files as _message.html lists them (`file_url`: the download address with FILE_ID)."""
+    items = []
+    for pk, name, is_image, width, height, size in files:
+        url, name = escape(file_url.replace(FILE_ID, str(pk))), escape(name)
+        if is_image:
+            items.append(f'<li><a href="{url}" target="_blank" rel="noopener"><img src="{url}?preview=1" '
+                         f'alt="{name}" width="{width}" height="{height}" loading="lazy"></a></li>')
+        else:
+            items.append(f'<li><a class="file" href="{url}" download>{name}</a> '
+                         f'<span class="muted size">{escape(size)}</span></li>')
+    return f'<ul class="msg-files">{"".join(items)}</ul>\n  ' if items else ""
+
+
+def _row(m: dict, me: int | None, can: dict, words: dict, menu: str, file_url: str) -> str:
     pk, mine, deleted = m["pk"], m["author_id"] is not None and m["author_id"] == me, m["deleted"]
     css = "msg" + (" mine" if mine else "") + (" deleted" if deleted else "")
     author_id = "" if m["author_id"] is None else m["author_id"]
@@ -87,6 +107,7 @@ def _row(m: dict, me: int | None, can: dict, words: dict, menu: str) -> str:
     actions = ""
     if not deleted and can["contribute"]:
         actions = ('<span class="msg-actions">\n      ' + menu + "\n      "
+                   + f'<button type="button" class="link quote">{words["quote"]}</button>' + "\n      "
                    + (f'<button type="button" class="link edit">{words["edit"]}</button>' if mine else "") + "\n      "
                    + (f'<button type="button" class="link danger delete">{words["delete"]}</button>'
                       if mine or can["edit"] else "") + "\n    </span>")
@@ -97,6 +118,7 @@ def _row(m: dict, me: int | None, can: dict, words: dict, menu: str) -> str:
             f'    <time datetime="{m["iso"]}">{escape(m["when"])}</time>\n'
             f'    <span class="edited muted"{"" if m["edited"] else " hidden"}>({words["edited"]})</span></div>\n'
             f'  <div class="msg-body">{content}</div>\n'
+            f'  {"" if deleted else _files(m["files"], file_url)}'
             '  <div class="msg-foot">\n'
             f'    <span class="reactions">{"".join(reactions)}</span>\n'
             f"    {replies}\n"
@@ -106,10 +128,12 @@ def _row(m: dict, me: int | None, can: dict, words: dict, menu: str) -> str:
             "</li>\n")
 
 
-def rows_html(messages: list[dict], *, me: int | None, can: dict) -> SafeString:
-    """The messages for the viewer `me` with abilities `can` (contribute, edit)."""
+def rows_html(messages: list[dict], *, team: Team, channel: Channel, me: int | None, can: dict) -> SafeString:
+    """The messages for the viewer `me` with abilities `can` (contribute, edit; an archived channel's: no
+    contribute, channel_views.channel_abilities)."""
     words = _words()
+    file_url = reverse("discussion:file", args=[team.slug, channel.pk, 0])[:-2] + FILE_ID + "/"
     menu = (f'<details class="react-menu"><summary title="{words["react"]}">☺</summary>'
             + "".join(f'<button type="button" class="add-reaction" data-emoji="{escape(emoji)}">{escape(emoji)}'
                       "</button>" for emoji in REACTIONS) + "</details>")
-    return mark_safe("".join(_row(m, me, can, words, menu) for m in messages))  # noqa: S308 (all escaped)
+    return mark_safe("".join(_row(m, me, can, words, menu, file_url) for m in messages))  # noqa: S308 (all escaped)

@@ -15,7 +15,9 @@ from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require, may_edit_message, may_remove_message
 
-from .models import MAX_MESSAGE_LENGTH, Channel, Message
+from . import access
+from .files import discard_files
+from .models import MAX_MESSAGE_LENGTH, Channel, Message, Pin
 from .rendering import render_body, resolve_mentions
 
 
@@ -27,15 +29,21 @@ def as_id(value: Model | int | str) -> int | str:
     return value.pk if hasattr(value, "pk") else value
 
 
-def get_channel(team: Team, channel: Channel | int | str) -> Channel:  # str: an id from JSON
-    return Channel.objects.get(pk=as_id(channel), team=team)
+def get_channel(team: Team, channel: Channel | int | str, actor: User | None = None) -> Channel:  # str: JSON's
+    """The team's channel; with `actor`, only one they may read (a private channel's members)."""
+    found = Channel.objects.get(pk=as_id(channel), team=team)
+    return found if actor is None else access.require_readable(actor, found)
 
 
-def get_message(team: Team, message: Message | int, *, lock: bool = False) -> Message:
+def get_message(team: Team, message: Message | int, *, lock: bool = False, actor: User | None = None) -> Message:
+    """The team's message; with `actor`, only one in a channel they may read."""
     queryset = Message.objects.select_related("channel", "author")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=as_id(message), team=team)
+    found = queryset.get(pk=as_id(message), team=team)
+    if actor is not None:
+        access.require_readable(actor, found.channel)
+    return found
 
 
 def clean_body(body: str | None) -> str:
@@ -63,7 +71,8 @@ def message_data(message: Message, **extra) -> dict:
 @transaction.atomic
 def edit_message(actor: User, team: Team, *, message: Message | int, body: str) -> Event:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = get_message(team, message, lock=True)
+    message = get_message(team, message, lock=True, actor=actor)
+    access.require_open(message.channel)
     if not may_edit_message(actor, author_id=message.author_id):
         raise PermissionDenied(_("You can edit only your own messages."))
     if message.is_deleted:
@@ -83,7 +92,8 @@ def edit_message(actor: User, team: Team, *, message: Message | int, body: str) 
 def delete_message(actor: User, team: Team, *, message: Message | int) -> Event:
     """Your own messages; leads and supporters (and cluster management) remove others'."""
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = get_message(team, message, lock=True)
+    message = get_message(team, message, lock=True, actor=actor)
+    access.require_open(message.channel)
     if not may_remove_message(actor, team, author_id=message.author_id):
         raise PermissionDenied(_("Only leads and supporters can remove other people's messages."))
     if message.is_deleted:
@@ -91,6 +101,8 @@ def delete_message(actor: User, team: Team, *, message: Message | int) -> Event:
     blank(message, actor)
     message.save(update_fields=DELETED_FIELDS)
     message.reactions.all().delete()
+    discard_files([message.pk])  # deleting the message deletes its files
+    Pin.objects.filter(message=message).delete()  # the panel shows no placeholder
     return events.record(team, "message.deleted", actor, deleted_data(message, actor))
 
 

@@ -4,6 +4,8 @@ Every write goes through the discussion services (teams.discussion.channels, pos
 reactions, reading, team_settings: permission → validation → transaction → event); every read
 through teams.discussion.selectors (a constant number of queries).
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -43,6 +45,12 @@ class Channel(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Private: only its ChannelMembers see it, its messages and its events (teams/discussion/access.py).
+    private = models.BooleanField(_("private"), default=False)
+    # Archived: read-only, listed under "Archived"; unarchiving clears both.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     event: Event  # not stored: the Event that create_channel recorded, for its caller
 
     class Meta:
@@ -53,6 +61,17 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"#{self.name}"
+
+
+class ChannelMember(models.Model):
+    """A member of a private channel (public channels have none: every team viewer reads them)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "user"], name="one_channel_member_each")]
 
 
 class Message(models.Model):
@@ -101,6 +120,18 @@ class Reaction(models.Model):
         constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="one_reaction_each")]
 
 
+class Pin(models.Model):
+    """A message pinned in its channel's "Pinned" panel."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="pins")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="pin")
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    pinned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pinned_at", "-id"]
+
+
 class ReadMarker(models.Model):
     """How far a person has read a channel: unread = later messages; "seen by" = markers past a message."""
 
@@ -124,3 +155,33 @@ class ThreadSubscription(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["root", "user"], name="one_thread_subscription_each")]
+
+
+def message_file_path(instance, filename):
+    # Never the user's file name on disk: a random name under the team's folder (as board attachments).
+    return f"chat/{instance.message.team_id}/{uuid.uuid4().hex}"
+
+
+class MessageFile(models.Model):
+    """A file posted with a message (teams.discussion.files). Images also get a preview, made by Pillow."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=message_file_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    preview = models.FileField(max_length=200, blank=True)  # images only: a small copy, metadata stripped
+    width = models.PositiveIntegerField(default=0)  # the preview's, so the page keeps its layout while loading
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self):
+        return bool(self.preview)

@@ -17,6 +17,8 @@ from teams import mentions as mention_parser
 from teams.models import Team
 from teams.permissions import Action, lock_and_require_each
 
+from . import access
+from .files import StagedFile, attach, file_data
 from .messages import as_id, clean_body, get_channel, message_data
 from .models import Channel, Message, ReadMarker, ThreadSubscription
 from .rate_limit import within_post_rate
@@ -30,11 +32,12 @@ class Post:
     channel: Channel | int
     body: str
     thread: Message | int | None = None  # the root (or any message) of the thread replied to, or its id
+    files: tuple[StagedFile, ...] = ()  # checked and stored (teams.discussion.files.stage_all): then body may be ""
 
 
 def post_message(actor: User, team: Team, *, channel: Channel | int, body: str,
-                 thread: Message | int | None = None) -> Message:
-    outcome, = post_messages(team, [Post(actor, channel, body, thread)])
+                 thread: Message | int | None = None, files: tuple[StagedFile, ...] = ()) -> Message:
+    outcome, = post_messages(team, [Post(actor, channel, body, thread, files)])
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -65,6 +68,8 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
     # so message ids follow seq order across transactions.
     last_seq = events.allocate(team, "message.posted", count=len(accepted))
     messages = Message.objects.bulk_create([message for _index, message in accepted])
+    files = attach([(message, posts[index].files) for (index, _m), message in zip(accepted, messages)
+                    if posts[index].files])
     # The author has read up to their own message: one upsert per channel and person.
     newest: dict[tuple[int, int], int] = {}
     for message in messages:
@@ -87,14 +92,17 @@ def post_messages(team: Team, posts: list[Post]) -> list[Message | Exception]:
         subscriptions.setdefault(root_id, {})[user_id] = state
     items = []
     for message in messages:
-        extra = {}
+        extra: dict[str, Any] = {}
         if message.thread_id:
             others = {u: s for u, s in subscriptions.get(message.thread_id, {}).items() if u != message.author_id}
             extra = {"followers": sorted(u for u, s in others.items() if s == ThreadSubscription.State.FOLLOW),
                      "muted": sorted(u for u, s in others.items() if s == ThreadSubscription.State.MUTE)}
+        if message.pk in files:
+            extra["files"] = [file_data(team.slug, message.channel_id, row) for row in files[message.pk]]
         items.append((message.author, message_data(message, **extra)))
-    for (index, _message), message, event in zip(accepted, messages, events.record_many(
-            team, "message.posted", items, last_seq=last_seq)):
+    with access.channels_known(reads.channels.values()):
+        recorded = events.record_many(team, "message.posted", items, last_seq=last_seq)
+    for (index, _message), message, event in zip(accepted, messages, recorded):
         message.event = event
         outcomes[index] = message
     return outcomes
@@ -129,8 +137,10 @@ class _BatchReads:
 def _checked_message(team: Team, post: Post, reads: _BatchReads) -> Message:
     """The unsaved Message for a post, or the refusal. Reads nothing that `reads` has not read."""
     actor = post.actor
-    body = clean_body(post.body)
-    channel = reads.channel(as_id(post.channel))
+    # A message may be only files.
+    body = "" if post.files and not (isinstance(post.body, str) and post.body.strip()) else clean_body(post.body)
+    channel = access.require_readable(actor, reads.channel(as_id(post.channel)))
+    access.require_open(channel)
     root = None
     if post.thread:
         thread_id = _int_id(post.thread)
@@ -143,6 +153,6 @@ def _checked_message(team: Team, post: Post, reads: _BatchReads) -> Message:
     names: dict[int, str] = {}
     mentions, team_mention = resolve_mentions(actor, team, body, names=names, members=reads.members)
     return Message(team=team, channel=channel, author=actor, thread=root, body=body,
-                   html=render_body(team, body, mentions, usernames=names.values(), cards=reads.cards),
+                   html=render_body(team, body, mentions, usernames=names.values(), cards=reads.cards) if body else "",
                    mentions=mentions,
                    team_mention=team_mention)

@@ -3,6 +3,9 @@
 Each service follows `teams.permissions.lock_and_require`'s lock contract: the team row is
 locked and the actor checked first, inside the service's transaction.
 """
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,19 +15,39 @@ from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require
 
+from .access import require_open
 from .messages import get_message
 from .models import Message, Reaction
 
 REACTIONS = ["👍", "❤️", "🎉", "😄", "🤔", "👀", "✅", "🙏"]
 
 
-def _reaction_target(team: Team, message: Message | int, emoji: str) -> Message:
+class Deletable(Protocol):
+    @property
+    def is_deleted(self) -> bool: ...
+
+
+M = TypeVar("M", bound=Deletable)
+
+
+def reaction_target(emoji: str, fetch: Callable[[], M]) -> M:
+    """The message `fetch` reads, if `emoji` may be added to it (or taken back): one of REACTIONS, the message
+    not deleted. The rule of channels and direct messages (teams/direct/reactions.py)."""
     if emoji not in REACTIONS:
         raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
-    message = get_message(team, message)
+    message = fetch()
     if message.is_deleted:
         raise ValidationError(_("This message was deleted."))
     return message
+
+
+def _reaction_target(actor: User, team: Team, message: Message | int, emoji: str) -> Message:
+    def fetch() -> Message:
+        found = get_message(team, message, actor=actor)
+        require_open(found.channel)
+        return found
+
+    return reaction_target(emoji, fetch)
 
 
 def _reaction_data(message: Message, emoji: str, actor: User) -> dict:
@@ -36,7 +59,7 @@ def _reaction_data(message: Message, emoji: str, actor: User) -> dict:
 @transaction.atomic
 def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     _reaction, created = Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
     if not created:
         return None  # already there: nothing changed
@@ -46,7 +69,7 @@ def add_reaction(actor: User, team: Team, *, message: Message | int, emoji: str)
 @transaction.atomic
 def remove_reaction(actor: User, team: Team, *, message: Message | int, emoji: str) -> Event | None:
     team = lock_and_require(actor, Action.CONTRIBUTE, team)
-    message = _reaction_target(team, message, emoji)
+    message = _reaction_target(actor, team, message, emoji)
     deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
     if not deleted:
         return None

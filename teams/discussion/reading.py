@@ -39,7 +39,7 @@ def _advance_marker(channel: Channel, user: User, message_id: int) -> bool:
 def mark_read(actor: User, team: Team, *, channel: Channel | int, message: Message | int) -> Event | None:
     """Everyone who may see the team has read markers (observers too). Returns the event or None."""
     team = lock_and_require(actor, Action.VIEW, team)
-    channel = get_channel(team, channel)
+    channel = get_channel(team, channel, actor)
     message = Message.objects.only("pk").get(pk=as_id(message), channel=channel)
     if not _advance_marker(channel, actor, message.pk):
         return None
@@ -53,7 +53,7 @@ def set_thread_subscription(actor: User, team: Team, *, message: Message | int, 
     team = lock_and_require(actor, Action.VIEW, team)
     if state not in ("", *ThreadSubscription.State.values):
         raise ValidationError({"state": _("Choose follow, mute or neither.")})
-    root = get_message(team, message)
+    root = get_message(team, message, actor=actor)
     root = root.thread or root
     if state:
         _subscribe(root, actor, state, keep_existing=False)

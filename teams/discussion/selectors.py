@@ -1,10 +1,11 @@
 """Every read of discussion channels: a constant number of SQL queries whatever the size.
 
 The channel page costs: channels with unread counts (1 aggregate), one page of messages
-with reply counts (1, correlated subqueries on the page's rows only), their reactions (1),
+with reply counts (1, correlated subqueries on the page's rows only), their reactions (1), their files (1),
 the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
 members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
@@ -13,7 +14,19 @@ from django.db.models.functions import Coalesce
 
 from teams.models import Membership, Team
 
-from .models import Channel, DiscussionSettings, Message, Reaction, ReadMarker, ThreadSubscription
+from .access import visible_channels
+from .models import (
+    Channel,
+    ChannelMember,
+    DiscussionSettings,
+    Message,
+    MessageFile,
+    Pin,
+    Reaction,
+    ReadMarker,
+    ThreadSubscription,
+)
+from .pins import MAX_PINS
 
 PAGE_SIZE = 50
 
@@ -23,6 +36,7 @@ class Seen(TypedDict):
     reaction_summary: list[dict]
     seen_by_ids: list[int]
     seen_by: list[str]
+    file_list: list[MessageFile]
 
 
 class OnPage(Seen):
@@ -37,10 +51,11 @@ if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
 
 
 def channels_with_unread(user: User, team: Team) -> list[Channel]:
-    """The team's channels, each with `unread`: later messages by others than the viewer, not deleted."""
+    """The team's channels the viewer may read (a private one: its members), each with `unread`: later
+    messages by others than the viewer, not deleted."""
     last_read = ReadMarker.objects.filter(channel=OuterRef("pk"), user=user).values("last_read_id")[:1]
     return list(
-        Channel.objects.filter(team=team)
+        visible_channels(user, team)
         .annotate(last_read=Coalesce(Subquery(last_read), Value(0), output_field=IntegerField()))
         .annotate(unread=Count("messages", filter=Q(messages__id__gt=F("last_read"), messages__deleted_at=None)
                                & ~Q(messages__author=user)))
@@ -55,10 +70,13 @@ def _count_subquery(**filters) -> Coalesce:
 
 
 def _messages(channel: Channel, *, thread: Message | None = None, before: int | None = None,
-              limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
+              after: int | None = None, limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
+    """A page of roots (or of a thread's replies) before an id, or after one (`more`: further that way)."""
     queryset = Message.objects.filter(channel=channel, thread=thread)
     if before:
         queryset = queryset.filter(id__lt=before)
+    if after is not None:
+        queryset = queryset.filter(id__gt=after)
     if thread is None:
         queryset = queryset.annotate(
             reply_count=_count_subquery(thread=OuterRef("pk"), deleted_at=None),
@@ -67,34 +85,67 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
         )
     queryset = (queryset.select_related("author")
                 .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
-                .order_by("-id"))
+                .order_by("id" if after is not None else "-id"))
     rows = list(queryset[:limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    rows.reverse()
+    if after is None:
+        rows.reverse()
     return rows, more
+
+
+def reaction_summary(reactions: Iterable, viewer: User | None, name_of: Callable) -> list[dict]:
+    """Reactions per emoji, in the order first given: count, whether the viewer's, who (channels and direct
+    messages, teams/direct/selectors.py). Without a `viewer`, none is "mine": the caller decides per viewer
+    from `user_ids` (message_rows: one page for every viewer)."""
+    me = viewer.pk if viewer is not None else None
+    summary: dict[str, dict] = {}
+    for reaction in reactions:
+        entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False, "names": [],
+                                                    "user_ids": []})
+        entry["count"] += 1
+        entry["mine"] |= reaction.user_id == me
+        entry["names"].append(name_of(reaction))
+        entry["user_ids"].append(reaction.user_id)
+    return list(summary.values())
+
+
+def page_end_around(channel: Channel, root_id: int) -> int | None:
+    """For a permalink to a root far back: the `before` of the page that holds it near its middle, or None
+    when it is on the newest page (one query on the index, whatever the channel's length)."""
+    newer = list(Message.objects.filter(channel=channel, thread=None, id__gt=root_id).order_by("id")
+                 .values_list("id", flat=True)[:PAGE_SIZE // 2 + 1])
+    return newer[-1] if len(newer) > PAGE_SIZE // 2 else None
+
+
+def pinned(channel: Channel) -> list[Pin]:
+    """The channel's "Pinned" panel, newest pin first (one query)."""
+    return list(Pin.objects.filter(channel=channel).select_related("message__author")[:MAX_PINS])
+
+
+def channel_member_ids(channel: Channel) -> list[int]:
+    """A private channel's members (none for a public channel: no query)."""
+    if not channel.private:
+        return []
+    return list(ChannelMember.objects.filter(channel=channel).values_list("user_id", flat=True))
 
 
 def _decorate(messages: list[Message], user: User | None, markers: list[tuple[int, int]],
               names: dict[int, str]) -> "list[MessageSeen]":
-    """Reactions per emoji and "seen by" (read markers at or past the message), in Python. Without a `user`,
-    no reaction is "mine": the caller decides per viewer from each reaction's user_ids."""
+    """Reactions per emoji and "seen by" (read markers at or past the message), in Python; the messages' files
+    (one query for the page, a thread's root and replies together)."""
     seen = cast("list[MessageSeen]", messages)  # each gains the Seen fields below
-    me = user.pk if user is not None else None
+    files: dict[int, list[MessageFile]] = {}
+    for row in MessageFile.objects.filter(message__in=[m.pk for m in messages]) if messages else ():
+        files.setdefault(row.message_id, []).append(row)
     for message in seen:
-        summary: dict[str, dict] = {}
-        for reaction in message.reactions.all():
-            entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False,
-                                                        "names": [], "user_ids": []})
-            entry["count"] += 1
-            entry["mine"] |= reaction.user_id == me
-            entry["names"].append(names.get(reaction.user_id) or reaction.user.username)
-            entry["user_ids"].append(reaction.user_id)
-        message.reaction_summary = list(summary.values())
+        message.reaction_summary = reaction_summary(message.reactions.all(), user, lambda reaction: names.get(
+            reaction.user_id) or reaction.user.username)
         # "Seen by" names the team's members (cluster bodies who read along are not listed).
         message.seen_by_ids = [uid for uid, last in markers
                                if last >= message.pk and uid != message.author_id and uid in names]
         message.seen_by = [names[uid] for uid in message.seen_by_ids]
+        message.file_list = files.get(message.pk, [])
     return seen
 
 
@@ -113,7 +164,8 @@ def _markers(channel: Channel) -> list[tuple[int, int]]:
 
 
 def channel_page(user: User, team: Team, channel: Channel, *, before: int | None = None) -> dict:
-    """Everything the channel page shows (a constant number of queries)."""
+    """Everything the channel page shows (a constant number of queries); `before`: a page further back
+    (a permalink's), with newer ones to load (`newer`)."""
     memberships = members(team)
     names = _names(memberships)
     messages, more = _messages(channel, before=before)
@@ -125,7 +177,8 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
     settings = discussion_settings(team)
     return {
         "channels": channels_with_unread(user, team),
-        "chat_messages": page, "more": more,
+        "chat_messages": page, "more": more, "newer": before is not None,
+        "pins": pinned(channel), "channel_members": channel_member_ids(channel),
         "members": memberships, "names": names,
         "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
         "settings": settings,
@@ -143,8 +196,9 @@ def discussion_settings(team: Team) -> DiscussionSettings | None:
 
 
 def history(user: User, team: Team, channel: Channel, *, before: int | None = None,
-            thread: int | None = None) -> dict:
-    """One older page of a channel (thread=None) or of a thread's replies, plus its root."""
+            thread: int | None = None, after: int | None = None) -> dict:
+    """One older page of a channel (thread=None) or of a thread's replies, plus its root; or, `after`
+    an id, the next newer page of roots (a permalink's page catching up with the newest)."""
     memberships = members(team)
     names = _names(memberships)
     root = None
@@ -152,7 +206,7 @@ def history(user: User, team: Team, channel: Channel, *, before: int | None = No
         root = (Message.objects.filter(pk=thread, channel=channel, thread=None).select_related("author")
                 .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
                 .get())
-    messages, more = _messages(channel, thread=root, before=before)
+    messages, more = _messages(channel, thread=root, before=before, after=after)
     markers = _markers(channel)
     _decorate(messages + ([root] if root else []), user, markers, names)
     subscription = ""

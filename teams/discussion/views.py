@@ -2,8 +2,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -11,26 +12,31 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teams.forms import MAX_ID
 from teams.permissions import team_abilities
 from teams.views import apply, viewable_team_or_404
 
 from . import message_rows, selectors, team_settings
+from .access import visible_channels
+from .channel_views import channel_abilities, channel_or_404, manage_config, manage_context
 from .channels import create_channel as create_channel_service
+from .emoji import emoji_list
 from .forms import ChannelForm, PostForm, SettingsForm
-from .models import Channel, DiscussionSettings, Message
+from .models import DiscussionSettings, Message
 from .posting import post_message
 from .reactions import REACTIONS
 from .rendering import card_url
 
 
-def _channel(team, channel_id):
-    return get_object_or_404(Channel, pk=channel_id, team=team)
+def first_channel(request, team):
+    """Where /channels/ leads: the first open channel the person may read (else the first archived one)."""
+    return visible_channels(request.user, team).order_by(F("archived_at").asc(nulls_first=True), "id").first()
 
 
 @login_required
 def channels(request, slug):
     team = viewable_team_or_404(request.user, slug)
-    first = Channel.objects.filter(team=team).order_by("id").first()
+    first = first_channel(request, team)
     if first is not None:
         return redirect("discussion:channel", slug=team.slug, channel_id=first.pk)
     return render(request, "discussion/channel.html", {"team": team, "section": "discussion",
@@ -40,24 +46,49 @@ def channels(request, slug):
 @login_required
 def channel(request, slug, channel_id):
     team = viewable_team_or_404(request.user, slug)
-    current = _channel(team, channel_id)
+    current = channel_or_404(request, team, channel_id)
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
-    shared = message_rows.channel_data(team, current)  # the same for every viewer: cached per team version
-    can = team_abilities(request.user, team)
-    settings = selectors.discussion_settings(team)
-    page = {"channels": selectors.channels_with_unread(request.user, team), "chat_messages": shared["messages"],
-            "more": shared["more"], "names": shared["names"], "members": shared["members"], "settings": settings,
-            "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
-            "messages_html": message_rows.rows_html(shared["messages"], me=request.user.pk, can=can)}
+    focus = _focus(request, current)
+    can = channel_abilities(request.user, team, current)
+    if focus is None and not current.private:
+        page = _shared_page(request, team, current, can)
+    else:
+        # A private channel's messages stay out of the shared cache; a permalink far back shows the page around
+        # it (the newer pages follow on demand), not the newest: both rendered per request, as before issue 18.
+        before = selectors.page_end_around(current, focus["thread"] or focus["message"]) if focus else None
+        page = selectors.channel_page(request.user, team, current, before=before)
+        page["messages_html"] = render_to_string("discussion/_messages.html", {
+            **page, "team": team, "can": can, "reactions": REACTIONS}, request=request)
+        page["members"] = [(m.user_id, m.user.username) for m in page["members"]]
     return render(request, "discussion/channel.html", {
         **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
         "reactions": REACTIONS, "channel_form": ChannelForm(),
         "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
         "may_notify_team": can["contribute"] and team_settings.may_notify_team(request.user, team),
-        "config": {**_config(request, team, current, page, can, seq), "focus": _focus(request, current)},
+        "config": {**_config(request, team, current, page, can, seq), "focus": focus,
+                   **manage_config(request, team, current, page, can)},
         "card_url": card_url(team, current.card_id) if current.card_id else None,
-        "presence_list": _presence_list(page),
+        "presence_list": _presence_list(page), **manage_context(request, team, current, page, can),
     })
+
+
+def _shared_page(request, team, channel, can):
+    """A public channel's newest page: its messages the same for every viewer, cached per team version
+    (message_rows); per viewer only the channel list's unread counts and their own marks."""
+    shared = message_rows.channel_data(team, channel)
+    settings = selectors.discussion_settings(team)
+    return {"channels": selectors.channels_with_unread(request.user, team), "chat_messages": shared["messages"],
+            "more": shared["more"], "newer": False, "names": shared["names"], "members": shared["members"],
+            "pins": selectors.pinned(channel), "channel_members": [], "settings": settings,
+            "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
+            "messages_html": message_rows.rows_html(shared["messages"], team=team, channel=channel,
+                                                    me=request.user.pk, can=can)}
+
+
+def _file_and_emoji_strings():
+    return {"quote": _("Quote"), "quoteBy": _("%(name)s wrote:"), "emoji": _("Emoji"),
+            "emojiSearch": _("Search emoji"), "noEmoji": _("No emoji found."),
+            "removeFile": _("Remove %(name)s"), "bytes": _("%(n)s bytes")}
 
 
 def _presence_list(page):
@@ -88,6 +119,7 @@ def _config(request, team, channel, page, can, seq):
         "usernames": {str(user_id): username for user_id, username in page["members"]},
         "reactions": REACTIONS,
         "historyUrl": reverse("discussion:history", args=[team.slug, channel.pk]),
+        "filesUrl": reverse("discussion:post_files", args=[team.slug, channel.pk]), "emoji": emoji_list(),
         "channelUrl": reverse("discussion:channels", args=[team.slug]),
         "strings": {
             "typingOne": _("%(name)s is typing…"), "typingMany": _("Several people are typing…"),
@@ -97,7 +129,7 @@ def _config(request, team, channel, page, can, seq):
             "seenBy": _("Seen by %(names)s"), "online": _("online"), "newMessages": _("New messages"),
             "follow": _("Follow thread"), "unfollow": _("Unfollow"), "mute": _("Mute thread"),
             "unmute": _("Unmute"), "loadFailed": _("Could not load older messages."),
-            "react": _("React"),
+            "react": _("React"), **_file_and_emoji_strings(),
         },
     }
 
@@ -105,26 +137,30 @@ def _config(request, team, channel, page, can, seq):
 @login_required
 @require_GET
 def history(request, slug, channel_id):
-    """Older messages by id (?before=<id>), or a thread (?thread=<root id>): JSON with rendered HTML."""
+    """Older messages by id (?before=<id>), newer ones (?after=<id>, a permalink's page), or a thread
+    (?thread=<root id>): JSON with rendered HTML."""
     team = viewable_team_or_404(request.user, slug)
-    current = _channel(team, channel_id)
+    current = channel_or_404(request, team, channel_id)
     try:
-        before = int(request.GET["before"]) if request.GET.get("before") else None
-        thread = int(request.GET["thread"]) if request.GET.get("thread") else None
+        before, thread, after = (int(request.GET[key]) if request.GET.get(key) else None
+                                 for key in ("before", "thread", "after"))
+        if any(value is not None and not 0 <= value <= MAX_ID for value in (before, thread, after)):
+            raise ValueError
     except ValueError:
-        return JsonResponse({"error": _("before and thread are message ids.")}, status=400)
+        return JsonResponse({"error": _("before, after and thread are message ids.")}, status=400)
     try:
-        page = selectors.history(request.user, team, current, before=before, thread=thread)
+        page = selectors.history(request.user, team, current, before=before, thread=thread, after=after)
     except Message.DoesNotExist:
         raise Http404
-    can = team_abilities(request.user, team)
+    can = channel_abilities(request.user, team, current)
     context = {**page, "team": team, "can": can, "user": request.user, "reactions": REACTIONS,
                "in_thread": thread is not None}
     html = render_to_string("discussion/_messages.html", context, request=request)
     root_html = render_to_string("discussion/_message.html", {**context, "message": page["root"]},
                                  request=request) if page["root"] else ""
+    shown = page["chat_messages"]
     return JsonResponse({"html": html, "root": root_html, "more": page["more"],
-                         "before": page["chat_messages"][0].pk if page["chat_messages"] else None,
+                         "before": shown[0].pk if shown else None, "after": shown[-1].pk if shown else None,
                          "subscription": page["subscription"]})
 
 
@@ -133,7 +169,7 @@ def history(request, slug, channel_id):
 def post(request, slug, channel_id):
     """Posting without JavaScript (the page's script sends over the WebSocket instead)."""
     team = viewable_team_or_404(request.user, slug)
-    current = _channel(team, channel_id)
+    current = channel_or_404(request, team, channel_id)
     form = PostForm(request.POST)
     try:
         if form.is_valid():
@@ -176,7 +212,7 @@ def update_settings(request, slug):
     if _apply_or_flash_errors(request, SettingsForm(request.POST),
                               lambda data: team_settings.update_settings(request.user, team, **data)):
         messages.success(request, _("Saved."))
-    first = Channel.objects.filter(team=team).order_by("id").first()
+    first = first_channel(request, team)
     return redirect("discussion:channel", slug=team.slug, channel_id=first.pk) if first else \
         redirect("discussion:channels", slug=team.slug)
 

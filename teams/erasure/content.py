@@ -14,8 +14,10 @@ from django.db import transaction
 from teams import events
 from teams.board.models import Attachment, Comment
 from teams.board.state import touch
+from teams.direct.erasure import delete_messages_of
+from teams.discussion.files import discard_files
 from teams.discussion.messages import DELETED_FIELDS, blank, deleted_data
-from teams.discussion.models import Message, Reaction
+from teams.discussion.models import Message, Pin, Reaction
 from teams.models import Event, Team
 from teams.search.models import Document, Kind
 
@@ -38,13 +40,15 @@ def delete_messages(actor: User, person: User, teams: dict[int, Team]) -> int:
     Message.objects.bulk_update(messages, DELETED_FIELDS, batch_size=500)
     ids = [message.pk for message in messages]
     Reaction.objects.filter(message_id__in=ids).delete()
+    discard_files(ids)
+    Pin.objects.filter(message_id__in=ids).delete()  # a blanked message leaves the "Pinned" panels
     for team_id, written in _by_team(messages, lambda message: message.team_id).items():
         events.record_many(teams[team_id], "message.deleted", [(actor, deleted_data(m, actor)) for m in written])
     # The words were also in the events that posted and edited them (search: removed by the events above).
     old = list(Event.objects.filter(actor=person, kind__in=MESSAGE_EVENTS))
     for event in old:
         if isinstance(event.data, dict):
-            event.data = {**event.data, "body": "", "html": "", "mentions": [], "deleted": True}
+            event.data = {**event.data, "body": "", "html": "", "mentions": [], "files": [], "deleted": True}
     Event.objects.bulk_update(old, ["data"], batch_size=500)
     return len(messages)
 
@@ -81,6 +85,7 @@ def handle_content(actor: User, person: User, teams: dict[int, Team], *, message
     if messages == MessageChoice.DELETE:
         counts["messages_deleted"] = delete_messages(actor, person, teams)
         counts["comments_deleted"] = delete_comments(person)
+        counts["direct_messages_deleted"] = delete_messages_of(actor, person)
     if uploads == UploadChoice.DELETE:
         counts["uploads_deleted"] = delete_uploads(actor, person, teams)
     return counts

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from teams.discussion.models import ChannelMember
 from teams.models import Event, Membership, Team
 
 from .models import Kind
@@ -118,6 +119,9 @@ def recipients(event: Event, *, members: dict[int, list[int]] | None = None) -> 
             if event.team_id not in cache:
                 cache[event.team_id] = _members(event.team_id)
             user_ids &= set(cache[event.team_id])
+        if user_ids and event.private_channel is not None:  # a private channel's: its members only
+            user_ids &= set(ChannelMember.objects.filter(channel_id=event.private_channel)
+                            .values_list("user_id", flat=True))
         if user_ids:
             result.append((kind, sorted(user_ids)))
     return result

@@ -1,8 +1,9 @@
 """Deleting a team's chat: the one service the retention job (retention.py) calls when the chat is due.
 
 Gone: the messages (roots and their replies, i.e. the threads), their reactions, the read markers and thread
-subscriptions of the team's channels, and the messages' search documents. Message attachments would go with
-them, but the discussion has none (files are attached to cards, which stay). The channels stay, empty.
+subscriptions of the team's channels, the messages' search documents and the files posted with them
+(teams.discussion.files; stored files after commit). Board attachments stay with their cards. The channels stay,
+empty.
 
 The team's event log stays gapless: the message events keep their numbers and ids (channel, message, thread,
 author, times) but lose the text (body, rendered html, the author's name, mentions). Then one "chat.deleted"
@@ -11,6 +12,7 @@ event with the counts tells live clients and the activity feed.
 from django.db import connection, transaction
 
 from teams import events
+from teams.discussion.files import discard_files
 from teams.discussion.models import Message, Reaction, ReadMarker, ThreadSubscription
 from teams.models import Event, Team
 from teams.permissions import lock_team
@@ -57,6 +59,7 @@ def delete_chat(team: Team) -> Event:
         "read_markers": ReadMarker.objects.filter(channel__team=team).delete()[0],
         "subscriptions": ThreadSubscription.objects.filter(root__team=team).delete()[0],
         "search_documents": Document.objects.filter(team=team, kind=DocumentKind.MESSAGE).delete()[0],
+        "files": discard_files(messages),
     }
     # Their reactions and subscriptions are gone: one DELETE each for the replies, then the roots (no collector
     # reading every row: a database constraint still refuses if something else pointed at them).

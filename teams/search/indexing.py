@@ -34,6 +34,7 @@ REREAD = {
     "team.proposed": (Kind.TEAM, "team.id"), "team.launched": (Kind.TEAM, "team.id"),
     "team.updated": (Kind.TEAM, "team.id"),
     "card.created": (Kind.CARD, "card"), "card.updated": (Kind.CARD, "card"),
+    "card.restored": (Kind.CARD, "card"),
     "card.checklist_changed": (Kind.CARD, "card"), "card.commented": (Kind.COMMENT, "comment"),
     "output.added": (Kind.OUTPUT, "output"), "output.updated": (Kind.OUTPUT, "output"),
     "closing_report.written": (Kind.REPORT, "report"), "review_note.added": (Kind.NOTE, "note"),

@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from teams.board.models import Card
-from teams.discussion.models import Channel
+from teams.discussion.models import Channel, ChannelMember
 from teams.models import FieldOfAction, StrategicGoal, Team
 from teams.permissions import reads_every_team, viewable_teams
 from teams.review.models import ReviewMeeting
@@ -80,7 +80,18 @@ class Audience:
 
 
 def audience(user: User) -> Audience:
-    """What `user` may read. The team ids are read first (one query): a short list in the statement is what
+    """What `user` may read: `team_audience`, less the messages of private channels they are not in
+    (teams/discussion/access.py: not even cluster management reads those)."""
+    readable = team_audience(user)
+    private = (f"d.channel_id IS NULL OR d.channel_id NOT IN (SELECT pc.id FROM {_table(Channel)} pc WHERE "
+               f"pc.private = %s AND pc.id NOT IN (SELECT pm.channel_id FROM {_table(ChannelMember)} pm "
+               f"WHERE pm.user_id = %s))")
+    return Audience(f"({readable.condition}) AND ({private})", [*readable.params, True, user.pk or 0],
+                    narrow=readable.narrow)
+
+
+def team_audience(user: User) -> Audience:
+    """What `user` may read of the teams. The team ids are read first (one query): a short list in the statement is what
     PostgreSQL's GIN index on (audience, vector) looks up with the words (a member of 5 teams reads 5 teams'
     postings, however common the words). A long list (a field's manager) is checked on what the words find
     instead (`+ 0`: not an index condition), as for whoever reads every team."""

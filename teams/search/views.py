@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from teams.discussion.access import may_read
 from teams.discussion.models import Channel
 from teams.permissions import can_view
 from teams.views import viewable_team_or_404
@@ -27,7 +28,7 @@ def _scope(request) -> dict:
     if channel_id:
         channel = Channel.objects.select_related("team").filter(pk=int(channel_id)).first() \
             if channel_id.isdigit() and len(channel_id) < 19 else None
-        if channel is None or not can_view(request.user, channel.team):
+        if channel is None or not can_view(request.user, channel.team) or not may_read(request.user, channel):
             raise Http404
         scope["channel"] = channel
     if request.GET.get("board"):

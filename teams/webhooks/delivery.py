@@ -75,8 +75,9 @@ def deliver_endpoint(pk: int) -> int:
                 return taken
             team_id = endpoint.team_id
             last = endpoint.team.last_seq  # read with the endpoint: every event up to it is committed
+            # A private channel's events are for its members only, never sent out (teams/discussion/access.py).
             event = Event.objects.filter(team_id=endpoint.team_id, seq__gt=endpoint.cursor, seq__lte=last,
-                                         kind__in=endpoint.kinds).order_by("seq").first()
+                                         kind__in=endpoint.kinds, private_channel=None).order_by("seq").first()
             if event is None:
                 lease = _advance(pk, lease, last)
                 return taken

@@ -10,10 +10,13 @@ GROUPS = [
                                     "invitation.accepted", "invitation.declined", "invitation.expired",
                                     "contribution.changed"]),
     (_("Board"), ["board.created", "column.created", "column.updated", "column.moved", "column.archived",
-                  "card.created", "card.updated", "card.moved", "card.archived", "card.checklist_changed",
-                  "card.commented", "card.attachment_added", "card.attachment_removed", "card.due_soon"]),
-    (_("Discussion"), ["channel.created", "message.posted", "message.edited", "message.deleted", "reaction.added",
-                       "reaction.removed", "discussion.settings_changed"]),
+                  "card.created", "card.updated", "card.moved", "card.archived", "card.restored",
+                  "card.checklist_changed", "card.commented", "card.attachment_added", "card.attachment_removed",
+                  "card.due_soon", "label.created", "label.updated", "label.deleted"]),
+    # A private channel's events are never sent (teams/discussion/access.py), whatever the kind.
+    (_("Discussion"), ["channel.created", "channel.updated", "channel.archived", "channel.unarchived",
+                       "message.posted", "message.edited", "message.deleted", "message.pinned", "message.unpinned",
+                       "reaction.added", "reaction.removed", "discussion.settings_changed"]),
     (_("Review and outputs"), ["output.added", "output.updated", "closing_report.written", "review_note.added",
                                "review_meeting.scheduled", "review_meeting.minutes"]),
 ]

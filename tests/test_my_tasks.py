@@ -1,0 +1,101 @@
+"""My tasks (/my/tasks/): my open cards in every team I may view, grouped by due date, in constant queries."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from teams.board.cards import create_card, move_card, update_card
+from teams.board.models import Card, Column
+from teams.board.my_tasks import group_of
+from tests.board_helpers import make_cards
+from tests.matrix import ROLES, may
+from tests.queries import assert_constant, statements
+
+pytestmark = pytest.mark.django_db
+
+URL = "/my/tasks/"
+
+
+def columns(team):
+    return list(Column.objects.filter(team=team, archived=False).order_by("rank"))
+
+
+def card(actor, team, title, **fields):
+    return Card.objects.get(pk=create_card(actor, team, column=columns(team)[0], title=title, **fields).data["card"])
+
+
+def test_groups_by_berlin_days_and_leaves_out_done_archived_and_others_cards(client, people, team):
+    today = timezone.localdate()
+    lead, expert = people["lead"], people["expert"]
+    due = {"Late": today - datetime.timedelta(days=1), "Now": today, "Far": today + datetime.timedelta(days=30)}
+    for title, day in due.items():
+        card(lead, team, title, assignees=[expert], due_date=day)
+    card(lead, team, "Someday <b>", assignees=[expert])
+    card(lead, team, "Not mine", assignees=[lead])
+    done = card(lead, team, "Finished", assignees=[expert])
+    move_card(lead, done, column=[c for c in columns(team) if c.is_done][0], version=done.version)
+    client.force_login(expert)
+    page = client.get(URL).content.decode()
+    order = [page.index(title) for title in ("Late", "Now", "Far", "Someday &lt;b&gt;")]
+    assert order == sorted(order) and "Someday <b>" not in page
+    assert 'data-group="overdue"' in page and 'data-group="today"' in page and 'data-group="none"' in page
+    assert "Not mine" not in page and "Finished" not in page
+    assert f"/teams/{team.slug}/board/cards/" in page and team.name in page
+    assert 'href="/my/tasks/"' in page  # in the site's navigation
+
+
+def test_week_ends_on_sunday():
+    monday = datetime.date(2026, 11, 30)
+    assert group_of(monday + datetime.timedelta(days=6), monday) == "week"
+    assert group_of(monday + datetime.timedelta(days=7), monday) == "later"
+    sunday = monday + datetime.timedelta(days=6)
+    assert group_of(sunday + datetime.timedelta(days=1), sunday) == "later"
+    assert group_of(None, monday) == "none"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_card_shows_only_to_an_assignee_who_may_view_its_team(client, people, team, role):
+    """The matrix's "view" column decides: a card assigned to someone who may not view the team (written past
+    the service, as for a member removed since) never shows."""
+    task = card(people["lead"], team, "Matrix task")
+    Card.assignees.through.objects.create(card=task, user=people[role])
+    client.force_login(people[role])
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert ("Matrix task" in response.content.decode()) is may(role, "view")
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_the_htmx_refresh_is_the_list_only(client, people, team):
+    card(people["lead"], team, "Fragment", assignees=[people["expert"]])
+    client.force_login(people["expert"])
+    page = client.get(URL, headers={"HX-Request": "true"}).content.decode()
+    assert "Fragment" in page and "<html" not in page
+
+
+def count_queries(client):
+    client.get(URL)  # warm the per-process caches first
+    response, sql = statements(lambda: client.get(URL))
+    assert response.status_code == 200
+    return len(sql), response.content.decode()
+
+
+def test_constant_queries_as_cards_and_teams_grow(client, people, make_team):
+    expert = people["expert"]
+    client.force_login(expert)
+    first = make_team(name="First")
+    make_cards(first, 6, people["lead"])
+    small, page = count_queries(client)
+    assert page.count('<li class="task"') == Card.objects.filter(assignees=expert, column__is_done=False).count()
+    for n in range(4):
+        make_cards(make_team(name=f"More {n}"), 300, people["lead"])
+    for task in Card.objects.filter(assignees=expert)[:50]:
+        update_card(people["lead"], task, version=task.version, due_date=timezone.localdate())
+    large, page = count_queries(client)
+    assert page.count('<li class="task"') == Card.objects.filter(assignees=expert, column__is_done=False).count() > 200
+    assert_constant(small, large, 12, "My tasks at 1 team and 6 cards and at 5 teams and 1,206 cards")
+    print(f"\nmy tasks: {small} queries small, {large} large")
