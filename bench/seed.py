@@ -35,6 +35,8 @@ def _users(prefix, count, role=None, fields=()):
 
     from teams.models import FieldOfAction, Profile
     from teams.people.models import Organisation
+    from teams.privacy.models import Acknowledgement
+    from teams.privacy.notices import privacy_version
 
     User = get_user_model()
     wanted = [f"{prefix}{n:04d}" for n in range(count)]
@@ -47,6 +49,11 @@ def _users(prefix, count, role=None, fields=()):
     organisation, _ = Organisation.objects.get_or_create(name="Bench org")
     Profile.objects.bulk_create([Profile(user=user, organisation=organisation) for user in users],
                                 ignore_conflicts=True)
+    # The privacy notice read: otherwise every page is a redirect to it (teams/privacy/acknowledgement.py).
+    version = privacy_version()
+    if version:
+        Acknowledgement.objects.bulk_create([Acknowledgement(user=user, version=version) for user in users],
+                                            ignore_conflicts=True)
     if role:
         group = Group.objects.get(name=role)
         group.user_set.add(*users)
@@ -167,12 +174,16 @@ def cookie_for(user):
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils.module_loading import import_string
 
+    from teams.privacy.acknowledgement import SESSION_KEY as ACKNOWLEDGED
+    from teams.privacy.notices import privacy_version
+
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # The backend a password login records (the first one that can load users: not the axes guard).
     session[BACKEND_SESSION_KEY] = next(path for path in settings.AUTHENTICATION_BACKENDS
                                         if hasattr(import_string(path), "get_user"))
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[ACKNOWLEDGED] = privacy_version()  # as a login after acknowledging leaves it: no query per page
     session.create()
     return session.session_key
 

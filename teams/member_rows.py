@@ -3,16 +3,21 @@
 A team of 500 members spent seconds a request in the template engine (two URLs, a role form, a translated
 confirmation and a dozen lookups per row: docs/benchmarks.md). Rows the viewer has nothing special in (not
 their own, no stated contribution) are written here with the markup of teams/_member_row.html; the viewer's
-own row and rows with a contribution are rendered by that template, which stays the reference."""
+own row and rows with a contribution are rendered by that template, which stays the reference.
+
+All rows but the viewer's are the same for every viewer with the same abilities: they are cached per team
+version (teams/fragments.py), and the page reads its 500 members only when the team has changed."""
+from collections.abc import Callable
 from html import escape
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from . import fragments
+from .fragments import CSRF_SLOT
 from .models import Membership, Team
 
 TEMPLATE = "teams/_member_row.html"
@@ -39,19 +44,20 @@ def _contribution(membership: Membership):
         return None
 
 
-def member_rows(request, team: Team, members: list[Membership], can: dict) -> SafeString:
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+def rows_for(team: Team, members: list[Membership], can: dict) -> list[tuple[int, str]]:
+    """(user id, row) for every member, as a viewer who is none of them sees them; CSRF tokens as CSRF_SLOT."""
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_SLOT}">'
     role_url, remove_url = _url_pattern("teams:change_role", team), _url_pattern("teams:remove_member", team)
     roles = [(escape(value), escape(str(label))) for value, label in Membership.Role.choices]
     role_names = dict(Membership.Role.choices)
     words = {"role": escape(_("Role")), "save": escape(_("Save")), "remove": escape(_("Remove"))}
     remove_confirm = _("Remove %(name)s from the team?")
-    context = {"team": team, "can": can, "user": request.user}
-    rows: list[str] = []
+    context = {"team": team, "can": can, "user": None, "csrf_token": CSRF_SLOT}
+    rows: list[tuple[int, str]] = []
     for m in members:
         contribution = _contribution(m)
-        if m.user_id == request.user.pk or (can["view"] and contribution and not contribution.is_empty):
-            rows.append(render_to_string(TEMPLATE, {**context, "m": m}, request=request))
+        if can["view"] and contribution and not contribution.is_empty:
+            rows.append((m.user_id, render_to_string(TEMPLATE, {**context, "m": m})))
             continue
         user = m.user
         name = escape(user.get_full_name() or user.username)
@@ -71,5 +77,23 @@ def member_rows(request, team: Team, members: list[Membership], can: dict) -> Sa
                        f'data-confirm="{remove_confirm % {"name": name}}">{csrf} '
                        f'<button class="link danger">{words["remove"]}</button></form> ')
         row.append("</li>\n")
-        rows.append("".join(row))
-    return mark_safe("".join(rows))  # noqa: S308 (every value above is escaped or a number)
+        rows.append((m.user_id, "".join(row)))
+    return rows
+
+
+def member_rows(request, team: Team, can: dict, mine: Membership | None,
+                members: Callable[[], list[Membership]]) -> tuple[SafeString, int]:
+    """The active members' rows and their number. The rows of everyone but the viewer come from the fragment
+    cache (teams/fragments.py; `members()` reads them when it has none); the viewer's own row (their
+    contribution link, Leave) is rendered by the template for this request."""
+    variant = (can["view"], can["change_roles"], can["remove_member"])
+    rows = fragments.cached("members", team, variant, lambda: rows_for(team, members(), can))
+    return with_own_row(request, team, can, mine, rows), len(rows)
+
+
+def with_own_row(request, team: Team, can: dict, mine: Membership | None, rows: list[tuple[int, str]]) -> SafeString:
+    own = mine.user_id if mine is not None and mine.state == Membership.State.ACTIVE else None
+    html = "".join(render_to_string(TEMPLATE, {"team": team, "can": can, "user": request.user, "m": mine},
+                                    request=request) if user_id == own else row
+                   for user_id, row in rows)
+    return mark_safe(fragments.with_csrf(request, html))  # noqa: S308 (rows escape every value)

@@ -51,17 +51,26 @@ def my_join_requests(user: User) -> list[Membership]:
 
 
 def team_for_page(slug: str) -> Team:
+    """The team page's team; its members come from `members_for_page` (when the page's cache has none)."""
     return (
         Team.objects.prefetch_related(
-            Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
-            "fields_of_action",
-            Prefetch("memberships", queryset=Membership.objects.select_related("user", "user__profile__organisation",
-                                                                                "contribution")
-                     .order_by("state", "role", "user__last_name", "user__first_name")),
-        )
+            Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
         .select_related("proposed_by")
         .get(slug=slug)
     )
+
+
+def _member_rows_data(team: Team):
+    return (Membership.objects.filter(team=team)
+            .select_related("user", "user__profile__organisation", "contribution"))
+
+
+def members_for_page(team: Team, state: str = Membership.State.ACTIVE) -> list[Membership]:
+    return list(_member_rows_data(team).filter(state=state).order_by("role", "user__last_name", "user__first_name"))
+
+
+def membership_for_page(team: Team, user: User) -> Membership | None:
+    return _member_rows_data(team).filter(user=user).first() if user.is_authenticated else None
 
 
 def masterplan() -> tuple[list[FieldOfAction], list[FocalArea]]:

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from teams.discussion.access import private_ids
 
+from . import fragments, selectors, services
 from . import membership as membership_services
-from . import selectors, services
 from .activity import recent_activity
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
@@ -93,15 +93,14 @@ def team_detail(request, slug):
     except Team.DoesNotExist:
         raise Http404
     abilities = team_abilities(request.user, team)
-    memberships = list(team.memberships.all())
-    recent = recent_activity(team) if abilities["view"] else []
-    members = [m for m in memberships if m.state == Membership.State.ACTIVE]
+    # The lines are the team's log with names and dates: the same for every reader, per team version.
+    recent = fragments.cached("activity", team, (), lambda: recent_activity(team)) if abilities["view"] else []
+    mine = selectors.membership_for_page(team, request.user)
+    rows, count = member_rows(request, team, abilities, mine, lambda: selectors.members_for_page(team))
     return render(request, "teams/team_detail.html", {
-        "team": team, "can": abilities, "section": "overview",
-        "members": members, "member_rows": member_rows(request, team, members, abilities),
-        "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
-        "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
-        "recent_events": recent,
+        "team": team, "can": abilities, "section": "overview", "member_count": count, "member_rows": rows,
+        "requests": selectors.members_for_page(team, Membership.State.REQUESTED) if abilities["approve_join"] else [],
+        "my_membership": mine, "recent_events": recent,
     })
 
 

@@ -1,6 +1,6 @@
 """Helpers for the discussion tests (their WebSocket client is tests/ws_client.py)."""
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from teams.discussion.models import Channel
 
@@ -16,6 +16,7 @@ def clear_cache():
     """
     if not settings.REDIS_URL:
         cache.clear()  # this process's own memory
+        caches["fragments"].clear()  # the page fragments' LocMem (teams/fragments.py)
         return
     import redis
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from teams import fragments
 from teams.discussion.channels import create_channel
 from teams.discussion.models import Message, Reaction, ReadMarker
 from teams.discussion.posting import post_message
@@ -31,7 +32,12 @@ def grow(team, channel, people, total):
                                             defaults={"last_read_id": last.pk - 3})
 
 
-def count_queries(client, url):
+def count_queries(client, url, *, cold=False):
+    if cold:
+        # The page builds its cached part in the count; and the rows grow() inserts in bulk bypass the event log
+        # that this cache is keyed on (teams/fragments.py). Only the fragments go: the cache's other entries
+        # (the privacy notice's version) would count as queries.
+        fragments.renew_all()
     response, sql = statements(lambda: client.get(url))
     assert response.status_code == 200
     return len(sql), response
@@ -44,14 +50,14 @@ def test_channel_page_and_history_queries_are_constant(client, people, team):
     page_url = f"/teams/{team.slug}/channels/{channel.pk}/"
     grow(team, channel, people, 10)
     client.get(page_url)  # warm Django's per-process caches (content types) first
-    small_page, _ = count_queries(client, page_url)
+    small_page, _ = count_queries(client, page_url, cold=True)
     oldest = Message.objects.filter(channel=channel, thread=None).order_by("-id")[5].pk
     small_history, _ = count_queries(client, f"{page_url}messages/?before={oldest}")
     root = Message.objects.filter(channel=channel, thread=None).order_by("-id")[0].pk
     small_thread, _ = count_queries(client, f"{page_url}messages/?thread={root}")
 
     grow(team, channel, people, 5000)
-    large_page, response = count_queries(client, page_url)
+    large_page, response = count_queries(client, page_url, cold=True)
     oldest = Message.objects.filter(channel=channel, thread=None).order_by("-id")[100].pk
     large_history, history = count_queries(client, f"{page_url}messages/?before={oldest}")
     root = Message.objects.filter(channel=channel, thread=None).order_by("-id")[0].pk

@@ -6,6 +6,7 @@ kombu's filesystem transport. DATABASE_URL and REDIS_URL switch to the scaled-ou
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -161,12 +162,19 @@ if REDIS_URL:
             "CONFIG": {"hosts": [{"address": REDIS_URL}], "prefix": f"asgi{TEST_RUN_ID}"},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": f"ws{TEST_RUN_ID}"}}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": f"ws{TEST_RUN_ID}"}}
+    CACHES["fragments"] = CACHES["default"]  # their keys are their own ("fragment:…"); Redis evicts by memory
 else:
     # channels' in-memory layer without its O(N) expiry scan per delivery (realtime/layers.py)
     CHANNEL_LAYERS = {"default": {"BACKEND": "realtime.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rendered fragments of team pages (teams/fragments.py) in a cache of their own: LocMem culls a third of its
+    # entries when full, and many fragments must not push out rate-limit counters, presence or the privacy version.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                      "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 if TEST_RUN_ID:
     # Servers started by the tests (daphne) must accept the fast test hashes tests/conftest.py makes.

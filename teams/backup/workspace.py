@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from teams import fragments
+
 from . import databases
 from .archive import FORMAT_VERSION, ArchiveWriter, BackupError, extract, extract_tree, verify
 
@@ -78,6 +80,7 @@ def restore(archive: Path) -> dict[str, Any]:
         databases.load(dump)
     media.mkdir(parents=True, exist_ok=True)
     manifest["files"] = extract_tree(archive, media)
+    fragments.renew_all()  # the restored teams' seqs run again from the backup's: a shared cache must not answer
     return manifest
 
 

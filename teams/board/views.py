@@ -6,20 +6,24 @@ partial (htmx); its forms post here and get the fresh dialog back. The same card
 opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
 import functools
+from dataclasses import astuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teams import fragments
 from teams.activity import describe_card_event
 from teams.forms import add_service_errors
 from teams.markup import render_markdown
@@ -48,6 +52,19 @@ def board_write(view):
     return login_required(require_POST(gone_is_404))
 
 
+def _board_data(team, user, board_filter, *, can_contribute, text):
+    """The board's columns with their tiles written out, and its people for the page's config: what the
+    fragment cache keeps (no card objects: the tiles' HTML is all the page needs of them)."""
+    data = selectors.board(team, user, board_filter)
+    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
+    for column in data.columns:
+        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=can_contribute, text=text)
+        column.tiles = []
+    people = {str(person.pk): {"name": person.get_full_name() or person.username,
+                               "initials": selectors.initials(person)} for person in data.members}
+    return data, people
+
+
 @login_required
 @require_GET
 def board(request, slug):
@@ -56,47 +73,46 @@ def board(request, slug):
         raise Http404
     seq = team.last_seq  # the state below is at least this new; the client resumes after it
     board_filter = selectors.BoardFilter.from_query(request.GET)
-    data = selectors.board(team, request.user, board_filter)
     abilities = team_abilities(request.user, team)
     goals = selectors.team_goals(team)
+    text = {
+        "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
+        "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
+        "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
+        "offline": _("You are offline: the board is read-only until the connection is back."),
+        "due": _("Due"),
+        "overdue": _("Overdue"),
+        "checklist": _("Checklist"),
+        "comments": _("Comments"),
+        "attachments": _("Attachments"),
+        "top": _("top"),
+        "priority": {value: str(label) for value, label in Card.Priority.choices},
+        "confirmArchive": _("Archive this card? It disappears from the board."),
+        "confirmArchiveColumn": _("Archive this column? It must be empty."),
+        "removed": _("This card was archived."),
+        "movedUndo": _("Card moved"),
+        "archivedUndo": _("Card archived"),
+        "undone": _("Undone."),
+        "saved": _("Saved"),
+        "confirmDeleteLabel": _("Delete the label “%(name)s”? It is removed from every card."),
+    }
+    # The filter's "mine" makes the board the viewer's own; otherwise it is the same for all who see it.
+    variant = (astuple(board_filter), request.user.pk if board_filter.mine else None, abilities["contribute"])
+    data, people = fragments.cached("board", team, variant, lambda: _board_data(
+        team, request.user, board_filter, can_contribute=abilities["contribute"], text=text))
     config = {
         "slug": team.slug, "seq": seq, "me": request.user.pk,
         "canContribute": abilities["contribute"], "canEdit": can_change_board(request.user, Action.EDIT, team),
-        "people": {str(user.pk): {"name": user.get_full_name() or user.username, "initials": selectors.initials(user)}
-                   for user in data.members},
+        "people": people,
         "goals": {str(goal.pk): goal.code for goal in goals},
         "today": str(timezone.localdate()),
         # Tiles that board.js draws write due dates as the server does (DATE_FORMAT, this language).
         "dateFormat": {"format": get_format("DATE_FORMAT"), "months": [str(MONTHS[m]) for m in range(1, 13)],
                        "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
         "cardUrl": f"/teams/{team.slug}/board/cards/0/",
-        "text": {
-            "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
-            "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
-            "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
-            "offline": _("You are offline: the board is read-only until the connection is back."),
-            "due": _("Due"),
-            "overdue": _("Overdue"),
-            "checklist": _("Checklist"),
-            "comments": _("Comments"),
-            "attachments": _("Attachments"),
-            "top": _("top"),
-            "priority": {value: str(label) for value, label in Card.Priority.choices},
-            "confirmArchive": _("Archive this card? It disappears from the board."),
-            "confirmArchiveColumn": _("Archive this column? It must be empty."),
-            "removed": _("This card was archived."),
-            "movedUndo": _("Card moved"),
-            "archivedUndo": _("Card archived"),
-            "undone": _("Undone."),
-            "saved": _("Saved"),
-            "confirmDeleteLabel": _("Delete the label “%(name)s”? It is removed from every card."),
-        },
+        "text": text,
         "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
     }
-    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
-    for column in data.columns:
-        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=config["canContribute"],
-                                       text=config["text"])
     return render(request, "board/board.html", {
         "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
         "config": config, "seq": seq, "priorities": Card.Priority.choices,
@@ -107,21 +123,18 @@ def board(request, slug):
     })
 
 
-def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=None, attachment_form=None,
-                 status=200, page=False):
-    seq = team.last_seq  # read before the card: the page's live client resumes after it
+def _dialog_context(team, card_id, *, comment_form, checklist_form, attachment_form, can_contribute, standalone):
     try:
         card = selectors.card_detail(team, card_id)
     except Card.DoesNotExist:
         raise Http404
-    can_contribute = can(request.user, Action.CONTRIBUTE, team)
     all_columns = list(Column.objects.filter(team=team).order_by("rank", "id"))
     column_names = {column.pk: column.name for column in all_columns}
     history = selectors.card_history(team, card.pk)
     for event in history:
         event.description = describe_card_event(event, column_names)
     context = {"team": team, "card": card, "can_contribute": can_contribute, "history": history,
-               "columns": [column for column in all_columns if not column.archived]}
+               "columns": [column for column in all_columns if not column.archived], "standalone": standalone}
     if can_contribute:
         # The inline editors (one field each, sent as card.update frames: docs/board.md) offer these.
         active = list(team.memberships.filter(state="active").select_related("user")
@@ -136,21 +149,44 @@ def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=No
             attachment_form=attachment_form or AttachmentForm(),
             max_mb=attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024),
             types=", ".join(sorted(attachments.ATTACHMENT_TYPES)))
+    return context
+
+
+def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=None, attachment_form=None,
+                 status=200, page=False, cached=False):
+    """The card's dialog (or, with `page`, its page). `cached` (a GET's fresh dialog, no form with input or errors):
+    from the fragment cache, per team version. Besides the team's data (the card, its history, the members to
+    assign and mention, the labels and goals: all changed through the event log, names through the outside
+    version) the inline editors show only what the viewer may do (can_contribute) and where (standalone); the
+    dialog has no CSRF token or viewer of its own (htmx sends the page's token), so it is rendered without the
+    request."""
+    seq = team.last_seq  # read before the card: the page's live client resumes after it
+    can_contribute = can(request.user, Action.CONTRIBUTE, team)
     # On the card's own page (and in what its requests get back: they say X-Card-Page) moving
     # and archiving are left to the board, which knows the columns' order.
-    context["standalone"] = page or request.headers.get("X-Card-Page") == "1"
+    standalone = page or request.headers.get("X-Card-Page") == "1"
+    forms = {"comment_form": comment_form, "checklist_form": checklist_form, "attachment_form": attachment_form}
+
+    def render_dialog():
+        context = _dialog_context(team, card_id, **forms, can_contribute=can_contribute, standalone=standalone)
+        return context["card"].title, render_to_string("board/_card_dialog.html", context)
+    if cached:
+        title, html = fragments.cached("card", team, (card_id, can_contribute, standalone), render_dialog)
+    else:
+        title, html = render_dialog()
     if not page:
-        return render(request, "board/_card_dialog.html", context, status=status)
-    context.update(section="board", can=team_abilities(request.user, team),
-                   config={"slug": team.slug, "seq": seq, "card": card.pk, "me": request.user.pk})
-    return render(request, "board/card_page.html", context, status=status)
+        return HttpResponse(html, status=status)
+    return render(request, "board/card_page.html", {
+        "team": team, "card_title": title, "dialog_html": mark_safe(html),  # noqa: S308 (a rendered template)
+        "section": "board", "can": team_abilities(request.user, team),
+        "config": {"slug": team.slug, "seq": seq, "card": card_id, "me": request.user.pk}}, status=status)
 
 
 @login_required
 @require_GET
 def card(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
-    response = _card_dialog(request, team, card_id, page=not request.htmx)
+    response = _card_dialog(request, team, card_id, page=not request.htmx, cached=True)
     patch_vary_headers(response, ["HX-Request", "X-Card-Page"])  # one URL, three renderings: caches keep them apart
     return response
 

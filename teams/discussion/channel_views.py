@@ -40,7 +40,7 @@ def manage_context(request, team, channel, page, can) -> dict:
         "may_manage_members": access.may_manage_members(request.user, team, channel),
         "edit_form": ChannelEditForm(initial={"name": channel.name, "topic": channel.topic}),
         "archived": channel.archived_at is not None,
-        "channel_people": [(m.user_id, names[m.user_id], m.user_id in chosen) for m in page["members"]],
+        "channel_people": [(user_id, names[user_id], user_id in chosen) for user_id, _username in page["members"]],
     }
 
 

@@ -94,15 +94,19 @@ def _messages(channel: Channel, *, thread: Message | None = None, before: int | 
     return rows, more
 
 
-def reaction_summary(reactions: Iterable, viewer: User, name_of: Callable) -> list[dict]:
+def reaction_summary(reactions: Iterable, viewer: User | None, name_of: Callable) -> list[dict]:
     """Reactions per emoji, in the order first given: count, whether the viewer's, who (channels and direct
-    messages, teams/direct/selectors.py)."""
+    messages, teams/direct/selectors.py). Without a `viewer`, none is "mine": the caller decides per viewer
+    from `user_ids` (message_rows: one page for every viewer)."""
+    me = viewer.pk if viewer is not None else None
     summary: dict[str, dict] = {}
     for reaction in reactions:
-        entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False, "names": []})
+        entry = summary.setdefault(reaction.emoji, {"emoji": reaction.emoji, "count": 0, "mine": False, "names": [],
+                                                    "user_ids": []})
         entry["count"] += 1
-        entry["mine"] |= reaction.user_id == viewer.pk
+        entry["mine"] |= reaction.user_id == me
         entry["names"].append(name_of(reaction))
+        entry["user_ids"].append(reaction.user_id)
     return list(summary.values())
 
 
@@ -126,7 +130,7 @@ def channel_member_ids(channel: Channel) -> list[int]:
     return list(ChannelMember.objects.filter(channel=channel).values_list("user_id", flat=True))
 
 
-def _decorate(messages: list[Message], user: User, markers: list[tuple[int, int]],
+def _decorate(messages: list[Message], user: User | None, markers: list[tuple[int, int]],
               names: dict[int, str]) -> "list[MessageSeen]":
     """Reactions per emoji and "seen by" (read markers at or past the message), in Python; the messages' files
     (one query for the page, a thread's root and replies together)."""
@@ -170,7 +174,7 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
                          .values_list("root_id", "state"))
     for message in page:
         message.subscription = subscriptions.get(message.pk, "")
-    settings = DiscussionSettings.objects.filter(team=team).first()
+    settings = discussion_settings(team)
     return {
         "channels": channels_with_unread(user, team),
         "chat_messages": page, "more": more, "newer": before is not None,
@@ -179,6 +183,16 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
         "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
         "settings": settings,
     }
+
+
+def latest_messages(channel: Channel, names: dict[int, str]) -> "tuple[list[MessageSeen], bool]":
+    """The channel's latest page as every viewer sees it (no viewer's marks): for message_rows.channel_data."""
+    messages, more = _messages(channel)
+    return _decorate(messages, None, _markers(channel), names), more
+
+
+def discussion_settings(team: Team) -> DiscussionSettings | None:
+    return DiscussionSettings.objects.filter(team=team).first()
 
 
 def history(user: User, team: Team, channel: Channel, *, before: int | None = None,

@@ -16,13 +16,13 @@ from teams.forms import MAX_ID
 from teams.permissions import team_abilities
 from teams.views import apply, viewable_team_or_404
 
-from . import selectors, team_settings
+from . import message_rows, selectors, team_settings
 from .access import visible_channels
 from .channel_views import channel_abilities, channel_or_404, manage_config, manage_context
 from .channels import create_channel as create_channel_service
 from .emoji import emoji_list
 from .forms import ChannelForm, PostForm, SettingsForm
-from .models import Message
+from .models import DiscussionSettings, Message
 from .posting import post_message
 from .reactions import REACTIONS
 from .rendering import card_url
@@ -49,10 +49,17 @@ def channel(request, slug, channel_id):
     current = channel_or_404(request, team, channel_id)
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
     focus = _focus(request, current)
-    # A permalink far back: the page around it (the newer pages follow on demand), not the newest.
-    before = selectors.page_end_around(current, focus["thread"] or focus["message"]) if focus else None
-    page = selectors.channel_page(request.user, team, current, before=before)
     can = channel_abilities(request.user, team, current)
+    if focus is None and not current.private:
+        page = _shared_page(request, team, current, can)
+    else:
+        # A private channel's messages stay out of the shared cache; a permalink far back shows the page around
+        # it (the newer pages follow on demand), not the newest: both rendered per request, as before issue 18.
+        before = selectors.page_end_around(current, focus["thread"] or focus["message"]) if focus else None
+        page = selectors.channel_page(request.user, team, current, before=before)
+        page["messages_html"] = render_to_string("discussion/_messages.html", {
+            **page, "team": team, "can": can, "reactions": REACTIONS}, request=request)
+        page["members"] = [(m.user_id, m.user.username) for m in page["members"]]
     return render(request, "discussion/channel.html", {
         **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
         "reactions": REACTIONS, "channel_form": ChannelForm(),
@@ -63,6 +70,19 @@ def channel(request, slug, channel_id):
         "card_url": card_url(team, current.card_id) if current.card_id else None,
         "presence_list": _presence_list(page), **manage_context(request, team, current, page, can),
     })
+
+
+def _shared_page(request, team, channel, can):
+    """A public channel's newest page: its messages the same for every viewer, cached per team version
+    (message_rows); per viewer only the channel list's unread counts and their own marks."""
+    shared = message_rows.channel_data(team, channel)
+    settings = selectors.discussion_settings(team)
+    return {"channels": selectors.channels_with_unread(request.user, team), "chat_messages": shared["messages"],
+            "more": shared["more"], "newer": False, "names": shared["names"], "members": shared["members"],
+            "pins": selectors.pinned(channel), "channel_members": [], "settings": settings,
+            "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
+            "messages_html": message_rows.rows_html(shared["messages"], team=team, channel=channel,
+                                                    me=request.user.pk, can=can)}
 
 
 def _file_and_emoji_strings():
@@ -76,9 +96,9 @@ def _presence_list(page):
     of 500 spent a tenth of the page's time in it)."""
     offline = escape(_("offline"))
     return mark_safe("".join(  # noqa: S308 (names escaped, ids are numbers)
-        f'<li data-user="{m.user_id}" class="offline"><span class="dot" aria-hidden="true"></span> '
-        f'{escape(page["names"][m.user_id])} <span class="sr-only state">{offline}</span></li>'
-        for m in page["members"]))
+        f'<li data-user="{user_id}" class="offline"><span class="dot" aria-hidden="true"></span> '
+        f'{escape(page["names"][user_id])} <span class="sr-only state">{offline}</span></li>'
+        for user_id, _username in page["members"]))
 
 
 def _focus(request, channel):
@@ -95,8 +115,8 @@ def _config(request, team, channel, page, can, seq):
     return {
         "slug": team.slug, "seq": seq, "channel": channel.pk, "me": request.user.pk,
         "canWrite": can["contribute"], "canModerate": can["contribute"] and can["edit"],
-        "members": {str(m.user_id): page["names"][m.user_id] for m in page["members"]},
-        "usernames": {str(m.user_id): m.user.username for m in page["members"]},
+        "members": {str(user_id): page["names"][user_id] for user_id, _username in page["members"]},
+        "usernames": {str(user_id): username for user_id, username in page["members"]},
         "reactions": REACTIONS,
         "historyUrl": reverse("discussion:history", args=[team.slug, channel.pk]),
         "filesUrl": reverse("discussion:post_files", args=[team.slug, channel.pk]), "emoji": emoji_list(),
