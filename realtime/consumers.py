@@ -20,6 +20,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from teams.audit.trail import serving
@@ -34,7 +35,7 @@ from .ordering import OrderedDelivery
 from .presence import PresenceSocket
 from .protocol import COMMANDS, Command, ProtocolError, check_frame, error_text, validated
 from .sessions import SessionSocket
-from .socket import scope_user
+from .socket import scope_language, scope_user
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,10 @@ class TeamConsumer(SessionSocket, PresenceSocket, OrderedDelivery, AsyncWebsocke
 
     async def __call__(self, scope, receive, send):
         try:
-            await super().__call__(scope, receive, send)
+            # The whole connection speaks the person's language: every task it starts (and the threads
+            # running its services) inherits it through the context.
+            with translation.override(scope_language(scope)):
+                await super().__call__(scope, receive, send)
         finally:  # also when the consumer died (e.g. the layer's Redis went away) without a disconnect
             for task in (getattr(self, "heartbeat_task", None), getattr(self, "idle_task", None),
                          getattr(self, "gap_task", None), getattr(self, "inbox_task", None), *self.in_flight):

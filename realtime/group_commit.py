@@ -21,6 +21,7 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 
 from teams.models import Team
 
@@ -42,7 +43,9 @@ def submit(command: Command, team_id: int, user: User, data: dict) -> asyncio.Fu
     Queued at once, in call order: a socket's posts are written in the order it sent them."""
     loop = asyncio.get_running_loop()
     queues = _waiting.setdefault(loop, {})
-    key = (command.name, team_id)
+    # Batched per language: the writer task runs in its first request's context, whose language words the
+    # refusals of every request in its batches.
+    key = (command.name, team_id, translation.get_language())
     future = loop.create_future()
     if key in queues:
         queues[key].append((user, data, future))  # a batch is being written: join the next one

@@ -4,7 +4,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from teams.models import Team
 
@@ -13,6 +16,21 @@ def scope_user(scope: Mapping[str, object]) -> User:
     """The connection's person: AuthMiddlewareStack's lazy User, an AnonymousUser when signed out (which
     connect() refuses before using it further); the stubs say UserLazyObject | None."""
     return cast(User, scope["user"])
+
+
+def scope_language(scope: Mapping[str, object]) -> str:
+    """The connection's language, found as LocaleMiddleware finds a page's: the language cookie the person
+    chose, then the browser's Accept-Language, then LANGUAGE_CODE. Errors and acks are written in it."""
+    cookies = cast(Mapping[str, str], scope.get("cookies") or {})
+    headers = dict(cast(list[tuple[bytes, bytes]], scope.get("headers") or []))
+    accepted = parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1"))
+    for code in [cookies.get(settings.LANGUAGE_COOKIE_NAME), *(code for code, _quality in accepted)]:
+        if code:
+            try:
+                return translation.get_supported_language_variant(code)
+            except LookupError:
+                continue
+    return settings.LANGUAGE_CODE
 
 
 class Socket(AsyncWebsocketConsumer):

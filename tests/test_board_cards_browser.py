@@ -162,3 +162,35 @@ def test_archive_and_move_are_undone_for_both(closes_connections, login_page, da
     expert.keyboard.press("Escape")
     expert.wait_for_selector("#undo-toast", state="hidden")
     assert errors == []
+
+
+def test_a_list_edit_never_wipes_another_persons_change_shown_late(closes_connections, login_page, daphne_server,
+                                                                     people, team):
+    """Found by the independent tester: while the focus is in a text field the open card is not drawn again, yet
+    its version moved on; ticking a label then sent the stale list with the new version and wiped the other
+    person's label. Now that field's save is refused as stale, the card drawn again, their label kept."""
+    backlog = board_columns(team)[0]
+    new_card(people, team, backlog, "Labels", labels=["recht", "geld"])
+    card = new_card(people, team, backlog, "Gemeinsam")
+    recht, geld = (Label.objects.get(team=team, name=name) for name in ("recht", "geld"))
+    errors = []
+    editor, watcher = login_page(people["expert"], language="de"), login_page(people["lead"])
+    for page in (editor, watcher):
+        open_board(page, daphne_server, team, errors)
+        open_card(page, card)
+    editor.click("#card-dialog input[name=title]")  # the editor is typing: their card is not drawn again
+    watcher.check(f"#card-dialog [data-inline-field=labels] input[value='{recht.pk}']")
+    assert poll(lambda: list(Card.objects.get(pk=card.pk).labels.all()) == [recht])
+    version = Card.objects.get(pk=card.pk).version
+    editor.wait_for_function(f"() => document.querySelector('#card-dialog [data-card-detail]').dataset.version"
+                             f" === '{version}'")  # the event arrived; the label boxes still show none
+    editor.check(f"#card-dialog [data-inline-field=labels] input[value='{geld.pk}']")
+    editor.wait_for_selector("#card-dialog [data-inline-field=labels] .error")
+    assert list(Card.objects.get(pk=card.pk).labels.all()) == [recht]
+    assert editor.is_checked(f"#card-dialog [data-inline-field=labels] input[value='{recht.pk}']")  # drawn again
+    # The title, which nobody else changed, saves at once.
+    editor.fill("#card-dialog input[name=title]", "Gemeinsam geplant")
+    editor.press("#card-dialog input[name=title]", "Enter")
+    assert poll(lambda: Card.objects.get(pk=card.pk).title == "Gemeinsam geplant")
+    assert list(Card.objects.get(pk=card.pk).labels.all()) == [recht]
+    assert errors == []

@@ -3,8 +3,8 @@
  * Each field is its own <form data-inline-field="name"> and its own command: a card.update frame with the card's
  * version and that one field, never the others (a form that resent every field once erased German due dates).
  * Enter or leaving the field saves, Escape puts back the saved value; a select or checkbox saves on change. Sends
- * go one at a time, each with the version the previous one left (the ack says it was written: version + 1),
- * so quick edits of two fields never refuse each other. A refusal because someone else changed the card ("stale")
+ * go one at a time, each with the version its field's shown value belongs to (the ack says it was written:
+ * version + 1), so quick edits of two fields never refuse each other. A refusal because someone else changed the card ("stale")
  * redraws the card with their values and says so at the field. Texts come translated from the article's data-text-*.
  */
 (function () {
@@ -74,16 +74,19 @@
         const card = article();
         const name = form.dataset.inlineField;
         say(form, "textSaving");
-        const version = Number(card.dataset.version);
+        const version = Number(form.dataset.baseVersion || card.dataset.version);
         return live.send("card.update", {card: Number(card.dataset.cardDetail), version: version, [name]: value})
           .then((ack) => {
-            if (ack.seq !== null) card.dataset.version = Math.max(Number(card.dataset.version), version + 1);
+            if (ack.seq !== null) {
+              card.dataset.version = Math.max(Number(card.dataset.version), version + 1);
+              form.dataset.baseVersion = Math.max(Number(form.dataset.baseVersion || 0), version + 1);
+            }
             form.dataset.saved = JSON.stringify(value);
             say(form, ack.seq === null ? "textUnchanged" : "textSaved");
             const heading = body.querySelector("#card-dialog-title");
             if (name === "title" && heading) heading.textContent = value.trim();
             // Only this field is drawn again (never the whole card: the person may be typing in the next one).
-            if (name === "due_date") form.querySelector(".due-text").textContent = "";  // the input shows it
+            if (name === "due_date") form.querySelector(".due-text").textContent = longDate(value);
             if (name === "description") {
               showEditor(form, false);
               form.querySelector("[data-description-edit]").focus();
@@ -180,12 +183,29 @@
     const dialog = body.closest("dialog");
     if (dialog) dialog.addEventListener("cancel", (event) => { if (cancelling) event.preventDefault(); });
 
-    // Every change to the card names its version: the next edit is checked against the newest one seen.
+    /* The date as the page's language writes it out ("6. Mai 2027"), beside the date field. */
+    function longDate(value) {
+      if (!value) return "";
+      const [year, month, day] = value.split("-").map(Number);
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {dateStyle: "long"})
+        .format(new Date(year, month - 1, day));
+    }
+
+    // Each field's form keeps the version its shown value belongs to (baseVersion). Another person's change
+    // moves it on for the fields it did not touch (card.updated names its `changes`); a field it did touch
+    // keeps its old version until the card is drawn again, so saving what is shown there is refused as stale
+    // instead of silently replacing their change (a label list once wiped another person's label this way).
     live.on("*", (data) => {
       const card = article();
-      if (card && data && Number(data.card) === Number(card.dataset.cardDetail) && data.version) {
-        card.dataset.version = Math.max(Number(card.dataset.version), data.version);
-      }
+      if (!(card && data && Number(data.card) === Number(card.dataset.cardDetail) && data.version)) return;
+      const changed = Array.isArray(data.changes) ? data.changes : [];
+      body.querySelectorAll("[data-inline-field]").forEach((form) => {
+        if (!form.dataset.baseVersion) form.dataset.baseVersion = card.dataset.version;
+        if (!changed.includes(form.dataset.inlineField)) {
+          form.dataset.baseVersion = Math.max(Number(form.dataset.baseVersion), data.version);
+        }
+      });
+      card.dataset.version = Math.max(Number(card.dataset.version), data.version);
     });
   }
 
