@@ -99,8 +99,10 @@ class NotificationConsumer(TeamConsumer):
             await self.send_json({"type": "resumed", "last": last, "unread": unread, "messages": direct})
         elif kind == "read":
             ids = None if frame.get("all") is True else frame.get("ids")  # None: all
-            if frame.get("all") is not True and (not isinstance(ids, list) or len(ids) > 500):
+            if frame.get("all") is not True and not isinstance(ids, list):
                 raise ProtocolError("bad_frame", _("read needs \"ids\": [..] or \"all\": true."))
+            if ids is not None and len(ids) > RING_LIMIT:
+                raise ProtocolError("invalid", _("read takes at most 500 ids."))
             try:
                 unread = await mark_read(self.user, ids)
             except ValidationError as exc:

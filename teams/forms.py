@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -28,6 +30,15 @@ class PlainTextField(forms.CharField):
 
 
 MAX_ID = 2**63 - 1  # a larger number in a lookup is an OverflowError on SQLite (a 500), not "unknown"
+
+
+def query_ids(query, *keys: str) -> tuple[int | None, ...]:
+    """The query string's `keys` as whole numbers from 0 to MAX_ID (missing or empty: None): a page's
+    `before`/`after` id or seq. ValueError for anything else (a sign, a space, a number too large)."""
+    values = tuple(query.get(key) or None for key in keys)
+    if any(value is not None and not (re.fullmatch(r"[0-9]+", value) and int(value) <= MAX_ID) for value in values):
+        raise ValueError
+    return tuple(None if value is None else int(value) for value in values)
 
 
 class BoundedIdsMixin:

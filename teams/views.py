@@ -24,6 +24,7 @@ from .forms import (
     RoleForm,
     TeamForm,
     add_service_errors,
+    query_ids,
 )
 from .member_rows import member_rows
 from .models import Membership, Team
@@ -271,10 +272,11 @@ def event_log(request, slug):
     channel's only for its members; `seq` counts the others too, so the next poll starts after them."""
     team = viewable_team_or_404(request.user, slug)
     try:
-        after = max(0, int(request.GET.get("after", 0)))
+        after = query_ids(request.GET, "after")[0] or 0
     except ValueError:
         return JsonResponse({"error": _("after must be a sequence number.")}, status=400)
     found, mine = events_after(team.pk, after), private_ids(request.user, team.pk)
     frames = [event.as_frame() for event in found if event.private_channel is None or event.private_channel in mine]
-    return JsonResponse({"events": frames, "seq": found[-1].seq if found else after,
+    # past the log's end: the team's last seq (read before the events), never one the log has not reached
+    return JsonResponse({"events": frames, "seq": found[-1].seq if found else min(after, team.last_seq),
                          "complete": len(found) < REPLAY_LIMIT})

@@ -40,6 +40,7 @@ def test_rename_pin_and_archive_are_seen_live(login_page, daphne_server, people,
     # The expert pins the message; the lead's "Pinned" panel shows it, and its Pin button reads Unpin.
     live(lead)  # the lead's page was reloaded by the form
     message = expert.locator("#messages li.msg").last
+    assert message.locator(".pin-actions").inner_text() == "Pin Copy link"  # two actions, not "PinCopy link"
     message.locator(".pin").click()
     expect(lead.locator("#pin-count")).to_have_text("1")
     expect(lead.locator("#pins-list li[data-message]")).to_contain_text("The agenda for Monday")

@@ -61,3 +61,4 @@ def test_two_people_message_each_other_live(login_page, daphne_server, people):
     writer.click("#confirm-dialog button[value=confirm]")  # the page's dialog (static/js/page.js)
     expect(reader.locator("#messages li.msg").last).to_have_class("msg deleted")
     expect(reader.locator("#messages li.msg").last.locator(".msg-body")).to_have_text("Message deleted")
+    expect(writer.locator("#messages li.msg").last.locator(".seen")).to_be_hidden()  # deleted: seen by nobody

@@ -3,7 +3,9 @@ picker and starting a conversation; escaping; constant SQL as conversations and 
 import pytest
 
 from teams.direct.conversations import start_conversation
+from teams.direct.messages import delete_message
 from teams.direct.models import Conversation, DirectMessage, DirectReaction
+from teams.direct.reactions import mark_read
 from tests.conftest import make_user
 from tests.direct_helpers import grow, pair
 from tests.queries import assert_constant, statements
@@ -106,3 +108,17 @@ def test_a_persons_page_starts_a_conversation_with_them(client, people):
     assert "data-start-message" in html and "data-start-message" not in client.get("/people/expert/").content.decode()
     response = client.post("/messages/new/", {"people": [people["lead"].pk]})
     assert response["Location"] == f"/messages/{Conversation.objects.get().pk}/"
+
+
+@pytest.mark.django_db
+def test_a_deleted_message_shows_no_seen_by(client, people):
+    conversation = pair(people)
+    mine = DirectMessage.objects.filter(conversation=conversation, author=people["expert"]).get()
+    mark_read(people["lead"], conversation.pk, message=DirectMessage.objects.latest("pk").pk)
+    client.force_login(people["expert"])
+    assert "Seen by Lead Tester" in client.get(f"/messages/{conversation.pk}/").content.decode()
+    delete_message(people["expert"], conversation.pk, message=mine.pk)
+    for url in (f"/messages/{conversation.pk}/", f"/messages/{conversation.pk}/history/"):
+        answer = client.get(url)
+        html = answer.json()["html"] if url.endswith("history/") else answer.content.decode()
+        assert "Message deleted" in html and "Seen by Lead Tester" not in html, url

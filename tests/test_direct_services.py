@@ -132,3 +132,12 @@ def test_the_list_is_newest_first_with_unread_counts(people):
     assert [c.pk for c in rows] == [newer.pk, older.pk]
     assert [(c.title, c.unread) for c in rows] == [("Observer Tester", 0), ("Lead Tester", 1)]
     assert unread_total(people["expert"].pk) == 1
+
+
+def test_the_author_is_not_among_the_mentions(people):
+    lead, expert = people["lead"], people["expert"]
+    conversation = start_conversation(lead, [expert])
+    posted = messages.post_message(lead, conversation.pk, body="@lead and @expert").data
+    assert posted["mentions"] == [expert.pk] and posted["html"].count('class="mention"') == 2
+    edited = messages.edit_message(lead, conversation.pk, message=posted["message"], body="only @LEAD").data
+    assert edited["mentions"] == [] and DirectMessage.objects.get(pk=posted["message"]).mentions == []

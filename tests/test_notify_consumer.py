@@ -91,6 +91,9 @@ async def test_bad_frames_get_clear_errors(people):
         assert (await me.receive_json_from())["code"] == "bad_frame"
         await me.send_json_to({"type": "read", "id": "z", "ids": ["1"]})
         assert (await me.receive_json_from())["code"] == "invalid"
+        await me.send_json_to({"type": "read", "id": "m", "ids": list(range(1, 502))})
+        too_many = await me.receive_json_from()
+        assert (too_many["code"], too_many["message"]) == ("invalid", "read takes at most 500 ids."), too_many
         await me.send_json_to({"type": "resume", "after": -1})
         assert (await me.receive_json_from())["code"] == "bad_frame"
         for neither in ({}, {"all": False}, {"ids": None}):  # not "read everything" by omission

@@ -28,7 +28,7 @@
       box = el("span", "pin-actions");
       const copy = el("button", "link copy-link", S.copyLink);
       copy.type = "button";
-      box.append(copy);
+      box.append(" ", copy);  // the space keeps "Pin" and "Copy link" apart (the Pin button goes first)
       $(".msg-foot", li)?.append(box);
     }
     let pin = $(".pin", box);

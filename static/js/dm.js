@@ -62,7 +62,7 @@
   }
 
   function showSeen() {  // on my messages: the others whose read marker reached them
-    list.querySelectorAll("li.msg.mine").forEach((li) => {
+    list.querySelectorAll("li.msg.mine:not(.deleted)").forEach((li) => {  // a deleted message shows none
       const id = Number(li.dataset.id);
       const names = Object.entries(markers).filter(([user, last]) => Number(user) !== config.me && last >= id)
         .map(([user]) => config.names[user]);
@@ -103,6 +103,7 @@
     li.querySelector(".msg-body").replaceChildren(el("em", "muted", strings.deleted));
     li.querySelector(".reactions").replaceChildren();
     li.querySelector(".msg-actions")?.remove();
+    li.querySelector(".seen").hidden = true;
     delete li.dataset.body;
   });
   function reacted(data) {

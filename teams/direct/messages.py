@@ -21,12 +21,13 @@ def display_name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def render(body: str, usernames: dict[str, int]) -> tuple[str, list[int]]:
-    """(sanitised HTML, mentioned participant ids) of a body; `usernames`: the participants' lower-cased logins."""
+def render(body: str, usernames: dict[str, int], author: int) -> tuple[str, list[int]]:
+    """(sanitised HTML, mentioned participant ids) of a body; `usernames`: the participants' lower-cased logins.
+    The author's own @name is marked but not listed: nobody is told they mentioned themselves."""
     mentioned = mention_parser.names(mention_parser.tokens(body), usernames.keys())
     marked = mention_parser.outside_code(body, lambda part: mention_parser.mark(
         part, set(mentioned), lambda text: f'<span class="mention">{text}</span>'))
-    return str(render_markdown(marked)), sorted({usernames[name] for name in mentioned})
+    return str(render_markdown(marked)), sorted({usernames[name] for name in mentioned} - {author})
 
 
 def _usernames(conversation: Conversation) -> dict[str, int]:
@@ -52,7 +53,7 @@ def post_message(actor: User, conversation_id: int, *, body: str) -> DirectEvent
     body = clean_body(body)
     if take_post_quota(actor, 1) < 1:  # the same per-person budget as channel posts
         raise post_rate_error()
-    html, mentions = render(body, _usernames(conversation))
+    html, mentions = render(body, _usernames(conversation), actor.pk)
     message = DirectMessage.objects.create(conversation=conversation, author=actor, body=body, html=html,
                                            mentions=mentions)
     Participant.objects.filter(conversation=conversation, user=actor).update(last_read_id=message.pk)
@@ -69,7 +70,7 @@ def edit_message(actor: User, conversation_id: int, *, message: int, body: str) 
     if target.is_deleted:
         raise ValidationError(_("This message was deleted."))
     target.body = clean_body(body)
-    target.html, target.mentions = render(target.body, _usernames(conversation))
+    target.html, target.mentions = render(target.body, _usernames(conversation), actor.pk)
     target.edited_at = timezone.now()
     target.save(update_fields=["body", "html", "mentions", "edited_at"])
     return log.record(conversation, "message.edited", actor, message_data(target))

@@ -49,12 +49,14 @@ def unread_total(user_id: int) -> int:
 
 
 def _decorate(messages: list[DirectMessage], viewer: User, participants: list[Participant]) -> None:
-    """Reactions per emoji and "seen by": the participants (not the author) whose marker reached the message."""
+    """Reactions per emoji and "seen by": the participants (not the author) whose marker reached the message;
+    a deleted message is seen by nobody (it shows nothing)."""
     for message in messages:
         message.reaction_summary = reaction_summary(  # type: ignore[attr-defined]
             message.reactions.all(), viewer, lambda reaction: display_name(reaction.user))
         message.seen_by = [display_name(p.user) for p in participants  # type: ignore[attr-defined]
-                           if p.last_read_id >= message.pk and p.user_id != message.author_id]
+                           if p.last_read_id >= message.pk and p.user_id != message.author_id
+                           and not message.is_deleted]
 
 
 def page(viewer: User, conversation: Conversation, *, before: int | None = None) -> dict:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.discussion.reactions import REACTIONS
+from teams.forms import query_ids
 from teams.people.selectors import people as active_people
 
 from . import messages, reactions, selectors
@@ -97,7 +98,7 @@ def history(request, conversation_id):
     """Older messages (?before=<id>): JSON with the rendered HTML."""
     current = _mine(request, conversation_id)
     try:
-        before = int(request.GET.get("before") or 0) or None
+        (before,) = query_ids(request.GET, "before")
     except ValueError:
         return JsonResponse({"error": _("before is a message id.")}, status=400)
     page = selectors.page(request.user, current, before=before)

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from teams.forms import MAX_ID
+from teams.forms import query_ids
 from teams.permissions import team_abilities
 from teams.views import apply, viewable_team_or_404
 
@@ -142,10 +142,7 @@ def history(request, slug, channel_id):
     team = viewable_team_or_404(request.user, slug)
     current = channel_or_404(request, team, channel_id)
     try:
-        before, thread, after = (int(request.GET[key]) if request.GET.get(key) else None
-                                 for key in ("before", "thread", "after"))
-        if any(value is not None and not 0 <= value <= MAX_ID for value in (before, thread, after)):
-            raise ValueError
+        before, thread, after = query_ids(request.GET, "before", "thread", "after")
     except ValueError:
         return JsonResponse({"error": _("before, after and thread are message ids.")}, status=400)
     try:
