@@ -5,6 +5,7 @@ import urllib.parse
 
 import pytest
 
+from teams.board.columns import update_column
 from teams.board.models import Card, Column
 from teams.discussion.models import Channel, Message
 from teams.models import Event
@@ -222,3 +223,17 @@ def test_options_and_head_answer_without_errors(client, expert, team, card):
                  f"/api/v1/teams/{team.slug}/invitations/", "/api/v1/teams/", "/api/v1/search/"):
         assert call(client, "options", path, expert).status_code == 200
         assert call(client, "head", path, expert).status_code in (200, 403, 405)
+
+
+def test_a_full_column_that_enforces_its_limit_is_a_409_problem(client, expert, people, team, card):
+    """The board's `wip_limit` refusal over HTTP (the list of problems once failed on the new code: a 500)."""
+    done = Column.objects.filter(team=team, is_done=True).first()
+    update_column(people["lead"], done, name=done.name, wip_limit=1, enforce_wip=True)
+    call(client, "post", f"/api/v1/teams/{team.slug}/cards/", expert, {"title": "Fills it", "column": done.pk})
+    before = Event.objects.count()
+    url = f"/api/v1/teams/{team.slug}/cards/{card.pk}/move/"
+    refused = call(client, "post", url, expert, {"column": done.pk}, HTTP_IF_MATCH=f'"{card.version}"')
+    assert refused.status_code == 409 and problem(refused)["code"] == "wip_limit"
+    assert Event.objects.count() == before and Card.objects.get(pk=card.pk).column_id != done.pk
+    codes = call(client, "get", "/api/v1/problems/", expert)
+    assert codes.status_code == 200 and "wip_limit" in codes.content.decode()

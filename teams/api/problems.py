@@ -28,6 +28,7 @@ TITLES = {
     "rate_limited": gettext_lazy("Too many requests."),
     "invalid": gettext_lazy("The request is not valid."),
     "stale": gettext_lazy("The object changed since you read it."),
+    "wip_limit": gettext_lazy("The column is full: it enforces its WIP limit."),
     "forbidden": gettext_lazy("You may not do this."),
     "not_found": gettext_lazy("Not found."),
     "server_error": gettext_lazy("The server failed."),
@@ -95,7 +96,7 @@ def _errors(detail) -> dict | None:
 
 def _django_validation(exc: ValidationError) -> tuple[str, int, str, dict | None]:
     """A service's refusal: codes a client acts on differently keep their own status, as on the socket."""
-    for code, status_code in (("stale", 412), ("rate_limited", 429)):
+    for code, status_code in (("stale", 412), ("rate_limited", 429), ("wip_limit", 409)):
         if any(error.code == code for error in getattr(exc, "error_list", ())):
             return code, status_code, " ".join(exc.messages), None
     errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else None
