@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from teams import fragments
 from teams import membership as membership_services
+from teams.accounts.services import update_name
 from teams.board.cards import create_card, move_card, update_card
 from teams.board.comments import add_comment
 from teams.board.models import Card, Column
@@ -43,9 +44,11 @@ def test_a_renamed_person_shows_at_once_on_a_cached_team_page(client, people, te
     client.force_login(people["manager"])
     assert "Renamed Expert" not in page(client, team_url(team))
     expert = people["expert"]
-    expert.first_name, expert.last_name = "Renamed", "Expert"
-    expert.save()  # the account page and the admin save the same way
+    update_name(expert, expert, first_name="Renamed", last_name="Expert")  # the account page (a queryset update)
     assert "Renamed Expert" in members_section(page(client, team_url(team)))
+    expert.first_name = "Saved"
+    expert.save()  # the admin
+    assert "Saved Expert" in members_section(page(client, team_url(team)))
 
 
 def test_a_renamed_organisation_shows_at_once(client, people, team):

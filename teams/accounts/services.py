@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams import fragments
 from teams.audit.trail import current_actor, record
 from teams.notify.services import remember_language
 from teams.permissions import is_cluster_management
@@ -44,6 +45,7 @@ def update_name(actor: User, person: User, *, first_name: str, last_name: str) -
     if not first and not last:
         raise ValidationError({"first_name": _("Please give your name.")})
     User.objects.filter(pk=person.pk).update(first_name=first, last_name=last)
+    fragments.renew_all()  # no save signal from an update: cached pages still show the old name otherwise
     person.first_name, person.last_name = first, last
     return person
 
