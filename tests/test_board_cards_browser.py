@@ -74,7 +74,10 @@ def test_inline_edits_reach_the_other_person_and_keep_every_other_field(closes_c
 
     # A conflict: the watcher changed the priority meanwhile; the editor's stale change is refused, theirs kept.
     open_card(watcher, card)
-    editor.evaluate("() => { document.querySelector('#card-dialog [data-card-detail]').dataset.version = '1'; }")
+    editor.evaluate("""() => {  // as if the editor had not seen the watcher's change: card and fields at version 1
+      document.querySelector('#card-dialog [data-card-detail]').dataset.version = '1';
+      document.querySelectorAll('#card-dialog [data-inline-field]').forEach((form) => { form.dataset.baseVersion = '1'; });
+    }""")
     editor.select_option("#card-dialog select[name=priority]", "low")
     editor.wait_for_selector("#card-dialog [data-inline-field=priority] .error")
     assert editor.input_value("#card-dialog select[name=priority]") == "high"
