@@ -5,12 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
 from teams.board.models import Column
-from teams.discussion.models import Channel
+from teams.discussion.models import Channel, MessageFile
 from teams.discussion.posting import post_message
 from teams.invitations import services as invitation_services
 from teams.models import Event, Membership
 from teams.review import outputs as review_outputs
 from teams.webhooks import services as webhook_services
+from tests.chatfile_helpers import post_files, upload
 from tests.test_board_gone import card_with_parts, media  # noqa: F401 (media is a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,9 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
               "message_id": post_message(lead, other, channel=Channel.objects.filter(team=other).first(),
                                          body="Theirs").pk}
     client.force_login(lead)
+    their_channel = Channel.objects.filter(team=other).first()
+    assert post_files(client, other, their_channel, upload("theirs.txt", b"theirs")).status_code == 200
+    theirs["file_id"] = MessageFile.objects.get(message__channel=their_channel).pk
     checked = set()
     for name, arguments in team_patterns():
         assert arguments <= set(theirs), f"{name}: give this test an object for {arguments - set(theirs)}"
@@ -57,4 +61,5 @@ def test_another_teams_objects_are_not_found_on_this_teams_pages(client, people,
         assert Event.objects.count() == events, f"{name} wrote something"
         checked.add(name)
     assert {"board:checklist_remove", "discussion:post", "review:output_status", "teams:change_role",
-            "invitations:revoke", "webhooks:endpoint", "webhooks:delete"} <= checked
+            "invitations:revoke", "webhooks:endpoint", "webhooks:delete", "discussion:file", "discussion:post_files",
+            "discussion:pins", "discussion:members"} <= checked
