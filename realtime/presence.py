@@ -133,8 +133,11 @@ def snapshot(team_id: int) -> tuple[float, list[int]]:
 class PresenceSocket(Socket):
     """Mixin of the team consumer: presence and typing, ephemeral (no seq, never replayed)."""
 
+    # user id -> (presence state, time.time()); None until the socket is accepted and announces itself.
+    announced: dict[int, tuple[str, float]] | None = None
+
     async def announce_presence(self) -> None:
-        self.announced: dict[int, tuple[str, float]] = {}  # user id -> (presence state, time.time())
+        self.announced = {}
         if await database_sync_to_async(join)(self.team_id, self.user.pk, self.channel_name):
             await self.ephemeral({"type": "presence", "user": self.user.pk, "state": "online"})
         self.online = await self.online_now()
@@ -156,9 +159,10 @@ class PresenceSocket(Socket):
         """The team's cached online snapshot (one cache read), with this person and newer announcements."""
         at, snapshot_ids = await database_sync_to_async(snapshot)(self.team_id)
         ids = set(snapshot_ids) | {self.user.pk}
-        for user_id, (state, stamp) in list(self.announced.items()):
+        announced = self.announced if self.announced is not None else {}
+        for user_id, (state, stamp) in list(announced.items()):
             if stamp < at - SNAPSHOT_AGE:
-                del self.announced[user_id]  # long covered by snapshots
+                del announced[user_id]  # long covered by snapshots
             elif stamp >= at:
                 (ids.add if state == "online" else ids.discard)(user_id)
         return sorted(ids)
@@ -186,6 +190,10 @@ class PresenceSocket(Socket):
         await self.ephemeral(typing, private)
 
     async def team_ephemeral(self, message: dict) -> None:
+        if self.announced is None:
+            # Still connecting (the process's fan-out delivers while connect() runs, realtime/fanout.py): nothing
+            # may be sent before the handshake is accepted, and the presence snapshot it sends next covers this.
+            return
         frame = message["frame"]
         if frame.get("type") == "presence" and "user" in frame:  # newer than the snapshot it may miss
             self.announced[frame["user"]] = (frame["state"], time.time())
