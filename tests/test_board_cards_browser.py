@@ -76,7 +76,8 @@ def test_inline_edits_reach_the_other_person_and_keep_every_other_field(closes_c
     open_card(watcher, card)
     editor.evaluate("""() => {  // as if the editor had not seen the watcher's change: card and fields at version 1
       document.querySelector('#card-dialog [data-card-detail]').dataset.version = '1';
-      document.querySelectorAll('#card-dialog [data-inline-field]').forEach((form) => { form.dataset.baseVersion = '1'; });
+      document.querySelectorAll('#card-dialog [data-inline-field]')
+        .forEach((form) => { form.dataset.baseVersion = '1'; });
     }""")
     editor.select_option("#card-dialog select[name=priority]", "low")
     editor.wait_for_selector("#card-dialog [data-inline-field=priority] .error")
