@@ -27,6 +27,7 @@ PAGES = [
     ("Master plan", "masterplan", "manager", 10),
     ("Search", "search", "manager", 10),
     ("People", "people", "manager", 10),
+    ("My tasks (lead's open cards)", "mytasks", "lead", 10),
 ]
 P99_TARGET_MS = 100
 

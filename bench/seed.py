@@ -233,6 +233,7 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
             "card": f"/teams/{team.slug}/board/cards/{card.pk}/" if card else None,
             "search": "/search/?q=FHIR+profile",
             "people": "/people/",
+            "mytasks": "/my/tasks/",
         },
     }
 

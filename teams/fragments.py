@@ -29,12 +29,13 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import FieldOfAction, FocalArea, Profile, StrategicGoal, Team
+from .models import Event, FieldOfAction, FocalArea, Profile, StrategicGoal, Team
 from .people.models import Organisation
 
 T = TypeVar("T")
@@ -79,6 +80,8 @@ def connect() -> None:
     for model in (get_user_model(), Profile, Organisation, StrategicGoal, FocalArea, FieldOfAction):
         post_save.connect(_person_saved, sender=model, dispatch_uid=f"fragments.saved.{model._meta.label}")
         post_delete.connect(renew_all, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
+    # A deleted team takes its events along, so the newest event id may fall back to one already used in a key.
+    post_delete.connect(renew_all, sender=Team, dispatch_uid="fragments.deleted.team")
 
 
 def _now() -> tuple:
@@ -119,3 +122,18 @@ def cached_many(kind: str, items: list[tuple[Team, tuple]], build: Callable[[Tea
 def with_csrf(request, html: str) -> str:
     """A cached fragment's CSRF slots filled with this request's token (one token serves every form)."""
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
+
+
+def cluster_cached(kind: str, variant: tuple, build: Callable[[], T]) -> T:
+    """`cached` for what spans teams (the desk, the directory, search): keyed by the newest event of any team
+    (one indexed read; every change of any team's data is an event) instead of one team's seq.
+
+    What such a page shows from outside the teams' logs must renew the outside version (`renew_all`)."""
+    newest = Event.objects.aggregate(newest=Max("pk"))["newest"]
+    parts = repr((newest, _now(), variant))
+    name = f"fragment:{kind}:cluster:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
+    value = _cache().get(name)
+    if value is None:
+        value = build()
+        _cache().set(name, value, TIMEOUT)
+    return value
