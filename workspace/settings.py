@@ -383,6 +383,8 @@ CONTENT_SECURITY_POLICY = {
 # of every session of a person, erasure).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
+# The DE/EN choice outlives the browser session, as the session does (it was lost at a browser restart).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
