@@ -1,7 +1,8 @@
 """A refused request (django.request's warning for a 4xx: 400, 403, 404; django.security's error for a foreign
 Host header or a body over the upload limit, both answered 400) is logged as one warning line, without the
 traceback Django attaches to it: a traceback in a server log means a defect (the tests fail on one), and a
-refusal is none; any client could fill the log with them. Errors (5xx) keep theirs. Imports nothing of Django's, so the logging configuration can load it."""
+refusal is none; any client could fill the log with them. Errors (5xx) keep theirs. Imports nothing of
+Django's, so the logging configuration can load it."""
 import logging
 
 
