@@ -20,6 +20,8 @@ from .models import Channel
 CHANNEL_LIST = "<!--channel-list-->"
 ARCHIVED_LIST = "<!--archived-list-->"
 MESSAGES = "<!--messages-->"
+SLOTS = {"channel_list": mark_safe(CHANNEL_LIST), "archived_list": mark_safe(ARCHIVED_LIST),  # noqa: S308
+         "messages_html": mark_safe(MESSAGES)}  # noqa: S308 (constants)
 CONFIG_START = '<script id="chat-config" type="application/json">{'
 
 
@@ -35,25 +37,31 @@ def config_script(config: dict) -> SafeString:
     return json_script(config, "chat-config")
 
 
-def cached_body(team: Team, channel: Channel, variant: tuple, build_context) -> tuple[str, str]:
+def cached_body(team: Team, channel: Channel, variant: tuple, build_context) -> tuple[tuple[str, ...], str]:
     """(body, config script) with slots, from the cache or rendered from `build_context()`: the body's context
     as every viewer with `variant` sees it (no request: nothing personal can enter it)."""
     def build():
-        context = build_context()
-        config = {key: value for key, value in context["config"].items() if key != "me"}
-        body = render_to_string("discussion/_channel_body.html", {
-            **context, "csrf_token": fragments.CSRF_SLOT, "channel_list": mark_safe(CHANNEL_LIST),  # noqa: S308
-            "archived_list": mark_safe(ARCHIVED_LIST), "messages_html": mark_safe(MESSAGES)})  # noqa: S308
-        return body, str(config_script(config))
+        context = build_context()  # its config has no "me" (views._config): filled in per request
+        body = render_to_string("discussion/_channel_body.html",
+                                {**context, **SLOTS, "csrf_token": fragments.CSRF_SLOT})
+        return split(body), str(config_script(context["config"]))
     return fragments.cached("channel-body", team, (channel.pk, *variant), build)
 
 
-def fill(request, cached: tuple[str, str], *, channel_list: str, archived_list: str, messages_html: str,
+def split(body: str) -> tuple[str, ...]:
+    """The body cut at its slots, in their order on the page: the parts are joined with this viewer's values."""
+    before, rest = body.split(CHANNEL_LIST, 1)
+    between, rest = rest.split(ARCHIVED_LIST, 1)
+    after, end = rest.split(MESSAGES, 1)
+    return before, between, after, end
+
+
+def fill(request, cached: tuple[tuple[str, ...], str], *, channel_list: str, archived_list: str, messages_html: str,
          me: int) -> tuple[SafeString, SafeString]:
-    """The cached body and config for this viewer: CSRF tokens, channel lists, `me`, then the messages last (what
+    """The cached body and config for this viewer: CSRF tokens, channel lists, messages and `me` (one join: what
     people wrote is never searched for slots)."""
-    body, script = cached
-    body = fragments.with_csrf(request, body).replace(CHANNEL_LIST, channel_list, 1)
-    body = body.replace(ARCHIVED_LIST, archived_list, 1).replace(MESSAGES, messages_html, 1)
+    (before, between, after, end), script = cached
+    before, between, after, end = (fragments.with_csrf(request, part) for part in (before, between, after, end))
+    body = "".join((before, channel_list, between, archived_list, after, messages_html, end))
     script = script.replace(CONFIG_START, f'{CONFIG_START}"me": {int(me)}, ', 1)
     return mark_safe(body), mark_safe(script)  # noqa: S308 (rendered by templates, values escaped)

@@ -51,7 +51,7 @@ def channel(request, slug, channel_id):
     focus = _focus(request, current)
     can = channel_abilities(request.user, team, current)
     channel_list, archived_list = channel_page.channel_lists(
-        team, current, selectors.channels_with_unread(request.user, team))
+        team, current, selectors.channel_list(request.user, team))
     if focus is None and not current.private:
         # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
         # its messages too but for the viewer's marks (message_rows).
@@ -71,9 +71,8 @@ def channel(request, slug, channel_id):
         page["members"] = [(m.user_id, m.user.username) for m in page["members"]]
         may_notify = can["contribute"] and team_settings.may_notify_team(request.user, team)
         context = _context(request, team, current, seq, can, may_notify, focus, page)
-        cached = (render_to_string("discussion/_channel_body.html", {
-            **context, "channel_list": channel_page.CHANNEL_LIST, "archived_list": channel_page.ARCHIVED_LIST,
-            "messages_html": channel_page.MESSAGES}, request=request), channel_page.config_script(context["config"]))
+        cached = (channel_page.split(render_to_string("discussion/_channel_body.html", {
+            **context, **channel_page.SLOTS}, request=request)), channel_page.config_script(context["config"]))
     body, script = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
                                      messages_html=messages_html, me=request.user.pk)
     return render(request, "discussion/channel.html", {"team": team, "channel": current, "section": "discussion",
