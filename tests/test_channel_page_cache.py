@@ -54,8 +54,11 @@ def test_pins_edits_and_deletions_show_at_once(client, people, team):
 
 
 def test_a_rename_a_topic_a_new_member_and_the_settings_show_at_once(client, people, team):
+    url = channel_url(team)
+    client.force_login(people["expert"])
+    assert "Only some members may notify everyone with @team" in page(client, url)
     client.force_login(people["lead"])
-    html = page(client, channel_url(team))
+    html = page(client, url)
     assert "Newcomer" not in html and 'value="members" selected' not in html
     update_channel(people["lead"], team, channel=general(team), name="plenary", topic="Everything & more")
     newcomer = make_user("newcomer")
@@ -63,12 +66,12 @@ def test_a_rename_a_topic_a_new_member_and_the_settings_show_at_once(client, peo
     newcomer.save()
     membership_services.enrol_member(people["manager"], team, user=newcomer, role=Membership.Role.EXPERT)
     team_settings.update_settings(people["lead"], team, team_mention="members")
-    html = page(client, channel_url(team))
+    html = page(client, url)
     assert '<span id="channel-name">plenary</span>' in html and "Everything &amp; more" in html
-    assert f'data-user="{newcomer.pk}"' in html and config(html)["members"][str(newcomer.pk)] == "Newcomer"
+    assert f'data-user="{newcomer.pk}"' in html and config(html)["members"][str(newcomer.pk)] == "Newcomer Tester"
     assert 'value="members" selected' in html  # the discussion settings' form
     client.force_login(people["expert"])  # @team: now members may notify everyone
-    assert "@team notifies everyone in the team." in page(client, channel_url(team))
+    assert "@team notifies everyone in the team." in page(client, url)
 
 
 @pytest.mark.parametrize("order", [("observer", "expert", "lead"), ("lead", "expert", "observer")])

@@ -50,9 +50,11 @@ def channel(request, slug, channel_id):
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
     focus = _focus(request, current)
     can = channel_abilities(request.user, team, current)
-    channel_list, archived_list = channel_page.channel_lists(
-        team, current, selectors.channel_list(request.user, team))
-    if focus is None and not current.private:
+    shared = focus is None and not current.private
+    # The public channels' unread counts kept for the viewer (channel_list) where the rest of the page is cached too.
+    channel_list, archived_list = channel_page.channel_lists(team, current, (
+        selectors.channel_list if shared else selectors.channels_with_unread)(request.user, team))
+    if shared:
         # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
         # its messages too but for the viewer's marks (message_rows).
         shared = message_rows.channel_data(team, current)
