@@ -57,11 +57,11 @@ def channel(request, slug, channel_id):
     if shared:
         # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
         # its messages too but for the viewer's marks (message_rows).
-        shared = message_rows.channel_data(team, current)
-        may_notify = can["contribute"] and may_mention_team(request.user, team, policy=shared["team_mention"])
+        data = message_rows.channel_data(team, current)
+        may_notify = can["contribute"] and may_mention_team(request.user, team, policy=data["team_mention"])
         cached = channel_page.cached_body(team, current, (tuple(sorted(can.items())), may_notify), lambda: _context(
-            request, team, current, seq, can, may_notify, None, _shared_page(team, current, shared)))
-        messages_html = message_rows.rows_html(shared["messages"], team=team, channel=current,
+            request, team, current, seq, can, may_notify, None, _shared_page(team, current, data)))
+        messages_html = message_rows.rows_html(data["messages"], team=team, channel=current,
                                                me=request.user.pk, can=can)
     else:
         # A private channel's messages stay out of the shared cache; a permalink far back shows the page around
@@ -95,11 +95,12 @@ def _context(request, team, channel, seq, can, may_notify, focus, page):
     }
 
 
-def _shared_page(team, channel, shared):
-    """What a public channel's newest page shows, read when its cached body is built."""
-    return {"chat_messages": shared["messages"], "more": shared["more"], "newer": False, "names": shared["names"],
-            "members": shared["members"], "pins": selectors.pinned(channel), "channel_members": [],
-            "team_mention": shared["team_mention"]}
+def _shared_page(team, channel, data):
+    """What a public channel's newest page shows (`data`: message_rows.channel_data), read when its cached body is
+    built."""
+    return {"chat_messages": data["messages"], "more": data["more"], "newer": False, "names": data["names"],
+            "members": data["members"], "pins": selectors.pinned(channel), "channel_members": [],
+            "team_mention": data["team_mention"]}
 
 
 def _file_and_emoji_strings():
