@@ -17,6 +17,7 @@ from .models import ClusterRole, FieldOfAction, Membership, Profile, StrategicGo
 from .people.models import Location, Organisation, Sector
 from .people.services import set_expertise
 from .privacy.notices import acknowledge, has_acknowledged, privacy_version
+from .search.indexing import people_indexed_once
 
 DEMO_PASSWORD = "demo"
 
@@ -111,6 +112,11 @@ FIRST_LOGIN = {"nora"}
 
 
 def create_people() -> dict[str, User]:
+    with people_indexed_once():  # each person's saves (login, profile, keywords) indexed once, all together
+        return _create_people()
+
+
+def _create_people() -> dict[str, User]:
     people = {}
     for username, first, last, organisation, role, fields in PEOPLE:
         user, created = User.objects.get_or_create(username=username, defaults={

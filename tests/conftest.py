@@ -26,6 +26,7 @@ from teams.models import FieldOfAction, Membership, Profile, StrategicGoal
 from teams.people.models import Organisation
 from teams.privacy.models import Acknowledgement
 from teams.privacy.notices import privacy_version
+from teams.search.indexing import people_indexed_once
 from tests.mail_server import Inbox
 from tests.matrix import PEOPLE
 from tests.server_logs import log_problems, open_server_log, server_logs
@@ -126,11 +127,12 @@ def missing(reason):
 def make_user(username, role=None, fields=(), acknowledged=True, **extra):
     """A person in `role`; `acknowledged`: they have read the current privacy notice (as everyone has after
     their first login), so their pages open at once (acknowledged=False: the first login's notice comes first)."""
-    user = get_user_model().objects.create_user(
-        username=username, password="pw", first_name=username.capitalize(), last_name="Tester",
-        email=f"{username}@example.org", **extra)
-    organisation, _ = Organisation.objects.get_or_create(name="Test org")
-    profile = Profile.objects.create(user=user, organisation=organisation)
+    with people_indexed_once():  # as the product creates a person: login and profile, indexed once
+        user = get_user_model().objects.create_user(
+            username=username, password="pw", first_name=username.capitalize(), last_name="Tester",
+            email=f"{username}@example.org", **extra)
+        organisation, _ = Organisation.objects.get_or_create(name="Test org")
+        profile = Profile.objects.create(user=user, organisation=organisation)
     if role:
         user.groups.add(Group.objects.get(name=role))
     if fields:
@@ -143,7 +145,8 @@ def make_user(username, role=None, fields=(), acknowledged=True, **extra):
 @pytest.fixture
 def people(db):
     """One person per role relevant to a team in the LST field (tests/matrix.py: who they are, what they may do)."""
-    return {role: make_user(name, cluster_role, fields) for role, (name, cluster_role, fields) in PEOPLE.items()}
+    with people_indexed_once():  # all of them in one write to the search index
+        return {role: make_user(name, cluster_role, fields) for role, (name, cluster_role, fields) in PEOPLE.items()}
 
 
 def team_data(**overrides):

@@ -16,7 +16,7 @@ from tests.discussion_helpers import clear_cache, general
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-EXAMPLES = 80
+EXAMPLES = 40  # per endpoint (29 endpoints): derandomized, the same 1,160 posts every run
 COUNTED = ["teams.Team", "teams.Membership", "teams.Event", "board.Card", "board.Column", "board.Comment",
            "board.ChecklistItem", "discussion.Message", "discussion.Channel", "review.ReviewNote", "review.Output",
            "review.ReviewMeeting", "people.Keyword", "people.Expertise", "people.Organisation",

@@ -6,7 +6,8 @@ import datetime
 import logging
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,6 +136,25 @@ def test_people_are_found_by_their_expertise_keywords(people):
     assert kinds_found(people["outsider"], "Telepflege") == ["person"]
     set_expertise(person, person, keywords=["FHIR"])
     assert kinds_found(people["outsider"], "Telepflege") == [] and kinds_found(people["outsider"], "FHIR") == ["person"]
+
+
+def test_people_saved_in_a_block_are_indexed_once_as_they_are_at_its_end(people):
+    """A new person is saved as a login, then as a profile, then keywords: people_indexed_once writes the index
+    once for all of them (the test fixtures' people too), not at each save."""
+    with CaptureQueriesContext(connection) as writes, indexing.people_indexed_once():
+        wiebke = make_user("wiebke")
+        make_user("jan")
+        set_expertise(wiebke, wiebke, keywords=["Telepflege"])
+        assert kinds_found(people["outsider"], "Wiebke") == []  # not yet: at the block's end
+    assert sum("INSERT INTO" in query["sql"] and Document._meta.db_table in query["sql"]
+               for query in writes.captured_queries) == 1
+    assert kinds_found(people["outsider"], "Telepflege") == ["person"] and kinds_found(people["outsider"], "Jan")
+    with pytest.raises(RuntimeError), indexing.people_indexed_once():
+        make_user("hauke")
+        raise RuntimeError
+    assert kinds_found(people["outsider"], "Hauke") == []  # (nor would it be: its transaction rolls back)
+    make_user("hanne")  # outside a block: indexed at once
+    assert kinds_found(people["outsider"], "Hanne") == ["person"]
 
 
 def test_a_rolled_back_change_leaves_nothing_in_the_index(people, team):

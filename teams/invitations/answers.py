@@ -22,6 +22,7 @@ from teams.models import Event, Membership, Profile, Team
 from teams.notify.services import remember_language
 from teams.people.services import organisation_named
 from teams.permissions import lock_team
+from teams.search.indexing import people_indexed_once
 
 from .models import Invitation, token_digest
 from .services import summary
@@ -175,8 +176,9 @@ def join_as_new_person(invitation: Invitation, *, first_name: str, last_name: st
                 last_name=last_name[:150])
     validate_password(password, user)
     user.set_password(password)
-    user.save()
-    Profile.objects.create(user=user, organisation=organisation_named(organisation, sector, location))
+    with people_indexed_once():  # found by name and organisation: one index write, not one per save
+        user.save()
+        Profile.objects.create(user=user, organisation=organisation_named(organisation, sector, location))
     remember_language(user, language=language)
     _join(invitation, team, user)
     return user

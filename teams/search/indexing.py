@@ -13,7 +13,9 @@ Like the notifications, indexing runs in a savepoint and never raises: a fault i
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -196,11 +198,34 @@ def people_documents(users: QuerySet) -> list[Document]:
             .prefetch_related(Prefetch("profile__expertise", Expertise.objects.select_related("keyword")))]
 
 
+# The people whose indexing waits for the end of a `people_indexed_once` block (None: outside one).
+_waiting: ContextVar[set[int] | None] = ContextVar("people_waiting_for_the_index", default=None)
+
+
 def index_people(user_ids: Iterable[int]) -> None:
     """(Re)index these people: the active ones written, the others removed."""
     ids = set(user_ids)
-    if ids:
+    if (waiting := _waiting.get()) is not None:
+        waiting.update(ids)
+    elif ids:
         _guarded(lambda: _index_people(ids), f"people {sorted(ids)}")
+
+
+@contextmanager
+def people_indexed_once() -> Iterator[None]:
+    """People saved in the block are indexed once, as they are at its end: a new person is saved as a login, then
+    as a profile (then keywords), and each save would index them again. Use it inside the transaction; a block
+    that raises indexes nothing (its transaction is rolled back)."""
+    if _waiting.get() is not None:  # nested: the outermost block indexes
+        yield
+        return
+    waiting: set[int] = set()
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    index_people(waiting)
 
 
 def _index_people(ids: set[int]) -> None:
