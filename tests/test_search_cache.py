@@ -125,3 +125,18 @@ def test_a_search_with_errors_is_never_cached(client, people, team):
         response, sent = statements(lambda: client.get(reverse("search:results"), params))
         assert "Some filters were not understood" in response.content.decode()
         assert any("search_document" in sql for sql in sent)
+
+
+@pytest.mark.parametrize("first", ["lead", "expert"])
+def test_members_of_two_private_channels_each_find_only_their_own(client, people, team, first):
+    # The same kind of audience (one private channel each): only the channels' ids tell them apart.
+    ours = create_channel(people["lead"], team, name="lead-room", private=True)
+    theirs = create_channel(people["expert"], team, name="expert-room", private=True)
+    post_message(people["lead"], team, channel=ours, body="The Zeppelin budget")
+    post_message(people["expert"], team, channel=theirs, body="The Zeppelin timetable")
+    found = {}
+    for viewer in [first, {"lead": "expert", "expert": "lead"}[first]]:
+        client.force_login(people[viewer])
+        found[viewer] = hits(client, "Zeppelin")
+    assert "budget" in found["lead"] and "timetable" not in found["lead"]
+    assert "timetable" in found["expert"] and "budget" not in found["expert"]
