@@ -40,7 +40,9 @@ def can_see_suggestions(user: User, team: Team | None = None) -> bool:
 def visible_teams(viewer: User) -> tuple[int, ...] | None:
     """The ids of the teams `viewer` may view, read once (None: every team): all a cached directory page
     depends on of its viewer's rights (besides `can_filter_in_no_team`)."""
-    return None if reads_every_team(viewer) else tuple(viewable_teams(viewer).order_by("pk").values_list("pk", flat=True))
+    if reads_every_team(viewer):
+        return None
+    return tuple(viewable_teams(viewer).order_by("pk").values_list("pk", flat=True))
 
 
 def memberships_in(teams: Iterable[int] | QuerySet | None) -> QuerySet[Membership]:

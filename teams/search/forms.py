@@ -16,6 +16,13 @@ from .sql import Filters
 DAY_RANGE = [MinValueValidator(datetime.date(1900, 1, 1)), MaxValueValidator(datetime.date(9000, 12, 31))]
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by their names (their login when they gave none)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), required=False, strip=True)  # its length: parse.MAX_LENGTH
     kind = forms.ChoiceField(label=_("Kind"), required=False,
@@ -24,9 +31,9 @@ class SearchForm(forms.Form):
     team: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
                                                           to_field_name="slug", required=False,
                                                           empty_label=_("Any team"), widget=Choices)
-    author = forms.ModelChoiceField(label=_("Author"), to_field_name="username", required=False,
-                                    empty_label=_("Anyone"), widget=Choices, queryset=get_user_model().objects.filter(
-                                        is_active=True).order_by("last_name", "first_name", "username"))
+    author = PersonChoiceField(label=_("Author"), to_field_name="username", required=False,
+                               empty_label=_("Anyone"), widget=Choices, queryset=get_user_model().objects.filter(
+                                   is_active=True).order_by("last_name", "first_name", "username"))
     # Bounded: a day at the calendar's ends has no day after it (or no start in Berlin time) to compare with.
     after = forms.DateField(label=_("From"), required=False, widget=DateInput(), validators=DAY_RANGE)
     before = forms.DateField(label=_("Until"), required=False, widget=DateInput(), validators=DAY_RANGE)
@@ -38,9 +45,8 @@ class SearchForm(forms.Form):
     def __init__(self, data, *, teams: tuple[int, ...] | None):
         """`teams`: the ids of the teams the person may view (None: every team; sql.Audience.teams)."""
         super().__init__(data)
-        team, author = (cast(forms.ModelChoiceField, self.fields[name]) for name in ("team", "author"))
+        team = cast(forms.ModelChoiceField, self.fields["team"])
         team.queryset = (Team.objects.all() if teams is None else Team.objects.filter(pk__in=teams)).order_by("name")
-        author.label_from_instance = lambda person: person.get_full_name() or person.username
 
     def filters(self, **scope) -> Filters:
         """The valid filters (an invalid one is shown as an error and left out), and a channel or board scope."""

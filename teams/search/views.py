@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from teams import fragments
-
 from teams.discussion.access import may_read
 from teams.discussion.models import Channel
 from teams.permissions import can_view
