@@ -22,6 +22,7 @@ from teams import fragments
 from teams.audit.trail import current_actor, record
 from teams.notify.services import remember_language
 from teams.permissions import is_cluster_management
+from teams.search import indexing
 from teams.text_input import bounded_text
 
 from . import mails, throttle
@@ -45,7 +46,9 @@ def update_name(actor: User, person: User, *, first_name: str, last_name: str) -
     if not first and not last:
         raise ValidationError({"first_name": _("Please give your name.")})
     User.objects.filter(pk=person.pk).update(first_name=first, last_name=last)
-    fragments.renew_all()  # no save signal from an update: cached pages still show the old name otherwise
+    # No save signal from an update: the search index and the cached pages would keep the old name otherwise.
+    indexing.index_people([person.pk])
+    fragments.renew_all()
     person.first_name, person.last_name = first, last
     return person
 

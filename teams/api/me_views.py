@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from teams.notify import services as notify
 from teams.notify.models import Notification
+from teams.search import sql
 from teams.search.forms import SearchForm
 from teams.search.query import query
 
@@ -83,7 +84,8 @@ class Search(ApiView):
     @extend_schema(parameters=SEARCH_PARAMETERS, responses=ResultsSerializer,
                    summary="Search everything you may read, best first")
     def get(self, request: SignedIn) -> Response:
-        form = SearchForm(request.query_params, user=request.user)
+        readable = sql.audience(request.user)
+        form = SearchForm(request.query_params, teams=readable.teams)
         filters = form.filters()
         if form.errors:
             raise Problem("invalid", 400, _("The search's filters are not valid."),
@@ -92,4 +94,4 @@ class Search(ApiView):
         if not (page.isdigit() and len(page) < 6):
             raise Problem("invalid", 400, _("page is a number."))
         return Response(ResultsSerializer(query(request.user, form.cleaned_data.get("q", ""), filters=filters,
-                                                page=int(page))).data)
+                                                page=int(page), readable=readable)).data)

@@ -6,3 +6,7 @@ class PeopleConfig(AppConfig):
     name = "teams.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        # Django's place for wiring (models are loaded only now).
+        from . import signals  # noqa: F401 (connects the receivers)

@@ -12,7 +12,7 @@ from teams.widgets import Choices
 
 from .keywords import MAX_LENGTH, key_of
 from .models import Expertise, Location, Sector
-from .permissions import can_filter_in_no_team, visible_memberships
+from .permissions import can_filter_in_no_team, memberships_in, visible_teams
 
 MAX_TERMS = 6  # words of a search
 
@@ -41,6 +41,7 @@ class PeopleFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = self.request.user
+        self.teams = visible_teams(self.viewer)  # read once: the filters and the page's entries look at these
         if not can_filter_in_no_team(self.viewer):
             del self.filters["no_team"]  # neither shown nor applied
 
@@ -56,11 +57,11 @@ class PeopleFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=_holders_of(Q(keyword__key=key_of(value))))
 
     def in_field(self, queryset, name, value):
-        in_teams = visible_memberships(self.viewer).filter(team__fields_of_action=value).values("user_id")
+        in_teams = memberships_in(self.teams).filter(team__fields_of_action=value).values("user_id")
         return queryset.filter(Q(profile__fields_of_action=value) | Q(pk__in=in_teams))
 
     def with_goal(self, queryset, name, value):
-        return queryset.filter(pk__in=visible_memberships(self.viewer).filter(team__goals=value).values("user_id"))
+        return queryset.filter(pk__in=memberships_in(self.teams).filter(team__goals=value).values("user_id"))
 
     def in_no_team(self, queryset, name, value):
         if not value:

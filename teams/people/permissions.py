@@ -4,6 +4,8 @@ The rules about teams stay in teams/permissions.py (at its size limit); these bu
 action. What a viewer learns about a person's teams is always limited to the teams they may view
 (`visible_memberships`, the rule `viewable_teams` inside the query).
 """
+from collections.abc import Iterable
+
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
@@ -35,10 +37,21 @@ def can_see_suggestions(user: User, team: Team | None = None) -> bool:
     return can(user, Action.INVITE, team)
 
 
+def visible_teams(viewer: User) -> tuple[int, ...] | None:
+    """The ids of the teams `viewer` may view, read once (None: every team): all a cached directory page
+    depends on of its viewer's rights (besides `can_filter_in_no_team`)."""
+    if reads_every_team(viewer):
+        return None
+    return tuple(viewable_teams(viewer).order_by("pk").values_list("pk", flat=True))
+
+
+def memberships_in(teams: Iterable[int] | QuerySet | None) -> QuerySet[Membership]:
+    """Everyone's (active) memberships in these teams (None: in every team)."""
+    memberships = Membership.objects.filter(state=Membership.State.ACTIVE)
+    return memberships if teams is None else memberships.filter(team__in=teams)
+
+
 def visible_memberships(viewer: User) -> QuerySet[Membership]:
     """Everyone's (active) memberships in the teams `viewer` may view: what the directory, a person's page
     and the suggestions may say about anyone's teams."""
-    memberships = Membership.objects.filter(state=Membership.State.ACTIVE)
-    if reads_every_team(viewer):
-        return memberships
-    return memberships.filter(team__in=viewable_teams(viewer).values("pk"))
+    return memberships_in(None if reads_every_team(viewer) else viewable_teams(viewer).values("pk"))

@@ -35,9 +35,10 @@ def people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username", "pk")
 
 
-def with_entry_data(users: QuerySet[User], viewer: User) -> QuerySet[User]:
-    """`users` with what an Entry shows, for `viewer` (memberships only in the teams they may view)."""
-    memberships = (visible_memberships(viewer).select_related("team").prefetch_related("team__fields_of_action")
+def with_entry_data(users: QuerySet[User], visible: QuerySet[Membership]) -> QuerySet[User]:
+    """`users` with what an Entry shows, of their memberships only the `visible` ones (permissions.py: those in
+    the teams the viewer may view)."""
+    memberships = (visible.select_related("team").prefetch_related("team__fields_of_action")
                    .order_by("team__name", "team_id"))
     return users.select_related("profile__organisation").prefetch_related(
         Prefetch("profile__expertise", queryset=Expertise.objects.select_related("keyword").order_by("position")),
@@ -72,7 +73,7 @@ def person(viewer: User, username: str) -> Entry:
     """One active person's entry; for cluster management a deactivated person's too (where they reactivate
     them). User.DoesNotExist for anyone else."""
     users = User.objects.all() if is_cluster_management(viewer) else people()
-    return entry(with_entry_data(users, viewer).get(username=username))
+    return entry(with_entry_data(users, visible_memberships(viewer)).get(username=username))
 
 
 def popular_keywords(limit: int = 100) -> list[Keyword]:

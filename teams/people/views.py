@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams import fragments
 from teams.models import Profile
 from teams.views import apply, posted
 
@@ -17,7 +19,7 @@ from . import selectors, services
 from .filters import PeopleFilter
 from .forms import LaunchSuggestionsForm, ProfessionalProfileForm
 from .models import Keyword, Organisation
-from .permissions import can_see_directory, can_see_suggestions
+from .permissions import can_see_directory, can_see_suggestions, memberships_in
 from .suggestions import suggest
 
 PAGE_SIZE = 25
@@ -32,12 +34,22 @@ def _require_directory(user: User) -> None:
 def directory(request):
     _require_directory(request.user)
     people_filter = PeopleFilter(request.GET, queryset=selectors.people(), request=request)
-    users = selectors.with_entry_data(people_filter.qs, request.user)
-    # get_page: a junk page number shows the first page, one past the end the last.
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "people/_directory_rows.html" if request.htmx else "people/directory.html"
-    return render(request, template, {"filter": people_filter, "page": page, "entries": selectors.entries(page),
-                                      "keywords": selectors.popular_keywords()})
+
+    def build() -> str:
+        users = selectors.with_entry_data(people_filter.qs, memberships_in(people_filter.teams))
+        # get_page: a junk page number shows the first page, one past the end the last.
+        page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+        template = "people/_directory_rows.html" if request.htmx else "people/_directory.html"
+        return render_to_string(template, {"filter": people_filter, "page": page, "entries": selectors.entries(page),
+                                           "keywords": selectors.popular_keywords()}, request)
+
+    # What the page depends on of its viewer: the teams they may view and the "in no team" filter (shown and
+    # applied for cluster management only). Filters with errors are never kept.
+    variant = (people_filter.teams, "no_team" in people_filter.filters, bool(request.htmx), request.GET.urlencode())
+    body = fragments.cluster_cached("people", variant, build) if people_filter.is_valid() else build()
+    if request.htmx:
+        return HttpResponse(body)
+    return render(request, "people/directory.html", {"body": body})
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Model, Prefetch, Q, QuerySet
 
+from teams import fragments
 from teams.board.models import Card, ChecklistItem, Comment
 from teams.models import Event, Team
 from teams.people.models import Expertise
@@ -209,6 +210,7 @@ def index_people(user_ids: Iterable[int]) -> None:
         waiting.update(ids)
     elif ids:
         _guarded(lambda: _index_people(ids), f"people {sorted(ids)}")
+        fragments.renew_all()  # people are not team events: cached search pages must not keep the old names
 
 
 @contextmanager

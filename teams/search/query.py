@@ -118,11 +118,12 @@ def _run(statement: tuple[str, list]) -> list[tuple]:
 
 
 def query(user: User, typed: object, *, filters: Filters | None = None, page: int = 1,
-          per_page: int = PER_PAGE) -> Results:
-    """One page of what `user` may read that matches `typed`, best first, and the counts per group."""
+          per_page: int = PER_PAGE, readable: sql.Audience | None = None) -> Results:
+    """One page of what `user` may read (`readable`: their audience, if read already) that matches `typed`, best
+    first, and the counts per group."""
     filters = filters or Filters()
     parsed = parse(typed)
-    audience = sql.audience(user)  # read once: the counts and the page ask the same
+    audience = readable or sql.audience(user)  # read once: the counts and the page ask the same
     match = _match(parsed, filters, audience)
     if match is None:
         return Results(parsed)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from teams import fragments
 from teams.board.models import Card, Comment
 from teams.discussion.models import Message
 from teams.models import Team
@@ -91,4 +92,5 @@ def rebuild(report: Callable[[str, int], object] = lambda kind, count: None) -> 
     if postgresql:  # the deferred foreign-key checks of the inserts first: an index is not built with them pending
         _execute("SET CONSTRAINTS ALL IMMEDIATE", GIN_SQL, "SET CONSTRAINTS ALL DEFERRED",
                  f"ANALYZE {documents_table()}")
+    fragments.renew_all()  # no event tells cached search pages of the new index
     return counts

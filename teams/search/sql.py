@@ -73,21 +73,32 @@ NARROW = 20  # teams: up to this many, the GIN index looks up the words in those
 @dataclass
 class Audience:
     """The condition of what a person may read (`audience(user)`), and whether it is narrow: a few teams' worth
-    of documents, which the engine may read instead of looking up a prefix in everyone's (engines.py)."""
+    of documents, which the engine may read instead of looking up a prefix in everyone's (engines.py).
+
+    Everything the condition depends on is in its text and parameters (ids, never the person's own id), so two
+    people with the same audience read the same results: `variant` is what a cache of results is keyed by.
+    `teams`: the viewable teams' ids (None: every team), for the filters' choices."""
     condition: str
     params: list
     narrow: bool = False
+    teams: tuple[int, ...] | None = ()
+
+    @property
+    def variant(self) -> tuple:
+        return self.condition, tuple(self.params)
 
 
 def audience(user: User) -> Audience:
     """What `user` may read: `team_audience`, less the messages of private channels they are not in
-    (teams/discussion/access.py: not even cluster management reads those)."""
+    (teams/discussion/access.py: not even cluster management reads those). Their private channels are read
+    here (one query) and named in the condition."""
     readable = team_audience(user)
+    mine = sorted(ChannelMember.objects.filter(user_id=user.pk or 0).values_list("channel_id", flat=True))
+    member = f" AND pc.id NOT IN ({', '.join(['%s'] * len(mine))})" if mine else ""
     private = (f"d.channel_id IS NULL OR d.channel_id NOT IN (SELECT pc.id FROM {_table(Channel)} pc WHERE "
-               f"pc.private = %s AND pc.id NOT IN (SELECT pm.channel_id FROM {_table(ChannelMember)} pm "
-               f"WHERE pm.user_id = %s))")
-    return Audience(f"({readable.condition}) AND ({private})", [*readable.params, True, user.pk or 0],
-                    narrow=readable.narrow)
+               f"pc.private = %s{member})")
+    return Audience(f"({readable.condition}) AND ({private})", [*readable.params, True, *mine],
+                    narrow=readable.narrow, teams=readable.teams)
 
 
 def team_audience(user: User) -> Audience:
@@ -98,8 +109,8 @@ def team_audience(user: User) -> Audience:
     if not user.is_authenticated or not user.is_active:
         return Audience("1 = 0", [])
     if reads_every_team(user):
-        return Audience("1 = 1", [])
-    ids = list(viewable_teams(user).order_by().values_list("pk", flat=True))
+        return Audience("1 = 1", [], teams=None)
+    ids = tuple(viewable_teams(user).order_by("pk").values_list("pk", flat=True))
     if not ids:
         return Audience("d.audience = %s", [Document.PUBLIC], narrow=True)
     teams = ", ".join(["%s"] * len(ids))
@@ -107,7 +118,8 @@ def team_audience(user: User) -> Audience:
     # One list for the index (the meetings' audience in it), the meetings' own teams checked on what it finds.
     return Audience(f"{column} IN (%s, %s, {teams}) AND (d.audience <> %s OR d.object_id IN (SELECT "
                     f"reviewmeeting_id FROM {_table(ReviewMeeting.teams.through)} WHERE team_id IN ({teams})))",
-                    [Document.PUBLIC, Document.MEETING, *ids, Document.MEETING, *ids], narrow=len(ids) <= NARROW)
+                    [Document.PUBLIC, Document.MEETING, *ids, Document.MEETING, *ids], narrow=len(ids) <= NARROW,
+                    teams=ids)
 
 
 def _day_start(day: datetime.date):

@@ -3,13 +3,16 @@ header box's suggestions while typing. Both ask teams.search.query, which applie
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from teams import fragments
 from teams.discussion.access import may_read
 from teams.discussion.models import Channel
 from teams.permissions import can_view
 from teams.views import viewable_team_or_404
 
+from . import sql
 from .forms import SearchForm
 from .query import GROUPS, query, suggest
 
@@ -39,14 +42,23 @@ def _scope(request) -> dict:
 @login_required
 @require_GET
 def results(request):
-    form = SearchForm(request.GET, user=request.user)
-    scope = _scope(request)
+    readable = sql.audience(request.user)
+    form = SearchForm(request.GET, teams=readable.teams)
+    scope = _scope(request)  # checked on every request: a cached page never answers for a channel one may not read
     filters = form.filters(**scope)
-    found = query(request.user, form.cleaned_data.get("q", ""), filters=filters,
-                  page=_page_number(request.GET.get("page")))
-    return render(request, "search/results.html", {
-        "form": form, "results": found, "groups": [(key, label, found.counts.get(key, 0)) for key, label, _k in GROUPS],
-        "kind": form.cleaned_data.get("kind", ""), "scope": scope})
+
+    def build() -> str:
+        found = query(request.user, form.cleaned_data.get("q", ""), filters=filters,
+                      page=_page_number(request.GET.get("page")), readable=readable)
+        return render_to_string("search/_results.html", {
+            "form": form, "results": found, "kind": form.cleaned_data.get("kind", ""), "scope": scope,
+            "groups": [(key, label, found.counts.get(key, 0)) for key, label, _k in GROUPS]}, request)
+
+    # The page is what the query string asks of what the audience reads (ids, never the viewer's own: people
+    # who read the same share it), as of the newest event; a form with errors is never kept.
+    body = build() if form.errors else fragments.cluster_cached(
+        "search", (readable.variant, request.GET.urlencode()), build)
+    return render(request, "search/results.html", {"form": form, "body": body})
 
 
 @login_required
