@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import leaving, views
+from . import leaving, team_page, views
 from .board.my_tasks import my_tasks_page
 from .invitations import views as invitations
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("teams/propose/", views.propose, name="propose"),
     path("teams/launch/", views.launch_new, name="launch_new"),
     path("masterplan/", views.masterplan, name="masterplan"),
-    path("teams/<slug:slug>/", views.team_detail, name="detail"),
+    path("teams/<slug:slug>/", team_page.team_detail, name="detail"),
     path("teams/<slug:slug>/edit/", views.edit, name="edit"),
     path("teams/<slug:slug>/launch/", views.launch, name="launch"),
     path("teams/<slug:slug>/extend/", views.extend, name="extend"),

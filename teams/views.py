@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from teams.discussion.access import private_ids
 
-from . import fragments, selectors, services
 from . import membership as membership_services
-from .activity import recent_activity
+from . import selectors, services
 from .events import REPLAY_LIMIT, events_after
 from .filters import TeamDirectoryFilter
 from .forms import (
@@ -26,9 +25,8 @@ from .forms import (
     add_service_errors,
     query_ids,
 )
-from .member_rows import member_rows
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
+from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal
 
 
 def apply(form, call):
@@ -85,24 +83,6 @@ def directory(request):
 def masterplan(request):
     fields, areas = selectors.masterplan()
     return render(request, "teams/masterplan.html", {"fields": fields, "areas": areas})
-
-
-@login_required
-def team_detail(request, slug):
-    try:
-        team = selectors.team_for_page(slug)
-    except Team.DoesNotExist:
-        raise Http404
-    abilities = team_abilities(request.user, team)
-    # The lines are the team's log with names and dates: the same for every reader, per team version.
-    recent = fragments.cached("activity", team, (), lambda: recent_activity(team)) if abilities["view"] else []
-    mine = selectors.membership_for_page(team, request.user)
-    rows, count = member_rows(request, team, abilities, mine, lambda: selectors.members_for_page(team))
-    return render(request, "teams/team_detail.html", {
-        "team": team, "can": abilities, "section": "overview", "member_count": count, "member_rows": rows,
-        "requests": selectors.members_for_page(team, Membership.State.REQUESTED) if abilities["approve_join"] else [],
-        "my_membership": mine, "recent_events": recent,
-    })
 
 
 @login_required
