@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import leaving, team_page, views
+from . import leaving, lists, team_page, views
 from .board.my_tasks import my_tasks_page
 from .invitations import views as invitations
 
 app_name = "teams"
 urlpatterns = [
-    path("my/", views.my_teams, name="my_teams"),
+    path("my/", lists.my_teams, name="my_teams"),
     path("my/tasks/", my_tasks_page, name="my_tasks"),
-    path("teams/", views.directory, name="directory"),
+    path("teams/", lists.directory, name="directory"),
     path("teams/propose/", views.propose, name="propose"),
     path("teams/launch/", views.launch_new, name="launch_new"),
     path("masterplan/", views.masterplan, name="masterplan"),

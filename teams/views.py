@@ -2,7 +2,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from teams.discussion.access import private_ids
 from . import membership as membership_services
 from . import selectors, services
 from .events import REPLAY_LIMIT, events_after
-from .filters import TeamDirectoryFilter
 from .forms import (
     ExtendForm,
     JoinRequestForm,
@@ -26,7 +24,7 @@ from .forms import (
     query_ids,
 )
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal
+from .permissions import Action, can_launch_teams, can_view, require, require_removal
 
 
 def apply(form, call):
@@ -56,27 +54,6 @@ def viewable_team_or_404(user, slug):
     if not can_view(user, team):
         raise Http404
     return team
-
-
-@login_required
-def my_teams(request):
-    teams = selectors.my_teams(request.user)
-    return render(request, "teams/my_teams.html", {
-        "teams": teams, "join_requests": selectors.my_join_requests(request.user),
-        "reads_every_team": reads_every_team(request.user),  # the reviewing bodies: no "ask to join"
-    })
-
-
-DIRECTORY_PAGE_SIZE = 25
-
-
-@login_required
-def directory(request):
-    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory())
-    # get_page: a junk page number shows the first page, one past the end the last.
-    page = Paginator(team_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
-    return render(request, template, {"filter": team_filter, "page": page})
 
 
 @login_required
