@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from teams import membership as membership_services
 from teams import services
+from teams.board.cards import create_card, move_card
+from teams.board.models import Card, Column
 from teams.invitations.models import Invitation
 from teams.models import ClusterRole, Membership
 from tests.conftest import team_data
@@ -84,3 +86,23 @@ def test_a_day_passing_and_a_deleted_team_show_at_once_in_the_lists(people, team
     Membership.objects.filter(team=team).delete()
     team.delete()  # the admin
     assert cards(page(browser, "/teams/")) == [] and cards(page(browser, "/my/")) == []
+
+
+def test_my_tasks_are_each_viewers_own_and_show_changes_at_once(people, team):
+    column = Column.objects.filter(team=team, is_done=False).order_by("rank").first()
+    task = Card.objects.get(pk=create_card(people["lead"], team, column=column, title="Ethics memo",
+                                           assignees=[people["expert"]]).data["card"])
+    expert, lead = signed_in(people["expert"]), signed_in(people["lead"])
+    assert "Ethics memo" in page(expert, "/my/tasks/") and "Ethics memo" not in page(lead, "/my/tasks/")
+    move_card(people["lead"], task, column=Column.objects.get(team=team, is_done=True), version=task.version)
+    assert "Ethics memo" not in page(expert, "/my/tasks/")
+
+
+def test_a_new_cluster_role_shows_its_teams_tasks_at_once(people, team):
+    column = Column.objects.filter(team=team).order_by("rank").first()
+    task = Card.objects.get(pk=create_card(people["lead"], team, column=column, title="Audit prep").data["card"])
+    Card.assignees.through.objects.create(card=task, user=people["outsider"])  # past the service: no event
+    browser = signed_in(people["outsider"])
+    assert "Audit prep" not in page(browser, "/my/tasks/")  # not a team they may read
+    people["outsider"].groups.add(Group.objects.get(name=ClusterRole.ADVISORY_BOARD))  # the admin: no event
+    assert "Audit prep" in page(browser, "/my/tasks/")
