@@ -51,14 +51,15 @@ def my_join_requests(user: User) -> list[Membership]:
 
 
 def team_for_page(slug: str) -> Team:
-    """The team page's team: its row only, as a warm page needs (`with_page_data` when the page is built)."""
-    return Team.objects.get(slug=slug)
+    """The team page's team with who proposed it (one join), as a warm page needs (`with_page_data` when the
+    page is built)."""
+    return Team.objects.select_related("proposed_by").get(slug=slug)
 
 
 def with_page_data(team: Team) -> Team:
-    """The team with what its page shows besides members: goals with their focal areas, fields, who proposed it."""
+    """The team with what its page shows besides members: goals with their focal areas, fields."""
     prefetch_related_objects([team], Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
-                             "fields_of_action", "proposed_by")
+                             "fields_of_action")
     return team
 
 
