@@ -81,19 +81,20 @@ def rows_for(team: Team, members: list[Membership], can: dict) -> list[tuple[int
     return rows
 
 
-def member_rows(request, team: Team, can: dict, mine: Membership | None,
-                members: Callable[[], list[Membership]]) -> tuple[SafeString, int]:
-    """The active members' rows and their number. The rows of everyone but the viewer come from the fragment
-    cache (teams/fragments.py; `members()` reads them when it has none); the viewer's own row (their
-    contribution link, Leave) is rendered by the template for this request."""
+def member_rows(team: Team, can: dict, members: Callable[[], list[Membership]]) -> list[tuple[int, str]]:
+    """(user id, row) of the active members, from the fragment cache (teams/fragments.py; `members()` reads them
+    when it has none); CSRF tokens as CSRF_SLOT."""
     variant = (can["view"], can["change_roles"], can["remove_member"])
-    rows = fragments.cached("members", team, variant, lambda: rows_for(team, members(), can))
-    return with_own_row(request, team, can, mine, rows), len(rows)
+    return fragments.cached("members", team, variant, lambda: rows_for(team, members(), can))
 
 
-def with_own_row(request, team: Team, can: dict, mine: Membership | None, rows: list[tuple[int, str]]) -> SafeString:
-    own = mine.user_id if mine is not None and mine.state == Membership.State.ACTIVE else None
-    html = "".join(render_to_string(TEMPLATE, {"team": team, "can": can, "user": request.user, "m": mine},
-                                    request=request) if user_id == own else row
-                   for user_id, row in rows)
+def own_row(team: Team, can: dict, user, mine: Membership) -> str:
+    """The viewer's own row (their contribution link, Leave) by the template, without the request: the token as
+    CSRF_SLOT, so that it may be cached for this viewer."""
+    return render_to_string(TEMPLATE, {"team": team, "can": can, "user": user, "m": mine, "csrf_token": CSRF_SLOT})
+
+
+def joined(request, rows: list[tuple[int, str]], own_id: int | None, own: str) -> SafeString:
+    """The rows as one string, the viewer's own row in its place, this request's CSRF token in every form."""
+    html = "".join(own if user_id == own_id else row for user_id, row in rows)
     return mark_safe(fragments.with_csrf(request, html))  # noqa: S308 (rows escape every value)

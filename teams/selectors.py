@@ -2,7 +2,7 @@
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from .models import FieldOfAction, FocalArea, Membership, StrategicGoal, Team
 
@@ -51,13 +51,16 @@ def my_join_requests(user: User) -> list[Membership]:
 
 
 def team_for_page(slug: str) -> Team:
-    """The team page's team; its members come from `members_for_page` (when the page's cache has none)."""
-    return (
-        Team.objects.prefetch_related(
-            Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
-        .select_related("proposed_by")
-        .get(slug=slug)
-    )
+    """The team page's team with who proposed it (one join), as a warm page needs (`with_page_data` when the
+    page is built)."""
+    return Team.objects.select_related("proposed_by").get(slug=slug)
+
+
+def with_page_data(team: Team) -> Team:
+    """The team with what its page shows besides members: goals with their focal areas, fields."""
+    prefetch_related_objects([team], Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")),
+                             "fields_of_action")
+    return team
 
 
 def _member_rows_data(team: Team):

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from . import leaving, views
+from . import leaving, lists, team_page, views
 from .board.my_tasks import my_tasks_page
 from .invitations import views as invitations
 
 app_name = "teams"
 urlpatterns = [
-    path("my/", views.my_teams, name="my_teams"),
+    path("my/", lists.my_teams, name="my_teams"),
     path("my/tasks/", my_tasks_page, name="my_tasks"),
-    path("teams/", views.directory, name="directory"),
+    path("teams/", lists.directory, name="directory"),
     path("teams/propose/", views.propose, name="propose"),
     path("teams/launch/", views.launch_new, name="launch_new"),
     path("masterplan/", views.masterplan, name="masterplan"),
-    path("teams/<slug:slug>/", views.team_detail, name="detail"),
+    path("teams/<slug:slug>/", team_page.team_detail, name="detail"),
     path("teams/<slug:slug>/edit/", views.edit, name="edit"),
     path("teams/<slug:slug>/launch/", views.launch, name="launch"),
     path("teams/<slug:slug>/extend/", views.extend, name="extend"),

@@ -2,7 +2,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,11 +9,9 @@ from django.views.decorators.http import require_POST
 
 from teams.discussion.access import private_ids
 
-from . import fragments, selectors, services
 from . import membership as membership_services
-from .activity import recent_activity
+from . import selectors, services
 from .events import REPLAY_LIMIT, events_after
-from .filters import TeamDirectoryFilter
 from .forms import (
     ExtendForm,
     JoinRequestForm,
@@ -26,9 +23,8 @@ from .forms import (
     add_service_errors,
     query_ids,
 )
-from .member_rows import member_rows
 from .models import Membership, Team
-from .permissions import Action, can_launch_teams, can_view, reads_every_team, require, require_removal, team_abilities
+from .permissions import Action, can_launch_teams, can_view, require, require_removal
 
 
 def apply(form, call):
@@ -61,48 +57,9 @@ def viewable_team_or_404(user, slug):
 
 
 @login_required
-def my_teams(request):
-    teams = selectors.my_teams(request.user)
-    return render(request, "teams/my_teams.html", {
-        "teams": teams, "join_requests": selectors.my_join_requests(request.user),
-        "reads_every_team": reads_every_team(request.user),  # the reviewing bodies: no "ask to join"
-    })
-
-
-DIRECTORY_PAGE_SIZE = 25
-
-
-@login_required
-def directory(request):
-    team_filter = TeamDirectoryFilter(request.GET, queryset=selectors.directory())
-    # get_page: a junk page number shows the first page, one past the end the last.
-    page = Paginator(team_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "teams/_directory_rows.html" if request.htmx else "teams/directory.html"
-    return render(request, template, {"filter": team_filter, "page": page})
-
-
-@login_required
 def masterplan(request):
     fields, areas = selectors.masterplan()
     return render(request, "teams/masterplan.html", {"fields": fields, "areas": areas})
-
-
-@login_required
-def team_detail(request, slug):
-    try:
-        team = selectors.team_for_page(slug)
-    except Team.DoesNotExist:
-        raise Http404
-    abilities = team_abilities(request.user, team)
-    # The lines are the team's log with names and dates: the same for every reader, per team version.
-    recent = fragments.cached("activity", team, (), lambda: recent_activity(team)) if abilities["view"] else []
-    mine = selectors.membership_for_page(team, request.user)
-    rows, count = member_rows(request, team, abilities, mine, lambda: selectors.members_for_page(team))
-    return render(request, "teams/team_detail.html", {
-        "team": team, "can": abilities, "section": "overview", "member_count": count, "member_rows": rows,
-        "requests": selectors.members_for_page(team, Membership.State.REQUESTED) if abilities["approve_join"] else [],
-        "my_membership": mine, "recent_events": recent,
-    })
 
 
 @login_required

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from teams import fragments
 from teams.models import Membership, Team
-from teams.permissions import viewable_teams
+from teams.permissions import managed_field_ids, reads_every_team, viewable_teams
 
 from .models import Card
 
@@ -115,12 +116,21 @@ def rows_html(data: MyTasks) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped or a number)
 
 
+def _page(user: User) -> tuple[str, dict]:
+    data = my_tasks(user)
+    return str(rows_html(data)), {"me": user.pk, "teams": {team.slug: team.last_seq for team in data.teams}}
+
+
 @login_required
 @require_GET
 def my_tasks_page(request):
-    data = my_tasks(request.user)
+    """Kept whole per viewer as a fragment of the cluster (teams/fragments.py `cluster_cached`): cards, columns,
+    teams' names and seqs, memberships all change through the teams' logs. Which teams the viewer may read changes
+    outside them (their cluster bodies and fields: groups and profile, edited in the admin): in the key."""
+    user = request.user
+    variant = (user.pk, reads_every_team(user), tuple(sorted(managed_field_ids(user))))
+    rows, config = fragments.cluster_cached("my-tasks", variant, lambda: _page(user))
+    rows = mark_safe(rows)  # noqa: S308 (rows_html escapes every value)
     if request.htmx:  # the live client's refresh: the list only
-        return render(request, "board/_my_tasks_list.html", {"rows": rows_html(data)})
-    config = {"me": request.user.pk, "teams": {team.slug: team.last_seq for team in data.teams}}
-    return render(request, "board/my_tasks.html", {"data": data, "rows": rows_html(data), "config": config,
-                                                   "section": "my_tasks"})
+        return render(request, "board/_my_tasks_list.html", {"rows": rows})
+    return render(request, "board/my_tasks.html", {"rows": rows, "config": config, "section": "my_tasks"})

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import page, views
 
 app_name = "board"
 card = "teams/<slug:slug>/board/cards/<int:card_id>/"
 urlpatterns = [
-    path("teams/<slug:slug>/board/", views.board, name="board"),
+    path("teams/<slug:slug>/board/", page.board, name="board"),
     path(card, views.card, name="card"),
     path(card + "comments/", views.card_comment, name="card_comment"),
     path(card + "checklist/", views.checklist_add, name="checklist_add"),

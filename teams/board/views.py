@@ -1,12 +1,10 @@
 """Thin views of the board: read through selectors, write through services.
 
-The board page renders the state at team.last_seq (read first, in the same request) and
-the client resumes the event stream after it. The card dialog is a server-rendered
+The board page itself is page.py. The card dialog is a server-rendered
 partial (htmx); its forms post here and get the fresh dialog back. The same card URL
 opened by a link (a new tab, a chat's #5, a notification) is a full page around it.
 """
 import functools
-from dataclasses import astuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.dates import MONTHS, MONTHS_3
-from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,16 +21,13 @@ from teams import fragments
 from teams.activity import describe_card_event
 from teams.forms import add_service_errors
 from teams.markup import render_markdown
-from teams.models import Team
-from teams.permissions import Action, can, can_change_board, can_view, team_abilities
+from teams.permissions import Action, can, can_change_board, team_abilities
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
 
 from . import attachments, checklists, columns, comments, selectors
 from .forms import AttachmentForm, ChecklistItemForm, ColumnForm, CommentForm
-from .labels import PALETTE
 from .models import Attachment, Card, ChecklistItem, Column, Label
-from .tiles import tiles_html
 
 
 def board_write(view):
@@ -50,77 +41,6 @@ def board_write(view):
         except ObjectDoesNotExist:
             raise Http404
     return login_required(require_POST(gone_is_404))
-
-
-def _board_data(team, user, board_filter, *, can_contribute, text):
-    """The board's columns with their tiles written out, and its people for the page's config: what the
-    fragment cache keeps (no card objects: the tiles' HTML is all the page needs of them)."""
-    data = selectors.board(team, user, board_filter)
-    card_base = reverse("board:card", args=[team.slug, 0])[:-2]
-    for column in data.columns:
-        column.tiles_html = tiles_html(column.tiles, card_base=card_base, can_contribute=can_contribute, text=text)
-        column.tiles = []
-    people = {str(person.pk): {"name": person.get_full_name() or person.username,
-                               "initials": selectors.initials(person)} for person in data.members}
-    return data, people
-
-
-@login_required
-@require_GET
-def board(request, slug):
-    team = get_object_or_404(Team.objects.prefetch_related("fields_of_action", "goals"), slug=slug)
-    if not can_view(request.user, team):
-        raise Http404
-    seq = team.last_seq  # the state below is at least this new; the client resumes after it
-    board_filter = selectors.BoardFilter.from_query(request.GET)
-    abilities = team_abilities(request.user, team)
-    goals = selectors.team_goals(team)
-    text = {
-        "moved": _("Moved “%(title)s” to %(column)s, position %(position)s."),
-        "movedOverLimit": _("Moved “%(title)s” to %(column)s, position %(position)s. WIP limit exceeded."),
-        "stale": _("Someone else changed this card a moment ago; it now shows where it really is."),
-        "offline": _("You are offline: the board is read-only until the connection is back."),
-        "due": _("Due"),
-        "overdue": _("Overdue"),
-        "checklist": _("Checklist"),
-        "comments": _("Comments"),
-        "attachments": _("Attachments"),
-        "top": _("top"),
-        "priority": {value: str(label) for value, label in Card.Priority.choices},
-        "confirmArchive": _("Archive this card? It disappears from the board."),
-        "confirmArchiveColumn": _("Archive this column? It must be empty."),
-        "removed": _("This card was archived."),
-        "movedUndo": _("Card moved"),
-        "archivedUndo": _("Card archived"),
-        "undone": _("Undone."),
-        "saved": _("Saved"),
-        "confirmDeleteLabel": _("Delete the label “%(name)s”? It is removed from every card."),
-    }
-    # The filter's "mine" makes the board the viewer's own; otherwise it is the same for all who see it.
-    variant = (astuple(board_filter), request.user.pk if board_filter.mine else None, abilities["contribute"])
-    data, people = fragments.cached("board", team, variant, lambda: _board_data(
-        team, request.user, board_filter, can_contribute=abilities["contribute"], text=text))
-    config = {
-        "slug": team.slug, "seq": seq, "me": request.user.pk,
-        "canContribute": abilities["contribute"], "canEdit": can_change_board(request.user, Action.EDIT, team),
-        "people": people,
-        "goals": {str(goal.pk): goal.code for goal in goals},
-        "today": str(timezone.localdate()),
-        # Tiles that board.js draws write due dates as the server does (DATE_FORMAT, this language).
-        "dateFormat": {"format": get_format("DATE_FORMAT"), "months": [str(MONTHS[m]) for m in range(1, 13)],
-                       "monthsShort": [str(MONTHS_3[m]).title() for m in range(1, 13)]},
-        "cardUrl": f"/teams/{team.slug}/board/cards/0/",
-        "text": text,
-        "views": {"unassigned": _("Unassigned"), "noGoal": _("No goal")},  # swimlanes (board_views.js)
-    }
-    return render(request, "board/board.html", {
-        "team": team, "section": "board", "can": abilities, "board": data, "goals": goals,
-        "config": config, "seq": seq, "priorities": Card.Priority.choices,
-        "column_template": {"pk": 0, "name": "", "rank": "", "wip_limit": None, "is_done": False,
-                            "enforce_wip": False, "card_count": 0, "tiles": []},
-        "palette": [(key, name) for key, (_hex, name) in PALETTE.items()],
-        "label_template": {"pk": 0, "name": "", "color": "slate"},
-    })
 
 
 def _dialog_context(team, card_id, *, comment_form, checklist_form, attachment_form, can_contribute, standalone):
