@@ -165,7 +165,8 @@ if REDIS_URL:
     }
     CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                    "KEY_PREFIX": f"ws{TEST_RUN_ID}"}}
+                    # pytest-xdist's workers share the run id: each its own keys (their servers inherit it).
+                    "KEY_PREFIX": f"ws{TEST_RUN_ID}{os.environ.get('PYTEST_XDIST_WORKER', '') if TEST_RUN_ID else ''}"}}
     CACHES["fragments"] = CACHES["default"]  # their keys are their own ("fragment:…"); Redis evicts by memory
 else:
     # channels' in-memory layer without its O(N) expiry scan per delivery (realtime/layers.py)
