@@ -209,6 +209,11 @@ def world(members=500, cards=500, messages=5000, teams=40, notes=5, name="Bench 
         if notes:
             review_notes(boss, team, notes)
         other_teams(boss, teams, people[0])
+        # The bulk rows above bypass the services, so the search index is built from them as after a restore:
+        # the search page measures real hits ("FHIR profile" matches every card).
+        from teams.search.rebuild import rebuild
+
+        rebuild()
     channel = general_channel(team)
     team.refresh_from_db()
     card = Card.objects.filter(team=team, archived=False).order_by("pk").first()
