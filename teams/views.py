@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -83,8 +84,13 @@ def directory(request):
 
 @login_required
 def masterplan(request):
-    fields, areas = selectors.masterplan()
-    return render(request, "teams/masterplan.html", {"fields": fields, "areas": areas})
+    # The same for every reader: the plan's names renew the outside version, the teams on goals change by events.
+    plan = fragments.cluster_cached("masterplan", (), lambda: _masterplan_html(*selectors.masterplan()))
+    return render(request, "teams/masterplan.html", {"plan": plan})
+
+
+def _masterplan_html(fields, areas):
+    return render_to_string("teams/_masterplan.html", {"fields": fields, "areas": areas})
 
 
 @login_required

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from teams import selectors
+from teams import fragments, selectors
 from teams.models import FieldOfAction, Membership, StrategicGoal, Team, TeamUserObjectPermission
 from teams.permissions import ROLE_PERMISSIONS
 from teams.views import DIRECTORY_PAGE_SIZE
@@ -96,8 +96,11 @@ def test_list_pages_run_the_same_queries_at_10_and_500_teams(client, capsys):
     add_teams(10, viewer, lead)
     for url, headers in PAGES.values():  # warm-up: content types, translations, first-use caches
         client.get(url, **headers)
+    # The bulk rows bypass the event log that keys the master plan's cache: it is measured as it is built.
+    fragments.renew_all()
     small = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
     add_teams(490, viewer, lead, start=10)
+    fragments.renew_all()
     large = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
 
     problems = []

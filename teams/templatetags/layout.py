@@ -37,8 +37,8 @@ class OnceNode(template.Node):
         html = self.rendered.get(key)
         if html is None:
             bare = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n, use_tz=context.use_tz)
-            with bare.bind_template(context.template):
-                html = mark_safe(self.nodelist.render(bare))
+            bare.template = context.template  # what {% include %} inside would load from
+            html = mark_safe(self.nodelist.render(bare))
             if len(self.rendered) >= MAX_ENTRIES:
                 self.rendered.clear()
             self.rendered[key] = html
