@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from teams.permissions import ClusterRole
+from workspace.security import LoginForm
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,17 @@ def test_a_fragment_that_does_not_show_the_cluster_role_does_not_ask_for_it(peop
         assert Template("{{ 1 }}").render(RequestContext(request)) == "1"
         assert Template("{% if can_read_audit %}a{% else %}b{% endif %}").render(RequestContext(request)) == "b"
     assert len(queries) == 1  # the cluster roles, read once and only where used
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_login_form_is_remembered_empty_and_rendered_anew_with_what_was_sent(people, language):
+    client = Client()
+    first, second = page(client, "/login/", language), page(client, "/login/", language)
+    with translation.override(language):
+        empty = LoginForm(RequestFactory().get("/login/")).as_div()
+    assert empty in first and empty in second
+    failed = client.post("/login/", {"username": "someone-typed-this", "password": "wrong"},
+                         HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'value="someone-typed-this"' in failed and 'class="errorlist nonfield"' in failed
+    after = page(Client(), "/login/", language)
+    assert "someone-typed-this" not in after and "errorlist" not in after and empty in after

@@ -1,48 +1,34 @@
 """{% once "name" key=value … %}…{% endonce %}: markup that is the same for every request with the same language
 and key values (the layout's head, navigation, footer: URLs, static file names, translated words), rendered once
-per process and kept in memory.
+per process and kept in memory (teams/once.py).
 
 The part is rendered in a context that holds ONLY its key values: a request's user, CSRF token or path cannot
 reach it (they would render empty), so one viewer's markup can never be served to another. A template changed
 in development (the loader compiles it anew: new nodes) or any changed setting (tests) starts afresh.
 """
 from django import template
-from django.core.signals import setting_changed
 from django.template import Context
-from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+
+from teams import once as memo
 
 register = template.Library()
-
-MAX_ENTRIES = 200  # a part × languages × key values: a handful each; the bound only guards a mistaken key
-_generation = [0]
-
-
-def _settings_changed(**_kwargs) -> None:
-    _generation[0] += 1
-
-
-setting_changed.connect(_settings_changed, dispatch_uid="layout.once")
 
 
 class OnceNode(template.Node):
     def __init__(self, name: str, keys: dict[str, template.base.FilterExpression], nodelist: template.NodeList):
         self.name, self.keys, self.nodelist = name, keys, nodelist
-        self.rendered: dict[tuple, SafeString] = {}
+        self.rendered: dict[tuple, str] = {}
 
     def render(self, context: Context) -> SafeString:
         values = {name: expression.resolve(context) for name, expression in self.keys.items()}
-        key = (_generation[0], get_language(), get_script_prefix(), context.autoescape, *values.items())
+        key = memo.key(context.autoescape, *values.items())
         html = self.rendered.get(key)
         if html is None:
             bare = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n, use_tz=context.use_tz)
             bare.template = context.template  # what {% include %} inside would load from
-            html = mark_safe(self.nodelist.render(bare))
-            if len(self.rendered) >= MAX_ENTRIES:
-                self.rendered.clear()
-            self.rendered[key] = html
-        return html
+            html = memo.store(self.rendered, key, self.nodelist.render(bare))
+        return mark_safe(html)
 
 
 @register.tag
