@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
-from django.template import Context, RequestContext, Template, engines
+from django.template import Context, RequestContext, Template, TemplateSyntaxError, engines
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -123,3 +123,8 @@ def test_the_login_form_is_remembered_empty_and_rendered_anew_with_what_was_sent
     assert 'value="someone-typed-this"' in failed and 'class="errorlist nonfield"' in failed
     after = page(Client(), "/login/", language)
     assert "someone-typed-this" not in after and "errorlist" not in after and empty in after
+
+
+def test_a_once_part_refuses_a_block_that_a_child_could_not_fill():
+    with pytest.raises(TemplateSyntaxError, match="cannot hold"):
+        Template('{% load layout %}{% once "probe" %}{% block title %}{% endblock %}{% endonce %}')

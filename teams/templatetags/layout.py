@@ -8,6 +8,7 @@ in development (the loader compiles it anew: new nodes) or any changed setting (
 """
 from django import template
 from django.template import Context
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString, mark_safe
 
 from teams import once as memo
@@ -16,6 +17,9 @@ register = template.Library()
 
 
 class OnceNode(template.Node):
+    # No {% block %} inside (checked when parsed): {% extends %}, which looks for blocks on every render, skips it.
+    child_nodelists = ()
+
     def __init__(self, name: str, keys: dict[str, template.base.FilterExpression], nodelist: template.NodeList):
         self.name, self.keys, self.nodelist = name, keys, nodelist
         self.rendered: dict[tuple, str] = {}
@@ -44,4 +48,6 @@ def once(parser: template.base.Parser, token: template.base.Token) -> OnceNode:
         keys[name] = parser.compile_filter(value)
     nodelist = parser.parse(("endonce",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% once %} cannot hold a {% block %}: a child template could not fill it")
     return OnceNode(bits[1][1:-1], keys, nodelist)
