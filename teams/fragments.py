@@ -29,13 +29,13 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import Event, FieldOfAction, FocalArea, Profile, StrategicGoal, Team
+from .models import FieldOfAction, FocalArea, Profile, StrategicGoal, Team
 from .people.models import Organisation
 
 T = TypeVar("T")
@@ -80,7 +80,7 @@ def connect() -> None:
     for model in (get_user_model(), Profile, Organisation, StrategicGoal, FocalArea, FieldOfAction):
         post_save.connect(_person_saved, sender=model, dispatch_uid=f"fragments.saved.{model._meta.label}")
         post_delete.connect(renew_all, sender=model, dispatch_uid=f"fragments.deleted.{model._meta.label}")
-    # A deleted team takes its events along, so the newest event id may fall back to one already used in a key.
+    # A deleted team's seqs leave the sum that cluster_cached keys on: it could fall back to a value already used.
     post_delete.connect(renew_all, sender=Team, dispatch_uid="fragments.deleted.team")
 
 
@@ -125,12 +125,15 @@ def with_csrf(request, html: str) -> str:
 
 
 def cluster_cached(kind: str, variant: tuple, build: Callable[[], T]) -> T:
-    """`cached` for what spans teams (the desk, the directory, search): keyed by the newest event of any team
-    (one indexed read; every change of any team's data is an event) instead of one team's seq.
+    """`cached` for what spans teams (the directory, the master plan): keyed by the sum of every team's last seq
+    (one read of the teams table; every change of a team's data is an event and moves its seq) instead of one
+    team's. Not the newest event id: ids are handed out at insert, not at commit, so a page read between two
+    writers' commits would be cached under an id that the slower one's commit does not change. A committed
+    seq only grows, so every commit gives a new sum (a deleted team renews the outside version).
 
     What such a page shows from outside the teams' logs must renew the outside version (`renew_all`)."""
-    newest = Event.objects.aggregate(newest=Max("pk"))["newest"]
-    parts = repr((newest, _now(), variant))
+    seqs = Team.objects.aggregate(total=Sum("last_seq"), teams=Count("pk"))
+    parts = repr((seqs["total"], seqs["teams"], _now(), variant))
     name = f"fragment:{kind}:cluster:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
     value = _cache().get(name)
     if value is None:

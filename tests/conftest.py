@@ -215,7 +215,7 @@ def server_env():
     """The environment for a server process that must see this test's database."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="workspace.settings", PYTHONPATH=str(ROOT))
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(db["NAME"])
         env.pop("DATABASE_URL", None)
     else:

@@ -85,3 +85,27 @@ def test_a_permalink_far_back_opens_its_thread_highlighted(login_page, daphne_se
     expect(other.locator(f'#thread-replies li.msg.focused[data-id="{reply.pk}"]')).to_be_visible()
     other.locator("#newer button").click()
     expect(other.locator("#messages li.msg")).to_have_count(100)  # the next 50 roots, after the first 50
+
+
+def test_the_member_pickers_load_when_their_dialog_opens(login_page, daphne_server, people, team):
+    from playwright.sync_api import expect
+
+    clear_cache()
+    expert = login_page(people["expert"])
+    expert.goto(f"{daphne_server.url}/teams/{team.slug}/channels/{general(team).pk}/")
+    live(expert)
+    assert expert.locator(".choose-members input[name=members]").count() == 0  # not with the page
+    expert.locator(".new-channel summary").click()
+    expert.fill(".new-channel input[name=name]", "pilots")
+    expert.locator(".new-channel input[name=private]").check()
+    expert.locator(f'.choose-members input[value="{people["observer"].pk}"]').check()
+    expect(expert.locator(f'.choose-members input[value="{people["expert"].pk}"]')).to_have_count(0)
+    expert.locator(".new-channel button.primary").click()
+    expect(expert.locator("#channel-name")).to_have_text("pilots")
+    # Its creator chooses its members: the team's members, loaded when the dialog opens.
+    expert.locator("#channel-members summary").click()
+    remove = expert.locator(f'#channel-members input[name=remove][value="{people["observer"].pk}"]')
+    expect(remove).to_have_count(1)
+    expert.locator(f'#channel-members input[name=add][value="{people["lead"].pk}"]').check()
+    expert.locator("#channel-members button").click()
+    expect(expert.locator("#channel-members summary")).to_contain_text("(3)")

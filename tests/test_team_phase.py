@@ -96,7 +96,7 @@ def test_review_and_the_desk_count_no_overdue_for_ended_and_concluded_teams(clie
     assert health_row(overview, three["active"])[:3] == ["100", "0", "1"]  # days left, done, overdue
     assert health_row(overview, three["ended"])[0] == "ended" and health_row(overview, three["ended"])[2] == "–"
     assert health_row(overview, three["concluded"])[0] == "–" and health_row(overview, three["concluded"])[2] == "–"
-    desk = review_health.desk(people["field_manager"])
+    desk = review_health.desk(review_health.desk_teams(people["field_manager"]))
     assert desk.overdue_total == 1  # the active team's one task; the ended team's no longer counts
     client.force_login(people["field_manager"])
     assert '<strong id="overdue-count">1</strong>' in client.get("/desk/").content.decode()

@@ -1,7 +1,7 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+from workspace.http import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workspace.settings")
 django_asgi_app = get_asgi_application()  # before importing consumers: it sets up the apps

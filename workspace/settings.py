@@ -128,10 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # Kept open: opening a SQLite connection (and registering Django's functions on it) cost 40 %
-    # of a daphne's time when every WebSocket command reconnected (docs/benchmarks.md). A request's
-    # thread ends with the request, and its connection with it.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+    # Pooled per process (workspace/sqlite_pool): opening a connection cost a fifth of a bare page and 40 %
+    # of a daphne's time when every WebSocket command reconnected (docs/benchmarks.md). Closing one at the
+    # end of each request or command hands it back to the pool.
+    DATABASES["default"]["ENGINE"] = "workspace.sqlite_pool"
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     if env_bool("DB_POOL", True):
         # psycopg's pool, per process: persistent connections under ASGI pile up per worker thread
@@ -377,7 +378,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Read from the cache (LocMem embedded, Redis scaled out), written through to the database: the session
+# query was a sixth of every request's time (docs/benchmarks.md). The table stays the record (sign-out
+# of every session of a person, erasure).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
+# The DE/EN choice outlives the browser session, as the session does (it was lost at a browser restart).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -32,15 +32,16 @@ def channel_abilities(user, team, channel) -> dict[str, bool]:
 
 def manage_context(request, team, channel, page, can) -> dict:
     """What the channel page shows of managing the channel, its members and its pins."""
-    names = page["names"]
-    chosen = set(page["channel_members"])
+    may_manage_members = access.may_manage_members(request.user, team, channel)
+    # Those who choose a private channel's members load the team's members with the dialog (people_views);
+    # its other members see who is in it.
+    names = [] if may_manage_members else sorted(page["names"][user_id] for user_id in page["channel_members"]
+                                                  if user_id in page["names"])
     return {
         "can_pin": can["contribute"] and channel.archived_at is None,
         "may_manage": access.may_manage(request.user, team),
-        "may_manage_members": access.may_manage_members(request.user, team, channel),
-        "edit_form": ChannelEditForm(initial={"name": channel.name, "topic": channel.topic}),
-        "archived": channel.archived_at is not None,
-        "channel_people": [(user_id, names[user_id], user_id in chosen) for user_id, _username in page["members"]],
+        "may_manage_members": may_manage_members,
+        "archived": channel.archived_at is not None, "channel_names": names,
     }
 
 

@@ -22,7 +22,7 @@ from teams import fragments
 from teams.models import Team
 
 from . import selectors
-from .models import Channel
+from .models import Channel, DiscussionSettings
 from .reactions import REACTIONS
 from .templatetags.discussion import stored_html
 
@@ -51,13 +51,16 @@ def _message(message: "MessageSeen") -> dict:
 
 
 def channel_data(team: Team, channel: Channel) -> dict:
-    """The channel's latest page of messages and the team's members, as values; cached per team version."""
+    """The channel's latest page of messages, the team's members and who may notify them all (@team), as values;
+    cached per team version."""
     def build():
         memberships = selectors.members(team)
         names = {m.user_id: m.user.get_full_name() or m.user.username for m in memberships}
         messages, more = selectors.latest_messages(channel, names)
+        settings = selectors.discussion_settings(team)
         return {"messages": [_message(m) for m in messages], "more": more, "names": names,
-                "members": [(m.user_id, m.user.username) for m in memberships]}
+                "members": [(m.user_id, m.user.username) for m in memberships],
+                "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS}
     return fragments.cached("channel", team, (channel.pk,), build)
 
 

@@ -1,17 +1,18 @@
 """Every read of discussion channels: a constant number of SQL queries whatever the size.
 
-The channel page costs: channels with unread counts (1 aggregate), one page of messages
-with reply counts (1, correlated subqueries on the page's rows only), their reactions (1), their files (1),
-the channel's read markers for "seen by" (1), the viewer's thread subscriptions (1), the
-members (1) and the settings (1). History pages by id (`before`), never by offset.
+The channel page costs: channels with unread counts (1, a count per channel; the public channels' kept per team
+version: channel_list), one page of messages with reply counts (1, correlated subqueries on the page's rows
+only), their reactions (1), their files (1), the channel's read markers for "seen by" (1), the viewer's thread
+subscriptions (1), the members (1) and the settings (1). History pages by id (`before`), never by offset.
 """
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from teams import fragments
 from teams.models import Membership, Team
 
 from .access import visible_channels
@@ -50,17 +51,47 @@ if TYPE_CHECKING:  # django-stubs-ext is a lint dependency, not a runtime one
     MessageOnPage = WithAnnotations[Message, OnPage]
 
 
+def _unread(user: User, channels: QuerySet[Channel]) -> QuerySet[Channel]:
+    """Each channel with `unread`: later messages than the viewer's read marker, by others, not deleted."""
+    last_read = ReadMarker.objects.filter(channel=OuterRef(OuterRef("pk")), user=user).values("last_read_id")[:1]
+    # A count per channel on the channel's index, from its reader's marker on: not a join of every message of the
+    # team grouped by channel (12 ms for 5,000 messages on SQLite, this 1 to 5 ms).
+    unread = (Message.objects.filter(channel=OuterRef("pk"), deleted_at=None,
+                                     id__gt=Coalesce(Subquery(last_read), Value(0)))
+              .exclude(author=user).order_by().values("channel").annotate(n=Count("id")).values("n")[:1])
+    return channels.annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+
+
 def channels_with_unread(user: User, team: Team) -> list[Channel]:
-    """The team's channels the viewer may read (a private one: its members), each with `unread`: later
-    messages by others than the viewer, not deleted."""
-    last_read = ReadMarker.objects.filter(channel=OuterRef("pk"), user=user).values("last_read_id")[:1]
-    return list(
-        visible_channels(user, team)
-        .annotate(last_read=Coalesce(Subquery(last_read), Value(0), output_field=IntegerField()))
-        .annotate(unread=Count("messages", filter=Q(messages__id__gt=F("last_read"), messages__deleted_at=None)
-                               & ~Q(messages__author=user)))
-        .order_by("id")
-    )
+    """The team's channels the viewer may read (a private one: its members), each with `unread`."""
+    return list(_unread(user, visible_channels(user, team)).order_by("id"))
+
+
+def _counts(user: User, ids: list[int]) -> dict[int, int]:
+    """The unread count of each channel (by id) for `user`: one query, none without ids."""
+    if not ids:
+        return {}
+    rows = _unread(user, Channel.objects.filter(pk__in=ids)).values_list("pk", "unread")  # type: ignore[misc]
+    return dict(rows)
+
+
+def channel_list(user: User, team: Team) -> list[Channel]:
+    """`channels_with_unread` for the channel page: the public channels' counts kept per team version for this
+    viewer (every message, deletion and read marker is a team event; teams/fragments.py), a private channel's
+    counted per request (private channels stay out of the cache). One query, two for a member of private ones."""
+    read: list[Channel] = []
+
+    def build() -> dict[int, int]:
+        read.extend(channels_with_unread(user, team))
+        return {channel.pk: channel.unread for channel in read if not channel.private}  # type: ignore[attr-defined]
+    public = fragments.cached("unread", team, (user.pk,), build)
+    if read:
+        return read
+    channels = list(visible_channels(user, team).order_by("id"))
+    counts = {**public, **_counts(user, [channel.pk for channel in channels if channel.private])}
+    for channel in channels:
+        channel.unread = counts.get(channel.pk, 0)  # type: ignore[attr-defined]
+    return channels
 
 
 def _count_subquery(**filters) -> Coalesce:
@@ -176,7 +207,6 @@ def channel_page(user: User, team: Team, channel: Channel, *, before: int | None
         message.subscription = subscriptions.get(message.pk, "")
     settings = discussion_settings(team)
     return {
-        "channels": channels_with_unread(user, team),
         "chat_messages": page, "more": more, "newer": before is not None,
         "pins": pinned(channel), "channel_members": channel_member_ids(channel),
         "members": memberships, "names": names,

@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.forms import query_ids
-from teams.permissions import team_abilities
+from teams.permissions import may_mention_team, team_abilities
 from teams.views import apply, viewable_team_or_404
 
-from . import message_rows, selectors, team_settings
+from . import channel_page, message_rows, selectors, team_settings
 from .access import visible_channels
 from .channel_views import channel_abilities, channel_or_404, manage_config, manage_context
 from .channels import create_channel as create_channel_service
 from .emoji import emoji_list
 from .forms import ChannelForm, PostForm, SettingsForm
-from .models import DiscussionSettings, Message
+from .models import Message
 from .posting import post_message
 from .reactions import REACTIONS
 from .rendering import card_url
@@ -50,39 +50,57 @@ def channel(request, slug, channel_id):
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
     focus = _focus(request, current)
     can = channel_abilities(request.user, team, current)
-    if focus is None and not current.private:
-        page = _shared_page(request, team, current, can)
+    shared = focus is None and not current.private
+    # The public channels' unread counts kept for the viewer (channel_list) where the rest of the page is cached too.
+    channel_list, archived_list = channel_page.channel_lists(team, current, (
+        selectors.channel_list if shared else selectors.channels_with_unread)(request.user, team))
+    if shared:
+        # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
+        # its messages too but for the viewer's marks (message_rows).
+        data = message_rows.channel_data(team, current)
+        may_notify = can["contribute"] and may_mention_team(request.user, team, policy=data["team_mention"])
+        cached = channel_page.cached_body(team, current, (tuple(sorted(can.items())), may_notify), lambda: _context(
+            request, team, current, seq, can, may_notify, None, _shared_page(team, current, data)))
+        messages_html = message_rows.rows_html(data["messages"], team=team, channel=current,
+                                               me=request.user.pk, can=can)
     else:
         # A private channel's messages stay out of the shared cache; a permalink far back shows the page around
         # it (the newer pages follow on demand), not the newest: both rendered per request, as before issue 18.
         before = selectors.page_end_around(current, focus["thread"] or focus["message"]) if focus else None
         page = selectors.channel_page(request.user, team, current, before=before)
-        page["messages_html"] = render_to_string("discussion/_messages.html", {
+        messages_html = render_to_string("discussion/_messages.html", {
             **page, "team": team, "can": can, "reactions": REACTIONS}, request=request)
         page["members"] = [(m.user_id, m.user.username) for m in page["members"]]
-    return render(request, "discussion/channel.html", {
-        **page, "team": team, "section": "discussion", "can": can, "channel": current, "seq": seq,
+        may_notify = can["contribute"] and team_settings.may_notify_team(request.user, team)
+        context = _context(request, team, current, seq, can, may_notify, focus, page)
+        cached = (channel_page.split(render_to_string("discussion/_channel_body.html", {
+            **context, **channel_page.SLOTS}, request=request)), channel_page.config_script(context["config"]))
+    body, script = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
+                                     messages_html=messages_html, me=request.user.pk)
+    return render(request, "discussion/channel.html", {"team": team, "channel": current, "section": "discussion",
+                                                       "body": body, "config_script": script})
+
+
+def _context(request, team, channel, seq, can, may_notify, focus, page):
+    """The body's context (discussion/_channel_body.html); for a public channel's newest page the same for every
+    viewer with these abilities (`request` only for what is the same for them: no user, no token)."""
+    return {
+        **page, "team": team, "section": "discussion", "can": can, "channel": channel, "seq": seq,
         "reactions": REACTIONS, "channel_form": ChannelForm(),
-        "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}),
-        "may_notify_team": can["contribute"] and team_settings.may_notify_team(request.user, team),
-        "config": {**_config(request, team, current, page, can, seq), "focus": focus,
-                   **manage_config(request, team, current, page, can)},
-        "card_url": card_url(team, current.card_id) if current.card_id else None,
-        "presence_list": _presence_list(page), **manage_context(request, team, current, page, can),
-    })
+        "settings_form": SettingsForm(initial={"team_mention": page["team_mention"]}), "may_notify_team": may_notify,
+        "config": {**_config(request, team, channel, page, can, seq), "focus": focus,
+                   **manage_config(request, team, channel, page, can)},
+        "card_url": card_url(team, channel.card_id) if channel.card_id else None,
+        "presence_list": _presence_list(page), **manage_context(request, team, channel, page, can),
+    }
 
 
-def _shared_page(request, team, channel, can):
-    """A public channel's newest page: its messages the same for every viewer, cached per team version
-    (message_rows); per viewer only the channel list's unread counts and their own marks."""
-    shared = message_rows.channel_data(team, channel)
-    settings = selectors.discussion_settings(team)
-    return {"channels": selectors.channels_with_unread(request.user, team), "chat_messages": shared["messages"],
-            "more": shared["more"], "newer": False, "names": shared["names"], "members": shared["members"],
-            "pins": selectors.pinned(channel), "channel_members": [], "settings": settings,
-            "team_mention": settings.team_mention if settings else DiscussionSettings.TeamMention.LEADS,
-            "messages_html": message_rows.rows_html(shared["messages"], team=team, channel=channel,
-                                                    me=request.user.pk, can=can)}
+def _shared_page(team, channel, data):
+    """What a public channel's newest page shows (`data`: message_rows.channel_data), read when its cached body is
+    built."""
+    return {"chat_messages": data["messages"], "more": data["more"], "newer": False, "names": data["names"],
+            "members": data["members"], "pins": selectors.pinned(channel), "channel_members": [],
+            "team_mention": data["team_mention"]}
 
 
 def _file_and_emoji_strings():
@@ -113,7 +131,7 @@ def _focus(request, channel):
 
 def _config(request, team, channel, page, can, seq):
     return {
-        "slug": team.slug, "seq": seq, "channel": channel.pk, "me": request.user.pk,
+        "slug": team.slug, "seq": seq, "channel": channel.pk,  # "me": channel_page.fill
         "canWrite": can["contribute"], "canModerate": can["contribute"] and can["edit"],
         "members": {str(user_id): page["names"][user_id] for user_id, _username in page["members"]},
         "usernames": {str(user_id): username for user_id, username in page["members"]},

@@ -79,7 +79,7 @@ def with_health(queryset: QuerySet[Team], *, today: datetime.date | None = None)
         Prefetch("goals", queryset=StrategicGoal.objects.select_related("focal_area")), "fields_of_action")
 
 
-def _decorate(counted: "TeamCounts", today: datetime.date) -> "TeamHealth":
+def _decorate(counted: "TeamCounts", today: datetime.date, now: datetime.datetime) -> "TeamHealth":
     team = cast("TeamHealth", counted)  # gains the Health fields below
     team.days_total = max((team.end_date - team.start_date).days, 1)
     team.days_used = min(max((today - team.start_date).days, 0), team.days_total)
@@ -93,16 +93,22 @@ def _decorate(counted: "TeamCounts", today: datetime.date) -> "TeamHealth":
     team.tasks_total = total
     team.done_percent = round(100 * team.tasks_done / total) if total else 0
     team.ending_soon = active and 0 <= (team.end_date - today).days <= ENDING_WITHIN_DAYS
-    silent_since = timezone.now() - datetime.timedelta(days=SILENT_AFTER_DAYS)
-    team.silent = active and team.last_activity_at < silent_since
+    team.silent = active and team.last_activity_at < silent_before(now)
     return team
 
 
-def team_health(teams: Iterable[Team], *, today: datetime.date | None = None) -> "list[TeamHealth]":
-    today = today or timezone.localdate()
+def silent_before(now: datetime.datetime) -> datetime.datetime:
+    """A running team whose last activity is older than this is silent."""
+    return now - datetime.timedelta(days=SILENT_AFTER_DAYS)
+
+
+def team_health(teams: Iterable[Team], *, today: datetime.date | None = None,
+                now: datetime.datetime | None = None) -> "list[TeamHealth]":
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     ids = teams.values_list("pk", flat=True) if isinstance(teams, QuerySet) else [t.pk for t in teams]
     queryset = with_health(Team.objects.filter(pk__in=ids), today=today).order_by("end_date", "name")
-    return [_decorate(team, today) for team in queryset]
+    return [_decorate(team, today, now) for team in queryset]
 
 
 @dataclass
@@ -114,11 +120,15 @@ class Desk:
     overdue_total: int
 
 
-def desk(user: User, *, today: datetime.date | None = None) -> Desk:
-    """The field-of-action manager's desk: their field's running (and proposed) teams."""
-    today = today or timezone.localdate()
-    base = viewable_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
-    teams = team_health(base, today=today)
+def desk_teams(user: User) -> QuerySet[Team]:
+    """The teams on the user's desk: the running (and proposed) teams they may view (a field-of-action manager:
+    their field's; cluster management and the reviewing bodies: all; anyone else: their own)."""
+    return viewable_teams(user).filter(status__in=Team.RUNNING + [Team.Status.PROPOSED])
+
+
+def desk(teams: Iterable[Team], *, today: datetime.date | None = None, now: datetime.datetime | None = None) -> Desk:
+    """The desk of `teams` (`desk_teams(user)`): their health and what needs attention."""
+    teams = team_health(teams, today=today, now=now)
     return Desk(
         teams=teams,
         ending_soon=[t for t in teams if t.ending_soon],

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from teams.permissions import (
 from teams.uploads import protected_file_response
 from teams.views import apply, posted, team_or_404, viewable_team_or_404
 
-from . import charts, closing, reports, rollups, selectors
+from . import charts, closing, pages, reports, rollups, selectors
 from . import meetings as meeting_services
 from . import outputs as output_services
 from .forms import (
@@ -37,14 +37,12 @@ from .forms import (
     ReportRequestForm,
     ReviewNoteForm,
 )
-from .health import desk as desk_of
-from .health import team_health
-from .models import ClosingReport, Output, ReportExport, ReviewMeeting
+from .models import Output, ReportExport, ReviewMeeting
 
 
 @login_required
 def desk(request):
-    return render(request, "review/desk.html", {"desk": desk_of(request.user)})
+    return render(request, "review/desk.html", {"desk_html": pages.desk_html(request.user)})
 
 
 @login_required
@@ -63,18 +61,15 @@ def unworked_goals(request):
 
 
 def _team_page_context(request, team, note_form=None):
-    notes, meetings, outputs = selectors.team_review(team)
-    health = team_health([team])[0]
+    """The team's parts from the fragment cache, the viewer's per request; a form with errors is never cached."""
+    seq = team.last_seq  # read before the parts: the page's live client resumes after it
+    parts = pages.review_parts(team)
+    can = team_abilities(request.user, team)
     return {
-        "team": team, "can": team_abilities(request.user, team), "section": "review", "health": health,
-        "notes": notes, "meetings": meetings, "outputs": outputs,
-        "closing_report": ClosingReport.objects.filter(team=team).prefetch_related("outputs", "goals_advanced")
-        .select_related("written_by").first(),
-        "burn_up_chart": charts.burn_up(selectors.burn_up(team)),
-        "note_form": note_form or ReviewNoteForm(team=team),
+        "team": team, "can": can, "section": "review", "parts": parts, "seq": seq,
+        "note_form": note_form, "meetings": parts["has_meetings"],
+        "note_form_html": pages.note_form_html(request, parts) if can["review"] and not note_form else "",
         "can_export": can_export_report(request.user, team),
-        "seq": team.last_seq,
-        "contributed": contributions.totals([team.pk])[team.pk],
     }
 
 
@@ -88,8 +83,7 @@ def team_review(request, slug):
 def team_notes(request, slug):
     """The notes list alone (htmx: reloaded when a review_note.added event arrives)."""
     team = viewable_team_or_404(request.user, slug)
-    notes, _meetings, _outputs = selectors.team_review(team)
-    return render(request, "review/_notes.html", {"team": team, "notes": notes})
+    return HttpResponse(pages.review_parts(team)["notes"])
 
 
 @login_required

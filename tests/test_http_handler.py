@@ -1,0 +1,69 @@
+"""workspace/http.py: Django's ASGI handler with the request's whole middleware chain and view in one thread,
+borrowed from a pool instead of started per request."""
+import asyncio
+import inspect
+import threading
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+
+from workspace.http import IDLE_THREADS_KEPT, PooledThreadASGIHandler
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def scope(path):
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+            "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+
+async def get(handler, path="/login/"):
+    communicator = ApplicationCommunicator(handler, scope(path))
+    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await communicator.receive_output(10)
+    body = b""
+    while True:
+        message = await communicator.receive_output(10)
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    await communicator.wait(10)
+    return start["status"], body
+
+
+def test_the_middleware_chain_is_built_for_one_thread():
+    assert not inspect.iscoroutinefunction(PooledThreadASGIHandler()._middleware_chain)
+
+
+def test_requests_one_after_another_reuse_one_thread():
+    handler = PooledThreadASGIHandler()
+
+    async def three():
+        return [await get(handler) for _ in range(3)]
+
+    threads_before = threading.active_count()
+    answers = asyncio.run(three())
+    assert [status for status, _body in answers] == [200, 200, 200]
+    assert b"<form" in answers[0][1]
+    assert len(handler._idle) == 1
+    assert threading.active_count() <= threads_before + 1
+
+
+def test_requests_at_once_get_threads_of_their_own_and_a_burst_keeps_only_a_few():
+    handler = PooledThreadASGIHandler()
+    count = IDLE_THREADS_KEPT + 4
+
+    async def burst():
+        return await asyncio.gather(*(get(handler) for _ in range(count)))
+
+    answers = asyncio.run(burst())
+    assert {status for status, _body in answers} == {200}
+    assert len(handler._idle) == IDLE_THREADS_KEPT
+
+
+def test_a_refused_request_still_gets_its_answer_and_returns_the_thread():
+    handler = PooledThreadASGIHandler()
+    status, _body = asyncio.run(get(handler, "/teams/no-such-team/"))
+    assert status in (302, 404)
+    assert len(handler._idle) == 1

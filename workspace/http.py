@@ -1,0 +1,48 @@
+"""Django's ASGI handler, with a request's work in one thread that is reused, as under WSGI.
+
+Every page here is a sync view behind sync middleware. Django's ASGI handler starts two threads per request
+(the request's own, and one to join it at the end) and builds the middleware chain in async mode, so a
+request crossed between the event loop and its thread at every sync-only middleware and again for the view;
+each start and crossing waits for the GIL. A bare view cost 5 ms of CPU on daphne against 1.3 ms in process
+(docs/benchmarks.md). Here the chain is built in sync mode, so a request crosses once, and it runs on a
+thread borrowed from a pool (asgiref's ThreadSensitiveContext with an executor) instead of a new one.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import django
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+
+IDLE_THREADS_KEPT = 16  # a burst's extra threads end with it
+
+
+class PooledThreadASGIHandler(ASGIHandler):
+    def __init__(self):
+        super(ASGIHandler, self).__init__()  # BaseHandler's: the middleware is loaded here, in sync mode
+        self.load_middleware(is_async=False)
+        self._idle: list[ThreadPoolExecutor] = []  # touched only on the event loop: no lock
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        thread = self._idle.pop() if self._idle else ThreadPoolExecutor(1, thread_name_prefix="request")
+        try:
+            # Django's handle() awaits every task it starts, so nothing outlives the context.
+            async with ThreadSensitiveContext(executor=thread):
+                await self.handle(scope, receive, send)
+        finally:
+            if len(self._idle) < IDLE_THREADS_KEPT:
+                self._idle.append(thread)
+            else:
+                thread.shutdown(wait=False)
+
+    async def get_response_async(self, request):
+        # BaseHandler's sync path (urlconf, middleware, view, logging of 4xx/5xx) in the request's thread,
+        # where its database connection lives.
+        return await sync_to_async(self.get_response)(request)
+
+
+def get_asgi_application() -> PooledThreadASGIHandler:
+    """django.core.asgi.get_asgi_application, with this handler."""
+    django.setup(set_prefix=False)
+    return PooledThreadASGIHandler()
