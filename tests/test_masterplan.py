@@ -78,7 +78,7 @@ def test_master_plan_is_cached_and_shows_every_change_of_its_teams_at_once(clien
     html = plan(client)
     assert "Renamed Spaces" not in html and "Proposed Registry" in html  # archived teams leave the plan
 
-    proposed.delete()  # a deleted team's events go with it: the newest event id may fall back
+    proposed.delete()  # a deleted team takes its seq out of the key: it renews every fragment
     assert "Proposed Registry" not in plan(client)
 
 
@@ -127,4 +127,4 @@ def test_master_plan_queries_stay_constant_and_few_once_cached(client, people, m
         make_team(name=f"Team {number}", goals=list(StrategicGoal.objects.filter(code__in=["1a", "5b", "7d"])))
     large_html, large = warm()
     assert large_html.count('class="chip') == small_html.count('class="chip') + 36
-    assert_constant(small, large, budget=4)  # session, user, cluster roles, the newest event
+    assert_constant(small, large, budget=4)  # session, user, cluster roles, the key (fragments.cluster_cached)
