@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.discussion.access import private_ids
 
+from . import fragments, selectors, services
 from . import membership as membership_services
-from . import selectors, services
 from .events import REPLAY_LIMIT, events_after
 from .forms import (
     ExtendForm,
@@ -58,8 +59,13 @@ def viewable_team_or_404(user, slug):
 
 @login_required
 def masterplan(request):
-    fields, areas = selectors.masterplan()
-    return render(request, "teams/masterplan.html", {"fields": fields, "areas": areas})
+    # The same for every reader: the plan's names renew the outside version, the teams on goals change by events.
+    plan = fragments.cluster_cached("masterplan", (), lambda: _masterplan_html(*selectors.masterplan()))
+    return render(request, "teams/masterplan.html", {"plan": plan})
+
+
+def _masterplan_html(fields, areas):
+    return render_to_string("teams/_masterplan.html", {"fields": fields, "areas": areas})
 
 
 @login_required

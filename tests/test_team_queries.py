@@ -99,8 +99,11 @@ def test_list_pages_run_the_same_queries_at_10_and_500_teams(client, capsys):
     add_teams(10, viewer, lead)
     for url, headers in PAGES.values():  # warm-up: content types, translations, first-use caches
         client.get(url, **headers)
+    # The bulk rows bypass the event log that keys the master plan's cache: it is measured as it is built.
+    fragments.renew_all()
     small = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
     add_teams(490, viewer, lead, start=10)
+    fragments.renew_all()
     large = {name: fetch(client, url, **headers) for name, (url, headers) in PAGES.items()}
 
     problems = []

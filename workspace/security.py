@@ -46,4 +46,5 @@ def lockout_response(request, original_response=None, credentials=None):
     form = AuthenticationForm(request, data=request.POST or None)
     form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([message], error_class="nonfield")})
     return render(request, "registration/login.html",
-                  {"form": form, "next": request.POST.get("next", ""), "locked_out": True}, status=429)
+                  {"form": form, "fields": form.as_div(), "next": request.POST.get("next", ""), "locked_out": True},
+                  status=429)

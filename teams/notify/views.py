@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from teams import once
 from teams.views import apply
 from workspace.security import LoginForm
 
@@ -83,6 +84,13 @@ class LoginView(auth_views.LoginView):
     their MailPreference), on any device, not the browser's default."""
 
     authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        # The empty form (no data, no initial values) is the same for everyone: its markup built once per language.
+        context["fields"] = form.as_div() if form.is_bound else once.remembered("login.fields", form.as_div)
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)  # logs in: the user_logged_in signal keeps a first language
