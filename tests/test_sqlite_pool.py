@@ -1,4 +1,6 @@
 """workspace/sqlite_pool: a closed SQLite connection is handed back and taken again, clean, instead of reopened."""
+import os
+
 import pytest
 from django.conf import settings
 
@@ -80,3 +82,25 @@ def test_idle_connections_beyond_the_limit_are_closed(wrappers):
         except Exception:
             closed += 1
     assert closed == 3
+
+
+def test_a_forked_child_neither_takes_nor_keeps_its_parents_connections(wrappers):
+    parent = wrappers()
+    parent.ensure_connection()
+    kept = wrappers()
+    kept.ensure_connection()
+    kept.close()  # idle in the parent's pool
+    pid = os.fork()
+    if pid == 0:  # the child (as Celery's prefork worker): exits with 0 only if the pool behaves
+        ok = pool.POOL.take(kept._pool_key()) is None
+        raw = parent.connection
+        parent.close()  # Celery's fixup closes what the parent had open
+        ok = ok and pool.POOL.take(parent._pool_key()) is None and raw is not None
+        os._exit(0 if ok else 1)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    parent.close()
+    again = wrappers()
+    again.ensure_connection()
+    with again.cursor() as cursor:  # the parent's connections still work after the child closed its copies
+        assert cursor.execute("SELECT 1").fetchone()[0] == 1

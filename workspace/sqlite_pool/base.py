@@ -5,6 +5,7 @@ live per thread and context), and opening one costs far more than a page's queri
 functions, and the PRAGMAs, where `journal_mode=WAL` alone took a fifth of a bare page's time
 (docs/benchmarks.md). So closing a connection hands it back and the next one is taken from here.
 """
+import os
 import threading
 
 from django.db.backends.sqlite3 import base
@@ -32,6 +33,11 @@ class _Pool:
                 return
         conn.close()
 
+    def forget(self):
+        """In a forked child (a Celery worker's process): the parent's connections are never used here."""
+        self._lock = threading.Lock()
+        self._idle = {}
+
     def clear(self):
         with self._lock:
             idle, self._idle = self._idle, {}
@@ -41,6 +47,7 @@ class _Pool:
 
 
 POOL = _Pool()
+os.register_at_fork(after_in_child=POOL.forget)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -48,13 +55,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return (self.settings_dict["NAME"], tuple(self.init_commands))
 
     def get_new_connection(self, conn_params):
+        self.opened_in = os.getpid()
         return POOL.take(self._pool_key()) or super().get_new_connection(conn_params)
 
     def _close(self):
         if self.connection is None:
             return
         with self.wrap_database_errors:
-            if self.is_in_memory_db():  # its data lives only in this connection
+            # In memory, its data lives only in this connection; one inherited across a fork (Celery's worker
+            # closes the parent's) must not serve this process: both are closed, as without the pool.
+            if self.is_in_memory_db() or getattr(self, "opened_in", None) != os.getpid():
                 self.connection.close()
             else:
                 POOL.give(self._pool_key(), self.connection)
