@@ -259,3 +259,20 @@ def test_a_goal_renamed_in_the_admin_shows_at_once_in_cached_team_cards(client, 
     goal.title_en = "Renamed goal"
     goal.save()  # as the admin's change form does
     assert 'title="Renamed goal"' in page(client, "/teams/")
+
+
+def test_a_cached_page_part_is_put_in_its_template_as_it_was_cached(rf, people, team):
+    """fragments.page: the layout rendered for the request around the encoded part; filled: the token in its slots."""
+    request = rf.get("/")
+    request.user = people["lead"]
+    request.session = {}
+    part = f"<p>Größe – {fragments.CSRF_SLOT} · 🙂</p>".encode()
+    response = fragments.page(request, "teams/team_detail.html", {"team": team, "can": {}},
+                              fragments.filled(request, part))
+    html = response.content.decode()
+    assert html.count("<p>Größe – ") == 1 and "🙂" in html and fragments.CSRF_SLOT not in html
+    assert html.index("<p>Größe") < html.index("</html>") and html.startswith("<!doctype html>")
+    token = html.split("<p>Größe – ")[1].split(" ·")[0]
+    layout_token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html.split("<p>Größe")[0]).group(1)
+    assert _unmask_cipher_token(token) == _unmask_cipher_token(layout_token)  # one secret, masked anew
+    assert response["Content-Type"] == "text/html; charset=utf-8"

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from teams import fragments
 from teams.forms import query_ids
 from teams.permissions import may_mention_team, team_abilities
 from teams.views import apply, viewable_team_or_404
@@ -75,10 +76,10 @@ def channel(request, slug, channel_id):
         context = _context(request, team, current, seq, can, may_notify, focus, page)
         cached = (channel_page.split(render_to_string("discussion/_channel_body.html", {
             **context, **channel_page.SLOTS}, request=request)), channel_page.config_script(context["config"]))
-    body, script = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
-                                     messages_html=messages_html, me=request.user.pk)
-    return render(request, "discussion/channel.html", {"team": team, "channel": current, "section": "discussion",
-                                                       "body": body, "config_script": script})
+    content = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
+                                messages_html=messages_html, me=request.user.pk)
+    return fragments.page(request, "discussion/channel.html", {"team": team, "channel": current,
+                                                               "section": "discussion"}, content)
 
 
 def _context(request, team, channel, seq, can, may_notify, focus, page):
