@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from teams import fragments
 from teams import membership as membership_services
-from teams.accounts.services import update_name
+from teams.accounts.services import NAME_MAX, update_name
 from teams.board.cards import create_card, move_card, update_card
 from teams.board.comments import add_comment
 from teams.board.models import Card, Column
@@ -276,3 +276,15 @@ def test_a_cached_page_part_is_put_in_its_template_as_it_was_cached(rf, people, 
     layout_token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html.split("<p>Größe")[0]).group(1)
     assert _unmask_cipher_token(token) == _unmask_cipher_token(layout_token)  # one secret, masked anew
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_text_that_looks_like_a_slot_stays_as_written_on_the_board_and_team_page(client, people, team):
+    """Slots are HTML comments: a card title or a name that spells one out is escaped, never filled in."""
+    lookalike = "csrf-slot-of-a-cached-fragment <!--csrf-token-of-a-cached-fragment--> \"me\": 987654321987"
+    create_card(people["lead"], team, column=Column.objects.filter(team=team).first(), title=lookalike)
+    update_name(people["expert"], people["expert"], first_name=lookalike[:NAME_MAX], last_name="Tester")
+    client.force_login(people["lead"])
+    board, team_page = page(client, f"/teams/{team.slug}/board/"), page(client, team_url(team))
+    escaped = "csrf-slot-of-a-cached-fragment &lt;!--csrf-token-of-a-cached-fragment--&gt; &quot;me&quot;: 987654321987"
+    assert escaped in board and escaped in members_section(team_page)
+    assert "<!--csrf-token" not in board and "<!--csrf-token" not in team_page  # every slot filled
