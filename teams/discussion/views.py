@@ -47,14 +47,17 @@ def channels(request, slug):
 @login_required
 def channel(request, slug, channel_id):
     team = viewable_team_or_404(request.user, slug)
-    current = channel_or_404(request, team, channel_id)
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
+    # The channels the viewer reads with their unread counts (the public ones' kept per team version): the page's
+    # channel is one of them, or there is none for this viewer.
+    channels = selectors.channel_list(request.user, team)
+    current = next((channel for channel in channels if channel.pk == channel_id), None)
+    if current is None:
+        raise Http404
     focus = _focus(request, current)
     can = channel_abilities(request.user, team, current)
     shared = focus is None and not current.private
-    # The public channels' unread counts kept for the viewer (channel_list) where the rest of the page is cached too.
-    channel_list, archived_list = channel_page.channel_lists(team, current, (
-        selectors.channel_list if shared else selectors.channels_with_unread)(request.user, team))
+    channel_list, archived_list = channel_page.channel_lists(team, current, channels)
     if shared:
         # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
         # its messages too but for the viewer's marks (message_rows).
