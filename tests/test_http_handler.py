@@ -1,12 +1,14 @@
 """workspace/http.py: Django's ASGI handler with the request's whole middleware chain and view in one thread,
 borrowed from a pool instead of started per request."""
 import asyncio
+import gc
 import inspect
 import threading
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
 
+from workspace import http
 from workspace.http import IDLE_THREADS_KEPT, PooledThreadASGIHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,3 +69,26 @@ def test_a_refused_request_still_gets_its_answer_and_returns_the_thread():
     status, _body = asyncio.run(get(handler, "/teams/no-such-team/"))
     assert status in (302, 404)
     assert len(handler._idle) == 1
+
+
+def test_what_the_first_requests_loaded_is_frozen_once(monkeypatch):
+    """After FREEZE_AFTER_REQUESTS requests, what is alive is kept out of the collector's full passes: once."""
+    monkeypatch.setattr(http, "FREEZE_AFTER_REQUESTS", 3)
+    handler = PooledThreadASGIHandler()
+
+    def serve(count):
+        async def requests():
+            return [await get(handler) for _ in range(count)]
+        return asyncio.run(requests())
+
+    gc.unfreeze()  # what importing workspace.asgi froze in this test process
+    try:
+        serve(2)
+        assert gc.get_freeze_count() == 0
+        serve(1)
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        serve(3)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

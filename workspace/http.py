@@ -7,6 +7,7 @@ each start and crossing waits for the GIL. A bare view cost 5 ms of CPU on daphn
 (docs/benchmarks.md). Here the chain is built in sync mode, so a request crosses once, and it runs on a
 thread borrowed from a pool (asgiref's ThreadSensitiveContext with an executor) instead of a new one.
 """
+import gc
 from concurrent.futures import ThreadPoolExecutor
 
 import django
@@ -14,6 +15,9 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 
 IDLE_THREADS_KEPT = 16  # a burst's extra threads end with it
+# What the first requests load stays for the process's life (templates compiled, translation catalogs, URL and
+# SQL caches): frozen like the code at start (workspace/asgi.py), so that the collector's full passes skip it.
+FREEZE_AFTER_REQUESTS = 200
 
 
 class PooledThreadASGIHandler(ASGIHandler):
@@ -21,6 +25,7 @@ class PooledThreadASGIHandler(ASGIHandler):
         super(ASGIHandler, self).__init__()  # BaseHandler's: the middleware is loaded here, in sync mode
         self.load_middleware(is_async=False)
         self._idle: list[ThreadPoolExecutor] = []  # touched only on the event loop: no lock
+        self._served = 0
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -35,6 +40,9 @@ class PooledThreadASGIHandler(ASGIHandler):
                 self._idle.append(thread)
             else:
                 thread.shutdown(wait=False)
+            self._served += 1
+            if self._served == FREEZE_AFTER_REQUESTS:
+                gc.freeze()
 
     async def get_response_async(self, request):
         # BaseHandler's sync path (urlconf, middleware, view, logging of 4xx/5xx) in the request's thread,
