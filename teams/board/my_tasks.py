@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from teams import fragments
 from teams.models import Membership, Team
@@ -122,7 +122,7 @@ def _page(user: User) -> tuple[str, dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_tasks_page(request):
     """Kept whole per viewer as a fragment of the cluster (teams/fragments.py `cluster_cached`): cards, columns,
     teams' names and seqs, memberships all change through the teams' logs. Which teams the viewer may read changes
