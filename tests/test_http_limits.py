@@ -2,9 +2,13 @@
 read: by its Content-Length, or, chunked, once that much has come (workspace/http.py). Django's handler would
 read it all first (into a spooled file: memory, then disk), and apply its own limits only after that."""
 import asyncio
+import contextlib
+import socket
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from teams.board.attachments import MAX_ATTACHMENT_BYTES
@@ -13,6 +17,7 @@ from teams.discussion.models import MAX_MESSAGE_LENGTH, Channel, MessageFile
 from teams.review.outputs import MAX_OUTPUT_BYTES
 from tests.asgi_helpers import request, session_cookie
 from tests.chatfile_helpers import files_url, upload
+from tests.conftest import Daphne
 from workspace.http import PooledThreadASGIHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,3 +92,40 @@ def test_the_limit_lets_the_largest_post_any_page_takes_through():
     largest_post = MAX_FILES_PER_MESSAGE * MAX_ATTACHMENT_BYTES + len(framing)
     assert max(largest_post, MAX_OUTPUT_BYTES) <= django_settings.REQUEST_MAX_BODY_BYTES
     assert django_settings.REQUEST_MAX_BODY_BYTES < 2 * largest_post  # and not much more
+
+
+def exchange(port, head: bytes, body=b"", wait=10.0) -> bytes:
+    """Sends a request's head and the start of its body on a raw socket; returns all the server answers."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as conn:
+        conn.sendall(head + b"\r\n" + body)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := conn.recv(65536):
+                answer += chunk
+        return answer
+
+
+@pytest.fixture
+def small_limit_daphne(transactional_db):
+    connection.close()
+    server = Daphne({"REQUEST_MAX_BODY_BYTES": "4096"})
+    yield server
+    server.stop()
+
+
+def test_daphne_refuses_before_reading_the_body_it_would_otherwise_write_to_disk(small_limit_daphne):
+    """twisted reads a whole body before daphne hands it to the handler: the refusal is in front of it."""
+    port = small_limit_daphne.port
+    head = b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: de\r\nContent-Type: text/plain\r\n"
+    declared = exchange(port, head + b"Content-Length: 10000000000\r\n", b"abc")
+    assert declared.startswith(b"HTTP/1.1 413 ") and b"\r\nContent-Type: text/plain; charset=utf-8\r\n" in declared
+    assert declared.endswith("\r\n\r\nDie Anfrage ist zu groß.".encode())
+    expecting = exchange(port, head + b"Content-Length: 5000\r\nExpect: 100-continue\r\n")
+    assert expecting.startswith(b"HTTP/1.1 413 ") and b"100 Continue" not in expecting
+    chunk = b"800\r\n" + b"x" * 2048 + b"\r\n"  # three of 2 KB, and no end: refused at the third
+    chunked = exchange(port, head + b"Transfer-Encoding: chunked\r\n", chunk * 3)
+    assert chunked.startswith(b"HTTP/1.1 413 ")
+    within = exchange(port, head + b"Content-Length: 4000\r\nConnection: close\r\n", b"x" * 4000)
+    assert within.startswith(b"HTTP/1.1 403 ")  # through to the site: no CSRF token
+    log = Path(small_limit_daphne.log.name).read_text()
+    assert log.count("WARNING django.request: Payload Too Large: /login/") == 3

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -76,16 +76,21 @@ class PooledThreadASGIHandler(ASGIHandler):
             await self.refuse_too_large(scope, send)
 
     async def refuse_too_large(self, scope, send):
-        logger.warning("Payload Too Large: %s", scope["path"], extra={"status_code": 413})
-        # In the language the person reads (cookie or Accept-Language): the request is built without its body.
-        with translation.override(translation.get_language_from_request(self.request_class(scope, io.BytesIO()))):
-            text = _("The request is too large.")
-        await self.send_response(HttpResponse(text, status=413, content_type="text/plain; charset=utf-8"), send)
+        await self.send_response(too_large(scope), send)
 
     async def get_response_async(self, request):
         # BaseHandler's sync path (urlconf, middleware, view, logging of 4xx/5xx) in the request's thread,
         # where its database connection lives.
         return await sync_to_async(self.get_response)(request)
+
+
+def too_large(scope) -> HttpResponse:
+    """The refusal of a body over the limit, logged; also daphne's (realtime/server.py), before it reads one."""
+    logger.warning("Payload Too Large: %s", scope["path"], extra={"status_code": 413})
+    # In the language the person reads (cookie or Accept-Language): the request is built without its body.
+    with translation.override(translation.get_language_from_request(ASGIRequest(scope, io.BytesIO()))):
+        text = _("The request is too large.")
+    return HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")
 
 
 def declared_length(scope) -> int:
