@@ -113,6 +113,7 @@ def small_limit_daphne(transactional_db):
     server.stop()
 
 
+@pytest.mark.live  # its own daphne (conftest's LIVE_FIXTURES names the shared fixtures)
 def test_daphne_refuses_before_reading_the_body_it_would_otherwise_write_to_disk(small_limit_daphne):
     """twisted reads a whole body before daphne hands it to the handler: the refusal is in front of it."""
     port = small_limit_daphne.port
