@@ -13,7 +13,6 @@ from html import escape
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import fragments
@@ -81,11 +80,12 @@ def rows_for(team: Team, members: list[Membership], can: dict) -> list[tuple[int
     return rows
 
 
-def member_rows(team: Team, can: dict, members: Callable[[], list[Membership]]) -> list[tuple[int, str]]:
-    """(user id, row) of the active members, from the fragment cache (teams/fragments.py; `members()` reads them
-    when it has none); CSRF tokens as CSRF_SLOT."""
+def member_rows(team: Team, can: dict, members: Callable[[], list[Membership]]) -> list[tuple[int, bytes]]:
+    """(user id, row encoded) of the active members, from the fragment cache (teams/fragments.py; `members()` reads
+    them when it has none); CSRF tokens as CSRF_SLOT."""
     variant = (can["view"], can["change_roles"], can["remove_member"])
-    return fragments.cached("members", team, variant, lambda: rows_for(team, members(), can))
+    return fragments.cached("member-rows", team, variant, lambda: [
+        (user_id, row.encode()) for user_id, row in rows_for(team, members(), can)])
 
 
 def own_row(team: Team, can: dict, user, mine: Membership) -> str:
@@ -94,7 +94,6 @@ def own_row(team: Team, can: dict, user, mine: Membership) -> str:
     return render_to_string(TEMPLATE, {"team": team, "can": can, "user": user, "m": mine, "csrf_token": CSRF_SLOT})
 
 
-def joined(request, rows: list[tuple[int, str]], own_id: int | None, own: str) -> SafeString:
-    """The rows as one string, the viewer's own row in its place, this request's CSRF token in every form."""
-    html = "".join(own if user_id == own_id else row for user_id, row in rows)
-    return mark_safe(fragments.with_csrf(request, html))  # noqa: S308 (rows escape every value)
+def joined(rows: list[tuple[int, bytes]], own_id: int | None, own: bytes) -> bytes:
+    """The rows as one, the viewer's own row in its place (CSRF slots still to fill: fragments.filled)."""
+    return b"".join(own if user_id == own_id else row for user_id, row in rows)

@@ -9,7 +9,6 @@ each pending invitation (one small query, only for those who see invitations). P
 """
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,12 +24,12 @@ from .permissions import team_abilities
 ROWS_SLOT = "<!--member-rows-of-a-cached-fragment-->"
 
 
-def _viewer(team: Team, user, can: dict) -> tuple[str | None, int | None, str]:
+def _viewer(team: Team, user, can: dict) -> tuple[str | None, int | None, bytes]:
     """The viewer's membership state (None: not a member), and their own row if they are an active member."""
     mine = selectors.membership_for_page(team, user)
     if mine is None or mine.state != Membership.State.ACTIVE:
-        return (None if mine is None else mine.state), None, ""
-    return mine.state, mine.user_id, own_row(team, can, user, mine)
+        return (None if mine is None else mine.state), None, b""
+    return mine.state, mine.user_id, own_row(team, can, user, mine).encode()
 
 
 def _invitations_state(team: Team, can: dict) -> tuple:
@@ -60,12 +59,11 @@ def team_detail(request, slug):
         raise Http404
     can = team_abilities(request.user, team)
     # Memberships change through the log too: the viewer's state and own row are cached for them, per version.
-    my_state, own_id, own = fragments.cached("team-viewer", team, (request.user.pk, *sorted(can.items())),
+    my_state, own_id, own = fragments.cached("team-viewer-row", team, (request.user.pk, *sorted(can.items())),
                                              lambda: _viewer(team, request.user, can))
     rows = member_rows(team, can, lambda: selectors.members_for_page(team))
     variant = (tuple(sorted(can.items())), my_state, _invitations_state(team, can))
-    overview = fragments.cached("team-page", team, variant, lambda: _overview(team, can, my_state, len(rows)))
-    head, tail = fragments.with_csrf(request, overview).split(ROWS_SLOT, 1)
-    return render(request, "teams/team_detail.html", {
-        "team": team, "can": can, "content": mark_safe(head + joined(request, rows, own_id, own) + tail),  # noqa: S308
-    })
+    head, tail = fragments.cached("team-overview", team, variant, lambda: tuple(
+        part.encode() for part in _overview(team, can, my_state, len(rows)).split(ROWS_SLOT, 1)))
+    content = fragments.filled(request, b"".join((head, joined(rows, own_id, own), tail)))
+    return fragments.page(request, "teams/team_detail.html", {"team": team, "can": can}, content)

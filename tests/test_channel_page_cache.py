@@ -138,6 +138,7 @@ def test_nothing_people_write_becomes_a_slot(client, people, team):
     html = page(client, channel_url(team))
     assert html.count('id="messages"') == 1 and html.count(f'id="m{message.pk}"') == 1
     assert html.count('data-channel="') == 1 and "&lt;!--messages " in html
+    assert html.count("csrf-slot-of-a-cached-fragment") == 3  # the topic (title, edit form), the message: as written
 
 
 def test_the_member_pickers_load_with_their_dialog(client, people, team):

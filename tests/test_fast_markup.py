@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
+from teams import fragments
 from teams.discussion import message_rows
 from teams.discussion import selectors as discussion_selectors
 from teams.discussion.channel_admin import set_archived
@@ -83,11 +84,12 @@ def test_member_rows_are_the_rows_the_template_writes(people, team, viewer, lang
         for membership in members:
             mine = membership if membership.user_id == request.user.pk else None
             own = own_row(team, can, request.user, mine) if mine else ""  # cached for the viewer, a token slot
-            fast = joined(request, rows_for(team, [membership], can), mine and mine.user_id, own)
+            rows = [(user_id, row.encode()) for user_id, row in rows_for(team, [membership], can)]
+            fast = fragments.filled(request, joined(rows, mine and mine.user_id, own.encode())).decode()
             template = render_to_string(TEMPLATE, {"team": team, "can": can, "user": request.user, "m": membership},
                                         request=request)
             assert squeezed(fast) == squeezed(template), membership.user.username
-    assert all("<script>" not in row for _user, row in member_rows(team, can, lambda: members))
+    assert all(b"<script>" not in row for _user, row in member_rows(team, can, lambda: members))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from teams import fragments
 from teams import membership as membership_services
-from teams.accounts.services import update_name
+from teams.accounts.services import NAME_MAX, update_name
 from teams.board.cards import create_card, move_card, update_card
 from teams.board.comments import add_comment
 from teams.board.models import Card, Column
@@ -259,3 +259,32 @@ def test_a_goal_renamed_in_the_admin_shows_at_once_in_cached_team_cards(client, 
     goal.title_en = "Renamed goal"
     goal.save()  # as the admin's change form does
     assert 'title="Renamed goal"' in page(client, "/teams/")
+
+
+def test_a_cached_page_part_is_put_in_its_template_as_it_was_cached(rf, people, team):
+    """fragments.page: the layout rendered for the request around the encoded part; filled: the token in its slots."""
+    request = rf.get("/")
+    request.user = people["lead"]
+    request.session = {}
+    part = f"<p>Größe – {fragments.CSRF_SLOT} · 🙂</p>".encode()
+    response = fragments.page(request, "teams/team_detail.html", {"team": team, "can": {}},
+                              fragments.filled(request, part))
+    html = response.content.decode()
+    assert html.count("<p>Größe – ") == 1 and "🙂" in html and fragments.CSRF_SLOT not in html
+    assert html.index("<p>Größe") < html.index("</html>") and html.startswith("<!doctype html>")
+    token = html.split("<p>Größe – ")[1].split(" ·")[0]
+    layout_token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html.split("<p>Größe")[0]).group(1)
+    assert _unmask_cipher_token(token) == _unmask_cipher_token(layout_token)  # one secret, masked anew
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_text_that_looks_like_a_slot_stays_as_written_on_the_board_and_team_page(client, people, team):
+    """Slots are HTML comments: a card title or a name that spells one out is escaped, never filled in."""
+    lookalike = "csrf-slot-of-a-cached-fragment <!--csrf-token-of-a-cached-fragment--> \"me\": 987654321987"
+    create_card(people["lead"], team, column=Column.objects.filter(team=team).first(), title=lookalike)
+    update_name(people["expert"], people["expert"], first_name=lookalike[:NAME_MAX], last_name="Tester")
+    client.force_login(people["lead"])
+    board, team_page = page(client, f"/teams/{team.slug}/board/"), page(client, team_url(team))
+    escaped = "csrf-slot-of-a-cached-fragment &lt;!--csrf-token-of-a-cached-fragment--&gt; &quot;me&quot;: 987654321987"
+    assert escaped in board and escaped in members_section(team_page)
+    assert "<!--csrf-token" not in board and "<!--csrf-token" not in team_page  # every slot filled

@@ -10,13 +10,12 @@ from dataclasses import astuple
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -109,9 +108,7 @@ def board(request, slug):
     # The filter's "mine" makes the board the viewer's own; otherwise it is the same for all who see it.
     variant = (astuple(board_filter), request.user.pk if board_filter.mine else None, abilities["contribute"],
                can_edit)
-    html = fragments.cached("board-page", team, variant,
-                            lambda: _content(team, request.user, board_filter, seq, abilities, can_edit))
-    html = fragments.with_csrf(request, html).replace(_ME, f'"me": {int(request.user.pk)}', 1)
-    return render(request, "board/board.html", {
-        "team": team, "content": mark_safe(html),  # noqa: S308 (a rendered template)
-    })
+    content = fragments.cached("board-page", team, variant,
+                               lambda: _content(team, request.user, board_filter, seq, abilities, can_edit).encode())
+    return fragments.page(request, "board/board.html", {"team": team},
+                          fragments.filled(request, content, {_ME: f'"me": {int(request.user.pk)}'}))

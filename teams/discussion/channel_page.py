@@ -22,7 +22,7 @@ ARCHIVED_LIST = "<!--archived-list-->"
 MESSAGES = "<!--messages-->"
 SLOTS = {"channel_list": mark_safe(CHANNEL_LIST), "archived_list": mark_safe(ARCHIVED_LIST),  # noqa: S308
          "messages_html": mark_safe(MESSAGES)}  # noqa: S308 (constants)
-CONFIG_START = '<script id="chat-config" type="application/json">{'
+CONFIG_START = b'<script id="chat-config" type="application/json">{'
 
 
 def channel_lists(team: Team, channel: Channel, channels: list[Channel]) -> tuple[SafeString, SafeString]:
@@ -33,35 +33,36 @@ def channel_lists(team: Team, channel: Channel, channels: list[Channel]) -> tupl
             items([c for c in channels if c.archived_at is not None]))
 
 
-def config_script(config: dict) -> SafeString:
-    return json_script(config, "chat-config")
+def config_script(config: dict) -> bytes:
+    return str(json_script(config, "chat-config")).encode()
 
 
-def cached_body(team: Team, channel: Channel, variant: tuple, build_context) -> tuple[tuple[str, ...], str]:
-    """(body, config script) with slots, from the cache or rendered from `build_context()`: the body's context
-    as every viewer with `variant` sees it (no request: nothing personal can enter it)."""
+def cached_body(team: Team, channel: Channel, variant: tuple, build_context) -> tuple[tuple[bytes, ...], bytes]:
+    """(body, config script) with slots, encoded, from the cache or rendered from `build_context()`: the body's
+    context as every viewer with `variant` sees it (no request: nothing personal can enter it)."""
     def build():
         context = build_context()  # its config has no "me" (views._config): filled in per request
         body = render_to_string("discussion/_channel_body.html",
                                 {**context, **SLOTS, "csrf_token": fragments.CSRF_SLOT})
-        return split(body), str(config_script(context["config"]))
-    return fragments.cached("channel-body", team, (channel.pk, *variant), build)
+        return split(body), config_script(context["config"])
+    return fragments.cached("channel-body-encoded", team, (channel.pk, *variant), build)
 
 
-def split(body: str) -> tuple[str, ...]:
-    """The body cut at its slots, in their order on the page: the parts are joined with this viewer's values."""
+def split(body: str) -> tuple[bytes, ...]:
+    """The body cut at its slots, in their order on the page, encoded: the parts are joined with this viewer's
+    values."""
     before, rest = body.split(CHANNEL_LIST, 1)
     between, rest = rest.split(ARCHIVED_LIST, 1)
     after, end = rest.split(MESSAGES, 1)
-    return before, between, after, end
+    return before.encode(), between.encode(), after.encode(), end.encode()
 
 
-def fill(request, cached: tuple[tuple[str, ...], str], *, channel_list: str, archived_list: str, messages_html: str,
-         me: int) -> tuple[SafeString, SafeString]:
+def fill(request, cached: tuple[tuple[bytes, ...], bytes], *, channel_list: str, archived_list: str,
+         messages_html: str, me: int) -> bytes:
     """The cached body and config for this viewer: CSRF tokens, channel lists, messages and `me` (one join: what
     people wrote is never searched for slots)."""
     (before, between, after, end), script = cached
-    before, between, after, end = (fragments.with_csrf(request, part) for part in (before, between, after, end))
-    body = "".join((before, channel_list, between, archived_list, after, messages_html, end))
-    script = script.replace(CONFIG_START, f'{CONFIG_START}"me": {int(me)}, ', 1)
-    return mark_safe(body), mark_safe(script)  # noqa: S308 (rendered by templates, values escaped)
+    before, between, after, end = (fragments.filled(request, part) for part in (before, between, after, end))
+    script = script.replace(CONFIG_START, CONFIG_START + b'"me": %d, ' % int(me), 1)
+    return b"".join((before, channel_list.encode(), between, archived_list.encode(), after, messages_html.encode(),
+                     end, script))

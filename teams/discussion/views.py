@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from teams import fragments
 from teams.forms import query_ids
 from teams.permissions import may_mention_team, team_abilities
 from teams.views import apply, viewable_team_or_404
@@ -46,14 +47,17 @@ def channels(request, slug):
 @login_required
 def channel(request, slug, channel_id):
     team = viewable_team_or_404(request.user, slug)
-    current = channel_or_404(request, team, channel_id)
     seq = team.last_seq  # read in this request: the page shows state at seq, the client resumes after it
+    # The channels the viewer reads with their unread counts (the public ones' kept per team version): the page's
+    # channel is one of them, or there is none for this viewer.
+    channels = selectors.channel_list(request.user, team)
+    current = next((channel for channel in channels if channel.pk == channel_id), None)
+    if current is None:
+        raise Http404
     focus = _focus(request, current)
     can = channel_abilities(request.user, team, current)
     shared = focus is None and not current.private
-    # The public channels' unread counts kept for the viewer (channel_list) where the rest of the page is cached too.
-    channel_list, archived_list = channel_page.channel_lists(team, current, (
-        selectors.channel_list if shared else selectors.channels_with_unread)(request.user, team))
+    channel_list, archived_list = channel_page.channel_lists(team, current, channels)
     if shared:
         # A public channel's newest page: its body the same for every viewer with these abilities (channel_page),
         # its messages too but for the viewer's marks (message_rows).
@@ -75,10 +79,10 @@ def channel(request, slug, channel_id):
         context = _context(request, team, current, seq, can, may_notify, focus, page)
         cached = (channel_page.split(render_to_string("discussion/_channel_body.html", {
             **context, **channel_page.SLOTS}, request=request)), channel_page.config_script(context["config"]))
-    body, script = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
-                                     messages_html=messages_html, me=request.user.pk)
-    return render(request, "discussion/channel.html", {"team": team, "channel": current, "section": "discussion",
-                                                       "body": body, "config_script": script})
+    content = channel_page.fill(request, cached, channel_list=channel_list, archived_list=archived_list,
+                                messages_html=messages_html, me=request.user.pk)
+    return fragments.page(request, "discussion/channel.html", {"team": team, "channel": current,
+                                                               "section": "discussion"}, content)
 
 
 def _context(request, team, channel, seq, can, may_notify, focus, page):
