@@ -18,6 +18,9 @@ that none can forget what daphne would otherwise get wrong:
   (channels_redis unsubscribing, presence) was cut off mid-way with a traceback.
 - Frames written at once (realtime/transport.py), not at twisted's next reactor turn; a team's event
   frames built once and written straight to its open sockets (`frame_writer`, realtime/fanout.py).
+- A request body over REQUEST_MAX_BODY_BYTES refused before it is read (`BoundedRequest`): twisted reads a
+  whole body, into a temporary file, before daphne hands it on, so the handler's limit (workspace/http.py) alone
+  came after all of it was on disk.
 - No secret in the access log: the path of a link that is a key (an invitation's token,
   workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
@@ -27,11 +30,13 @@ import sys
 
 import django
 from daphne.cli import CommandLineInterface
+from daphne.http_protocol import WebRequest
 from daphne.server import Server as DaphneServer
 from daphne.ws_protocol import WebSocketProtocol
 from django.conf import settings
 from twisted.internet import defer, tcp
 
+from workspace.http import too_large
 from workspace.redact import redact
 
 from .fanout import FRAME_WRITER
@@ -54,6 +59,14 @@ class Server(DaphneServer):
         def configure_then_ready():
             # A connection failed by us (too large, a protocol error) gets a close frame with its code.
             self.ws_factory.setProtocolOptions(failByDrop=False)
+            build = self.http_factory.buildProtocol  # daphne's sets its WebRequest on each connection
+
+            def build_bounded(address):
+                channel = build(address)
+                channel.requestFactory = BoundedRequest
+                return channel
+
+            self.http_factory.buildProtocol = build_bounded
             if ready:
                 ready()
 
@@ -85,6 +98,40 @@ class Server(DaphneServer):
             application.cancel()
         if left:
             await asyncio.wait(left, timeout=SHUTDOWN_GRACE_SECONDS)
+
+
+class BoundedRequest(WebRequest):
+    """Refuses a body over REQUEST_MAX_BODY_BYTES when its Content-Length says so or, chunked, when that much has
+    come: the handler's 413, then the connection is closed (a client still sending may see it reset instead)."""
+    refused = False
+
+    def gotLength(self, length):
+        super().gotLength(length)
+        if length is not None and length > settings.REQUEST_MAX_BODY_BYTES:
+            self.refuse()
+
+    def handleContentChunk(self, data):
+        if not self.refused and self.content.tell() + len(data) > settings.REQUEST_MAX_BODY_BYTES:
+            self.refuse()
+        if not self.refused:
+            super().handleContentChunk(data)
+
+    def requestReceived(self, command, path, version):
+        if not self.refused:  # the body's end can come in the same read as the bytes past the limit
+            super().requestReceived(command, path, version)
+
+    def refuse(self):
+        self.refused = True
+        self.requestHeaders.removeHeader(b"expect")  # no "100 Continue" after the answer
+        channel = self.channel
+        path = channel._path.split(b"?", 1)[0].decode("latin1")
+        headers = [(name.lower(), value) for name, values in self.requestHeaders.getAllRawHeaders() for value in values]
+        response = too_large({"type": "http", "method": channel._command.decode("latin1"), "path": path,
+                              "headers": headers, "query_string": b""})
+        head = [f"HTTP/1.1 413 {response.reason_phrase}", *(f"{name}: {value}" for name, value in response.items()),
+                f"Content-Length: {len(response.content)}", "Connection: close"]
+        channel.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("latin1") + response.content)
+        channel.loseConnection()
 
 
 def frame_writer(server, protocol):

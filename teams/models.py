@@ -129,6 +129,7 @@ class Team(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     RUNNING = [Status.ACTIVE, Status.EXTENDED]
+    CLOSED = [Status.CONCLUDED, Status.ARCHIVED]  # for good: no status leads back
 
     class Phase(models.TextChoices):
         """Where a team is, by its status and its dates: the one definition behind the directory

@@ -6,32 +6,17 @@ import inspect
 import threading
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 
+from tests.asgi_helpers import request
 from workspace import http
 from workspace.http import IDLE_THREADS_KEPT, PooledThreadASGIHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def scope(path):
-    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-            "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
-
-
 async def get(handler, path="/login/"):
-    communicator = ApplicationCommunicator(handler, scope(path))
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await communicator.receive_output(10)
-    body = b""
-    while True:
-        message = await communicator.receive_output(10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(10)
-    return start["status"], body
+    answer = await request(handler, path)
+    return answer.status, answer.body
 
 
 def test_the_middleware_chain_is_built_for_one_thread():

@@ -1,13 +1,15 @@
 """My tasks (/my/tasks/): my open cards in every team I may view, grouped by due date, in constant queries."""
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
 
-from teams import fragments
+from teams import fragments, services
 from teams.board.cards import create_card, move_card, update_card
 from teams.board.models import Card, Column
 from teams.board.my_tasks import group_of
+from teams.models import Team
 from tests.board_helpers import make_cards
 from tests.matrix import ROLES, may
 from tests.queries import assert_constant, statements
@@ -101,3 +103,30 @@ def test_constant_queries_as_cards_and_teams_grow(client, people, make_team):
     assert page.count('<li class="task"') == Card.objects.filter(assignees=expert, column__is_done=False).count() > 200
     assert_constant(small, large, 12, "My tasks at 1 team and 6 cards and at 5 teams and 1,206 cards")
     print(f"\nmy tasks: {small} queries small, {large} large")
+
+
+def config_teams(page):
+    script = page.split('id="my-tasks-config" type="application/json">', 1)[1].split("</script>", 1)[0]
+    return json.loads(script)["teams"]
+
+
+def test_a_closed_teams_cards_are_nobodys_tasks_and_leave_a_page_read_before(client, people, make_team):
+    """A concluded or archived team's board is never worked on again (no status leads back): its cards leave the
+    list, from the cached page too (the conclusion is an event of the team), and its socket is not opened. A team
+    past its end date still runs (read-only until it is extended or concluded): its cards stay."""
+    expert, manager = people["expert"], people["manager"]
+    concluded, archived, ended = make_team(name="Concluded"), make_team(name="Archived"), make_team(name="Ended")
+    for team in (concluded, archived, ended):
+        card(people["lead"], team, f"Task of {team.name}", assignees=[expert])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Team.objects.filter(pk=ended.pk).update(start_date=yesterday, end_date=yesterday)  # no service sets a past end
+    client.force_login(expert)
+    before = client.get(URL).content.decode()
+    assert all(f"Task of {name}" in before for name in ("Concluded", "Archived", "Ended"))
+    services.conclude_team(manager, concluded)
+    services.conclude_team(manager, archived)
+    services.archive_team(manager, archived)
+    after = client.get(URL).content.decode()
+    assert "Task of Concluded" not in after and "Task of Archived" not in after
+    assert "Task of Ended" in after and 'data-group="none"' in after
+    assert set(config_teams(after)) == {ended.slug}

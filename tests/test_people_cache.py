@@ -3,6 +3,7 @@ teams and their "in no team" filter): every change it shows appears on the next 
 page cached for someone who may view more. Each test loads the page (which fills the cache), changes what it
 shows as the product does, and loads it again."""
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from teams import membership as membership_services
@@ -10,7 +11,7 @@ from teams.accounts.services import update_name
 from teams.models import FieldOfAction, Membership
 from teams.people.models import Organisation
 from teams.people.services import set_expertise, update_professional_profile
-from teams.services import update_team
+from teams.services import conclude_team, update_team
 from tests.conftest import make_user, team_data
 from tests.queries import statements
 
@@ -131,3 +132,19 @@ def test_filters_with_errors_are_never_cached(client, people):
         response, sent = statements(lambda: client.get("/people/?field=bogus&goal=99z"))
         assert "Some filters were not understood" in response.content.decode()
         assert any("people_expertise" in sql for sql in sent)
+
+
+def test_were_in_is_a_team_that_ended_with_them_a_removal_is_no_membership(client, people, make_team):
+    """A concluded team stays on its members' entries, marked, from the cached page too (no one can be removed
+    from it any more); a team someone was removed from or left is not theirs: its own member list no longer names
+    them either."""
+    concluded, left = make_team(name="Finished Circle"), make_team(name="Departed Circle")
+    client.force_login(people["manager"])
+    assert "Finished Circle" in card(client, "expert") and "Departed Circle" in card(client, "expert")
+    conclude_team(people["manager"], concluded)
+    membership_services.remove_member(people["manager"], Membership.objects.get(team=left, user=people["expert"]))
+    entry = card(client, "expert")
+    assert 'Finished Circle</a> <span class="muted">(Concluded)</span>' in entry and "Departed Circle" not in entry
+    with pytest.raises(PermissionDenied):
+        membership_services.remove_member(people["lead"], Membership.objects.get(team=concluded,
+                                                                                 user=people["expert"]))

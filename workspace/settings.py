@@ -303,6 +303,12 @@ WEBHOOK_KEEP_DAYS = int(os.environ.get("WEBHOOK_KEEP_DAYS", 14))
 # Calendar feeds (README): requests per link and per client address, (count, seconds).
 CALENDAR_FEED_RATE = tuple(int(n) for n in os.environ.get("CALENDAR_FEED_RATE", "60,3600").split(","))
 
+# The largest request body any page accepts: a chat post of 10 files of 10 MB each (teams/discussion/files.py,
+# teams/board/attachments.py), with 1 MiB for its text and the multipart framing. A longer body is refused with
+# 413 before it is read (workspace/http.py, and daphne: realtime/server.py); tests/test_http_limits.py ties it to
+# those limits.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", 101 * 1024 * 1024))
+
 # Limits users meet (documented in docs/realtime.md).
 WS_MAX_FRAME_BYTES = int(os.environ.get("WS_MAX_FRAME_BYTES", 64 * 1024))
 # A team socket that sends nothing (live.js pings every 25 s) for this long is closed; the client resumes.

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import export
 from .access import can_read_audit
@@ -25,7 +25,7 @@ def _filtered(request: HttpRequest) -> AuditFilter:
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_log(request):
     audit_filter = _filtered(request)
     # get_page: a junk page number shows the first page, one past the end the last.
@@ -36,7 +36,7 @@ def audit_log(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_export(request):
     audit_filter = _filtered(request)
     entries = audit_filter.qs

@@ -3,7 +3,8 @@
 Reads in a fixed number of queries whatever the number of cards and teams (the permission check's group
 lookups, teams 1, cards 1, their teams' names come with them). Rows are written in Python, like the board's
 tiles (teams/board/tiles.py): no template work per card. "Open": not archived, in a live column that is not a
-done column. Days are the cluster's (TIME_ZONE, Europe/Berlin): a week ends on Sunday.
+done column, of a team that is not closed (concluded or archived: nobody works on its board again, and no status
+leads back). Days are the cluster's (TIME_ZONE, Europe/Berlin): a week ends on Sunday.
 
 Live: the page opens the team socket of every team it lists or where I am an active member (a card can only
 be assigned to a member), resumes each after the `last_seq` read here before the cards, and asks for the
@@ -24,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from teams import fragments
 from teams.models import Membership, Team
@@ -67,7 +68,7 @@ def group_of(due: datetime.date | None, today: datetime.date) -> str:
 
 
 def my_tasks(user: User) -> MyTasks:
-    visible = viewable_teams(user).values("pk")
+    visible = viewable_teams(user).exclude(status__in=Team.CLOSED).values("pk")
     # Read before the cards: each team's socket resumes after this seq, so nothing falls between.
     member_of = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("team_id")
     assigned_in = Card.objects.filter(assignees=user, archived=False).values("team_id")
@@ -122,7 +123,7 @@ def _page(user: User) -> tuple[str, dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_tasks_page(request):
     """Kept whole per viewer as a fragment of the cluster (teams/fragments.py `cluster_cached`): cards, columns,
     teams' names and seqs, memberships all change through the teams' logs. Which teams the viewer may read changes

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from teams import fragments
 from teams.models import Team
@@ -96,7 +96,7 @@ def _content(team, user, board_filter, seq, abilities, can_edit) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def board(request, slug):
     team = get_object_or_404(Team, slug=slug)
     if not can_view(request.user, team):

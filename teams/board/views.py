@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from teams import fragments
 from teams.activity import describe_card_event
@@ -103,7 +103,7 @@ def _card_dialog(request, team, card_id, *, comment_form=None, checklist_form=No
 
 
 @login_required
-@require_GET
+@require_safe
 def card(request, slug, card_id):
     team = viewable_team_or_404(request.user, slug)
     response = _card_dialog(request, team, card_id, page=not request.htmx, cached=True)
@@ -177,7 +177,7 @@ def attachment_remove(request, slug, card_id, attachment_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment_download(request, slug, card_id, attachment_id):
     """Files are served only to the team's viewers (never from a public /media/ URL)."""
     team = viewable_team_or_404(request.user, slug)

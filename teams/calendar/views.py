@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from workspace.security import client_ip
 
@@ -13,7 +13,7 @@ from . import feed, services, throttle
 from .models import FeedToken, token_hash
 
 
-@require_GET
+@require_safe
 def calendar(request, token):
     key = token_hash(token)
     if not (throttle.allowed(f"token:{key}") and throttle.allowed(f"ip:{client_ip(request)}")):

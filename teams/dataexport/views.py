@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from teams.forms import MAX_ID
 from teams.uploads import protected_file_response
@@ -56,7 +56,7 @@ def _gone(request, export):
 
 
 @login_required
-@require_GET
+@require_safe
 def download(request, token):
     """The mailed link: only its recipient, signed in; past its days a clear page (410)."""
     try:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from teams.discussion.reactions import REACTIONS
 from teams.forms import query_ids
@@ -34,14 +34,14 @@ def _mine(request, conversation_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request):
     return render(request, "direct/inbox.html", {"conversations": selectors.conversations(request.user),
                                                  "form": StartForm()})
 
 
 @login_required
-@require_GET
+@require_safe
 def people(request):
     """The person picker's matches (htmx): active people by name or login, the viewer left out."""
     query = request.GET.get("q", "").strip()[:100]
@@ -70,7 +70,7 @@ def start(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def conversation(request, conversation_id):
     current = _mine(request, conversation_id)
     seq = current.last_seq  # read first: the page shows state at seq, the socket resumes after it
@@ -93,7 +93,7 @@ def conversation(request, conversation_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request, conversation_id):
     """Older messages (?before=<id>): JSON with the rendered HTML."""
     current = _mine(request, conversation_id)

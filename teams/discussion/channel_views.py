@@ -97,7 +97,7 @@ def archive_channel(request, slug, channel_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pins(request, slug, channel_id):
     """GET: the "Pinned" panel (a fragment the script reloads on pin events); POST message=<id>, pinned=1|0."""
     team = viewable_team_or_404(request.user, slug)

@@ -5,7 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from teams.uploads import protected_file_response
 from teams.views import viewable_team_or_404
@@ -50,7 +50,7 @@ def post_files(request, slug, channel_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def download(request, slug, channel_id, file_id):
     """A message's file for those who may read its channel; an image inline (`?preview=1`: its small copy)."""
     team = viewable_team_or_404(request.user, slug)

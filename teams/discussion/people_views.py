@@ -5,7 +5,7 @@ pages with the whole form."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from teams.permissions import Action, can
 from teams.views import viewable_team_or_404
@@ -20,7 +20,7 @@ def _people(team) -> list[tuple[int, str]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def new_channel_people(request, slug):
     """Whom a new private channel may have: the team's members but the creator (who is in it anyway)."""
     team = viewable_team_or_404(request.user, slug)
@@ -32,7 +32,7 @@ def new_channel_people(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def channel_people(request, slug, channel_id):
     """A private channel's members to remove and the team's other members to add (its creator, its leads)."""
     team = viewable_team_or_404(request.user, slug)

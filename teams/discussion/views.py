@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from teams import fragments
 from teams.forms import query_ids
@@ -157,7 +157,7 @@ def _config(request, team, channel, page, can, seq):
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request, slug, channel_id):
     """Older messages by id (?before=<id>), newer ones (?after=<id>, a permalink's page), or a thread
     (?thread=<root id>): JSON with rendered HTML."""

@@ -65,6 +65,6 @@ class AcknowledgementMiddleware:
             if htmx.current_url_abs_path:
                 target += "?" + urlencode({"next": htmx.current_url_abs_path})
             return HttpResponse(status=204, headers={"HX-Redirect": target})
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)

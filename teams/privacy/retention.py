@@ -83,7 +83,7 @@ def _archive_if_due(team: Team, concluded: datetime.datetime, cutoff: datetime.d
 
 def _untold_chat_teams() -> list[Team]:
     """Concluded and archived teams whose chat holds messages and whose leads were not told yet."""
-    return list(Team.objects.filter(status__in=[Team.Status.CONCLUDED, Team.Status.ARCHIVED])
+    return list(Team.objects.filter(status__in=Team.CLOSED)
                 .filter(Exists(Message.objects.filter(team=OuterRef("pk"))))
                 .exclude(Exists(ChatRetention.objects.filter(team=OuterRef("pk")))))
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from teams import fragments
 from teams.discussion.access import may_read
@@ -40,7 +40,7 @@ def _scope(request) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def results(request):
     readable = sql.audience(request.user)
     form = SearchForm(request.GET, teams=readable.teams)
@@ -62,7 +62,7 @@ def results(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def suggestions(request):
     typed = request.GET.get("q", "")
     parsed, groups = suggest(request.user, typed)
