@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from teams import membership as membership_services
 from teams.audit.models import AuditEntry
-from teams.board.cards import create_card
+from teams.board.cards import create_card, move_card
 from teams.board.models import Card, Column
 from teams.calendar import services
 from teams.calendar.models import FeedToken
@@ -18,7 +18,7 @@ from teams.models import Membership
 from teams.notify.models import MailPreference
 from teams.review.meetings import schedule_review
 from teams.review.outputs import add_output
-from teams.services import launch_new_team
+from teams.services import conclude_team, launch_new_team
 from tests.conftest import make_user, team_data
 from tests.matrix import ROLES
 from tests.queries import assert_constant, statements
@@ -102,6 +102,22 @@ def test_no_other_teams_entries_ever_appear(client, people, team):
         assert "Secret" not in body and "Other Team" not in body, role
     outsider = entries(feed_of(client, people["outsider"])[1])
     assert outsider == {}
+
+
+def test_only_open_cards_are_due_dates(client, people, team):
+    """A card moved to a done column, and every card of a concluded team, leave the feed (as they leave My tasks)."""
+    fill(people, team)
+    token, response = feed_of(client, people["expert"])
+    due = "Due: Draft the data-sharing agreement (Data Spaces)"
+    assert due in entries(response)
+    card = Card.objects.get(title="Draft the data-sharing agreement")
+    move_card(people["lead"], card, column=Column.objects.get(team=team, is_done=True), version=card.version)
+    assert due not in entries(client.get(f"/calendar/{token}.ics"))
+    card.refresh_from_db()
+    move_card(people["lead"], card, column=column(team), version=card.version)
+    assert due in entries(client.get(f"/calendar/{token}.ics"))
+    conclude_team(people["manager"], team)
+    assert due not in entries(client.get(f"/calendar/{token}.ics"))
 
 
 def test_a_removed_member_loses_the_team(client, people, team):

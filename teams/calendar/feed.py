@@ -60,7 +60,10 @@ def build(user: User, now: datetime.datetime | None = None) -> bytes:
     calendar.add("method", "PUBLISH")
     with translation.override(language_of(user)):
         calendar.add("x-wr-calname", _("Topic teams: %(name)s") % {"name": user.get_full_name() or user.username})
-        cards = Card.objects.filter(assignees=user, team_id__in=mine, archived=False, due_date__gte=since)
+        # Open cards only, as on My tasks: a done card's date is no longer a deadline, a concluded team's never is.
+        cards = (Card.objects.filter(assignees=user, team_id__in=mine, archived=False, column__archived=False,
+                                     column__is_done=False, due_date__gte=since)
+                 .exclude(team__status__in=Team.CLOSED))
         for card in cards.select_related("team").order_by("due_date", "pk"):
             calendar.add_component(_entry(
                 f"card-{card.pk}", _("Due: %(card)s (%(team)s)") % {"card": card.title, "team": card.team.name},
