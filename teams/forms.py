@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import FieldOfAction, Membership, StrategicGoal
+from .text_input import check_no_tags
 from .widgets import DateInput
-
-SCRIPT_TAG_MESSAGE = _("HTML tags are not allowed here.")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -25,8 +24,7 @@ class PlainTextField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if "<" in value and ">" in value:
-            raise forms.ValidationError(SCRIPT_TAG_MESSAGE, code="html")
+        check_no_tags(value)
 
 
 MAX_ID = 2**63 - 1  # a larger number in a lookup is an OverflowError on SQLite (a 500), not "unknown"

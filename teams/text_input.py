@@ -6,7 +6,8 @@
 - a single line (names of people and organisations, titles; `check_line`): no control characters (C0, C1,
   tab and line breaks included), no bidi embeddings, overrides or isolates (U+202A–U+202E, U+2066–U+2069:
   they reorder what follows them on the page), no zero-width or invisible characters (U+200B–U+200D,
-  U+2060, U+FEFF, the soft hyphen U+00AD: two names that look the same would differ);
+  U+2060, U+FEFF, the soft hyphen U+00AD: two names that look the same would differ), but the zero-width
+  joiner inside an emoji (👩‍⚕️ is 👩, U+200D, ⚕, U+FE0F), where it is visible as one picture;
 - several lines (messages, contribution texts; `check_lines`): no control characters but new lines and
   tabs, no bidi embeddings, overrides or isolates.
 """
@@ -19,13 +20,17 @@ from django.utils.translation import gettext_lazy as _
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BIDI = "\u202a-\u202e\u2066-\u2069"
-_NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060\ufeff\u00ad]")
+_PICTOGRAPH = "\u2600-\u27bf\U0001f000-\U0001faff"
+# A joiner is refused unless it stands between two pictographs (the first may carry a skin tone or U+FE0F).
+_NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u200b\u200c\u2060\ufeff\u00ad]"
+                            f"|(?<![{_PICTOGRAPH}\ufe0f])\u200d|\u200d(?![{_PICTOGRAPH}])")
 _NOT_IN_LINES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 NOT_UNICODE = _("The text is not valid Unicode (it holds a lone surrogate).")
 NUL = _("Null characters are not allowed.")
 NOT_UTF8 = _("The text holds characters that could not be read (it was not sent as UTF-8, shown as “�”). "
              "Please type it again.")
 UNPRINTABLE = _("Plain text only: control characters and invisible characters are not allowed.")
+TAGS = _("HTML tags are not allowed here.")
 
 
 def check_unicode(value: object) -> None:
@@ -50,6 +55,12 @@ def _check_text(value: object, refused: re.Pattern) -> None:
 def check_line(value: object) -> None:
     """A validator for a single line of text shown to others: a name, a title."""
     _check_text(value, _NOT_IN_A_LINE)
+
+
+def check_no_tags(value: object) -> None:
+    """A validator for a name or title that people might mistake for markup: it would be shown escaped; say so."""
+    if isinstance(value, str) and "<" in value and ">" in value:
+        raise ValidationError(TAGS, code="html")
 
 
 def check_lines(value: object) -> None:

@@ -69,6 +69,10 @@ HOSTILE = {
     "huge": ({"title": "x" * 300_000}, 413, "too_large"),
     "long title": ({"title": "x" * 201, "column": 1}, 400, "invalid"),
     "null byte": ({"title": "a\x00b", "column": 1}, 400, "invalid"),
+    # The card title's rules are the service's, the same as on the page and the socket.
+    "markup in the title": ({"title": "API <b>bold</b>", "column": 1}, 400, "invalid"),
+    "a line break in the title": ({"title": "two\nlines", "column": 1}, 400, "invalid"),
+    "an invisible character in the title": ({"title": "Ada\u200bLovelace", "column": 1}, 400, "invalid"),
 }
 
 

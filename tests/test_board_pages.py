@@ -106,9 +106,11 @@ def test_concluded_team_board_is_read_only(client, people, team):
 
 
 def test_user_text_is_escaped_and_markdown_sanitised(client, people, team):
-    event = create_card(people["lead"], team, column=first_column(team), title="Plan & <b>go</b>",
-                                 description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
+    event = create_card(people["lead"], team, column=first_column(team), title="Plan",
+                        description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
     card = event.data["card"]
+    # A title with tags is refused now (cards.py); one stored before that rule is still written escaped.
+    Card.objects.filter(pk=card).update(title="Plan & <b>go</b>")
     client.force_login(people["expert"])
     page = client.get(board_url(team)).content.decode()
     assert "Plan &amp; &lt;b&gt;go&lt;/b&gt;" in page and "<b>go</b>" not in page

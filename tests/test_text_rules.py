@@ -104,10 +104,12 @@ def test_invisible_characters_are_refused_in_names(client, people, team, form, f
 
 
 def test_the_rules_of_a_line_and_of_lines():
-    for text in ("Ada Lovelace", "Zoë Ørsted-Weiß", "Müller & Söhne < GmbH >"):
+    for text in ("Ada Lovelace", "Zoë Ørsted-Weiß", "Müller & Söhne < GmbH >", "Dr. Weiß 🧑‍⚕️", "👩🏽‍🔬 Labor",
+                 "👨‍👩‍👧", "❤️‍🔥"):  # an emoji's joiner is part of one picture
         check_line(text)
     check_lines("Erste Zeile\r\nZweite\tZeile\n\u200bwith a zero-width space")
-    for bad in ("a\tb", "a\nb", "a\x85b", "a\u2066b", "a\ufeffb", "a\u00adb", "a\ufffdb", "a\ud800b", "a\x00b"):
+    for bad in ("a\tb", "a\nb", "a\x85b", "a\u2066b", "a\ufeffb", "a\u00adb", "a\ufffdb", "a\ud800b", "a\x00b",
+                "Ada\u200dLovelace", "Admin\u200d", "\u200d👩", "👩\u200d", "a\u200cb"):
         with pytest.raises(ValidationError):
             check_line(bad)
     for bad in ("a\x1bb", "a\u202db", "a\u2069b", "a\ufffdb", "a\x7fb"):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from teams import events
 from teams.models import Event, Membership, StrategicGoal, Team
 from teams.permissions import Action, lock_and_require_board
+from teams.text_input import check_line, check_no_tags
 
 from . import ranks
 from .labels import labels_from_names
@@ -37,12 +38,20 @@ def _validate_assignees(team: Team, assignees: list[User]) -> None:
         raise ValidationError({"assignees": _("Only members of the team (not observers) can be assigned.")})
 
 
-def _clean_title(title: str | None) -> str:
+def _clean_title(title: object) -> str:
+    """A card's title by the same rules whichever way it comes (page, socket, API): a line of plain text."""
+    if title is not None and not isinstance(title, str):
+        raise ValidationError({"title": _("Enter text.")})
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the card a title.")})
     if len(title) > 200:
         raise ValidationError({"title": _("A title has at most 200 characters.")})
+    try:
+        check_line(title)
+        check_no_tags(title)
+    except ValidationError as exc:
+        raise ValidationError({"title": exc.messages}) from exc
     return title
 
 
