@@ -51,3 +51,16 @@ def test_small_encoded_and_streaming_responses_go_as_django_sends_them(rf):
     assert gzip.decompress(b"".join(streamed.streaming_content)) == b"line\n" * 100
     plain = GZipMiddleware(lambda _request: HttpResponse(b"x" * 500))(rf.get("/"))
     assert "Content-Encoding" not in plain and plain.content == b"x" * 500
+
+
+@pytest.mark.parametrize("header, gzipped", [
+    ("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("GZIP", True), ("x-gzip", True),
+    ("gzip;q=0", False), ("gzip; q=0.0", False), ("br, gzip;q=0", False), ("gzip;q=abc", False), ("", False),
+    ("identity", False), ("br", False), ("*", False), ("deflate;q=0.5, agzip", False),
+])
+def test_gzip_only_where_the_client_takes_it(rf, header, gzipped):
+    request = rf.get("/", HTTP_ACCEPT_ENCODING=header)
+    response = GZipMiddleware(lambda _request: HttpResponse(b"x" * 500))(request)
+    assert (response.get("Content-Encoding") == "gzip") is gzipped and response["Vary"] == "Accept-Encoding"
+    streamed = GZipMiddleware(lambda _request: StreamingHttpResponse(iter([b"x"] * 500)))(request)
+    assert (streamed.get("Content-Encoding") == "gzip") is gzipped
