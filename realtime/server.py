@@ -20,7 +20,8 @@ that none can forget what daphne would otherwise get wrong:
   frames built once and written straight to its open sockets (`frame_writer`, realtime/fanout.py).
 - A request body over REQUEST_MAX_BODY_BYTES refused before it is read (`BoundedRequest`): twisted reads a
   whole body, into a temporary file, before daphne hands it on, so the handler's limit (workspace/http.py) alone
-  came after all of it was on disk.
+  came after all of it was on disk. A request or header line over 16 KB gets 414 or 431, not a dropped
+  connection (`refuse_long_line`).
 - No secret in the access log: the path of a link that is a key (an invitation's token,
   workspace/redact.py: also a password reset's or an address change's) is logged with the key left out.
 """
@@ -64,6 +65,8 @@ class Server(DaphneServer):
             def build_bounded(address):
                 channel = build(address)
                 channel.requestFactory = BoundedRequest
+                http_channel = channel._channel  # twisted's HTTPChannel inside its protocol switcher
+                http_channel.lineLengthExceeded = lambda _line: refuse_long_line(http_channel)
                 return channel
 
             self.http_factory.buildProtocol = build_bounded
@@ -132,6 +135,15 @@ class BoundedRequest(WebRequest):
                 f"Content-Length: {len(response.content)}", "Connection: close"]
         channel.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("latin1") + response.content)
         channel.loseConnection()
+
+
+def refuse_long_line(channel) -> None:
+    """A request line or a header line over twisted's 16 KB: 414 or 431 and the connection closed (twisted
+    only dropped it, no answer). Nothing of the request reached the application; nothing is logged."""
+    first = channel._HTTPChannel__first_line  # still reading the request line (twisted's own flag)
+    status = b"414 URI Too Long" if first else b"431 Request Header Fields Too Large"
+    channel.transport.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    channel.loseConnection()
 
 
 def frame_writer(server, protocol):

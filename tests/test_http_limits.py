@@ -130,3 +130,14 @@ def test_daphne_refuses_before_reading_the_body_it_would_otherwise_write_to_disk
     assert within.startswith(b"HTTP/1.1 403 ")  # through to the site: no CSRF token
     log = Path(small_limit_daphne.log.name).read_text()
     assert log.count("WARNING django.request: Payload Too Large: /login/") == 3
+
+
+@pytest.mark.live
+def test_a_request_or_header_line_over_16_kb_gets_an_answer_not_a_dropped_connection(small_limit_daphne):
+    port = small_limit_daphne.port
+    long_url = exchange(port, b"GET /search/?q=" + b"x" * 20_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    assert long_url.startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+    long_header = exchange(port, b"GET /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"y" * 20_000 + b"\r\n")
+    assert long_header.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    below = exchange(port, b"GET /login/?q=" + b"x" * 8_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
+    assert below.startswith(b"HTTP/1.1 200 ")
