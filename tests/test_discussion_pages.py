@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from teams import fragments
 from teams.discussion.channels import create_channel
@@ -147,3 +148,22 @@ def test_thread_history_pages_by_id(client, people, team):
     assert len(older) == 10 and not rest["more"] and max(older) < min(ids)
     assert client.get(url, {"thread": older[0]}).status_code == 404  # a reply is not a thread root
     assert client.get(url, {"before": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_message_is_lines_of_plain_text_whichever_way_it_comes(client, people, team):
+    """Bytes that are not UTF-8 (read as U+FFFD), control characters and bidi overrides are refused by the service:
+    the form, the socket and the API all post through it. Line breaks, tabs and < > are fine."""
+    from teams.discussion.posting import post_message
+
+    client.force_login(people["expert"])
+    url = f"/teams/{team.slug}/channels/{general(team).pk}/post/"
+    before = Message.objects.count()
+    response = client.post(url, b"body=%ED%A0%80x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 302) and Message.objects.count() == before
+    for bad in ("a\x1bb", "evil\u202etxt.exe", "\ufffd"):
+        with pytest.raises(ValidationError):
+            post_message(people["expert"], team, channel=general(team), body=bad)
+    assert Message.objects.count() == before
+    post_message(people["expert"], team, channel=general(team), body="Zeile 1\n\tZeile 2 <b>x</b> 🧑‍⚕️")
+    assert Message.objects.count() == before + 1

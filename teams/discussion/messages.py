@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from teams import events
 from teams.models import Event, Team
 from teams.permissions import Action, lock_and_require, may_edit_message, may_remove_message
+from teams.text_input import check_lines
 
 from . import access
 from .files import discard_files
@@ -46,7 +47,15 @@ def get_message(team: Team, message: Message | int, *, lock: bool = False, actor
     return found
 
 
-def clean_body(body: str | None) -> str:
+def clean_body(body: object) -> str:
+    """A message's text by the same rules whichever way it comes (page, socket, API): lines of plain text (no
+    control characters but line breaks and tabs, no bidi overrides, nothing that arrived as other than UTF-8)."""
+    if body is not None and not isinstance(body, str):
+        raise ValidationError({"body": _("Enter text.")})
+    try:
+        check_lines(body)
+    except ValidationError as exc:
+        raise ValidationError({"body": exc.messages}) from exc
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")}, code="empty")
