@@ -56,10 +56,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """PostgreSQL's connection pool keeps connections open: close it before the test database is dropped."""
+    """PostgreSQL's connection pool keeps connections open: close it before the test database is dropped.
+    Connections are per thread: asgiref's thread for sync code called from async tests (sync_to_async,
+    database_sync_to_async) holds one from the pool too, which closing the pool leaves open (it is in use)."""
     yield
+    from asgiref.sync import SyncToAsync
     from django.db import connections
 
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
     for conn in connections.all(initialized_only=True):
         conn.close()
         if conn.vendor == "postgresql" and conn.pool:

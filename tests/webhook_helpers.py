@@ -26,12 +26,16 @@ def celery_worker():
     config = {key[len("CELERY_"):].lower(): getattr(settings, key) for key in dir(settings)
               if key.startswith("CELERY_") and key not in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
                                                            "CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_BEAT_SCHEDULE")}
-    app = TestApp(config=config)
+    # The in-memory broker is polled: each second by default, a wait in every handover (and in the shutdown).
+    app = TestApp(config={**config, "broker_transport_options": {"polling_interval": 0.05}})
     with setup_default_app(app):
         app.set_current()
         app.set_default()
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=20) as worker:
             yield app
+            # Told over its control channel it stops at once; start_worker's flag alone is seen only after two
+            # more 2 s polls of the in-memory broker (4 s a test).
+            app.control.shutdown(destination=[worker.hostname])
 
 
 class Receiver:
@@ -59,7 +63,8 @@ class Receiver:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next poll: 0.5 s by default
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self):
         self.thread.start()
