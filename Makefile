@@ -44,7 +44,7 @@ $(NODE_STAMP): package-lock.json
 	else echo "npm is missing: the accessibility test (axe-core) will not run"; fi
 
 # The unit suites while working: no server started (tests/conftest.py marks those "live"), no browser,
-# no PostgreSQL/Redis, no fuzzing; two processes (pytest-xdist), so it takes under a minute.
+# no PostgreSQL/Redis, no fuzzing; two processes (pytest-xdist): about 6 minutes on 2 idle cores.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m "not integration and not browser and not live and not fuzz"
 
