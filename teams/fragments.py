@@ -136,10 +136,10 @@ CONTENT_SLOT = "<!--content-of-a-cached-page-->"
 def filled(request, content: bytes, slots: dict[str, str] | None = None) -> bytes:
     """Cached, encoded content with this request's CSRF token in its CSRF slots and each of `slots` (slot: value)
     replaced: one pass each over the bytes."""
-    for slot, value in {CSRF_SLOT: get_token(request) if CSRF_SLOT.encode() in content else "", **(slots or {})
-                        }.items():
-        if value:
-            content = content.replace(slot.encode(), value.encode())
+    if CSRF_SLOT.encode() in content:  # get_token only where a form needs it: it marks the cookie for renewal
+        content = content.replace(CSRF_SLOT.encode(), get_token(request).encode())
+    for slot, value in (slots or {}).items():
+        content = content.replace(slot.encode(), value.encode())
     return content
 
 

@@ -2,7 +2,7 @@
 
 Both show only what the teams' event logs change (names, purposes, dates, goals, members and roles, join
 requests; names and goal titles through the outside version), so each is kept whole as one fragment of the
-cluster (`fragments.cluster_cached`: keyed by the newest event of any team): "My teams" per viewer (their teams,
+cluster (`fragments.cluster_cached`: keyed by the sum of every team's last seq): "My teams" per viewer (their teams,
 roles and join requests) and their cluster roles, the directory unfiltered per page number (filtered lists are
 rendered per request: a cache per free-text query would only push out other fragments). Per request: which
 invitations for the viewer are still open (they expire by the clock: in the key), CSRF tokens, the layout.
